@@ -1,0 +1,5 @@
+"""`python -m tariffs` runs the command line."""
+
+from tariffs.cli import main
+
+main()

@@ -1,0 +1,339 @@
+"""The command line: parse options, load, compute, render, write. The only module that prints.
+
+Heavy modules (pydantic, yaml, rich, the core) are imported inside the commands, so that
+`tariffs --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from tariffs import __version__
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from rich.console import RenderableType
+
+    from tariffs.core import StudyResult
+    from tariffs.domain import Study
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by a closed pipe
+
+app = typer.Typer(
+    name="tariffs",
+    help="Trade-tariff scenarios as code: validate YAML scenario files and compare them.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tariffs {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Trade-tariff scenarios as code: validate YAML scenario files and compare them.
+
+    \b
+    Exit codes: 0 success; 1 invalid input (every problem is printed as
+    path:line:col: message); 2 usage error; 141 output pipe closed early.
+    """
+
+
+# --- shared helpers ---------------------------------------------------------------------
+
+
+def _fail(problems: list[str]) -> NoReturn:
+    for line in problems:
+        typer.echo(line, err=True)
+    raise typer.Exit(EXIT_INVALID)
+
+
+def _load_all(files: list[Path]) -> list[tuple[str, Study]]:
+    from tariffs.loading import ScenarioError, load
+
+    loaded: list[tuple[str, Study]] = []
+    problems: list[str] = []
+    for path in files:
+        try:
+            loaded.append((str(path), load(path)))
+        except ScenarioError as exc:
+            problems.extend(str(p) for p in exc.problems)
+    if problems:
+        _fail(problems)
+    return loaded
+
+
+def _parse_on(value: str | None) -> date | None:
+    from tariffs.units import parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--on'") from None
+
+
+def _check_names(kind: str, option: str, wanted: list[str], known: list[str], path: str) -> None:
+    for name in wanted:
+        if name not in known:
+            raise typer.BadParameter(
+                f"{path} has no {kind} {name!r} (it has: {', '.join(known)})",
+                param_hint=f"'{option}'",
+            )
+
+
+def _is_terminal(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty()
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Write to stdout, or atomically to `output` (a temporary file, then a rename)."""
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_pipe()
+        return
+    import tempfile
+
+    parent = output.parent if str(output.parent) else Path()
+    if not parent.is_dir():
+        raise typer.BadParameter(f"folder {str(parent)!r} does not exist", param_hint="'--output'")
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _quiet_pipe() -> NoReturn:
+    """The reader went away (`tariffs ... | head`): stop quietly, as cat or grep would."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(EXIT_PIPE)
+
+
+def _refuse_overwrite(output: Path | None, inputs: list[Path]) -> None:
+    if output is None:
+        return
+    target = output.resolve()
+    for path in inputs:
+        if path.resolve() == target:
+            raise typer.BadParameter(
+                f"refusing to overwrite the input file {str(path)!r}", param_hint="'--output'"
+            )
+
+
+def _show(renderable: RenderableType, width: int, output: Path | None) -> None:
+    """Print a rich renderable: coloured on a terminal, plain text everywhere else."""
+    from tariffs.render.table import to_text
+
+    if _is_terminal(output):
+        from rich.console import Console
+
+        Console(width=width, highlight=False, markup=False, emoji=False).print(renderable)
+        return
+    _write(to_text(renderable, width), output)
+
+
+def _render(fmt: Format, output: Path | None, width: int, view: str, *args: object) -> None:
+    """Call `view` ("compare" or "timeline") of the renderer for `fmt`, and write it.
+
+    Each renderer module has both functions. The table renderer returns a rich renderable;
+    the others return text. Timeline views take the page width too, for the chart.
+    """
+    from tariffs.render import csv_out, json_out, markdown, table
+
+    if view == "timeline":
+        args = (*args, width) if fmt in {Format.table, Format.markdown} else args
+    if fmt is Format.table:
+        _show(getattr(table, view)(*args), width, output)
+        return
+    module = {Format.json: json_out, Format.csv: csv_out, Format.markdown: markdown}[fmt]
+    _write(getattr(module, view)(*args), output)
+
+
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(help="Scenario files (YAML).", metavar="FILE...", show_default=False),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write here (atomically) instead of stdout.", dir_okay=False
+    ),
+]
+WidthOpt = Annotated[
+    int,
+    typer.Option("--width", min=60, max=1000, help="Width of table output, in characters."),
+]
+ScenarioOpt = Annotated[
+    list[str] | None,
+    typer.Option("--scenario", "-s", metavar="NAME", help="Only these scenarios (repeat)."),
+]
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+@app.command()
+def compare(
+    files: FilesArg,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="Report rates on this date (YYYY-MM-DD)."),
+    ] = None,
+    scenario: ScenarioOpt = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", "-b", metavar="NAME", help="Measure deltas against this."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    width: WidthOpt = 120,
+) -> None:
+    """Compare the scenarios of each file: rates, averages, duties and windows.
+
+    \b
+    Example:
+        tariffs compare scenarios/geneva.yaml
+        tariffs compare scenarios/geneva.yaml --on 2025-09-01 -s geneva -s extended
+        tariffs compare scenarios/*.yaml --format json --output results.json
+    """
+    from tariffs.core import compare as run
+
+    _refuse_overwrite(output, files)
+    report_on = _parse_on(on)
+    results: list[tuple[str, StudyResult]] = []
+    for path, study in _load_all(files):
+        names = [s.name for s in study.scenarios]
+        _check_names("scenario", "--scenario", scenario or [], names, path)
+        _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
+        result = run(study, on=report_on, baseline=baseline, only=tuple(scenario or ()))
+        results.append((path, result))
+    _render(fmt, output, width, "compare", results)
+
+
+@app.command()
+def validate(files: FilesArg) -> None:
+    """Check scenario files; print every problem, or one 'ok' line per file.
+
+    \b
+    Example:
+        tariffs validate scenarios/*.yaml
+    """
+    from tariffs.loading import ScenarioError, load
+
+    problems: list[str] = []
+    for path in files:
+        try:
+            study = load(path)
+        except ScenarioError as exc:
+            problems.extend(str(p) for p in exc.problems)
+            continue
+        typer.echo(
+            f"{path}: ok ({len(study.scenarios)} scenarios, {len(study.measures)} measures, "
+            f"{len(study.flows)} flows)"
+        )
+    if problems:
+        _fail(problems)
+
+
+@app.command()
+def timeline(
+    file: Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)],
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            metavar="NAME",
+            help="Scenarios to show (repeat); default: baseline.",
+        ),
+    ] = None,
+    flow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--flow", metavar="IMPORTER:EXPORTER", help="Flows to show (repeat), such as US:CN."
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    width: WidthOpt = 120,
+) -> None:
+    """Show each segment of the rate timeline, what changed, and a step chart.
+
+    \b
+    Example:
+        tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
+    """
+    from tariffs.core import timelines
+    from tariffs.units import parse_flow
+
+    _refuse_overwrite(output, [file])
+    [(path, study)] = _load_all([file])
+    names = [s.name for s in study.scenarios]
+    wanted = scenario or [study.baseline]
+    _check_names("scenario", "--scenario", wanted, names, path)
+    keys = [f.key for f in study.flows]
+    try:
+        flows = [":".join(parse_flow(text)) for text in flow or keys]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
+    _check_names("flow", "--flow", flows, keys, path)
+    chosen = tuple(f for key in flows for f in study.flows if f.key == key)
+    _render(fmt, output, width, "timeline", path, timelines(study, tuple(wanted), chosen))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors and other validators).
+
+    \b
+    Example:
+        tariffs schema > scenario.schema.json
+    """
+    from tariffs.schema import scenario_schema_text
+
+    _write(scenario_schema_text(), None)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="tariffs")

@@ -1,0 +1,421 @@
+"""The calculation core: pure functions from a `Study` to results. No I/O, no clock.
+
+Every measure's rate is a step function of the day: a sorted tuple of `Step`s, each rate in
+force from its date until the next step. A flow's rate is the sum of its measures' rates.
+All work is proportional to the number of steps, never to the number of days.
+
+Conventions (see docs/output.md):
+- rates are `Decimal` percents (30 means 30%);
+- intervals are half-open, [start, until): `until` is the first day not included;
+- static duties assume trade runs at the flow's annual value every day, 1/365 of it per day,
+  whatever the year's length: duties = value * sum(rate% * days) / (365 * 100).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from tariffs.domain import Flow, Measure, Scenario, Study, Window
+
+ZERO = Decimal(0)
+DAYS_PER_YEAR = 365
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A measure's `rate` applies from `start` until the next step. `cause` says why."""
+
+    start: date
+    rate: Decimal
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A measure's rate moved from `old` to `new` at a segment's start."""
+
+    measure: str
+    old: Decimal
+    new: Decimal
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """[start, until) over which every layer of a flow holds one rate."""
+
+    start: date
+    until: date
+    rate: Decimal
+    layers: tuple[Decimal, ...]
+    changes: tuple[Change, ...]
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.start).days
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One measure's part of a flow's rate on a date."""
+
+    measure: str
+    basis: str
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """A scenario's metrics minus the baseline's, for one flow."""
+
+    rate_on: Decimal
+    average: Decimal
+    low: Decimal
+    peak: Decimal
+    duties: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class FlowResult:
+    """One flow under one scenario over the study period."""
+
+    flow: Flow
+    rate_on: Decimal
+    stack: tuple[Layer, ...]
+    average: Decimal
+    low: Decimal
+    low_from: date
+    peak: Decimal
+    peak_from: date
+    duties: Decimal
+    segments: tuple[Segment, ...]
+    delta: Delta
+
+
+@dataclass(frozen=True, slots=True)
+class WindowResult:
+    """A window's effect on one flow, over the whole window (not clipped to the period)."""
+
+    window: str
+    flow: Flow
+    first_day: date
+    last_day: date
+    days: int
+    before: Decimal
+    inside: Decimal
+    after: Decimal
+    cliff: Decimal
+    duties_with: Decimal
+    duties_without: Decimal
+    saved: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioResult:
+    name: str
+    description: str
+    flows: tuple[FlowResult, ...]
+    windows: tuple[WindowResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StudyResult:
+    title: str
+    start: date
+    until: date
+    on: date
+    baseline: str
+    currency: str
+    sources: tuple[str, ...]
+    scenarios: tuple[ScenarioResult, ...]
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.start).days
+
+
+# --- step functions ---------------------------------------------------------------------
+
+
+def rate_at(steps: tuple[Step, ...], day: date) -> Decimal:
+    """The rate of a step function on `day` (0% before its first step)."""
+    index = bisect_right(steps, day, key=lambda step: step.start) - 1
+    return steps[index].rate if index >= 0 else ZERO
+
+
+def measure_steps(
+    measure: Measure, scenario: Scenario, *, without: str | None = None
+) -> tuple[Step, ...]:
+    """A measure's step function under a scenario, optionally ignoring the window `without`.
+
+    Order of precedence: the measure's own schedule, then the scenario's changes (each
+    replaces the schedule from its date on), then windows (each overrides [start, until)
+    and hands back to whatever the schedule says at `until`).
+    """
+    if measure.name in scenario.disabled:
+        return (Step(date.min, ZERO, "disabled"),)
+    steps = [Step(date.min, ZERO, "")]
+    steps.extend(Step(day, rate, "schedule") for day, rate in measure.rates)
+    for day, name, rate in scenario.changes:
+        if name == measure.name:
+            steps = [step for step in steps if step.start < day]
+            steps.append(Step(day, rate, "scenario change"))
+    windows = [w for w in scenario.windows if w.sets(measure.name) and w.name != without]
+    if windows:
+        steps = _apply_windows(tuple(steps), measure.name, windows)
+    return _without_repeats(steps)
+
+
+def _apply_windows(underlying: tuple[Step, ...], measure: str, windows: list[Window]) -> list[Step]:
+    """Overlay non-overlapping windows on a step function."""
+    windows = sorted(windows, key=lambda w: w.start)
+    by_day: dict[date, Step] = {}
+    for step in underlying:
+        if not any(w.start <= step.start < w.until for w in windows):
+            by_day[step.start] = step
+    for window in windows:  # window ends first, so an adjacent window's start wins
+        by_day[window.until] = Step(
+            window.until, rate_at(underlying, window.until), f"{window.name} ends"
+        )
+    for window in windows:
+        rate = next(r for name, r in window.rates if name == measure)
+        by_day[window.start] = Step(window.start, rate, f"{window.name} starts")
+    return [by_day[day] for day in sorted(by_day)]
+
+
+def _without_repeats(steps: Iterable[Step]) -> tuple[Step, ...]:
+    kept: list[Step] = []
+    for step in steps:
+        if not kept or step.rate != kept[-1].rate:
+            kept.append(step)
+    return tuple(kept)
+
+
+# --- flows ------------------------------------------------------------------------------
+
+
+def segments(
+    layers: list[tuple[Measure, tuple[Step, ...]]], start: date, until: date
+) -> tuple[Segment, ...]:
+    """Cut [start, until) into segments over which no layer's rate changes."""
+    current = [rate_at(steps, start) for _, steps in layers]
+    events: dict[date, list[tuple[int, Step]]] = {}
+    for index, (_, steps) in enumerate(layers):
+        first = bisect_right(steps, start, key=lambda step: step.start)
+        for step in steps[first:]:
+            if step.start >= until:
+                break
+            events.setdefault(step.start, []).append((index, step))
+    out: list[Segment] = []
+    seg_start: date = start
+    changes: tuple[Change, ...] = ()
+    for day in sorted(events):
+        out.append(_segment(seg_start, day, current, changes))
+        moved: list[Change] = []
+        for index, step in events[day]:
+            moved.append(Change(layers[index][0].name, current[index], step.rate, step.cause))
+            current[index] = step.rate
+        seg_start, changes = day, tuple(moved)
+    out.append(_segment(seg_start, until, current, changes))
+    return tuple(out)
+
+
+def _segment(
+    start: date, until: date, layers: list[Decimal], changes: tuple[Change, ...]
+) -> Segment:
+    return Segment(start, until, sum(layers, ZERO), tuple(layers), changes)
+
+
+def rate_days(parts: Iterable[Segment]) -> Decimal:
+    """Sum of rate% x days: the integral of the rate over the segments."""
+    return sum((seg.rate * seg.days for seg in parts), ZERO)
+
+
+def static_duties(value: Decimal, rate_day_sum: Decimal) -> Decimal:
+    """Duties on trade held at `value` a year, from a sum of rate% x days."""
+    return value * rate_day_sum / (DAYS_PER_YEAR * 100)
+
+
+def _flow_layers(
+    study: Study, flow: Flow, scenario: Scenario, *, without: str | None = None
+) -> list[tuple[Measure, tuple[Step, ...]]]:
+    return [
+        (m, measure_steps(m, scenario, without=without))
+        for m in study.measures
+        if m.importer == flow.importer and m.exporter == flow.exporter
+    ]
+
+
+def _total_at(layers: list[tuple[Measure, tuple[Step, ...]]], day: date) -> Decimal:
+    return sum((rate_at(steps, day) for _, steps in layers), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class _Metrics:
+    rate_on: Decimal
+    stack: tuple[Layer, ...]
+    average: Decimal
+    low: Decimal
+    low_from: date
+    peak: Decimal
+    peak_from: date
+    duties: Decimal
+    segments: tuple[Segment, ...]
+    integral: Decimal  # sum of rate% x days: exact, so each delta needs one division
+
+
+def _flow_metrics(
+    study: Study, flow: Flow, layers: list[tuple[Measure, tuple[Step, ...]]], on: date
+) -> _Metrics:
+    parts = segments(layers, study.start, study.until)
+    integral = rate_days(parts)
+    low = min(parts, key=lambda seg: seg.rate)  # min/max keep the first of equals
+    peak = max(parts, key=lambda seg: seg.rate)
+    return _Metrics(
+        rate_on=_total_at(layers, on),
+        stack=tuple(Layer(m.name, m.basis, rate_at(steps, on)) for m, steps in layers),
+        average=integral / (study.until - study.start).days,
+        low=low.rate,
+        low_from=low.start,
+        peak=peak.rate,
+        peak_from=peak.start,
+        duties=static_duties(flow.value, integral),
+        segments=parts,
+        integral=integral,
+    )
+
+
+def window_effects(study: Study, scenario: Scenario) -> tuple[WindowResult, ...]:
+    """Each window of a scenario, for each flow it touches: rates around it, duties saved."""
+    out: list[WindowResult] = []
+    for window in scenario.windows:
+        touched = {name for name, _ in window.rates}
+        for flow in study.flows:
+            layers = _flow_layers(study, flow, scenario)
+            if not any(m.name in touched for m, _ in layers):
+                continue
+            bare = _flow_layers(study, flow, scenario, without=window.name)
+            inside = rate_days(segments(layers, window.start, window.until))
+            outside = rate_days(segments(bare, window.start, window.until))
+            last = window.until - ONE_DAY
+            out.append(
+                WindowResult(
+                    window=window.name,
+                    flow=flow,
+                    first_day=window.start,
+                    last_day=last,
+                    days=(window.until - window.start).days,
+                    before=_total_at(layers, window.start - ONE_DAY),
+                    inside=_total_at(layers, window.start),
+                    after=_total_at(layers, window.until),
+                    cliff=_total_at(layers, window.until) - _total_at(layers, last),
+                    duties_with=static_duties(flow.value, inside),
+                    duties_without=static_duties(flow.value, outside),
+                    saved=static_duties(flow.value, outside - inside),
+                )
+            )
+    return tuple(out)
+
+
+def compare(
+    study: Study,
+    *,
+    on: date | None = None,
+    baseline: str | None = None,
+    only: tuple[str, ...] = (),
+) -> StudyResult:
+    """Compute every flow under every scenario (or those in `only`), with deltas.
+
+    Deltas are against `baseline` (default: the study's), which is computed even when
+    `only` leaves it out. Unknown names raise `KeyError`; the CLI checks them first.
+    """
+    report_on = on or study.on
+    base_name = baseline or study.baseline
+    wanted = only or tuple(s.name for s in study.scenarios)
+    metrics: dict[str, list[_Metrics]] = {}
+    for name in dict.fromkeys((base_name, *wanted)):
+        scenario = study.scenario(name)
+        metrics[name] = [
+            _flow_metrics(study, flow, _flow_layers(study, flow, scenario), report_on)
+            for flow in study.flows
+        ]
+    study_days = (study.until - study.start).days
+    results = []
+    for name in wanted:
+        scenario = study.scenario(name)
+        flows = tuple(
+            FlowResult(
+                flow=flow,
+                rate_on=m.rate_on,
+                stack=m.stack,
+                average=m.average,
+                low=m.low,
+                low_from=m.low_from,
+                peak=m.peak,
+                peak_from=m.peak_from,
+                duties=m.duties,
+                segments=m.segments,
+                delta=Delta(
+                    rate_on=m.rate_on - b.rate_on,
+                    average=(m.integral - b.integral) / study_days,
+                    low=m.low - b.low,
+                    peak=m.peak - b.peak,
+                    duties=static_duties(flow.value, m.integral - b.integral),
+                ),
+            )
+            for flow, m, b in zip(study.flows, metrics[name], metrics[base_name], strict=True)
+        )
+        results.append(
+            ScenarioResult(name, scenario.description, flows, window_effects(study, scenario))
+        )
+    return StudyResult(
+        title=study.title,
+        start=study.start,
+        until=study.until,
+        on=report_on,
+        baseline=base_name,
+        currency=study.currency,
+        sources=study.sources,
+        scenarios=tuple(results),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One flow under one scenario: its measures, and the segments of the period."""
+
+    scenario: str
+    flow: Flow
+    measures: tuple[Measure, ...]
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineResult:
+    title: str
+    start: date
+    until: date
+    entries: tuple[TimelineEntry, ...]
+
+
+def timelines(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...]) -> TimelineResult:
+    """The segments of each flow under each scenario over the study period."""
+    entries = []
+    for name in scenarios:
+        scenario = study.scenario(name)
+        for flow in flows:
+            layers = _flow_layers(study, flow, scenario)
+            entries.append(
+                TimelineEntry(
+                    name,
+                    flow,
+                    tuple(m for m, _ in layers),
+                    segments(layers, study.start, study.until),
+                )
+            )
+    return TimelineResult(study.title, study.start, study.until, tuple(entries))

@@ -1,0 +1,342 @@
+"""The I/O edge: read a scenario file, validate it, and resolve it into a `Study`.
+
+Every user error becomes a `Problem` with the file, a 1-based line and column, and a
+message. `load` raises `ScenarioError` with all problems of a file in line order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tariffs import domain, models
+from tariffs.yamlsource import KEY, YamlProblem, locate, parse
+
+MAX_BYTES = 10 * 1024 * 1024
+Loc = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One user error, printed as `path:line:col: message`."""
+
+    line: int
+    column: int
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A file could not be loaded; `problems` says why, in line order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def read_text(path: Path) -> str:
+    """Read a file as UTF-8 (a leading BOM is allowed), refusing huge or binary files."""
+    shown = str(path)
+
+    def fail(message: str, line: int = 1, column: int = 1) -> ScenarioError:
+        return ScenarioError([Problem(line, column, message, shown)])
+
+    try:
+        with path.open("rb") as handle:
+            if not path.is_file():
+                raise fail("not a regular file")
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except IsADirectoryError:
+        raise fail("is a directory, not a scenario file") from None
+    except PermissionError:
+        raise fail("permission denied") from None
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise fail(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; refusing to parse it")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail("file is UTF-16; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise fail(f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise fail("file contains NUL bytes; is it binary?", line)
+    return text
+
+
+def load(path: Path, *, display: str | None = None) -> domain.Study:
+    """Read, validate and resolve one scenario file."""
+    return load_text(read_text(path), display or os.fspath(path))
+
+
+def load_text(text: str, path: str) -> domain.Study:
+    """Validate and resolve scenario text; `path` is only used in messages."""
+    try:
+        data, root = parse(text)
+    except YamlProblem as exc:
+        raise ScenarioError([Problem(exc.line, exc.column, exc.message, path)]) from None
+    if data is None:
+        raise ScenarioError([Problem(1, 1, "file is empty; expected a scenario mapping", path)])
+    if not isinstance(data, dict):
+        line, column = locate(root, ())
+        raise ScenarioError(
+            [Problem(line, column, "the top level must be a mapping (key: value)", path)]
+        )
+    try:
+        parsed = models.ScenarioFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [_from_pydantic(error, root, path) for error in exc.errors(include_url=False)]
+        raise ScenarioError(sorted(set(problems))) from None
+    found: list[tuple[Loc, str]] = []
+    study = _resolve(parsed, found)
+    if found or study is None:
+        unique = {Problem(*locate(root, loc), message, path) for loc, message in found}
+        raise ScenarioError(sorted(unique))
+    return study
+
+
+def _dotted(loc: Loc) -> str:
+    return ".".join(str(part) for part in loc if part != KEY)
+
+
+def _from_pydantic(error: Any, root: Any, path: str) -> Problem:
+    loc: Loc = tuple(error["loc"])
+    kind = error["type"]
+    message = error["msg"]
+    if kind == "extra_forbidden":
+        loc = (*loc, KEY)
+        message = f"unknown key {loc[-2]!r}"
+        loc_text = _dotted(loc[:-2])
+    elif kind == "missing":
+        message = f"missing required key {loc[-1]!r}"
+        loc_text = _dotted(loc[:-1])
+    else:
+        if loc and loc[-1] == "[key]":
+            loc = (*loc[:-1], KEY)
+        loc_text = _dotted(loc)
+        if kind == "string_pattern_mismatch":
+            message = f"{error['input']!r} is not allowed here ({_pattern_hint(loc)})"
+    line, column = locate(root, loc)
+    prefix = f"{loc_text}: " if loc_text else ""
+    return Problem(line, column, prefix + message, path)
+
+
+def _pattern_hint(loc: Loc) -> str:
+    last = next((p for p in reversed(loc) if isinstance(p, str) and p != KEY), "")
+    if last in {"importer", "exporter"}:
+        return "country codes are 2 or 3 capital letters, such as US or CN"
+    if last == "currency":
+        return "a currency is a 3-letter code such as USD"
+    return "names use letters, digits, '-', '_' and '.', and start with a letter or digit"
+
+
+def _resolve(parsed: models.ScenarioFile, found: list[tuple[Loc, str]]) -> domain.Study | None:
+    """Check cross-references and build the `Study`; append problems to `found`."""
+
+    def problem(loc: Loc, message: str) -> None:
+        found.append((loc, message))
+
+    period = parsed.period
+    if period.until <= period.start:
+        problem(("period", "until"), "period.until must be after period.start")
+
+    flows: list[domain.Flow] = []
+    seen_flows: dict[tuple[str, str], int] = {}
+    for i, flow in enumerate(parsed.flows):
+        pair = (flow.importer, flow.exporter)
+        if flow.importer == flow.exporter:
+            problem(("flows", i, "exporter"), "a flow's importer and exporter must differ")
+        if pair in seen_flows:
+            problem(
+                ("flows", i),
+                f"flow {pair[0]}:{pair[1]} is declared twice (also flows[{seen_flows[pair]}])",
+            )
+        seen_flows[pair] = i
+        flows.append(domain.Flow(flow.importer, flow.exporter, flow.value))
+
+    measures: list[domain.Measure] = []
+    for name, measure in parsed.measures.items():
+        if (measure.importer, measure.exporter) not in seen_flows:
+            problem(
+                ("measures", name, "importer"),
+                f"measure {name!r} applies to {measure.importer}:{measure.exporter}, "
+                "but no flow with that importer and exporter is declared",
+            )
+        measures.append(
+            domain.Measure(
+                name,
+                measure.importer,
+                measure.exporter,
+                measure.basis,
+                tuple(sorted(measure.rates.items())),
+            )
+        )
+
+    known = set(parsed.measures)
+    names = list(parsed.scenarios)
+    baseline = parsed.baseline or names[0]
+    if parsed.baseline is not None and parsed.baseline not in parsed.scenarios:
+        problem(("baseline",), f"baseline {parsed.baseline!r} is not a scenario ({_known(names)})")
+
+    for name, scenario in parsed.scenarios.items():
+        _check_scenario(name, scenario, known, names, problem)
+    chains = _chains(parsed, problem)
+
+    resolved: list[domain.Scenario] = []
+    for name in names:
+        chain = chains.get(name)
+        if chain is not None:
+            resolved.append(_inherit(parsed, chain, problem))
+    if found:
+        return None
+    return domain.Study(
+        title=parsed.title,
+        start=period.start,
+        until=period.until,
+        on=parsed.on,
+        baseline=baseline,
+        currency=parsed.currency,
+        sources=tuple(parsed.sources),
+        flows=tuple(flows),
+        measures=tuple(measures),
+        scenarios=tuple(resolved),
+    )
+
+
+def _known(names: list[str]) -> str:
+    return "known: " + ", ".join(names) if names else "none are defined"
+
+
+def _check_scenario(
+    name: str,
+    scenario: models.Scenario,
+    known: set[str],
+    scenario_names: list[str],
+    problem: Any,
+) -> None:
+    here: Loc = ("scenarios", name)
+    measure_list = sorted(known)
+    if scenario.extends is not None and scenario.extends not in scenario_names:
+        problem(
+            (*here, "extends"),
+            f"scenario {name!r} extends {scenario.extends!r}, which is not a scenario "
+            f"({_known(scenario_names)})",
+        )
+    for day, settings in scenario.changes.items():
+        for measure in settings:
+            if measure not in known:
+                problem(
+                    (*here, "changes", day.isoformat(), measure, KEY),
+                    f"unknown measure {measure!r} ({_known(measure_list)})",
+                )
+    for i, measure in enumerate(scenario.disable):
+        if measure not in known:
+            problem((*here, "disable", i), f"unknown measure {measure!r} ({_known(measure_list)})")
+    window_names: set[str] = set()
+    for i, window in enumerate(scenario.windows):
+        at: Loc = (*here, "windows", i)
+        if window.name in window_names:
+            problem((*at, "name"), f"window name {window.name!r} is used twice in {name!r}")
+        window_names.add(window.name)
+        _check_window(window, at, measure_list, problem)
+
+
+def _check_window(window: models.Window, at: Loc, measure_list: list[str], problem: Any) -> None:
+    known = set(measure_list)
+    if (window.days is None) == (window.until is None):
+        problem(at, f"window {window.name!r} needs exactly one of 'days' or 'until'")
+    elif window.until is not None and window.until <= window.start:
+        problem((*at, "until"), f"window {window.name!r} must end after it starts")
+    elif window.days is not None and date.max - window.start < timedelta(days=window.days):
+        problem((*at, "days"), f"window {window.name!r} runs past the year 9999")
+    for measure in window.set:
+        if measure not in known:
+            problem(
+                (*at, "set", measure, KEY), f"unknown measure {measure!r} ({_known(measure_list)})"
+            )
+
+
+def _chains(parsed: models.ScenarioFile, problem: Any) -> dict[str, list[str]]:
+    """For each scenario, its `extends` chain from the root ancestor down to itself."""
+    chains: dict[str, list[str]] = {}
+    for name in parsed.scenarios:
+        chain = [name]
+        current = parsed.scenarios[name].extends
+        while current is not None and current in parsed.scenarios:
+            if current in chain:
+                cycle = " -> ".join([*chain[chain.index(current) :], current])
+                problem(("scenarios", name, "extends"), f"'extends' forms a cycle: {cycle}")
+                break
+            chain.append(current)
+            current = parsed.scenarios[current].extends
+        else:
+            chains[name] = chain[::-1]
+    return chains
+
+
+def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Any) -> domain.Scenario:
+    """Merge a scenario with its ancestors (children win on the same date and measure)."""
+    changes: dict[tuple[date, str], Any] = {}
+    windows: list[tuple[Loc, domain.Window]] = []
+    disabled: set[str] = set()
+    for ancestor in chain:
+        scenario = parsed.scenarios[ancestor]
+        for day, settings in scenario.changes.items():
+            for measure, rate in settings.items():
+                changes[(day, measure)] = rate
+        for i, window in enumerate(scenario.windows):
+            until = window.until
+            if until is None and window.days is not None:
+                until = window.start + timedelta(days=window.days)
+            if until is None or until <= window.start:
+                continue  # reported by _check_scenario
+            windows.append(
+                (
+                    ("scenarios", ancestor, "windows", i),
+                    domain.Window(window.name, window.start, until, tuple(window.set.items())),
+                )
+            )
+        disabled.update(scenario.disable)
+    _check_overlaps(chain[-1], windows, problem)
+    own = parsed.scenarios[chain[-1]]
+    return domain.Scenario(
+        name=chain[-1],
+        description=own.description or "",
+        changes=tuple(sorted((d, m, r) for (d, m), r in changes.items())),
+        windows=tuple(w for _, w in windows),
+        disabled=frozenset(disabled),
+    )
+
+
+def _check_overlaps(scenario: str, windows: list[tuple[Loc, domain.Window]], problem: Any) -> None:
+    by_measure: dict[str, list[tuple[Loc, domain.Window]]] = {}
+    for loc, window in windows:
+        for measure, _ in window.rates:
+            by_measure.setdefault(measure, []).append((loc, window))
+    for measure, entries in by_measure.items():
+        entries.sort(key=lambda entry: (entry[1].start, entry[1].until))
+        for (first_loc, first), (loc, second) in itertools.pairwise(entries):
+            own = [at for at in (loc, first_loc) if at[1] == scenario]
+            if second.start < first.until and own:  # ancestors report their own overlaps
+                last = min(first.until, second.until) - timedelta(days=1)
+                problem(
+                    (*own[0], "start"),
+                    f"windows {first.name!r} and {second.name!r} both set {measure!r} "
+                    f"from {second.start} to {last} (in scenario {scenario!r})",
+                )

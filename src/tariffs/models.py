@@ -1,0 +1,162 @@
+"""Pydantic v2 models of the scenario file format, version 1 (see docs/format.md).
+
+These models check the shape and the literals of a file. Cross-references (unknown measure
+names, cycles in `extends`, overlapping windows and the like) are checked afterwards by
+`tariffs.loading`, which knows where in the file each value came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from tariffs import units
+
+FORMAT_VERSION = 1
+T = TypeVar("T")
+
+
+def _user_error(kind: str, parse: Callable[[object], T]) -> Callable[[object], T]:
+    """Turn a parser's ValueError into a pydantic error without the 'Value error,' prefix."""
+
+    def validate(value: object) -> T:
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise PydanticCustomError(kind, "{detail}", {"detail": str(exc)}) from None
+
+    return validate
+
+
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_user_error("percent", units.parse_percent)),
+    WithJsonSchema(
+        {"type": "string", "pattern": units.PERCENT_PATTERN, "examples": ["30%", "7.5%"]}
+    ),
+]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_user_error("money", units.parse_money)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": units.MONEY_PATTERN},
+            ],
+            "examples": ["438.9bn", "12.5m", 1000000],
+        }
+    ),
+]
+Day = Annotated[
+    date,
+    BeforeValidator(_user_error("date", units.parse_date)),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": units.DATE_PATTERN}),
+]
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Period(_Model):
+    """The analysis window [start, until): `until` is the first day *not* counted."""
+
+    start: Day
+    until: Day
+
+
+class Flow(_Model):
+    """Annual goods trade from `exporter` into `importer`, in the file's currency."""
+
+    importer: Country
+    exporter: Country
+    value: Money
+    note: Text | None = None
+
+
+class Measure(_Model):
+    """One tariff layer on one flow. `rates` maps a date to the rate in force from it on."""
+
+    importer: Country
+    exporter: Country
+    basis: Text = Field(description="The legal basis, shown beside the layer.")
+    rates: dict[Day, Percent] = Field(default_factory=dict, description="0% before the first date.")
+    sources: list[Text] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Window(_Model):
+    """A temporary override, [start, start + days) or [start, until)."""
+
+    name: Text
+    start: Day
+    days: Annotated[int, Field(ge=1, le=36_500)] | None = None
+    until: Day | None = None
+    set: dict[Name, Percent] = Field(min_length=1)
+    note: Text | None = None
+
+
+class Scenario(_Model):
+    """A named set of changes, windows and disabled measures on top of the timeline."""
+
+    description: Text | None = None
+    extends: Name | None = None
+    changes: dict[Day, dict[Name, Percent]] = Field(default_factory=dict)
+    windows: list[Window] = Field(default_factory=list)
+    disable: list[Name] = Field(default_factory=list)
+
+
+class ScenarioFile(_Model):
+    """A whole scenario file."""
+
+    model_config = ConfigDict(
+        title="tariffs scenario file",
+        json_schema_extra={"$id": "https://tariffs.invalid/schema/scenario.schema.json"},
+    )
+
+    tariffs: int = Field(description=f"Format version; must be {FORMAT_VERSION}.")
+    title: Text
+    period: Period
+    on: Day = Field(description="The date the 'rate on' figures report; --on overrides it.")
+    baseline: Name | None = Field(
+        default=None, description="Deltas are measured against it; default: first scenario."
+    )
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    sources: list[Text] = Field(default_factory=list)
+    notes: Annotated[str, StringConstraints(max_length=20_000)] | None = None
+    flows: list[Flow] = Field(min_length=1)
+    measures: dict[Name, Measure] = Field(min_length=1)
+    scenarios: dict[Name, Scenario] = Field(min_length=1)
+
+    @field_validator("tariffs")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != FORMAT_VERSION:
+            raise PydanticCustomError(
+                "version",
+                "unsupported format version {value}: this tariffs reads version {known}",
+                {"value": value, "known": FORMAT_VERSION},
+            )
+        return value
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files, as committed at schema/scenario.schema.json."""
+    return ScenarioFile.model_json_schema()

@@ -1,0 +1,1 @@
+"""Renderers: turn results into rich renderables or text. They never print."""

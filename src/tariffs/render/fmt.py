@@ -1,0 +1,69 @@
+"""Presentation of numbers: the one place where results are rounded.
+
+Rounding is ROUND_HALF_UP (0.125 -> 0.13), applied once to each shown value; totals are
+computed at full precision and rounded on their own, so a shown total may differ from the sum
+of shown parts in the last digit.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ROUNDING = ROUND_HALF_UP
+ROUNDING_NAME = "ROUND_HALF_UP"
+RATE_PLACES = 4
+"""Decimal places of rates (in percent) in JSON and CSV."""
+MONEY_PLACES = 2
+"""Decimal places of money in JSON and CSV."""
+
+_SCALES = (
+    (Decimal(10) ** 12, "tn"),
+    (Decimal(10) ** 9, "bn"),
+    (Decimal(10) ** 6, "m"),
+    (Decimal(10) ** 3, "k"),
+)
+
+
+def rounded(value: Decimal, places: int) -> Decimal:
+    """Round to `places` decimals, half up; never returns a negative zero."""
+    result = value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+    return result if result != 0 else abs(result)
+
+
+def number(value: Decimal, places: int) -> str:
+    """A plain decimal number for JSON and CSV: rounded, trailing zeros dropped."""
+    text = f"{rounded(value, places):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def pct(value: Decimal, places: int = 1) -> str:
+    """145 -> '145.0%'."""
+    return f"{rounded(value, places):,.{places}f}%"
+
+
+def pp(value: Decimal, places: int = 1) -> str:
+    """A change in rate, in percentage points, always signed: '+24.0 pp', '0.0 pp'."""
+    shown = rounded(value, places)
+    sign = "+" if shown > 0 else ""
+    return f"{sign}{shown:,.{places}f} pp"
+
+
+def scale_for(largest: Decimal) -> tuple[Decimal, str]:
+    """The unit to show money in, chosen from the largest amount: (divisor, suffix)."""
+    for divisor, suffix in _SCALES:
+        if largest >= divisor:
+            return divisor, suffix
+    return Decimal(1), ""
+
+
+def money(value: Decimal, divisor: Decimal, places: int = 1) -> str:
+    """An amount in the chosen unit: 477547397260.27 / 1e9 -> '477.5'."""
+    return f"{rounded(value / divisor, places):,.{places}f}"
+
+
+def signed_money(value: Decimal, divisor: Decimal, places: int = 1) -> str:
+    shown = rounded(value / divisor, places)
+    sign = "+" if shown > 0 else ""
+    return f"{sign}{shown:,.{places}f}"

@@ -1,0 +1,185 @@
+"""JSON output: a versioned document with exact decimal numbers (see docs/output.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tariffs.core import Segment, StudyResult, TimelineResult
+from tariffs.render import fmt
+
+FORMAT = "tariffs.compare"
+TIMELINE_FORMAT = "tariffs.timeline"
+VERSION = 1
+
+
+class Rate(Decimal):
+    """A rate in percent, written with `fmt.RATE_PLACES` decimals."""
+
+
+class Money(Decimal):
+    """An amount, written with `fmt.MONEY_PLACES` decimals."""
+
+
+def _rate(value: Decimal) -> Rate:
+    return Rate(value)
+
+
+def _money(value: Decimal) -> Money:
+    return Money(value)
+
+
+def dumps(value: Any, indent: str = "") -> str:  # noqa: PLR0911 - a return per JSON type
+    """Serialise dicts, lists, strings, ints, bools, None, dates and our Decimals.
+
+    The standard json module cannot write a Decimal as a number without passing through a
+    float, so numbers are written here from their exact decimal text.
+    """
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{json.dumps(str(k))}: {dumps(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + dumps(v, inner) for v in value) + "\n" + indent + "]"
+    if isinstance(value, Rate):
+        return fmt.number(value, fmt.RATE_PLACES)
+    if isinstance(value, Money):
+        return fmt.number(value, fmt.MONEY_PLACES)
+    if isinstance(value, Decimal):
+        raise TypeError("a bare Decimal has no stated precision; wrap it in Rate or Money")
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    if value is None or isinstance(value, bool | int | str):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _segments(parts: Sequence[Segment], measures: Sequence[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "start": seg.start,
+            "until": seg.until,
+            "days": seg.days,
+            "rate": _rate(seg.rate),
+            "layers": {name: _rate(r) for name, r in zip(measures, seg.layers, strict=True)},
+            "changes": [
+                {"measure": c.measure, "from": _rate(c.old), "to": _rate(c.new), "cause": c.cause}
+                for c in seg.changes
+            ],
+        }
+        for seg in parts
+    ]
+
+
+def study(result: StudyResult, path: str) -> dict[str, Any]:
+    """One file's results as plain data, ready for `dumps`."""
+    scenarios = []
+    for scenario in result.scenarios:
+        flows = []
+        for f in scenario.flows:
+            names = [layer.measure for layer in f.stack]
+            flows.append(
+                {
+                    "importer": f.flow.importer,
+                    "exporter": f.flow.exporter,
+                    "value": _money(f.flow.value),
+                    "rate_on": _rate(f.rate_on),
+                    "stack": [
+                        {"measure": x.measure, "basis": x.basis, "rate": _rate(x.rate)}
+                        for x in f.stack
+                    ],
+                    "average": _rate(f.average),
+                    "low": {"rate": _rate(f.low), "from": f.low_from},
+                    "peak": {"rate": _rate(f.peak), "from": f.peak_from},
+                    "static_duties": _money(f.duties),
+                    "delta": {
+                        "rate_on": _rate(f.delta.rate_on),
+                        "average": _rate(f.delta.average),
+                        "low": _rate(f.delta.low),
+                        "peak": _rate(f.delta.peak),
+                        "static_duties": _money(f.delta.duties),
+                    },
+                    "segments": _segments(f.segments, names),
+                }
+            )
+        windows = [
+            {
+                "window": w.window,
+                "importer": w.flow.importer,
+                "exporter": w.flow.exporter,
+                "first_day": w.first_day,
+                "last_day": w.last_day,
+                "days": w.days,
+                "rate_before": _rate(w.before),
+                "rate_inside": _rate(w.inside),
+                "rate_after": _rate(w.after),
+                "cliff": _rate(w.cliff),
+                "duties_with": _money(w.duties_with),
+                "duties_without": _money(w.duties_without),
+                "duties_saved": _money(w.saved),
+            }
+            for w in scenario.windows
+        ]
+        scenarios.append(
+            {
+                "name": scenario.name,
+                "description": scenario.description,
+                "is_baseline": scenario.name == result.baseline,
+                "flows": flows,
+                "windows": windows,
+            }
+        )
+    return {
+        "path": path,
+        "title": result.title,
+        "period": {"start": result.start, "until": result.until, "days": result.days},
+        "on": result.on,
+        "baseline": result.baseline,
+        "currency": result.currency,
+        "sources": list(result.sources),
+        "scenarios": scenarios,
+    }
+
+
+def _envelope(kind: str, body_key: str, body: list[dict[str, Any]]) -> str:
+    doc = {
+        "format": kind,
+        "version": VERSION,
+        "units": {
+            "rate": "percent",
+            "rate_places": fmt.RATE_PLACES,
+            "money_places": fmt.MONEY_PLACES,
+            "rounding": fmt.ROUNDING_NAME,
+            "dates": "ISO 8601; intervals are [start, until)",
+        },
+        body_key: body,
+    }
+    return dumps(doc) + "\n"
+
+
+def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
+    """The JSON document for `tariffs compare`."""
+    return _envelope(FORMAT, "files", [study(result, path) for path, result in results])
+
+
+def timeline(path: str, result: TimelineResult) -> str:
+    """The JSON document for `tariffs timeline`."""
+    body = [
+        {
+            "path": path,
+            "scenario": entry.scenario,
+            "importer": entry.flow.importer,
+            "exporter": entry.flow.exporter,
+            "measures": [{"name": m.name, "basis": m.basis} for m in entry.measures],
+            "segments": _segments(entry.segments, [m.name for m in entry.measures]),
+        }
+        for entry in result.entries
+    ]
+    return _envelope(TIMELINE_FORMAT, "timelines", body)

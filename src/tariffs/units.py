@@ -1,0 +1,95 @@
+"""Parse the unambiguous literals of the scenario format: percents, money and dates.
+
+Pure functions: text in, `Decimal` or `date` out, `ValueError` with a user-facing message
+on bad input. The models and the command line both use them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+PERCENT_PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,6})?%$"
+MONEY_PATTERN = r"^[0-9]{1,18}(\.[0-9]{1,6})?(k|m|bn|tn)?$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+_PERCENT = re.compile(PERCENT_PATTERN)
+_MONEY = re.compile(MONEY_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
+_SCALE = {
+    "": Decimal(1),
+    "k": Decimal(10) ** 3,
+    "m": Decimal(10) ** 6,
+    "bn": Decimal(10) ** 9,
+    "tn": Decimal(10) ** 12,
+}
+MAX_MONEY = Decimal(10) ** 18
+
+
+def parse_percent(value: object) -> Decimal:
+    """`"30%"` -> Decimal("30"): a rate in percent. A bare number is refused."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a percent such as 30%, got {str(value).lower()}")
+    if isinstance(value, int | Decimal):
+        raise ValueError(
+            f"write percents with a % sign: {value} is ambiguous "
+            f"(did you mean {value}%, or {Decimal(value) * 100:f}%?)"
+        )
+    if not isinstance(value, str):
+        raise ValueError(f"expected a percent such as 30%, got {type(value).__name__}")
+    text = value.strip()
+    if not _PERCENT.match(text):
+        raise ValueError(
+            f"{value!r} is not a percent: write a non-negative number with a % sign, "
+            "such as 30% or 7.5%"
+        )
+    return Decimal(text[:-1])
+
+
+def parse_money(value: object) -> Decimal:
+    """`"438.9bn"`, `438900000000` or `"12.5m"` -> an exact non-negative Decimal."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected an amount such as 438.9bn, got {str(value).lower()}")
+    if isinstance(value, int | Decimal):
+        amount = Decimal(value)
+        if not amount.is_finite() or amount < 0:
+            raise ValueError(f"an amount must be zero or more, got {value}")
+        if amount >= MAX_MONEY:
+            raise ValueError(f"an amount must be below 1e18, got {value}")
+        return amount
+    if not isinstance(value, str):
+        raise ValueError(f"expected an amount such as 438.9bn, got {type(value).__name__}")
+    text = value.strip()
+    match = _MONEY.match(text)
+    if not match:
+        raise ValueError(
+            f"{value!r} is not an amount: write a non-negative number, optionally with "
+            "a suffix k, m, bn or tn, such as 438.9bn"
+        )
+    suffix = match.group(2) or ""
+    amount = Decimal(text[: len(text) - len(suffix)]) * _SCALE[suffix]
+    if amount >= MAX_MONEY:
+        raise ValueError(f"an amount must be below 1e18, got {value}")
+    return amount
+
+
+def parse_date(value: object) -> date:
+    """`"2025-05-14"` -> date(2025, 5, 14). Only ISO calendar dates are accepted."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value.strip()):
+        shown = value if isinstance(value, str) else type(value).__name__
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown!r}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a calendar date ({exc})") from None
+
+
+def parse_flow(text: str) -> tuple[str, str]:
+    """`"US:CN"` -> ("US", "CN"): importer, then exporter."""
+    importer, sep, exporter = text.partition(":")
+    if not sep or not importer or not exporter:
+        raise ValueError(f"a flow is written IMPORTER:EXPORTER, such as US:CN, got {text!r}")
+    return importer.strip().upper(), exporter.strip().upper()

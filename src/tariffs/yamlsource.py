@@ -1,0 +1,198 @@
+"""Read YAML text into plain data while keeping the node tree for error positions.
+
+PyYAML implements YAML 1.1, where `NO` is false, `0304` is the octal 196 and `1:20` is 80.
+Scenario files hold country codes, HS codes and dates, so this loader narrows the implicit
+types to what a scenario needs:
+
+- booleans are only `true`/`false` (any case variant YAML 1.2 allows);
+- integers have no leading zeros, so `0304` stays the string "0304";
+- floats become `Decimal` built from the source text, never a binary float;
+- dates and sexagesimal numbers stay strings (the models parse dates themselves).
+
+Duplicate keys, anchors, aliases and merge keys are errors, and so is nesting deeper than
+`MAX_DEPTH`. Every error carries a 1-based line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 64
+
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DROPPED_TAGS = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    """A YAML-level error at a 1-based line and column."""
+
+    line: int
+    column: int
+    message: str
+
+
+class _ScenarioLoader(_Base):  # type: ignore[valid-type,misc]
+    """A safe loader with YAML 1.2-style implicit scalars (see the module docstring)."""
+
+
+_ScenarioLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_ScenarioLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_ScenarioLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_ScenarioLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+"
+        r"|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?[eE][-+]?[0-9]+)$"
+    ),
+    list("-+.0123456789"),
+)
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(str(loader.construct_scalar(node)))
+
+
+def _construct_mapping(
+    loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    seen: dict[Any, yaml.Mark] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise yaml.constructor.ConstructorError(
+                None, None, "merge keys (<<) are not allowed", key_node.start_mark
+            )
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | bool):
+            raise yaml.constructor.ConstructorError(
+                None, None, "mapping keys must be plain scalars", key_node.start_mark
+            )
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {key!r} (first defined on line {seen[key].line + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _problem_from(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    text = " ".join(part for part in (exc.context, exc.problem) if part)
+    return _at(exc.problem_mark or exc.context_mark, text or "invalid YAML")
+
+
+def _explain_tabs(problem: YamlProblem, text: str) -> YamlProblem:
+    """PyYAML's message for a tab is 'cannot start any token'; say what it is."""
+    lines = text.splitlines()
+    if 0 < problem.line <= len(lines) and "\t" in lines[problem.line - 1][: problem.column]:
+        return YamlProblem(
+            problem.line,
+            lines[problem.line - 1].index("\t") + 1,
+            "a tab character is not allowed here; YAML indents with spaces",
+        )
+    return problem
+
+
+def _at(mark: Any, message: str) -> YamlProblem:
+    """A problem at a PyYAML mark (pure-Python or C, both 0-based), or at 1:1."""
+    if mark is None:
+        return YamlProblem(1, 1, message)
+    return YamlProblem(mark.line + 1, mark.column + 1, message)
+
+
+def _prescan(text: str) -> None:
+    """Reject aliases, anchors and deep nesting from the event stream.
+
+    The C composer ignores Python-level compose hooks, so this runs over parse events,
+    which is cheap and stops at the first offending event.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_ScenarioLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _at(event.start_mark, "aliases (*name) are not allowed in scenario files")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _at(event.start_mark, "anchors (&name) are not allowed in scenario files")
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _at(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def parse(text: str) -> tuple[Any, yaml.Node | None]:
+    """Parse one YAML document into (data, root node). Raises `YamlProblem`."""
+    try:
+        _prescan(text)
+        loader = _ScenarioLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.composer.ComposerError as exc:
+        if exc.context and "single document" in exc.context:
+            raise _at(exc.problem_mark, "expected one YAML document, found several") from None
+        raise _problem_from(exc) from None
+    except yaml.MarkedYAMLError as exc:
+        raise _explain_tabs(_problem_from(exc), text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text
+        raise YamlProblem(1, 1, str(exc)) from None
+    return data, root
+
+
+KEY = "[key]"
+"""A loc part meaning: point at the key of the previous part, not at its value."""
+
+
+def locate(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int, int]:
+    """Map a data path (as pydantic reports it) to a 1-based (line, column).
+
+    Parts that do not name a key or index (such as union tags) are skipped; a path into a
+    missing key stops at its parent. A part equal to `KEY` selects the previous key node.
+    """
+    if root is None:
+        return 1, 1
+    node: yaml.Node = root
+    key_node: yaml.Node | None = None
+    for part in loc:
+        if part == KEY:
+            if key_node is not None:
+                node = key_node
+            continue
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == str(part):
+                    key_node, node = k, v
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            key_node, node = None, node.value[part]
+    return node.start_mark.line + 1, node.start_mark.column + 1
