@@ -9,6 +9,7 @@ Day counts used below, all in 2025 (a 365-day year):
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -234,9 +235,7 @@ def test_average_over_a_period_that_starts_mid_schedule() -> None:
 # --- properties ---------------------------------------------------------------------------
 
 DAY0 = date(2025, 1, 1)
-schedules = st.lists(
-    st.tuples(st.integers(0, 400), st.decimals(0, 200, places=2)), max_size=12
-)
+schedules = st.lists(st.tuples(st.integers(0, 400), st.decimals(0, 200, places=2)), max_size=12)
 
 
 @settings(max_examples=150, deadline=None)
@@ -245,7 +244,7 @@ def test_segments_cover_the_period_and_bound_the_average(
     first: list[tuple[int, Decimal]], second: list[tuple[int, Decimal]], length: int
 ) -> None:
     def measure(name: str, points: list[tuple[int, Decimal]]) -> Measure:
-        rates = dict((date.fromordinal(DAY0.toordinal() + d), r) for d, r in points)
+        rates = {date.fromordinal(DAY0.toordinal() + d): r for d, r in points}
         return Measure(name, "US", "CN", "b", tuple(sorted(rates.items())))
 
     until = date.fromordinal(DAY0.toordinal() + length)
@@ -254,7 +253,7 @@ def test_segments_cover_the_period_and_bound_the_average(
     parts = result.segments
     assert parts[0].start == DAY0
     assert parts[-1].until == until
-    assert all(a.until == b.start for a, b in zip(parts, parts[1:], strict=False))
+    assert all(a.until == b.start for a, b in itertools.pairwise(parts))
     assert result.low <= result.average <= result.peak
     assert result.duties == static_duties(D(365), rate_days(parts))
     layers = [(m, measure_steps(m, s.scenarios[0])) for m in s.measures]

@@ -125,9 +125,8 @@ def test_overlapping_windows_name_both() -> None:
 
 
 def test_overlap_with_an_inherited_window_is_reported_once() -> None:
-    text = VALID.replace(
-        "  a: {}\n", "  a:\n    windows:\n      - {name: p, start: 2025-06-01, days: 10, set: {m: 1%}}\n"
-    )
+    parent = "  a:\n    windows:\n      - {name: p, start: 2025-06-01, days: 10, set: {m: 1%}}\n"
+    text = VALID.replace("  a: {}\n", parent)
     [(line, _, message)] = problems(text)
     assert line == 20  # the child's window, which is the one that collides
     assert "'w' and 'p'" in message

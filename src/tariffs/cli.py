@@ -31,7 +31,6 @@ EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by a cl
 
 app = typer.Typer(
     name="tariffs",
-    help="Trade-tariff scenarios as code: validate YAML scenario files and compare them.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -62,8 +61,15 @@ def _root(
     """Trade-tariff scenarios as code: validate YAML scenario files and compare them.
 
     \b
-    Exit codes: 0 success; 1 invalid input (every problem is printed as
-    path:line:col: message); 2 usage error; 141 output pipe closed early.
+    Start with:
+        tariffs compare scenarios/geneva.yaml
+
+    \b
+    Exit codes:
+        0    success
+        1    invalid input: each problem is printed as path:line:col: message
+        2    usage error (unknown option, bad --on date, unknown scenario name)
+        141  the reader closed the output pipe early (as with | head)
     """
 
 
@@ -188,7 +194,7 @@ def _render(fmt: Format, output: Path | None, width: int, view: str, *args: obje
 
 FilesArg = Annotated[
     list[Path],
-    typer.Argument(help="Scenario files (YAML).", metavar="FILE...", show_default=False),
+    typer.Argument(help="Scenario files (YAML).", metavar="FILE", show_default=False),
 ]
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)

@@ -37,16 +37,19 @@ def money_unit(result: StudyResult) -> str:
     return f"{result.currency} {suffix}".rstrip()
 
 
-def header_lines(result: StudyResult, path: str) -> list[str]:
-    """The title and a labelled block saying what the numbers below mean."""
+Facts = list[tuple[str, str]]
+"""Labelled facts shown under a document's title: (label, value)."""
+
+
+def header_facts(result: StudyResult, path: str) -> Facts:
+    """What the numbers below the title mean."""
     last = result.until - timedelta(days=1)
     return [
-        result.title,
-        f"File:      {path}",
-        f"Period:    {result.start} to {last} ({result.days} days)",
-        f"Rates on:  {result.on}",
-        f"Baseline:  {result.baseline} (deltas are scenario minus baseline)",
-        f"Money:     {money_unit(result)}, static (trade held at each flow's annual value)",
+        ("File", path),
+        ("Period", f"{result.start} to {last} ({result.days} days)"),
+        ("Rates on", result.on.isoformat()),
+        ("Baseline", f"{result.baseline} (deltas are scenario minus baseline)"),
+        ("Money", f"{money_unit(result)}, static (trade held at each flow's annual value)"),
     ]
 
 
@@ -101,58 +104,77 @@ def flow_grids(result: StudyResult) -> list[Grid]:
     return grids
 
 
-def window_grid(result: StudyResult) -> Grid | None:
-    """All windows of all scenarios, one row per window and flow."""
+def window_grids(result: StudyResult) -> dict[str, Grid]:
+    """Per flow (keyed IMPORTER:EXPORTER), the windows of all scenarios that touch it."""
     divisor, _ = money_scale(result)
     unit = money_unit(result)
-    rows = [
-        (
-            scenario.name,
-            w.flow.label,
-            w.window,
-            w.first_day.isoformat(),
-            w.last_day.isoformat(),
-            str(w.days),
-            fmt.pct(w.before),
-            fmt.pct(w.inside),
-            fmt.pct(w.after),
-            fmt.pp(w.cliff),
-            fmt.money(w.saved, divisor),
+    rows: dict[str, list[tuple[str, ...]]] = {}
+    labels: dict[str, str] = {}
+    for scenario in result.scenarios:
+        for w in scenario.windows:
+            labels[w.flow.key] = w.flow.label
+            rows.setdefault(w.flow.key, []).append(
+                (
+                    scenario.name,
+                    w.window,
+                    w.first_day.isoformat(),
+                    w.last_day.isoformat(),
+                    str(w.days),
+                    fmt.pct(w.before),
+                    fmt.pct(w.inside),
+                    fmt.pct(w.after),
+                    fmt.pp(w.cliff),
+                    fmt.money(w.saved, divisor),
+                )
+            )
+    return {
+        key: Grid(
+            title=f"{labels[key]}: windows, the rates around them and the static duties saved",
+            headers=(
+                "Scenario",
+                "Window",
+                "First day",
+                "Last day",
+                "Days",
+                "Before",
+                "Inside",
+                "After",
+                "Cliff",
+                f"Saved\n{unit}",
+            ),
+            numeric=(False, False, False, False, True, True, True, True, True, True),
+            rows=tuple(found),
         )
-        for scenario in result.scenarios
-        for w in scenario.windows
-    ]
-    if not rows:
-        return None
-    return Grid(
-        title="Windows: rates around each window and the static duties it saved",
-        headers=(
-            "Scenario",
-            "Flow",
-            "Window",
-            "First day",
-            "Last day",
-            "Days",
-            "Before",
-            "Inside",
-            "After",
-            "Cliff",
-            f"Saved\n{unit}",
-        ),
-        numeric=(False, False, False, False, False, True, True, True, True, True, True),
-        rows=tuple(rows),
-    )
+        for key, found in rows.items()
+    }
+
+
+def compare_grids(result: StudyResult) -> list[Grid]:
+    """For each flow: its scenarios table, then its windows table if it has windows."""
+    windows = window_grids(result)
+    out: list[Grid] = []
+    for grid, flow in zip(flow_grids(result), _flows(result), strict=True):
+        out.append(grid)
+        if flow in windows:
+            out.append(windows[flow])
+    return out
+
+
+def _flows(result: StudyResult) -> list[str]:
+    return [f.flow.key for f in result.scenarios[0].flows] if result.scenarios else []
 
 
 def describe_changes(segment: Segment) -> str:
-    return "; ".join(
+    """One line per measure that changed at the segment's start."""
+    return "\n".join(
         f"{c.measure} {fmt.pct(c.old)} -> {fmt.pct(c.new)} ({c.cause})" for c in segment.changes
     )
 
 
-def timeline_heading(result: TimelineResult, path: str) -> list[str]:
+def timeline_facts(result: TimelineResult, path: str) -> Facts:
     last = result.until - timedelta(days=1)
-    return [result.title, f"{path}: period {result.start} to {last}"]
+    days = (result.until - result.start).days
+    return [("File", path), ("Period", f"{result.start} to {last} ({days} days)")]
 
 
 def timeline_grid(entry: TimelineEntry) -> Grid:

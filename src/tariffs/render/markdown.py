@@ -7,18 +7,19 @@ from collections.abc import Iterable, Sequence
 from tariffs.core import StudyResult, TimelineResult
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
+    Facts,
     Grid,
     chart_width,
-    flow_grids,
-    header_lines,
+    compare_grids,
+    header_facts,
+    timeline_facts,
     timeline_grid,
-    timeline_heading,
-    window_grid,
 )
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Escape a table cell; line breaks inside a cell become <br>, which GitHub renders."""
+    return text.replace("|", "\\|").replace("\n", "<br>")
 
 
 def grid(g: Grid) -> str:
@@ -29,28 +30,25 @@ def grid(g: Grid) -> str:
     return "\n".join([f"**{_cell(g.title)}**", "", head, rule, *body])
 
 
-def _document(title: str, lines: Iterable[str], blocks: Iterable[str]) -> str:
-    parts = [f"## {_cell(title)}", *(_cell(line) for line in lines), *blocks]
-    return "\n\n".join(parts) + "\n"
+def _document(title: str, facts: Facts, blocks: Iterable[str]) -> str:
+    """A heading, the labelled facts as a list, then the blocks."""
+    items = "\n".join(f"- **{label}:** {_cell(value)}" for label, value in facts)
+    return "\n\n".join([f"## {_cell(title)}", items, *blocks]) + "\n"
 
 
 def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
     """The Markdown document for `tariffs compare`."""
     docs = []
     for path, result in results:
-        title, *lines = header_lines(result, path)
-        grids = flow_grids(result)
-        windows = window_grid(result)
-        blocks = [grid(g) for g in [*grids, *([windows] if windows else [])]]
-        docs.append(_document(title, lines, blocks))
+        blocks = [grid(g) for g in compare_grids(result)]
+        docs.append(_document(result.title, header_facts(result, path), blocks))
     return "\n".join(docs)
 
 
 def timeline(path: str, result: TimelineResult, width: int) -> str:
     """The Markdown document for `tariffs timeline`: tables, with charts in code blocks."""
-    title, *lines = timeline_heading(result, path)
     blocks: list[str] = []
     for entry in result.entries:
         chart = step_chart(entry.segments, width=chart_width(width))
         blocks.extend((grid(timeline_grid(entry)), f"```text\n{chart}\n```"))
-    return _document(title, lines, blocks)
+    return _document(result.title, timeline_facts(result, path), blocks)

@@ -14,13 +14,13 @@ from tariffs.core import StudyResult, TimelineResult
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     BASE,
+    Facts,
     Grid,
     chart_width,
-    flow_grids,
-    header_lines,
+    compare_grids,
+    header_facts,
+    timeline_facts,
     timeline_grid,
-    timeline_heading,
-    window_grid,
 )
 
 DEFAULT_WIDTH = 120
@@ -36,11 +36,11 @@ def grid_table(grid: Grid) -> Table:
         header_style="bold",
         show_edge=True,
     )
-    for header, numeric in zip(grid.headers, grid.numeric, strict=True):
+    for index, (header, numeric) in enumerate(zip(grid.headers, grid.numeric, strict=True)):
         table.add_column(
             header,
             justify="right" if numeric else "left",
-            no_wrap=numeric,
+            no_wrap=numeric or index == 0,  # numbers and the row's name never wrap
             overflow="fold",
         )
     for row in grid.rows:
@@ -59,9 +59,15 @@ def _styled(cell: str) -> Text:
     return Text(cell)
 
 
-def document(lines: Iterable[str], grids: Iterable[Grid]) -> Group:
-    """Header lines, then one table per grid."""
-    parts: list[RenderableType] = [Text(line) for line in lines]
+def heading(title: str, facts: Facts) -> list[RenderableType]:
+    """The title, then one aligned 'Label:  value' line per fact."""
+    pad = max((len(label) for label, _ in facts), default=0) + 2
+    return [Text(title), *(Text(f"{label + ':':<{pad}}{value}") for label, value in facts)]
+
+
+def document(title: str, facts: Facts, grids: Iterable[Grid]) -> Group:
+    """The heading, then one table per grid."""
+    parts = heading(title, facts)
     for grid in grids:
         parts.extend((Text(""), grid_table(grid)))
     return Group(*parts)
@@ -73,15 +79,13 @@ def compare(results: Sequence[tuple[str, StudyResult]]) -> RenderableType:
     for index, (path, result) in enumerate(results):
         if index:
             parts.append(Text(""))
-        windows = window_grid(result)
-        grids = [*flow_grids(result), *([windows] if windows else [])]
-        parts.append(document(header_lines(result, path), grids))
+        parts.append(document(result.title, header_facts(result, path), compare_grids(result)))
     return Group(*parts)
 
 
 def timeline(path: str, result: TimelineResult, width: int) -> RenderableType:
     """The terminal view of `tariffs timeline`: per flow and scenario, segments and a chart."""
-    parts: list[RenderableType] = [Text(line) for line in timeline_heading(result, path)]
+    parts = heading(result.title, timeline_facts(result, path))
     for entry in result.entries:
         chart = step_chart(entry.segments, width=chart_width(width))
         parts.extend((Text(""), grid_table(timeline_grid(entry)), Text(""), Text(chart)))

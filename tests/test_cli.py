@@ -1,0 +1,167 @@
+"""The command line, in-process through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tariffs import __version__
+from tariffs.cli import app
+from tariffs.schema import scenario_schema_text
+
+from .conftest import ROOT
+
+GENEVA = "scenarios/geneva.yaml"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), prog_name="tariffs", catch_exceptions=False)
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"tariffs {__version__}\n")
+
+
+def test_help_lists_commands_and_exit_codes() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for word in ("compare", "validate", "timeline", "schema", "141", "path:line:col"):
+        assert word in result.stdout
+
+
+@pytest.mark.parametrize("command", ["compare", "validate", "timeline", "schema"])
+def test_every_command_has_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    assert f"tariffs {command}" in result.stdout
+
+
+def test_no_arguments_is_a_usage_error() -> None:
+    assert run().exit_code == 2
+
+
+def test_compare_headline_rates() -> None:
+    # The reference sheet's headline rates on 1 June 2025: US 145% -> 30%, China 125% -> 10%.
+    result = run("compare", GENEVA, "--format", "json")
+    assert result.exit_code == 0
+    [file] = json.loads(result.stdout)["files"]
+    rates = {
+        (s["name"], f["importer"]): f["rate_on"] for s in file["scenarios"] for f in s["flows"]
+    }
+    assert rates[("no-deal", "US")] == 145
+    assert rates[("geneva", "US")] == 30
+    assert rates[("no-deal", "CN")] == 125
+    assert rates[("geneva", "CN")] == 10
+
+
+def test_compare_on_overrides_the_file_date() -> None:
+    # 9 April 2025, the one day at 104% (20 fentanyl + 84 reciprocal) under every scenario.
+    result = run("compare", GENEVA, "--on", "2025-04-09", "--format", "csv", "-s", "geneva")
+    lines = [line for line in result.stdout.splitlines() if ",rate_on," in line]
+    assert lines[0].endswith(",geneva,US,CN,,rate_on,2025-04-09,104,percent")
+
+
+def test_compare_subset_and_baseline() -> None:
+    result = run("compare", GENEVA, "-s", "busan", "-b", "geneva", "--format", "json")
+    [file] = json.loads(result.stdout)["files"]
+    assert file["baseline"] == "geneva"
+    assert [s["name"] for s in file["scenarios"]] == ["busan"]
+    us = file["scenarios"][0]["flows"][0]
+    # (12514 - 16442) / 365 = -10.7616..., rounded half up to 4 places
+    assert us["delta"]["average"] == pytest.approx(-10.7616)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--on", "2025-13-01"], "is not a calendar date"),
+        (["--on", "June"], "expected a date as YYYY-MM-DD"),
+        (["-s", "nope"], "has no scenario 'nope'"),
+        (["-b", "nope"], "has no scenario 'nope'"),
+        (["--format", "xml"], "Invalid value for '--format'"),
+        (["--width", "10"], "Invalid value for '--width'"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = run("compare", GENEVA, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_invalid_file_exits_1_with_positions(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tariffs: 1\ntitle: t\ntitle: u\n")
+    result = run("compare", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr == f"{bad}:3:1: duplicate key 'title' (first defined on line 2)\n"
+    assert "Traceback" not in result.output
+
+
+def test_validate_ok_and_failures(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tariffs: 2\n")
+    result = run("validate", GENEVA, str(bad))
+    assert result.exit_code == 1
+    assert result.stdout == f"{GENEVA}: ok (4 scenarios, 3 measures, 2 flows)\n"
+    assert f"{bad}:1:10: tariffs: unsupported format version 2" in result.stderr
+
+
+def test_validate_all_shipped_scenarios() -> None:
+    paths = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.yaml"))
+    result = run("validate", *paths)
+    assert result.exit_code == 0
+    assert result.stdout.count(": ok (") == len(paths)
+
+
+def test_timeline_shows_segments_and_chart() -> None:
+    result = run("timeline", GENEVA, "--scenario", "geneva", "--flow", "us:cn", "--width", "160")
+    assert result.exit_code == 0
+    assert "US on CN under 'geneva'" in result.stdout
+    assert "| 2025-05-14 | 2025-08-11 |   90 |" in result.stdout
+    assert "us-reciprocal 125.0% -> 10.0% (Geneva truce starts)" in result.stdout
+    assert "145% |" in result.stdout
+    assert "CN on US" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--flow", "US"], "IMPORTER:EXPORTER"), (["--flow", "US:JP"], "has no flow 'US:JP'")],
+)
+def test_timeline_bad_flow(args: list[str], message: str) -> None:
+    result = run("timeline", GENEVA, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_schema_command_matches_committed_file() -> None:
+    committed = (ROOT / "schema" / "scenario.schema.json").read_text(encoding="utf-8")
+    assert scenario_schema_text() == committed, "run: tariffs schema > schema/scenario.schema.json"
+    assert run("schema").stdout == committed
+
+
+def test_output_file_is_written_and_inputs_are_protected(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    result = run("compare", GENEVA, "--format", "json", "--output", str(target))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert json.loads(target.read_text())["format"] == "tariffs.compare"
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+    refused = run("compare", GENEVA, "--output", GENEVA)
+    assert refused.exit_code == 2
+    assert "refusing to overwrite the input file" in refused.stderr
+    missing = run("compare", GENEVA, "--output", str(tmp_path / "no" / "out.txt"))
+    assert missing.exit_code == 2
+    assert "does not exist" in missing.stderr
+
+
+def test_table_output_is_plain_and_fits_the_width() -> None:
+    for width in ("120", "160"):
+        result = run("compare", GENEVA, "--width", width)
+        assert "\x1b[" not in result.stdout
+        assert max(len(line) for line in result.stdout.splitlines()) <= int(width)
+        assert not any(line.endswith(" ") for line in result.stdout.splitlines())

@@ -1,0 +1,37 @@
+"""Golden files: every shipped scenario in every format, byte for byte.
+
+After an intended change of output, run `pytest --update-golden` and review the diff of
+tests/golden/ like any other change.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from tariffs.cli import app
+
+from .conftest import GOLDEN, SCENARIOS
+
+FORMATS = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md"}
+CASES = [
+    (scenario.stem, command, fmt, ext)
+    for scenario in SCENARIOS
+    for command in ("compare", "timeline")
+    for fmt, ext in FORMATS.items()
+]
+
+
+def test_every_scenario_is_covered() -> None:
+    assert {path.stem for path in SCENARIOS} == {"geneva", "scotus-2026"}
+
+
+@pytest.mark.parametrize(("stem", "command", "fmt", "ext"), CASES)
+def test_golden(stem: str, command: str, fmt: str, ext: str, update_golden: bool) -> None:
+    args = [command, f"scenarios/{stem}.yaml", "--format", fmt]
+    result = CliRunner().invoke(app, args, prog_name="tariffs", catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"{stem}.{command}.{ext}"
+    if update_golden:
+        golden.write_text(result.stdout, encoding="utf-8", newline="")
+    assert result.stdout == golden.read_text(encoding="utf-8")

@@ -1,0 +1,95 @@
+"""The installed console script, run as a real process (the one subprocess test module)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import GOLDEN, ROOT
+
+TARIFFS = shutil.which("tariffs") or str(Path(sys.executable).with_name("tariffs"))
+HOSTILE_ENV = {
+    "COLUMNS": "40",
+    "LINES": "5",
+    "TERM": "dumb",
+    "FORCE_COLOR": "1",
+    "NO_COLOR": "1",
+    "TTY_COMPATIBLE": "1",
+    "TERMINAL_WIDTH": "300",
+    "GITHUB_ACTIONS": "true",
+    "LC_ALL": "C",
+    "LANG": "C",
+    "PYTHONIOENCODING": "ascii",
+}
+
+
+def tariffs(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed script from the repository root; the caller checks the exit code."""
+    merged = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [TARIFFS, *args], cwd=ROOT, env=merged, capture_output=True, timeout=60, check=False
+    )
+
+
+def test_console_script_is_installed() -> None:
+    assert Path(TARIFFS).exists(), "install the project: pip install -e '.[test]'"
+
+
+def test_compare_bytes_do_not_depend_on_the_terminal() -> None:
+    # Same bytes as the golden file, whatever the environment says about the terminal.
+    expected = (GOLDEN / "geneva.compare.txt").read_bytes()
+    plain = tariffs("compare", "scenarios/geneva.yaml")
+    hostile = tariffs("compare", "scenarios/geneva.yaml", env=HOSTILE_ENV)
+    assert plain.returncode == hostile.returncode == 0
+    assert plain.stdout == hostile.stdout == expected
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    # Design guard for start-up time: --help loads neither pydantic nor yaml nor rich.
+    probe = (
+        "import sys; from tariffs.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'rich') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--help"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().endswith("[]")
+
+
+def test_python_dash_m_and_exit_code_for_invalid_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tariffs: 1\nflows: [\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "tariffs", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{bad}:3:1: ")
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
+def test_closed_pipe_ends_quietly() -> None:
+    # The reader is gone before anything is written, as with `| true`: every write fails
+    # with EPIPE, whatever the timing. (Reading a little first, as `| head` does, is not a
+    # reliable test: on some kernels a pending write then completes into the buffer.)
+    with subprocess.Popen(
+        [TARIFFS, "compare", "scenarios/geneva.yaml", "--format", "json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        assert proc.wait(timeout=60) == 141
+    assert stderr == b""
