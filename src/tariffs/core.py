@@ -148,6 +148,26 @@ def rate_at(steps: tuple[Step, ...], day: date) -> Decimal:
     return steps[index].rate if index >= 0 else ZERO
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A scenario's changes and windows indexed by measure name, built once per scenario."""
+
+    disabled: frozenset[str]
+    changes: dict[str, list[tuple[date, Decimal]]]
+    windows: dict[str, list[Window]]
+
+
+def _plan(scenario: Scenario) -> _Plan:
+    changes: dict[str, list[tuple[date, Decimal]]] = {}
+    for day, name, rate in scenario.changes:  # already sorted by date
+        changes.setdefault(name, []).append((day, rate))
+    windows: dict[str, list[Window]] = {}
+    for window in scenario.windows:
+        for name, _ in window.rates:
+            windows.setdefault(name, []).append(window)
+    return _Plan(scenario.disabled, changes, windows)
+
+
 def measure_steps(
     measure: Measure, scenario: Scenario, *, without: str | None = None
 ) -> tuple[Step, ...]:
@@ -157,15 +177,18 @@ def measure_steps(
     replaces the schedule from its date on), then windows (each overrides [start, until)
     and hands back to whatever the schedule says at `until`).
     """
-    if measure.name in scenario.disabled:
+    return _steps(measure, _plan(scenario), without)
+
+
+def _steps(measure: Measure, plan: _Plan, without: str | None = None) -> tuple[Step, ...]:
+    if measure.name in plan.disabled:
         return (Step(date.min, ZERO, "disabled"),)
     steps = [Step(date.min, ZERO, "")]
     steps.extend(Step(day, rate, "schedule") for day, rate in measure.rates)
-    for day, name, rate in scenario.changes:
-        if name == measure.name:
-            steps = [step for step in steps if step.start < day]
-            steps.append(Step(day, rate, "scenario change"))
-    windows = [w for w in scenario.windows if w.sets(measure.name) and w.name != without]
+    for day, rate in plan.changes.get(measure.name, ()):
+        steps = [step for step in steps if step.start < day]
+        steps.append(Step(day, rate, "scenario change"))
+    windows = [w for w in plan.windows.get(measure.name, ()) if w.name != without]
     if windows:
         steps = _apply_windows(tuple(steps), measure.name, windows)
     return _without_repeats(steps)
@@ -199,9 +222,7 @@ def _without_repeats(steps: Iterable[Step]) -> tuple[Step, ...]:
 # --- flows ------------------------------------------------------------------------------
 
 
-def segments(
-    layers: list[tuple[Measure, tuple[Step, ...]]], start: date, until: date
-) -> tuple[Segment, ...]:
+def segments(layers: Layers, start: date, until: date) -> tuple[Segment, ...]:
     """Cut [start, until) into segments over which no layer's rate changes."""
     current = [rate_at(steps, start) for _, steps in layers]
     events: dict[date, list[tuple[int, Step]]] = {}
@@ -241,17 +262,19 @@ def static_duties(value: Decimal, rate_day_sum: Decimal) -> Decimal:
     return value * rate_day_sum / (DAYS_PER_YEAR * 100)
 
 
-def _flow_layers(
-    study: Study, flow: Flow, scenario: Scenario, *, without: str | None = None
-) -> list[tuple[Measure, tuple[Step, ...]]]:
-    return [
-        (m, measure_steps(m, scenario, without=without))
-        for m in study.measures
-        if m.importer == flow.importer and m.exporter == flow.exporter
-    ]
+Layers = list[tuple[Measure, tuple[Step, ...]]]
 
 
-def _total_at(layers: list[tuple[Measure, tuple[Step, ...]]], day: date) -> Decimal:
+def _layers_by_flow(study: Study, scenario: Scenario) -> dict[str, Layers]:
+    """Every flow's measures with their step functions under a scenario (file order)."""
+    plan = _plan(scenario)
+    out: dict[str, Layers] = {flow.key: [] for flow in study.flows}
+    for measure in study.measures:
+        out[f"{measure.importer}:{measure.exporter}"].append((measure, _steps(measure, plan)))
+    return out
+
+
+def _total_at(layers: Layers, day: date) -> Decimal:
     return sum((rate_at(steps, day) for _, steps in layers), ZERO)
 
 
@@ -269,9 +292,7 @@ class _Metrics:
     integral: Decimal  # sum of rate% x days: exact, so each delta needs one division
 
 
-def _flow_metrics(
-    study: Study, flow: Flow, layers: list[tuple[Measure, tuple[Step, ...]]], on: date
-) -> _Metrics:
+def _flow_metrics(study: Study, flow: Flow, layers: Layers, on: date) -> _Metrics:
     parts = segments(layers, study.start, study.until)
     integral = rate_days(parts)
     low = min(parts, key=lambda seg: seg.rate)  # min/max keep the first of equals
@@ -290,16 +311,30 @@ def _flow_metrics(
     )
 
 
-def window_effects(study: Study, scenario: Scenario) -> tuple[WindowResult, ...]:
-    """Each window of a scenario, for each flow it touches: rates around it, duties saved."""
+def window_effects(
+    study: Study, scenario: Scenario, by_flow: dict[str, Layers] | None = None
+) -> tuple[WindowResult, ...]:
+    """Each window of a scenario, for each flow it touches: rates around it, duties saved.
+
+    `by_flow` is the scenario's `_layers_by_flow`, when the caller already has it.
+    """
+    if not scenario.windows:
+        return ()
+    plan = _plan(scenario)
+    by_flow = by_flow or _layers_by_flow(study, scenario)
+    flow_of = {m.name: f"{m.importer}:{m.exporter}" for m in study.measures}
     out: list[WindowResult] = []
     for window in scenario.windows:
         touched = {name for name, _ in window.rates}
+        keys = {flow_of[name] for name in touched}
         for flow in study.flows:
-            layers = _flow_layers(study, flow, scenario)
-            if not any(m.name in touched for m, _ in layers):
+            if flow.key not in keys:
                 continue
-            bare = _flow_layers(study, flow, scenario, without=window.name)
+            layers = by_flow[flow.key]
+            bare = [
+                (m, _steps(m, plan, window.name) if m.name in touched else steps)
+                for m, steps in layers
+            ]
             inside = rate_days(segments(layers, window.start, window.until))
             outside = rate_days(segments(bare, window.start, window.until))
             last = window.until - ONE_DAY
@@ -338,11 +373,11 @@ def compare(
     base_name = baseline or study.baseline
     wanted = only or tuple(s.name for s in study.scenarios)
     metrics: dict[str, list[_Metrics]] = {}
+    layers: dict[str, dict[str, Layers]] = {}
     for name in dict.fromkeys((base_name, *wanted)):
-        scenario = study.scenario(name)
+        layers[name] = _layers_by_flow(study, study.scenario(name))
         metrics[name] = [
-            _flow_metrics(study, flow, _flow_layers(study, flow, scenario), report_on)
-            for flow in study.flows
+            _flow_metrics(study, flow, layers[name][flow.key], report_on) for flow in study.flows
         ]
     study_days = (study.until - study.start).days
     results = []
@@ -370,9 +405,8 @@ def compare(
             )
             for flow, m, b in zip(study.flows, metrics[name], metrics[base_name], strict=True)
         )
-        results.append(
-            ScenarioResult(name, scenario.description, flows, window_effects(study, scenario))
-        )
+        windows = window_effects(study, scenario, layers[name])
+        results.append(ScenarioResult(name, scenario.description, flows, windows))
     return StudyResult(
         title=study.title,
         start=study.start,
@@ -407,9 +441,9 @@ def timelines(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...])
     """The segments of each flow under each scenario over the study period."""
     entries = []
     for name in scenarios:
-        scenario = study.scenario(name)
+        by_flow = _layers_by_flow(study, study.scenario(name))
         for flow in flows:
-            layers = _flow_layers(study, flow, scenario)
+            layers = by_flow[flow.key]
             entries.append(
                 TimelineEntry(
                     name,

@@ -84,7 +84,6 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
     for scenario in result.scenarios:
         flows = []
         for f in scenario.flows:
-            names = [layer.measure for layer in f.stack]
             flows.append(
                 {
                     "importer": f.flow.importer,
@@ -106,7 +105,6 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                         "peak": _rate(f.delta.peak),
                         "static_duties": _money(f.delta.duties),
                     },
-                    "segments": _segments(f.segments, names),
                 }
             )
         windows = [
