@@ -40,7 +40,9 @@ def generate_large(measures: int = 200, scenarios: int = 50, windows: int = 50) 
         "on: 2025-06-01",
         "flows:",
     ]
-    out += [f"  - {{importer: {a}, exporter: {b}, value: {i + 1}bn}}" for i, (a, b) in enumerate(flows)]
+    out += [
+        f"  - {{importer: {a}, exporter: {b}, value: {i + 1}bn}}" for i, (a, b) in enumerate(flows)
+    ]
     out.append("measures:")
     for m in range(measures):
         importer, exporter = flows[m % len(flows)]
@@ -64,9 +66,8 @@ def generate_large(measures: int = 200, scenarios: int = 50, windows: int = 50) 
             day = 7 * w
             start = f"2025-{_month_day(day)}"
             first, second = (s + w) % measures, (s + w + 100) % measures
-            out.append(
-                f"      - {{name: w{w}, start: {start}, days: 5, set: {{m{first}: 0%, m{second}: 1%}}}}"
-            )
+            rates = f"{{m{first}: 0%, m{second}: 1%}}"
+            out.append(f"      - {{name: w{w}, start: {start}, days: 5, set: {rates}}}")
     return "\n".join(out) + "\n"
 
 
@@ -100,16 +101,31 @@ def main() -> None:
         cases = [
             ("python -c pass", [sys.executable, "-c", "pass"], args.runs),
             ("tariffs --help", [tariffs, "--help"], args.runs),
-            ("tariffs compare scenarios/geneva.yaml", [tariffs, "compare", "scenarios/geneva.yaml"], args.runs),
-            ("tariffs compare large.yaml --format json", [tariffs, "compare", str(large), "--format", "json"], args.large_runs),
-            ("tariffs compare large.yaml (table)", [tariffs, "compare", str(large)], args.large_runs),
+            (
+                "tariffs compare scenarios/geneva.yaml",
+                [tariffs, "compare", "scenarios/geneva.yaml"],
+                args.runs,
+            ),
+            (
+                "tariffs compare large.yaml --format json",
+                [tariffs, "compare", str(large), "--format", "json"],
+                args.large_runs,
+            ),
+            (
+                "tariffs compare large.yaml (table)",
+                [tariffs, "compare", str(large)],
+                args.large_runs,
+            ),
         ]
-        print(f"large.yaml: {large.stat().st_size / 1024:.0f} KiB, 200 measures, 50 scenarios x 50 windows")
+        size = large.stat().st_size / 1024
+        print(f"large.yaml: {size:.0f} KiB, 200 measures, 50 scenarios x 50 windows each")
         base = None
         for label, command, runs in cases:
             ms = median_ms(command, runs)
             base = base or ms
-            print(f"{label:<45} median {ms:8.1f} ms  ({ms / base:5.1f}x python -c pass, {runs} runs)")
+            print(
+                f"{label:<45} median {ms:8.1f} ms  ({ms / base:5.1f}x python -c pass, {runs} runs)"
+            )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,100 @@
+"""Keep the README and docs/ true: they must match what the code does and prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from typer.testing import CliRunner
+
+from tariffs import models
+from tariffs.cli import app
+
+from .conftest import GOLDEN, ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_words(text: str) -> set[str]:
+    """Identifiers inside inline code spans: `files[].path` gives files and path."""
+    return {w for span in re.findall(r"`([^`\n]+)`", text) for w in re.findall(r"[\w-]+", span)}
+
+
+FORMAT_DOC = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+OUTPUT_DOC = (ROOT / "docs" / "output.md").read_text(encoding="utf-8")
+OUTPUT_WORDS = code_words(OUTPUT_DOC)
+
+
+def test_readme_output_is_the_real_output() -> None:
+    match = re.search(
+        r"<!-- output: tariffs compare scenarios/geneva.yaml -->\n```text\n(.*?)```\n", README, re.S
+    )
+    assert match, "README lost its pasted output block"
+    assert match.group(1) == (GOLDEN / "geneva.compare.txt").read_text(encoding="utf-8")
+
+
+def test_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
+    block = re.search(r"## Quick start\n.*?```sh\n(.*?)```", README, re.S)
+    assert block
+    install_and_run, install_and_test = block.group(1).strip().splitlines()
+    assert install_and_run.endswith("tariffs compare scenarios/geneva.yaml")
+    assert install_and_test.endswith("python -m pytest")
+    assert install_and_test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_shows_every_command_and_exit_code() -> None:
+    for command in ("compare", "validate", "timeline", "schema"):
+        assert f"`tariffs {command}" in README
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 141 |"):
+        assert code in README
+
+
+def _fields(model: type[BaseModel]) -> set[str]:
+    return set(model.model_fields)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        models.ScenarioFile,
+        models.Period,
+        models.Flow,
+        models.Measure,
+        models.Scenario,
+        models.Window,
+    ],
+)
+def test_format_doc_names_every_key(model: type[BaseModel]) -> None:
+    missing = {name for name in _fields(model) if f"`{name}`" not in FORMAT_DOC}
+    assert not missing, f"docs/format.md does not describe {sorted(missing)}"
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+@pytest.mark.parametrize("command", ["compare", "timeline"])
+def test_output_doc_names_every_json_key(command: str) -> None:
+    out = CliRunner().invoke(app, [command, "scenarios/geneva.yaml", "-f", "json", "-s", "busan"])
+    document = json.loads(out.stdout)
+    layer_names = {"us-fentanyl", "us-reciprocal", "cn-counter"}  # keys of `layers`: data
+    missing = _keys(document) - layer_names - OUTPUT_WORDS
+    assert not missing, f"docs/output.md does not describe {sorted(missing)}"
+
+
+@pytest.mark.parametrize("command", ["compare", "timeline"])
+def test_output_doc_names_every_csv_column_and_metric(command: str) -> None:
+    out = CliRunner().invoke(app, [command, "scenarios/geneva.yaml", "-f", "csv", "-s", "busan"])
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    names = set(rows[0]) | {row["metric"] for row in rows}
+    missing = names - OUTPUT_WORDS
+    assert not missing, f"docs/output.md does not describe {sorted(missing)}"
