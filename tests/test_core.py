@@ -160,6 +160,54 @@ def test_timeline_segments_name_what_changed(geneva: Study) -> None:
     assert sum(p.days for p in parts) == 365
 
 
+# --- the shipped 2026 file -------------------------------------------------------------
+
+# 2026 day counts: 1 Jan -> 24 Feb = 54; 24 Feb -> 24 Jul = 150 (the Section 122 window);
+# 24 Jul -> 1 Jan 2027 = 161; 1 Jan -> 10 Nov = 313; 10 Nov -> 1 Jan 2027 = 52.
+# US on CN, sum of rate% x days:
+#   ruling:        20x54 + 10x150                 = 2580
+#   s122-15pct:    20x54 + 15x150                 = 3330
+#   s122-extended: 20x54 + 10x(150 + 161)         = 4190
+#   no-ruling:     20x313 + (10 + 34)x52          = 8548  (reciprocal back to 34% on 10 Nov)
+#   truce-renewed: as ruling                      = 2580
+SCOTUS_US = {
+    "ruling": 2580,
+    "s122-15pct": 3330,
+    "s122-extended": 4190,
+    "no-ruling": 8548,
+    "truce-renewed": 2580,
+}
+
+
+@pytest.fixture(scope="module")
+def scotus() -> Study:
+    return load(ROOT / "scenarios" / "scotus-2026.yaml")
+
+
+@pytest.mark.parametrize(("name", "rate_days_sum"), SCOTUS_US.items())
+def test_scotus_us_averages(scotus: Study, name: str, rate_days_sum: int) -> None:
+    result = compare(scotus, only=(name,))
+    us = flow(result.scenarios[0], "US")
+    assert us.average == D(rate_days_sum) / 365  # e.g. ruling 2580/365 = 7.0685%
+    assert us.duties == D("308.4e9") * rate_days_sum / 36500
+
+
+def test_scotus_section_122_window_and_china_snapback(scotus: Study) -> None:
+    result = compare(scotus, only=("ruling", "truce-renewed"))
+    ruling, renewed = result.scenarios
+    assert flow(ruling, "US").rate_on == 10  # 1 June 2026: Section 122 only
+    # China: 10% until 9 Nov, 34% from 10 Nov: 10x313 + 34x52 = 4898; renewed: 10x365
+    assert flow(ruling, "CN").average == D(4898) / 365
+    assert flow(renewed, "CN").average == 10
+    [suspension] = ruling.windows
+    assert (suspension.first_day, suspension.last_day, suspension.days) == (
+        date(2025, 5, 14),
+        date(2026, 11, 9),
+        545,
+    )
+    assert (suspension.before, suspension.after) == (125, 34)
+
+
 # --- small synthetic studies ---------------------------------------------------------------
 
 

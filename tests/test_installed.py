@@ -93,3 +93,28 @@ def test_closed_pipe_ends_quietly() -> None:
         stderr = proc.stderr.read()
         assert proc.wait(timeout=60) == 141
     assert stderr == b""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_colour_only_on_a_terminal() -> None:
+    import pty  # noqa: PLC0415 - POSIX only
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [TARIFFS, "compare", "scenarios/geneva.yaml"], cwd=ROOT, stdout=follower, stderr=follower
+    ) as proc:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closes when the process ends
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait(timeout=60) == 0
+    os.close(leader)
+    on_terminal = b"".join(chunks)
+    assert b"\x1b[" in on_terminal
+    assert b"\x1b[" not in tariffs("compare", "scenarios/geneva.yaml").stdout

@@ -181,15 +181,24 @@ def _render(fmt: Format, output: Path | None, width: int, view: str, *args: obje
     Each renderer module has both functions. The table renderer returns a rich renderable;
     the others return text. Timeline views take the page width too, for the chart.
     """
-    from tariffs.render import csv_out, json_out, markdown, table
+    import importlib
 
-    if view == "timeline":
-        args = (*args, width) if fmt in {Format.table, Format.markdown} else args
+    module = importlib.import_module(f"tariffs.render.{_RENDERERS[fmt]}")  # only the one needed
+    if view == "timeline" and fmt in {Format.table, Format.markdown}:
+        args = (*args, width)
+    rendered = getattr(module, view)(*args)
     if fmt is Format.table:
-        _show(getattr(table, view)(*args), width, output)
-        return
-    module = {Format.json: json_out, Format.csv: csv_out, Format.markdown: markdown}[fmt]
-    _write(getattr(module, view)(*args), output)
+        _show(rendered, width, output)
+    else:
+        _write(rendered, output)
+
+
+_RENDERERS = {
+    Format.table: "table",
+    Format.json: "json_out",
+    Format.csv: "csv_out",
+    Format.markdown: "markdown",
+}
 
 
 FilesArg = Annotated[

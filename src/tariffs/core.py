@@ -199,7 +199,10 @@ def _apply_windows(underlying: tuple[Step, ...], measure: str, windows: list[Win
     windows = sorted(windows, key=lambda w: w.start)
     by_day: dict[date, Step] = {}
     for step in underlying:
-        if not any(w.start <= step.start < w.until for w in windows):
+        # Windows do not overlap, so only the last one starting on or before the step can
+        # cover it.
+        index = bisect_right(windows, step.start, key=lambda w: w.start) - 1
+        if index < 0 or windows[index].until <= step.start:
             by_day[step.start] = step
     for window in windows:  # window ends first, so an adjacent window's start wins
         by_day[window.until] = Step(

@@ -48,9 +48,6 @@ class Window:
     until: date
     rates: tuple[tuple[str, Decimal], ...]
 
-    def sets(self, measure: str) -> bool:
-        return any(name == measure for name, _ in self.rates)
-
 
 @dataclass(frozen=True, slots=True)
 class Scenario:

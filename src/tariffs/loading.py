@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +21,8 @@ from tariffs.yamlsource import KEY, YamlProblem, locate, parse
 
 MAX_BYTES = 10 * 1024 * 1024
 Loc = tuple[Any, ...]
+Report = Callable[[Loc, str], None]
+"""Records a problem at a data path; positions are looked up once, at the end."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -228,7 +231,7 @@ def _check_scenario(
     scenario: models.Scenario,
     known: set[str],
     scenario_names: list[str],
-    problem: Any,
+    problem: Report,
 ) -> None:
     here: Loc = ("scenarios", name)
     measure_list = sorted(known)
@@ -257,7 +260,7 @@ def _check_scenario(
         _check_window(window, at, measure_list, problem)
 
 
-def _check_window(window: models.Window, at: Loc, measure_list: list[str], problem: Any) -> None:
+def _check_window(window: models.Window, at: Loc, measure_list: list[str], problem: Report) -> None:
     known = set(measure_list)
     if (window.days is None) == (window.until is None):
         problem(at, f"window {window.name!r} needs exactly one of 'days' or 'until'")
@@ -272,7 +275,7 @@ def _check_window(window: models.Window, at: Loc, measure_list: list[str], probl
             )
 
 
-def _chains(parsed: models.ScenarioFile, problem: Any) -> dict[str, list[str]]:
+def _chains(parsed: models.ScenarioFile, problem: Report) -> dict[str, list[str]]:
     """For each scenario, its `extends` chain from the root ancestor down to itself."""
     chains: dict[str, list[str]] = {}
     for name in parsed.scenarios:
@@ -290,7 +293,7 @@ def _chains(parsed: models.ScenarioFile, problem: Any) -> dict[str, list[str]]:
     return chains
 
 
-def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Any) -> domain.Scenario:
+def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> domain.Scenario:
     """Merge a scenario with its ancestors (children win on the same date and measure)."""
     changes: dict[tuple[date, str], Any] = {}
     windows: list[tuple[Loc, domain.Window]] = []
@@ -324,7 +327,9 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Any) -> dom
     )
 
 
-def _check_overlaps(scenario: str, windows: list[tuple[Loc, domain.Window]], problem: Any) -> None:
+def _check_overlaps(
+    scenario: str, windows: list[tuple[Loc, domain.Window]], problem: Report
+) -> None:
     by_measure: dict[str, list[tuple[Loc, domain.Window]]] = {}
     for loc, window in windows:
         for measure, _ in window.rates:
