@@ -175,7 +175,18 @@ def _show(renderable: RenderableType, width: int, output: Path | None) -> None:
     _write(to_text(renderable, width), output)
 
 
-def _render(fmt: Format, output: Path | None, width: int, view: str, *args: object) -> None:
+def _page_width(width: int | None, output: Path | None) -> int:
+    """An explicit --width wins; a terminal gets its own width; anything else gets 120."""
+    if width is not None:
+        return width
+    if _is_terminal(output):
+        import shutil
+
+        return max(60, shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns)
+    return PLAIN_WIDTH
+
+
+def _render(fmt: Format, output: Path | None, width: int | None, view: str, *args: object) -> None:
     """Call `view` ("compare" or "timeline") of the renderer for `fmt`, and write it.
 
     Each renderer module has both functions. The table renderer returns a rich renderable;
@@ -183,6 +194,7 @@ def _render(fmt: Format, output: Path | None, width: int, view: str, *args: obje
     """
     import importlib
 
+    width = _page_width(width, output)
     module = importlib.import_module(f"tariffs.render.{_RENDERERS[fmt]}")  # only the one needed
     if view == "timeline" and fmt in {Format.table, Format.markdown}:
         args = (*args, width)
@@ -215,9 +227,17 @@ OutputOpt = Annotated[
     ),
 ]
 WidthOpt = Annotated[
-    int,
-    typer.Option("--width", min=60, max=1000, help="Width of table output, in characters."),
+    int | None,
+    typer.Option(
+        "--width",
+        min=60,
+        max=1000,
+        show_default=False,
+        help="Width of table output in characters. Default: the terminal's width on a "
+        "terminal, 120 everywhere else.",
+    ),
 ]
+PLAIN_WIDTH = 120
 ScenarioOpt = Annotated[
     list[str] | None,
     typer.Option("--scenario", "-s", metavar="NAME", help="Only these scenarios (repeat)."),
@@ -241,7 +261,7 @@ def compare(
     ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
-    width: WidthOpt = 120,
+    width: WidthOpt = None,
 ) -> None:
     """Compare the scenarios of each file: rates, averages, duties and windows.
 
@@ -310,7 +330,7 @@ def timeline(
     ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
-    width: WidthOpt = 120,
+    width: WidthOpt = None,
 ) -> None:
     """Show each segment of the rate timeline, what changed, and a step chart.
 

@@ -126,10 +126,7 @@ class Scenario(_Model):
 class ScenarioFile(_Model):
     """A whole scenario file."""
 
-    model_config = ConfigDict(
-        title="tariffs scenario file",
-        json_schema_extra={"$id": "https://tariffs.invalid/schema/scenario.schema.json"},
-    )
+    model_config = ConfigDict(title="tariffs scenario file")
 
     tariffs: int = Field(description=f"Format version; must be {FORMAT_VERSION}.")
     title: Text
