@@ -104,7 +104,7 @@ def in_process(path: Path, runs: int) -> list[tuple[str, float]]:
         t2 = time.perf_counter()
         json_out.compare([(str(path), result)])
         t3 = time.perf_counter()
-        table.to_text(table.compare([(str(path), result)]))
+        table.to_text(table.compare([(str(path), result)], table.DEFAULT_WIDTH))
         t4 = time.perf_counter()
         for name, ms in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             stages[name].append(ms * 1000)

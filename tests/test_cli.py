@@ -165,3 +165,13 @@ def test_table_output_is_plain_and_fits_the_width() -> None:
         assert "\x1b[" not in result.stdout
         assert max(len(line) for line in result.stdout.splitlines()) <= int(width)
         assert not any(line.endswith(" ") for line in result.stdout.splitlines())
+
+
+def test_narrow_width_widens_the_page_instead_of_cropping() -> None:
+    # At 60 columns the tables cannot fit; every table row must still appear whole, exactly
+    # as at the default width, rather than with numbers or dates cut short.
+    narrow = run("compare", GENEVA, "--width", "60").stdout.splitlines()
+    wide = run("compare", GENEVA).stdout.splitlines()
+    rows = [line for line in wide if line.startswith("|")]
+    assert rows
+    assert all(row in narrow for row in rows)

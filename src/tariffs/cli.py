@@ -19,10 +19,9 @@ from tariffs import __version__
 if TYPE_CHECKING:
     from datetime import date
 
-    from rich.console import RenderableType
-
     from tariffs.core import StudyResult
     from tariffs.domain import Study
+    from tariffs.render.table import Page
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -163,16 +162,16 @@ def _refuse_overwrite(output: Path | None, inputs: list[Path]) -> None:
             )
 
 
-def _show(renderable: RenderableType, width: int, output: Path | None) -> None:
-    """Print a rich renderable: coloured on a terminal, plain text everywhere else."""
+def _show(page: Page, output: Path | None) -> None:
+    """Print a table page: coloured on a terminal, plain text everywhere else."""
     from tariffs.render.table import to_text
 
     if _is_terminal(output):
         from rich.console import Console
 
-        Console(width=width, highlight=False, markup=False, emoji=False).print(renderable)
+        Console(width=page.width, highlight=False, markup=False, emoji=False).print(page.body)
         return
-    _write(to_text(renderable, width), output)
+    _write(to_text(page), output)
 
 
 def _page_width(width: int | None, output: Path | None) -> int:
@@ -189,20 +188,20 @@ def _page_width(width: int | None, output: Path | None) -> int:
 def _render(fmt: Format, output: Path | None, width: int | None, view: str, *args: object) -> None:
     """Call `view` ("compare" or "timeline") of the renderer for `fmt`, and write it.
 
-    Each renderer module has both functions. The table renderer returns a rich renderable;
-    the others return text. Timeline views take the page width too, for the chart.
+    Each renderer module has both functions. The table renderer takes the page width and
+    returns a `Page`; the others return text (a Markdown timeline takes the width too, for
+    its chart).
     """
     import importlib
 
-    width = _page_width(width, output)
     module = importlib.import_module(f"tariffs.render.{_RENDERERS[fmt]}")  # only the one needed
-    if view == "timeline" and fmt in {Format.table, Format.markdown}:
-        args = (*args, width)
-    rendered = getattr(module, view)(*args)
+    page_width = _page_width(width, output)
     if fmt is Format.table:
-        _show(rendered, width, output)
-    else:
-        _write(rendered, output)
+        _show(getattr(module, view)(*args, page_width), output)
+        return
+    if view == "timeline" and fmt is Format.markdown:
+        args = (*args, page_width)  # for the width of the chart
+    _write(getattr(module, view)(*args), output)
 
 
 _RENDERERS = {

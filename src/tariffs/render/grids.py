@@ -18,11 +18,15 @@ BASE = "base"
 
 @dataclass(frozen=True, slots=True)
 class Grid:
-    """A titled table: header cells, which columns are numeric, and rows of cells."""
+    """A titled table: header cells, a kind per column, and rows of cells.
+
+    `kinds` has one letter per column: `n` a number (right-aligned, never wrapped), `k` a
+    name or date (left-aligned, never wrapped), `t` free text (left-aligned, may wrap).
+    """
 
     title: str
     headers: tuple[str, ...]
-    numeric: tuple[bool, ...]
+    kinds: str
     rows: tuple[tuple[str, ...], ...]
 
 
@@ -97,7 +101,7 @@ def flow_grids(result: StudyResult) -> list[Grid]:
                     f"Duties\n{unit}",
                     "vs base",
                 ),
-                numeric=(False, True, True, True, True, True, False, True, False, True, True),
+                kinds="knnnnnknknn",
                 rows=tuple(rows),
             )
         )
@@ -142,7 +146,7 @@ def window_grids(result: StudyResult) -> dict[str, Grid]:
                 "Cliff",
                 f"Saved\n{unit}",
             ),
-            numeric=(False, False, False, False, True, True, True, True, True, True),
+            kinds="ktkknnnnnn",
             rows=tuple(found),
         )
         for key, found in rows.items()
@@ -194,7 +198,7 @@ def timeline_grid(entry: TimelineEntry) -> Grid:
     return Grid(
         title=f"{entry.flow.label} under {entry.scenario!r}",
         headers=("From", "To", "Days", *names, "Total", "What changed"),
-        numeric=(False, False, True, *(True for _ in names), True, False),
+        kinds="kkn" + "n" * len(names) + "nt",
         rows=tuple(rows),
     )
 

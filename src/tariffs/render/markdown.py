@@ -25,7 +25,7 @@ def _cell(text: str) -> str:
 def grid(g: Grid) -> str:
     """A Markdown table under a bold title; numeric columns are right-aligned."""
     head = "| " + " | ".join(_cell(h) for h in g.headers) + " |"
-    rule = "|" + "|".join("---:" if n else "---" for n in g.numeric) + "|"
+    rule = "|" + "|".join("---:" if kind == "n" else "---" for kind in g.kinds) + "|"
     body = ["| " + " | ".join(_cell(c) for c in row) + " |" for row in g.rows]
     return "\n".join([f"**{_cell(g.title)}**", "", head, rule, *body])
 

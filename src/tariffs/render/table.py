@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -24,6 +25,38 @@ from tariffs.render.grids import (
 )
 
 DEFAULT_WIDTH = 120
+WRAP_FLOOR = 12
+"""Free-text columns may wrap down to this many characters, and no further."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Something to print, and the width to print it at.
+
+    `width` is the width asked for, or more when a table needs it: numbers, names and dates
+    are never wrapped or cropped, so a table too wide for the page widens the page instead.
+    """
+
+    body: RenderableType
+    width: int
+
+
+def needed_width(grid: Grid) -> int:
+    """The narrowest a grid's table can be drawn without wrapping a number, name or date."""
+    total = 1  # the left border
+    for column, kind in enumerate(grid.kinds):
+        cells = [grid.headers[column], *(row[column] for row in grid.rows)]
+        lines = [line for cell in cells for line in cell.split("\n")]
+        widest = max(len(line) for line in lines)
+        if kind == "t":
+            longest_word = max((len(word) for line in lines for word in line.split()), default=1)
+            widest = min(widest, max(longest_word, WRAP_FLOOR))
+        total += widest + 3  # padding on both sides and the right border
+    return total
+
+
+def _page(parts: list[RenderableType], grids: list[Grid], width: int) -> Page:
+    return Page(Group(*parts), max([width, *(needed_width(g) for g in grids)]))
 
 
 def grid_table(grid: Grid) -> Table:
@@ -36,11 +69,11 @@ def grid_table(grid: Grid) -> Table:
         header_style="bold",
         show_edge=True,
     )
-    for index, (header, numeric) in enumerate(zip(grid.headers, grid.numeric, strict=True)):
+    for header, kind in zip(grid.headers, grid.kinds, strict=True):
         table.add_column(
             header,
-            justify="right" if numeric else "left",
-            no_wrap=numeric or index == 0,  # numbers and the row's name never wrap
+            justify="right" if kind == "n" else "left",
+            no_wrap=kind != "t",  # numbers, names and dates never wrap
             overflow="fold",
         )
     for row in grid.rows:
@@ -73,23 +106,27 @@ def document(title: str, facts: Facts, grids: Iterable[Grid]) -> Group:
     return Group(*parts)
 
 
-def compare(results: Sequence[tuple[str, StudyResult]]) -> RenderableType:
-    """The terminal view of `tariffs compare`: per file, a table per flow, then the windows."""
+def compare(results: Sequence[tuple[str, StudyResult]], width: int) -> Page:
+    """The terminal view of `tariffs compare`: per file, per flow, its scenarios and windows."""
     parts: list[RenderableType] = []
+    all_grids: list[Grid] = []
     for index, (path, result) in enumerate(results):
         if index:
             parts.append(Text(""))
-        parts.append(document(result.title, header_facts(result, path), compare_grids(result)))
-    return Group(*parts)
+        grids = compare_grids(result)
+        all_grids.extend(grids)
+        parts.append(document(result.title, header_facts(result, path), grids))
+    return _page(parts, all_grids, width)
 
 
-def timeline(path: str, result: TimelineResult, width: int) -> RenderableType:
+def timeline(path: str, result: TimelineResult, width: int) -> Page:
     """The terminal view of `tariffs timeline`: per flow and scenario, segments and a chart."""
     parts = heading(result.title, timeline_facts(result, path))
-    for entry in result.entries:
+    grids = [timeline_grid(entry) for entry in result.entries]
+    for entry, grid in zip(result.entries, grids, strict=True):
         chart = step_chart(entry.segments, width=chart_width(width))
-        parts.extend((Text(""), grid_table(timeline_grid(entry)), Text(""), Text(chart)))
-    return Group(*parts)
+        parts.extend((Text(""), grid_table(grid), Text(""), Text(chart)))
+    return _page(parts, grids, width)
 
 
 def plain_console(file: io.StringIO, width: int) -> Console:
@@ -111,9 +148,9 @@ def plain_console(file: io.StringIO, width: int) -> Console:
     )
 
 
-def to_text(renderable: RenderableType, width: int = DEFAULT_WIDTH) -> str:
+def to_text(page: Page) -> str:
     """Render to plain text with no ANSI codes and no trailing spaces."""
     buffer = io.StringIO()
-    plain_console(buffer, width).print(renderable)
+    plain_console(buffer, page.width).print(page.body)
     lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
     return "\n".join(lines) + "\n"
