@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tariffs.core import compare
 from tariffs.loading import load
-from tariffs.render import json_out, table
+from tariffs.render import PLAIN_WIDTH, json_out, table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,7 +104,7 @@ def in_process(path: Path, runs: int) -> list[tuple[str, float]]:
         t2 = time.perf_counter()
         json_out.compare([(str(path), result)])
         t3 = time.perf_counter()
-        table.to_text(table.compare([(str(path), result)], table.DEFAULT_WIDTH))
+        table.to_text(table.compare([(str(path), result)], PLAIN_WIDTH))
         t4 = time.perf_counter()
         for name, ms in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             stages[name].append(ms * 1000)

@@ -175,3 +175,9 @@ def test_narrow_width_widens_the_page_instead_of_cropping() -> None:
     rows = [line for line in wide if line.startswith("|")]
     assert rows
     assert all(row in narrow for row in rows)
+
+
+def test_a_repeated_scenario_is_shown_once() -> None:
+    result = run("compare", GENEVA, "-s", "geneva", "-s", "geneva", "-f", "json")
+    [file] = json.loads(result.stdout)["files"]
+    assert [s["name"] for s in file["scenarios"]] == ["geneva"]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from tariffs import __version__
+from tariffs.render import PLAIN_WIDTH
 
 if TYPE_CHECKING:
     from datetime import date
@@ -131,7 +132,7 @@ def _write(text: str, output: Path | None) -> None:
         return
     import tempfile
 
-    parent = output.parent if str(output.parent) else Path()
+    parent = output.parent
     if not parent.is_dir():
         raise typer.BadParameter(f"folder {str(parent)!r} does not exist", param_hint="'--output'")
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent)
@@ -236,7 +237,6 @@ WidthOpt = Annotated[
         "terminal, 120 everywhere else.",
     ),
 ]
-PLAIN_WIDTH = 120
 ScenarioOpt = Annotated[
     list[str] | None,
     typer.Option("--scenario", "-s", metavar="NAME", help="Only these scenarios (repeat)."),
@@ -279,7 +279,8 @@ def compare(
         names = [s.name for s in study.scenarios]
         _check_names("scenario", "--scenario", scenario or [], names, path)
         _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
-        result = run(study, on=report_on, baseline=baseline, only=tuple(scenario or ()))
+        only = tuple(dict.fromkeys(scenario or ()))  # each named scenario once, in order
+        result = run(study, on=report_on, baseline=baseline, only=only)
         results.append((path, result))
     _render(fmt, output, width, "compare", results)
 
@@ -343,11 +344,11 @@ def timeline(
     _refuse_overwrite(output, [file])
     [(path, study)] = _load_all([file])
     names = [s.name for s in study.scenarios]
-    wanted = scenario or [study.baseline]
+    wanted = list(dict.fromkeys(scenario or [study.baseline]))
     _check_names("scenario", "--scenario", wanted, names, path)
     keys = [f.key for f in study.flows]
     try:
-        flows = [":".join(parse_flow(text)) for text in flow or keys]
+        flows = list(dict.fromkeys(":".join(parse_flow(text)) for text in flow or keys))
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
     _check_names("flow", "--flow", flows, keys, path)

@@ -24,7 +24,6 @@ from tariffs.render.grids import (
     timeline_grid,
 )
 
-DEFAULT_WIDTH = 120
 WRAP_FLOOR = 12
 """Free-text columns may wrap down to this many characters, and no further."""
 
