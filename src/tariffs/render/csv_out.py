@@ -23,18 +23,19 @@ def _writer_text(rows: Sequence[Row]) -> str:
     return buffer.getvalue()
 
 
+def rate(value: Decimal) -> str:
+    return fmt.number(value, fmt.RATE_PLACES)
+
+
+def money(value: Decimal) -> str:
+    return fmt.number(value, fmt.MONEY_PLACES)
+
+
 def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
     """The CSV document for `tariffs compare`."""
     rows: list[Row] = []
     for path, result in results:
         currency = result.currency
-
-        def rate(value: Decimal) -> str:
-            return fmt.number(value, fmt.RATE_PLACES)
-
-        def money(value: Decimal) -> str:
-            return fmt.number(value, fmt.MONEY_PLACES)
-
         for scenario in result.scenarios:
             for f in scenario.flows:
                 head = (path, scenario.name, f.flow.importer, f.flow.exporter)
@@ -90,10 +91,8 @@ def timeline(path: str, result: TimelineResult) -> str:
             start = seg.start.isoformat()
             rows.append((*head, "", "segment_days", start, str(seg.days), "days"))
             rows.extend(
-                (*head, m.name, "layer_rate", start, fmt.number(r, fmt.RATE_PLACES), "percent")
+                (*head, m.name, "layer_rate", start, rate(r), "percent")
                 for m, r in zip(entry.measures, seg.layers, strict=True)
             )
-            rows.append(
-                (*head, "", "rate", start, fmt.number(seg.rate, fmt.RATE_PLACES), "percent")
-            )
+            rows.append((*head, "", "rate", start, rate(seg.rate), "percent"))
     return _writer_text(rows)

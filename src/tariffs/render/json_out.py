@@ -24,14 +24,6 @@ class Money(Decimal):
     """An amount, written with `fmt.MONEY_PLACES` decimals."""
 
 
-def _rate(value: Decimal) -> Rate:
-    return Rate(value)
-
-
-def _money(value: Decimal) -> Money:
-    return Money(value)
-
-
 def dumps(value: Any, indent: str = "") -> str:  # noqa: PLR0911 - a return per JSON type
     """Serialise dicts, lists, strings, ints, bools, None, dates and our Decimals.
 
@@ -67,10 +59,10 @@ def _segments(parts: Sequence[Segment], measures: Sequence[str]) -> list[dict[st
             "start": seg.start,
             "until": seg.until,
             "days": seg.days,
-            "rate": _rate(seg.rate),
-            "layers": {name: _rate(r) for name, r in zip(measures, seg.layers, strict=True)},
+            "rate": Rate(seg.rate),
+            "layers": {name: Rate(r) for name, r in zip(measures, seg.layers, strict=True)},
             "changes": [
-                {"measure": c.measure, "from": _rate(c.old), "to": _rate(c.new), "cause": c.cause}
+                {"measure": c.measure, "from": Rate(c.old), "to": Rate(c.new), "cause": c.cause}
                 for c in seg.changes
             ],
         }
@@ -88,22 +80,22 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                 {
                     "importer": f.flow.importer,
                     "exporter": f.flow.exporter,
-                    "value": _money(f.flow.value),
-                    "rate_on": _rate(f.rate_on),
+                    "value": Money(f.flow.value),
+                    "rate_on": Rate(f.rate_on),
                     "stack": [
-                        {"measure": x.measure, "basis": x.basis, "rate": _rate(x.rate)}
+                        {"measure": x.measure, "basis": x.basis, "rate": Rate(x.rate)}
                         for x in f.stack
                     ],
-                    "average": _rate(f.average),
-                    "low": {"rate": _rate(f.low), "from": f.low_from},
-                    "peak": {"rate": _rate(f.peak), "from": f.peak_from},
-                    "static_duties": _money(f.duties),
+                    "average": Rate(f.average),
+                    "low": {"rate": Rate(f.low), "from": f.low_from},
+                    "peak": {"rate": Rate(f.peak), "from": f.peak_from},
+                    "static_duties": Money(f.duties),
                     "delta": {
-                        "rate_on": _rate(f.delta.rate_on),
-                        "average": _rate(f.delta.average),
-                        "low": _rate(f.delta.low),
-                        "peak": _rate(f.delta.peak),
-                        "static_duties": _money(f.delta.duties),
+                        "rate_on": Rate(f.delta.rate_on),
+                        "average": Rate(f.delta.average),
+                        "low": Rate(f.delta.low),
+                        "peak": Rate(f.delta.peak),
+                        "static_duties": Money(f.delta.duties),
                     },
                 }
             )
@@ -115,13 +107,13 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                 "first_day": w.first_day,
                 "last_day": w.last_day,
                 "days": w.days,
-                "rate_before": _rate(w.before),
-                "rate_inside": _rate(w.inside),
-                "rate_after": _rate(w.after),
-                "cliff": _rate(w.cliff),
-                "duties_with": _money(w.duties_with),
-                "duties_without": _money(w.duties_without),
-                "duties_saved": _money(w.saved),
+                "rate_before": Rate(w.before),
+                "rate_inside": Rate(w.inside),
+                "rate_after": Rate(w.after),
+                "cliff": Rate(w.cliff),
+                "duties_with": Money(w.duties_with),
+                "duties_without": Money(w.duties_without),
+                "duties_saved": Money(w.saved),
             }
             for w in scenario.windows
         ]
