@@ -268,9 +268,8 @@ def static_duties(value: Decimal, rate_day_sum: Decimal) -> Decimal:
 Layers = list[tuple[Measure, tuple[Step, ...]]]
 
 
-def _layers_by_flow(study: Study, scenario: Scenario) -> dict[str, Layers]:
+def _layers_by_flow(study: Study, plan: _Plan) -> dict[str, Layers]:
     """Every flow's measures with their step functions under a scenario (file order)."""
-    plan = _plan(scenario)
     out: dict[str, Layers] = {flow.key: [] for flow in study.flows}
     for measure in study.measures:
         out[f"{measure.importer}:{measure.exporter}"].append((measure, _steps(measure, plan)))
@@ -314,17 +313,12 @@ def _flow_metrics(study: Study, flow: Flow, layers: Layers, on: date) -> _Metric
     )
 
 
-def window_effects(
-    study: Study, scenario: Scenario, by_flow: dict[str, Layers] | None = None
+def _window_effects(
+    study: Study, scenario: Scenario, plan: _Plan, by_flow: dict[str, Layers]
 ) -> tuple[WindowResult, ...]:
-    """Each window of a scenario, for each flow it touches: rates around it, duties saved.
-
-    `by_flow` is the scenario's `_layers_by_flow`, when the caller already has it.
-    """
+    """Each window of a scenario, for each flow it touches: rates around it, duties saved."""
     if not scenario.windows:
         return ()
-    plan = _plan(scenario)
-    by_flow = by_flow or _layers_by_flow(study, scenario)
     flow_of = {m.name: f"{m.importer}:{m.exporter}" for m in study.measures}
     out: list[WindowResult] = []
     for window in scenario.windows:
@@ -376,9 +370,10 @@ def compare(
     base_name = baseline or study.baseline
     wanted = only or tuple(s.name for s in study.scenarios)
     metrics: dict[str, list[_Metrics]] = {}
+    plans = {name: _plan(study.scenario(name)) for name in dict.fromkeys((base_name, *wanted))}
     layers: dict[str, dict[str, Layers]] = {}
-    for name in dict.fromkeys((base_name, *wanted)):
-        layers[name] = _layers_by_flow(study, study.scenario(name))
+    for name, plan in plans.items():
+        layers[name] = _layers_by_flow(study, plan)
         metrics[name] = [
             _flow_metrics(study, flow, layers[name][flow.key], report_on) for flow in study.flows
         ]
@@ -408,7 +403,7 @@ def compare(
             )
             for flow, m, b in zip(study.flows, metrics[name], metrics[base_name], strict=True)
         )
-        windows = window_effects(study, scenario, layers[name])
+        windows = _window_effects(study, scenario, plans[name], layers[name])
         results.append(ScenarioResult(name, scenario.description, flows, windows))
     return StudyResult(
         title=study.title,
@@ -444,7 +439,7 @@ def timelines(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...])
     """The segments of each flow under each scenario over the study period."""
     entries = []
     for name in scenarios:
-        by_flow = _layers_by_flow(study, study.scenario(name))
+        by_flow = _layers_by_flow(study, _plan(study.scenario(name)))
         for flow in flows:
             layers = by_flow[flow.key]
             entries.append(

@@ -257,11 +257,12 @@ def _check_scenario(
         if window.name in window_names:
             problem((*at, "name"), f"window name {window.name!r} is used twice in {name!r}")
         window_names.add(window.name)
-        _check_window(window, at, measure_list, problem)
+        _check_window(window, at, known, measure_list, problem)
 
 
-def _check_window(window: models.Window, at: Loc, measure_list: list[str], problem: Report) -> None:
-    known = set(measure_list)
+def _check_window(
+    window: models.Window, at: Loc, known: set[str], measure_list: list[str], problem: Report
+) -> None:
     if (window.days is None) == (window.until is None):
         problem(at, f"window {window.name!r} needs exactly one of 'days' or 'until'")
     elif window.until is not None and window.until <= window.start:
