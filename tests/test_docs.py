@@ -67,6 +67,7 @@ def _fields(model: type[BaseModel]) -> set[str]:
         models.Measure,
         models.Scenario,
         models.Window,
+        models.Expectation,
     ],
 )
 def test_format_doc_names_every_key(model: type[BaseModel]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from tariffs.core import StudyResult
+    from tariffs.diffing import Metrics, Tolerance
     from tariffs.domain import Study
     from tariffs.render.table import Page
 
@@ -42,6 +44,12 @@ class Format(enum.StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    markdown = "markdown"
+
+
+class DiffFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
     markdown = "markdown"
 
 
@@ -121,7 +129,7 @@ def _is_terminal(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty()
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, option: str = "--output") -> None:
     """Write to stdout, or atomically to `output` (a temporary file, then a rename)."""
     if output is None:
         try:
@@ -134,7 +142,7 @@ def _write(text: str, output: Path | None) -> None:
 
     parent = output.parent
     if not parent.is_dir():
-        raise typer.BadParameter(f"folder {str(parent)!r} does not exist", param_hint="'--output'")
+        raise typer.BadParameter(f"folder {str(parent)!r} does not exist", param_hint=f"'{option}'")
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -152,14 +160,14 @@ def _quiet_pipe() -> NoReturn:
     raise typer.Exit(EXIT_PIPE)
 
 
-def _refuse_overwrite(output: Path | None, inputs: list[Path]) -> None:
+def _refuse_overwrite(output: Path | None, inputs: list[Path], option: str = "--output") -> None:
     if output is None:
         return
     target = output.resolve()
     for path in inputs:
         if path.resolve() == target:
             raise typer.BadParameter(
-                f"refusing to overwrite the input file {str(path)!r}", param_hint="'--output'"
+                f"refusing to overwrite the input file {str(path)!r}", param_hint=f"'{option}'"
             )
 
 
@@ -186,7 +194,9 @@ def _page_width(width: int | None, output: Path | None) -> int:
     return PLAIN_WIDTH
 
 
-def _render(fmt: Format, output: Path | None, width: int | None, view: str, *args: object) -> None:
+def _render(
+    fmt: Format | DiffFormat, output: Path | None, width: int | None, view: str, *args: object
+) -> None:
     """Call `view` ("compare" or "timeline") of the renderer for `fmt`, and write it.
 
     Each renderer module has both functions. The table renderer takes the page width and
@@ -197,19 +207,19 @@ def _render(fmt: Format, output: Path | None, width: int | None, view: str, *arg
 
     module = importlib.import_module(f"tariffs.render.{_RENDERERS[fmt]}")  # only the one needed
     page_width = _page_width(width, output)
-    if fmt is Format.table:
+    if fmt == "table":
         _show(getattr(module, view)(*args, page_width), output)
         return
-    if view == "timeline" and fmt is Format.markdown:
+    if view == "timeline" and fmt == "markdown":
         args = (*args, page_width)  # for the width of the chart
     _write(getattr(module, view)(*args), output)
 
 
 _RENDERERS = {
-    Format.table: "table",
-    Format.json: "json_out",
-    Format.csv: "csv_out",
-    Format.markdown: "markdown",
+    "table": "table",
+    "json": "json_out",
+    "csv": "csv_out",
+    "markdown": "markdown",
 }
 
 
@@ -354,6 +364,210 @@ def timeline(
     _check_names("flow", "--flow", flows, keys, path)
     chosen = tuple(f for key in flows for f in study.flows if f.key == key)
     _render(fmt, output, width, "timeline", path, timelines(study, tuple(wanted), chosen))
+
+
+@app.command()
+def check(
+    files: FilesArg,
+    junit: Annotated[
+        Path | None,
+        typer.Option(
+            "--junit",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also write the results as JUnit XML here (atomically).",
+        ),
+    ] = None,
+) -> None:
+    """Evaluate the expectations (`expect:`) of scenario files.
+
+    Prints one line per failed expectation as path:line:col: expected ..., got ...,
+    then 'N passed, M failed'. Exits 1 if any expectation fails.
+
+    \b
+    Example:
+        tariffs check scenarios/*.yaml --junit check-results.xml
+    """
+    from tariffs.core import Outcome
+    from tariffs.core import check as evaluate
+    from tariffs.render import checks
+
+    _refuse_overwrite(junit, files, "--junit")
+    checked: list[tuple[str, tuple[Outcome, ...]]] = []
+    for path, study in _load_all(files):
+        if not study.expectations:
+            typer.echo(f"{path}: states no expectations (add an 'expect' list)", err=True)
+        checked.append((path, evaluate(study)))
+    if junit is not None:
+        _write(checks.junit(checked), junit, "--junit")
+    _write(checks.report(checked), None)
+    if any(not o.passed for _, outcomes in checked for o in outcomes):
+        raise typer.Exit(EXIT_INVALID)
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One side of a diff: a label, the study when it is a scenario file, its result metrics."""
+
+    label: str
+    study: Study | None
+    files: list[tuple[str, Metrics]]
+
+
+def _diff_fail(lines: list[str]) -> NoReturn:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _git_show(rev: str, path: Path) -> str:
+    """The text of `path` at git revision `rev`."""
+    import subprocess
+
+    spec = f"{rev}:./{path.name}"
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed argv, no shell
+            ["git", "show", spec],  # noqa: S607 - git is found on PATH, as a user expects
+            cwd=path.parent if str(path.parent) else ".",
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        _diff_fail(["tariffs: --rev needs git, which is not on PATH"])
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"]
+        _diff_fail([f"{path}: cannot read it at revision {rev!r}: {reason[0]}"])
+    try:
+        return done.stdout.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _diff_fail([f"{rev}:{path}: file is not valid UTF-8"])
+
+
+def _diff_side(label: str, text: str) -> _Side:
+    """A scenario file (computed here) or a saved `tariffs compare --format json` result."""
+    import json
+    from decimal import Decimal
+
+    from tariffs.core import compare as run
+    from tariffs.diffing import flatten
+    from tariffs.loading import ScenarioError, load_text
+    from tariffs.render import json_out
+
+    doc = None
+    if text.lstrip().startswith("{"):
+        try:
+            doc = json.loads(text, parse_float=Decimal)
+        except ValueError:
+            doc = None  # not JSON: let the YAML loader report it
+    if isinstance(doc, dict) and "format" in doc:
+        if doc.get("format") != json_out.FORMAT or doc.get("version") != json_out.VERSION:
+            _diff_fail(
+                [
+                    f"{label}: a saved result must be 'tariffs compare --format json' output "
+                    f"(format {json_out.FORMAT!r}, version {json_out.VERSION}); this is "
+                    f"{doc.get('format')!r}, version {doc.get('version')!r}"
+                ]
+            )
+        try:
+            files = [(str(f["path"]), flatten(f)) for f in doc["files"]]
+        except (KeyError, TypeError, AttributeError) as exc:
+            _diff_fail([f"{label}: not a well-formed tariffs.compare result ({exc!r} is wrong)"])
+        return _Side(label, None, files)
+    try:
+        study = load_text(text, label)
+    except ScenarioError as exc:
+        _diff_fail([str(p) for p in exc.problems])
+    computed = json.loads(json_out.compare([(label, run(study))]), parse_float=Decimal)
+    return _Side(label, study, [(label, flatten(computed["files"][0]))])
+
+
+def _read_side(path: Path) -> _Side:
+    from tariffs.loading import ScenarioError, read_text
+
+    try:
+        return _diff_side(str(path), read_text(path))
+    except ScenarioError as exc:
+        _diff_fail([str(p) for p in exc.problems])
+
+
+def _tolerance(values: list[str]) -> Tolerance:
+    from tariffs.diffing import Tolerance
+    from tariffs.units import parse_money, parse_percent
+
+    rate = money = None
+    for text in values:
+        try:
+            if text.endswith(("%", "pp")):
+                rate = parse_percent(text.removesuffix("pp").strip().removesuffix("%") + "%")
+            else:
+                money = parse_money(text)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--tolerance'") from None
+    return Tolerance(rate=rate, money=money)
+
+
+@app.command()
+def diff(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="OLD NEW: scenario files or saved JSON results; with --rev, one scenario file.",
+            metavar="OLD [NEW]",
+            show_default=False,
+        ),
+    ],
+    rev: Annotated[
+        str | None,
+        typer.Option(
+            "--rev", metavar="REV", help="Diff FILE as it was at this git revision against now."
+        ),
+    ] = None,
+    tolerance: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tolerance",
+            "-t",
+            metavar="SIZE",
+            help="Ignore result differences of at most SIZE: '0.01%' (or '0.01pp') for rates, "
+            "'1m' for money. Repeat for both.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = DiffFormat.table,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
+) -> None:
+    """Show what changed between two versions of a scenario, in its inputs and its results.
+
+    Exit status as diff(1): 0 no differences, 1 differences, 2 trouble.
+
+    \b
+    Example:
+        tariffs diff old.yaml scenarios/geneva.yaml
+        tariffs diff --rev main scenarios/geneva.yaml --format markdown
+        tariffs diff results-old.json results-new.json --tolerance 0.01% --tolerance 1m
+    """
+    from tariffs.diffing import Diff, DiffReport, input_changes, result_changes
+
+    if rev is not None and len(files) != 1:
+        raise typer.BadParameter("with --rev, give one scenario file", param_hint="FILE")
+    if rev is None and len(files) != 2:
+        raise typer.BadParameter("give two files, OLD and NEW (or --rev REV FILE)")
+    _refuse_overwrite(output, files)
+    limits = _tolerance(tolerance or [])
+    if rev is not None:
+        old = _diff_side(f"{rev}:{files[0]}", _git_show(rev, files[0]))
+        new = _read_side(files[0])
+    else:
+        old, new = _read_side(files[0]), _read_side(files[1])
+    inputs = None
+    if old.study is not None and new.study is not None:
+        inputs = input_changes(old.study, new.study)
+    found = Diff(inputs, result_changes(old.files, new.files, limits))
+    _render(fmt, output, width, "diff", DiffReport(old.label, new.label, limits, found))
+    if found.count:
+        raise typer.Exit(EXIT_INVALID)
 
 
 @app.command()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tariffs.domain import Flow, Measure, Scenario, Study, Window
+from tariffs.domain import Expectation, Flow, Measure, Scenario, Study, Window
 
 ZERO = Decimal(0)
 DAYS_PER_YEAR = 365
@@ -451,3 +451,47 @@ def timelines(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...])
                 )
             )
     return TimelineResult(study.title, study.start, study.until, tuple(entries))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """An expectation, the value the calculation gave for it, and whether it held."""
+
+    expectation: Expectation
+    got: Decimal
+    passed: bool
+    on: date | None  # the date of a "rate" expectation: its own, or the study's
+
+
+def check(study: Study) -> tuple[Outcome, ...]:
+    """Evaluate the study's expectations against its results, in file order."""
+    if not study.expectations:
+        return ()
+    result = compare(study)
+    flows = {(s.name, f.flow.key): f for s in result.scenarios for f in s.flows}
+    saved: dict[tuple[str, str, str], Decimal] = {}
+    for s in result.scenarios:
+        for w in s.windows:  # a child may reuse an ancestor's window name: add them up
+            key = (s.name, w.window, w.flow.key)
+            saved[key] = saved.get(key, ZERO) + w.saved
+    layers: dict[str, dict[str, Layers]] = {}
+    outcomes = []
+    for e in study.expectations:
+        flow = flows[(e.scenario, e.flow)]
+        if e.metric == "rate" and e.on is not None and e.on != result.on:
+            if e.scenario not in layers:
+                layers[e.scenario] = _layers_by_flow(study, _plan(study.scenario(e.scenario)))
+            got = _total_at(layers[e.scenario][e.flow], e.on)
+        elif e.metric == "saved":
+            got = saved[(e.scenario, e.window or "", e.flow)]
+        else:
+            got = {
+                "rate": flow.rate_on,
+                "average": flow.average,
+                "low": flow.low,
+                "peak": flow.peak,
+                "duties": flow.duties,
+            }[e.metric]
+        on = (e.on or result.on) if e.metric == "rate" else None
+        outcomes.append(Outcome(e, got, e.bound.accepts(got), on))
+    return tuple(outcomes)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,51 @@ class Scenario:
 
 
 @dataclass(frozen=True, slots=True)
+class Bound:
+    """What an expectation accepts: an exact value at a stated precision, or a range.
+
+    Exact: `low == high` and `quantum` is the precision the value was written with (30% ->
+    1, 45.05% -> 0.01, 25.97bn -> 10_000_000); a result matches when, rounded half up to
+    `quantum`, it equals the value. Range: `quantum` is None and either end may be open;
+    both ends are inclusive and compared with the unrounded result.
+    """
+
+    low: Decimal | None
+    high: Decimal | None
+    quantum: Decimal | None
+    text: str
+
+    def accepts(self, value: Decimal) -> bool:
+        if self.quantum is not None and self.low is not None:
+            shown = (value / self.quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            return shown * self.quantum == self.low
+        return (self.low is None or self.low <= value) and (self.high is None or value <= self.high)
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """A fact a scenario file states about its own results; `tariffs check` evaluates it.
+
+    `metric` is one of METRICS. `on` is set for "rate" only (the file's `on` by default);
+    `window` is set for "saved" only. `line` and `column` say where the file states it.
+    """
+
+    scenario: str
+    flow: str
+    metric: str
+    bound: Bound
+    on: date | None
+    window: str | None
+    line: int
+    column: int
+
+
+PERCENT_METRICS = ("rate", "average", "low", "peak")
+MONEY_METRICS = ("duties", "saved")
+METRICS = PERCENT_METRICS + MONEY_METRICS
+
+
+@dataclass(frozen=True, slots=True)
 class Study:
     """Everything one scenario file says, resolved and checked."""
 
@@ -78,6 +123,7 @@ class Study:
     flows: tuple[Flow, ...]
     measures: tuple[Measure, ...]
     scenarios: tuple[Scenario, ...]
+    expectations: tuple[Expectation, ...] = ()
 
     def scenario(self, name: str) -> Scenario:
         for scenario in self.scenarios:

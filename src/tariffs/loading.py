@@ -107,7 +107,7 @@ def load_text(text: str, path: str) -> domain.Study:
         problems = [_from_pydantic(error, root, path) for error in exc.errors(include_url=False)]
         raise ScenarioError(sorted(set(problems))) from None
     found: list[tuple[Loc, str]] = []
-    study = _resolve(parsed, found)
+    study = _resolve(parsed, found, lambda loc: locate(root, loc))
     if found or study is None:
         unique = {Problem(*locate(root, loc), message, path) for loc, message in found}
         raise ScenarioError(sorted(unique))
@@ -144,12 +144,18 @@ def _pattern_hint(loc: Loc) -> str:
     last = next((p for p in reversed(loc) if isinstance(p, str) and p != KEY), "")
     if last in {"importer", "exporter"}:
         return "country codes are 2 or 3 capital letters, such as US or CN"
+    if last == "flow":
+        return "a flow is IMPORTER:EXPORTER in capitals, such as US:CN"
     if last == "currency":
         return "a currency is a 3-letter code such as USD"
     return "names use letters, digits, '-', '_' and '.', and start with a letter or digit"
 
 
-def _resolve(parsed: models.ScenarioFile, found: list[tuple[Loc, str]]) -> domain.Study | None:
+def _resolve(
+    parsed: models.ScenarioFile,
+    found: list[tuple[Loc, str]],
+    where: Callable[[Loc], tuple[int, int]],
+) -> domain.Study | None:
     """Check cross-references and build the `Study`; append problems to `found`."""
 
     def problem(loc: Loc, message: str) -> None:
@@ -206,6 +212,8 @@ def _resolve(parsed: models.ScenarioFile, found: list[tuple[Loc, str]]) -> domai
         chain = chains.get(name)
         if chain is not None:
             resolved.append(_inherit(parsed, chain, problem))
+    flow_of = {m.name: f"{m.importer}:{m.exporter}" for m in measures}
+    expectations = _expectations(parsed, resolved, flow_of, problem, where)
     if found:
         return None
     return domain.Study(
@@ -219,6 +227,7 @@ def _resolve(parsed: models.ScenarioFile, found: list[tuple[Loc, str]]) -> domai
         flows=tuple(flows),
         measures=tuple(measures),
         scenarios=tuple(resolved),
+        expectations=expectations,
     )
 
 
@@ -346,3 +355,58 @@ def _check_overlaps(
                     f"windows {first.name!r} and {second.name!r} both set {measure!r} "
                     f"from {second.start} to {last} (in scenario {scenario!r})",
                 )
+
+
+def _expectations(
+    parsed: models.ScenarioFile,
+    scenarios: list[domain.Scenario],
+    flow_of: dict[str, str],
+    problem: Report,
+    where: Callable[[Loc], tuple[int, int]],
+) -> tuple[domain.Expectation, ...]:
+    """Check each expectation's names and its one metric; build them with their positions."""
+    by_name = {s.name: s for s in scenarios}
+    flow_keys = [f"{f.importer}:{f.exporter}" for f in parsed.flows]
+    out: list[domain.Expectation] = []
+    for i, entry in enumerate(parsed.expect):
+        at: Loc = ("expect", i)
+        given = [m for m in domain.METRICS if getattr(entry, m) is not None]
+        if len(given) != 1:
+            metrics = ", ".join(domain.METRICS)
+            what = "none" if not given else ", ".join(given)
+            problem(at, f"an expectation states exactly one of {metrics} (this one: {what})")
+            continue
+        metric = given[0]
+        if entry.on is not None and metric != "rate":
+            problem((*at, "on", KEY), f"'on' goes with 'rate' only, not with {metric!r}")
+        if (entry.window is None) != (metric != "saved"):
+            problem(at, "'window' names the window of a 'saved' expectation, and goes with it only")
+        if entry.flow not in flow_keys:
+            problem((*at, "flow"), f"no flow {entry.flow} is declared ({_known(flow_keys)})")
+        scenario = by_name.get(entry.scenario)
+        if entry.scenario not in parsed.scenarios:
+            problem(
+                (*at, "scenario"),
+                f"unknown scenario {entry.scenario!r} ({_known(list(parsed.scenarios))})",
+            )
+        elif scenario is not None and entry.window is not None:
+            windows = [w for w in scenario.windows if w.name == entry.window]
+            if not windows:
+                names = list(dict.fromkeys(w.name for w in scenario.windows))
+                problem(
+                    (*at, "window"),
+                    f"scenario {entry.scenario!r} has no window {entry.window!r} ({_known(names)})",
+                )
+            elif not any(flow_of.get(m) == entry.flow for w in windows for m, _ in w.rates):
+                problem(
+                    (*at, "window"),
+                    f"window {entry.window!r} sets no measure of flow {entry.flow}",
+                )
+        line, column = where((*at, metric))
+        bound = getattr(entry, metric)
+        out.append(
+            domain.Expectation(
+                entry.scenario, entry.flow, metric, bound, entry.on, entry.window, line, column
+            )
+        )
+    return tuple(out)

@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     StringConstraints,
     WithJsonSchema,
     field_validator,
@@ -24,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from tariffs import units
+from tariffs.domain import Bound
 
 FORMAT_VERSION = 1
 T = TypeVar("T")
@@ -65,6 +67,42 @@ Day = Annotated[
     date,
     BeforeValidator(_user_error("date", units.parse_date)),
     WithJsonSchema({"type": "string", "format": "date", "pattern": units.DATE_PATTERN}),
+]
+
+
+def _bound_schema(single: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            single,
+            {
+                "type": "object",
+                "properties": {"min": single, "max": single},
+                "additionalProperties": False,
+                "minProperties": 1,
+            },
+        ]
+    }
+
+
+_PERCENT_SCHEMA: dict[str, Any] = {"type": "string", "pattern": units.PERCENT_PATTERN}
+PercentBound = Annotated[
+    Bound,
+    PlainValidator(_user_error("percent", lambda value: units.parse_bound(value, "percent"))),
+    WithJsonSchema(_bound_schema(_PERCENT_SCHEMA)),
+]
+MoneyBound = Annotated[
+    Bound,
+    PlainValidator(_user_error("money", lambda value: units.parse_bound(value, "money"))),
+    WithJsonSchema(
+        _bound_schema(
+            {
+                "anyOf": [
+                    {"type": "number", "minimum": 0},
+                    {"type": "string", "pattern": units.MONEY_PATTERN},
+                ]
+            }
+        )
+    ),
 ]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
@@ -123,6 +161,22 @@ class Scenario(_Model):
     disable: list[Name] = Field(default_factory=list)
 
 
+class Expectation(_Model):
+    """A fact about the results, evaluated by `tariffs check`. Exactly one metric is given."""
+
+    scenario: Name
+    flow: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}:[A-Z]{2,3}$")]
+    on: Day | None = Field(default=None, description="With 'rate' only; default: the file's on.")
+    window: Text | None = Field(default=None, description="With 'saved' only: a window's name.")
+    rate: PercentBound | None = Field(default=None, description="The total rate on 'on'.")
+    average: PercentBound | None = Field(default=None, description="Time-weighted average.")
+    low: PercentBound | None = None
+    peak: PercentBound | None = None
+    duties: MoneyBound | None = Field(default=None, description="Static duties in the period.")
+    saved: MoneyBound | None = Field(default=None, description="Duties the window saves.")
+    note: Text | None = None
+
+
 class ScenarioFile(_Model):
     """A whole scenario file."""
 
@@ -141,6 +195,7 @@ class ScenarioFile(_Model):
     flows: list[Flow] = Field(min_length=1)
     measures: dict[Name, Measure] = Field(min_length=1)
     scenarios: dict[Name, Scenario] = Field(min_length=1)
+    expect: list[Expectation] = Field(default_factory=list)
 
     @field_validator("tariffs")
     @classmethod

@@ -10,6 +10,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from tariffs.domain import Bound
+
 PERCENT_PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,6})?%$"
 MONEY_PATTERN = r"^[0-9]{1,18}(\.[0-9]{1,6})?(k|m|bn|tn)?$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -93,3 +95,63 @@ def parse_flow(text: str) -> tuple[str, str]:
     if not sep or not importer or not exporter:
         raise ValueError(f"a flow is written IMPORTER:EXPORTER, such as US:CN, got {text!r}")
     return importer.strip().upper(), exporter.strip().upper()
+
+
+def _quantum(text: str) -> Decimal:
+    """The precision a literal was written with: '45.05%' -> 0.01, '25.97bn' -> 1e7."""
+    body = text.strip().rstrip("%")
+    suffix = next((s for s in ("bn", "tn", "k", "m") if body.endswith(s)), "")
+    digits = body[: len(body) - len(suffix)]
+    places = len(digits.partition(".")[2])
+    return Decimal(1).scaleb(-places) * _SCALE[suffix]
+
+
+def parse_bound(value: object, kind: str) -> Bound:
+    """An expected value: a literal (exact at its written precision) or {min: .., max: ..}.
+
+    `kind` is "percent" or "money". Raises ValueError with a user-facing message.
+    """
+    parse = parse_percent if kind == "percent" else parse_money
+    if isinstance(value, dict):
+        unknown = sorted(str(k) for k in value if k not in {"min", "max"})
+        if unknown:
+            raise ValueError(f"a range has only 'min' and 'max', not {', '.join(unknown)}")
+        if not value:
+            raise ValueError("a range needs 'min', 'max' or both")
+        low = parse(value["min"]) if "min" in value else None
+        high = parse(value["max"]) if "max" in value else None
+        if low is not None and high is not None and high < low:
+            raise ValueError(f"the range is empty: max {value['max']} is below min {value['min']}")
+        if low is not None and high is not None:
+            text = f"between {value['min']} and {value['max']}"
+        elif low is not None:
+            text = f"at least {value['min']}"
+        else:
+            text = f"at most {value['max']}"
+        return Bound(low, high, None, text)
+    exact = parse(value)
+    if isinstance(value, str):
+        quantum = _quantum(value)
+    else:  # a YAML number (money only): an int, or a Decimal with its written places
+        exponent = exact.as_tuple().exponent
+        quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return Bound(exact, exact, quantum, str(value))
+
+
+def money_literal(amount: Decimal) -> str:
+    """The shortest scenario-file literal for an amount: 143500000000 -> '143.5bn'."""
+    for suffix in ("tn", "bn", "m", "k"):
+        scaled = amount / _SCALE[suffix]
+        if abs(scaled) >= 1:
+            return f"{_plain(scaled)}{suffix}"
+    return _plain(amount)
+
+
+def percent_literal(rate: Decimal) -> str:
+    """The scenario-file literal for a rate: Decimal('7.50') -> '7.5%'."""
+    return f"{_plain(rate)}%"
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from tariffs.core import Segment, StudyResult, TimelineEntry, TimelineResult
+from tariffs.diffing import Diff, DiffReport
 from tariffs.render import fmt
 
 BASE = "base"
@@ -206,3 +207,83 @@ def timeline_grid(entry: TimelineEntry) -> Grid:
 def chart_width(width: int) -> int:
     """Columns for the step chart within a page `width` characters wide."""
     return max(20, min(width - 12, 100))
+
+
+def diff_value(value: Decimal | str | None, unit: str) -> str:
+    """A diffed value as a table shows it: '30%', '+2.5 pp', '25.9733bn USD', '90 days'."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if unit == "percent":
+        return f"{fmt.number(value, fmt.RATE_PLACES)}%"
+    if unit == "pp":
+        return f"{fmt.number(value, fmt.RATE_PLACES)} pp"
+    if unit == "days":
+        return f"{value:f} days"
+    divisor, suffix = fmt.scale_for(abs(value))
+    return f"{fmt.number(value / divisor, fmt.RATE_PLACES)}{suffix} {unit}".strip()
+
+
+def _signed(delta: Decimal | None, unit: str) -> str:
+    if delta is None:
+        return ""
+    shown = diff_value(delta, "pp" if unit == "percent" else unit)
+    return shown if shown.startswith("-") or delta == 0 else "+" + shown
+
+
+def diff_facts(report: DiffReport) -> Facts:
+    diff, tolerance = report.diff, report.tolerance
+    inputs = "not compared (a side is a saved result)" if diff.inputs is None else len(diff.inputs)
+    limits = []
+    if tolerance.rate is not None:
+        limits.append(f"{fmt.number(tolerance.rate, 6)} pp")
+    if tolerance.money is not None:
+        limits.append(f"{fmt.number(tolerance.money, 2)} in money")
+    return [
+        ("Old", report.old),
+        ("New", report.new),
+        ("Tolerance", ", ".join(limits) or "none (every difference counts)"),
+        ("Inputs", f"{inputs} changed" if isinstance(inputs, int) else inputs),
+        ("Results", f"{len(diff.results)} changed"),
+    ]
+
+
+def diff_grids(diff: Diff) -> list[Grid]:
+    """A grid of input changes, then one of result changes per file."""
+    grids: list[Grid] = []
+    if diff.inputs:
+        grids.append(
+            Grid(
+                title="What changed in the inputs",
+                headers=("Section", "Name", "What", "Old", "New"),
+                kinds="kkttt",
+                rows=tuple(
+                    (c.section, c.name, c.field, c.old or "-", c.new or "-") for c in diff.inputs
+                ),
+            )
+        )
+    files = dict.fromkeys(c.file for c in diff.results)
+    for path in files:
+        rows = tuple(
+            (
+                c.scenario,
+                c.flow.replace(":", " on "),
+                c.item,
+                c.metric,
+                diff_value(c.old, c.unit),
+                diff_value(c.new, c.unit),
+                _signed(c.delta, c.unit),
+            )
+            for c in diff.results
+            if c.file == path
+        )
+        grids.append(
+            Grid(
+                title=f"What that did to the results: {path}",
+                headers=("Scenario", "Flow", "Item", "Metric", "Old", "New", "Change"),
+                kinds="kktknnn",
+                rows=rows,
+            )
+        )
+    return grids

@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from tariffs.core import Segment, StudyResult, TimelineResult
+from tariffs.diffing import DiffReport
 from tariffs.render import fmt
 
 FORMAT = "tariffs.compare"
 TIMELINE_FORMAT = "tariffs.timeline"
+DIFF_FORMAT = "tariffs.diff"
 VERSION = 1
 
 
@@ -138,7 +140,7 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
     }
 
 
-def _envelope(kind: str, body_key: str, body: list[dict[str, Any]]) -> str:
+def _envelope(kind: str, body_key: str, body: Any, **extra: Any) -> str:
     doc = {
         "format": kind,
         "version": VERSION,
@@ -149,6 +151,7 @@ def _envelope(kind: str, body_key: str, body: list[dict[str, Any]]) -> str:
             "rounding": fmt.ROUNDING_NAME,
             "dates": "ISO 8601; intervals are [start, until)",
         },
+        **extra,
         body_key: body,
     }
     return dumps(doc) + "\n"
@@ -173,3 +176,52 @@ def timeline(path: str, result: TimelineResult) -> str:
         for entry in result.entries
     ]
     return _envelope(TIMELINE_FORMAT, "timelines", body)
+
+
+def _diffed(value: Decimal | str | None, unit: str) -> Any:
+    if isinstance(value, Decimal):
+        if unit in {"percent", "pp"}:
+            return Rate(value)
+        if unit == "days":
+            return int(value)
+        return Money(value)
+    return value
+
+
+def diff(report: DiffReport) -> str:
+    """The JSON document for `tariffs diff`."""
+    d = report.diff
+    tol = report.tolerance
+    inputs = None
+    if d.inputs is not None:
+        inputs = [
+            {"section": c.section, "name": c.name, "field": c.field, "old": c.old, "new": c.new}
+            for c in d.inputs
+        ]
+    results = [
+        {
+            "file": c.file,
+            "scenario": c.scenario,
+            "flow": c.flow,
+            "item": c.item,
+            "metric": c.metric,
+            "unit": c.unit,
+            "old": _diffed(c.old, c.unit),
+            "new": _diffed(c.new, c.unit),
+            "delta": _diffed(c.delta, "pp" if c.unit == "percent" else c.unit),
+        }
+        for c in d.results
+    ]
+    return _envelope(
+        DIFF_FORMAT,
+        "results",
+        results,
+        old=report.old,
+        new=report.new,
+        tolerance={
+            "rate": None if tol.rate is None else Rate(tol.rate),
+            "money": None if tol.money is None else Money(tol.money),
+        },
+        differences=d.count,
+        inputs=inputs,
+    )

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from tariffs.core import StudyResult, TimelineResult
+from tariffs.diffing import DiffReport
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     Facts,
     Grid,
     chart_width,
     compare_grids,
+    diff_facts,
+    diff_grids,
     header_facts,
     timeline_facts,
     timeline_grid,
@@ -52,3 +55,9 @@ def timeline(path: str, result: TimelineResult, width: int) -> str:
         chart = step_chart(entry.segments, width=chart_width(width))
         blocks.extend((grid(timeline_grid(entry)), f"```text\n{chart}\n```"))
     return _document(result.title, timeline_facts(result, path), blocks)
+
+
+def diff(report: DiffReport) -> str:
+    """The Markdown document for `tariffs diff`, for a pull-request comment or job summary."""
+    title = "Differences" if report.diff.count else "No differences"
+    return _document(title, diff_facts(report), [grid(g) for g in diff_grids(report.diff)])

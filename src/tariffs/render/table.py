@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tariffs.core import StudyResult, TimelineResult
+from tariffs.diffing import DiffReport
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     BASE,
@@ -19,6 +20,8 @@ from tariffs.render.grids import (
     Grid,
     chart_width,
     compare_grids,
+    diff_facts,
+    diff_grids,
     header_facts,
     timeline_facts,
     timeline_grid,
@@ -126,6 +129,13 @@ def timeline(path: str, result: TimelineResult, width: int) -> Page:
         chart = step_chart(entry.segments, width=chart_width(width))
         parts.extend((Text(""), grid_table(grid), Text(""), Text(chart)))
     return _page(parts, grids, width)
+
+
+def diff(report: DiffReport, width: int) -> Page:
+    """The terminal view of `tariffs diff`: what changed in the inputs, then in the results."""
+    grids = diff_grids(report.diff)
+    title = "Differences" if report.diff.count else "No differences"
+    return _page([document(title, diff_facts(report), grids)], grids, width)
 
 
 def plain_console(file: io.StringIO, width: int) -> Console:

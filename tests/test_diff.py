@@ -1,0 +1,187 @@
+"""`tariffs diff`: inputs and results between two versions of a scenario, exit status as diff(1).
+
+tests/fixtures/geneva-145.yaml is scenarios/geneva.yaml with the reciprocal tariff at 145%
+(not 125%) from 10 April and CN:US trade at 150bn (not 143.5bn). By hand, for US on CN:
+no-deal pays 20 points more from 10 April to 31 December, 266 days: the average rises by
+20 x 266 / 365 = 14.5753 pp and duties by 438.9bn x 20 x 266 / 36500 = 63.9712bn. Under
+geneva the extra 20 points last from 10 April to 13 May, 34 days: +20 x 34 / 365 = 1.8630 pp.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tariffs.cli import app
+from tariffs.yamlsource import parse
+
+from .conftest import GOLDEN, ROOT
+
+GENEVA = "scenarios/geneva.yaml"
+EDITED = "tests/fixtures/geneva-145.yaml"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), prog_name="tariffs", catch_exceptions=False)
+
+
+def diff_json(*args: str) -> tuple[int, dict[str, Any]]:
+    result = run("diff", *args, "--format", "json")
+    return result.exit_code, json.loads(result.stdout, parse_float=Decimal)
+
+
+def _reversed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _reversed(value[k]) for k in reversed(value)}
+    if isinstance(value, list):
+        return [_reversed(v) for v in value]
+    return value
+
+
+def test_a_file_against_itself_is_no_difference() -> None:
+    result = run("diff", GENEVA, GENEVA)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("No differences\n")
+
+
+def test_a_copy_with_every_mapping_reordered_is_no_difference(tmp_path: Path) -> None:
+    data, _ = parse((ROOT / GENEVA).read_text(encoding="utf-8"))  # PyYAML would read on: True
+    copy = tmp_path / "reordered.yaml"
+    copy.write_text(json.dumps(_reversed(data), indent=1), encoding="utf-8")  # JSON is YAML
+    assert next(iter(parse(copy.read_text(encoding="utf-8"))[0]["scenarios"])) == "busan"
+    code, doc = diff_json(GENEVA, str(copy))
+    assert (code, doc["differences"], doc["inputs"], doc["results"]) == (0, 0, [], [])
+
+
+def test_a_saved_result_against_its_scenario_is_no_difference(tmp_path: Path) -> None:
+    saved = tmp_path / "geneva.json"
+    assert run("compare", GENEVA, "-f", "json", "-o", str(saved)).exit_code == 0
+    assert run("diff", str(saved), GENEVA).exit_code == 0
+    assert run("diff", str(saved), str(saved)).exit_code == 0
+    _code, doc = diff_json(str(saved), GENEVA)
+    assert doc["inputs"] is None  # a saved result carries no inputs to compare
+
+
+def test_changes_are_reported_with_hand_computed_deltas() -> None:
+    code, doc = diff_json(GENEVA, EDITED)
+    assert code == 1
+    assert doc["inputs"] == [
+        {"section": "flow", "name": "CN:US", "field": "value", "old": "143.5bn", "new": "150bn"},
+        {
+            "section": "measure",
+            "name": "us-reciprocal",
+            "field": "rate from 2025-04-10",
+            "old": "125%",
+            "new": "145%",
+        },
+    ]
+    rows = {(r["scenario"], r["flow"], r["item"], r["metric"]): r for r in doc["results"]}
+    average = rows[("no-deal", "US:CN", "", "average")]
+    assert (average["old"], average["new"], average["delta"]) == (
+        Decimal("108.8055"),
+        Decimal("123.3808"),
+        Decimal("14.5753"),
+    )
+    assert rows[("no-deal", "US:CN", "", "static_duties")]["delta"] == Decimal("63971178082.19")
+    assert rows[("geneva", "US:CN", "", "average")]["delta"] == Decimal("1.863")
+    assert rows[("no-deal", "CN:US", "", "value")]["unit"] == "USD"
+    assert doc["differences"] == len(doc["inputs"]) + len(doc["results"])
+
+
+def test_tolerance_hides_small_result_changes_but_not_input_changes() -> None:
+    code, doc = diff_json(GENEVA, EDITED, "--tolerance", "25%", "--tolerance", "100bn")
+    assert code == 1  # the inputs still differ
+    assert doc["results"] == []
+    assert doc["tolerance"] == {"rate": 25, "money": 100000000000}
+    code, doc = diff_json(GENEVA, EDITED, "-t", "14.5753pp")
+    kept = {(r["scenario"], r["metric"]) for r in doc["results"] if r["flow"] == "US:CN"}
+    assert ("no-deal", "average") not in kept  # |14.5753| <= 14.5753: ignored
+    assert ("no-deal", "rate_on") in kept  # 20 pp > 14.5753
+
+
+@pytest.mark.parametrize(("fmt", "ext"), [("table", "txt"), ("json", "json"), ("markdown", "md")])
+def test_golden(fmt: str, ext: str, update_golden: bool) -> None:
+    result = run("diff", GENEVA, EDITED, "--format", fmt)
+    assert result.exit_code == 1
+    golden = GOLDEN / f"geneva-145.diff.{ext}"
+    if update_golden:
+        golden.write_text(result.stdout, encoding="utf-8", newline="")
+    assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((GENEVA,), "give two files, OLD and NEW"),
+        (("--rev", "HEAD", GENEVA, EDITED), "with --rev, give one scenario file"),
+        ((GENEVA, GENEVA, "-t", "lots"), "'lots' is not an amount"),
+        ((GENEVA, "tests/fixtures/nope.yaml"), "tests/fixtures/nope.yaml:1:1: no such file"),
+    ],
+)
+def test_trouble_exits_2(args: tuple[str, ...], message: str) -> None:
+    result = run("diff", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_an_invalid_scenario_exits_2_with_its_position(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((ROOT / GENEVA).read_text(encoding="utf-8").replace("145%}", "145}"))
+    result = run("diff", GENEVA, str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{bad}:")
+    assert "write percents with a % sign" in result.stderr
+
+
+def test_other_json_documents_are_refused(tmp_path: Path) -> None:
+    timeline = tmp_path / "t.json"
+    assert run("timeline", GENEVA, "-f", "json", "-o", str(timeline)).exit_code == 0
+    result = run("diff", str(timeline), GENEVA)
+    assert result.exit_code == 2
+    assert "this is 'tariffs.timeline', version 1" in result.stderr
+    broken = tmp_path / "b.json"
+    broken.write_text('{"format": "tariffs.compare", "version": 1, "files": [{}]}')
+    result = run("diff", str(broken), GENEVA)
+    assert result.exit_code == 2
+    assert "not a well-formed tariffs.compare result" in result.stderr
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_rev_reads_the_old_version_with_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / "scenarios").mkdir(parents=True)
+    target = repo / "scenarios" / "geneva.yaml"
+    shutil.copy(ROOT / GENEVA, target)
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(repo)
+    assert run("diff", "--rev", "HEAD", "scenarios/geneva.yaml").exit_code == 0
+    shutil.copy(ROOT / EDITED, target)
+    result = run("diff", "--rev", "HEAD", "scenarios/geneva.yaml", "-f", "markdown")
+    assert result.exit_code == 1
+    assert "- **Old:** HEAD:scenarios/geneva.yaml" in result.stdout
+    assert "| measure | us-reciprocal | rate from 2025-04-10 | 125% | 145% |" in result.stdout
+    monkeypatch.chdir(repo / "scenarios")  # the path is relative to where tariffs runs
+    assert run("diff", "--rev", "HEAD", "geneva.yaml").exit_code == 1
+    result = run("diff", "--rev", "no-such-rev", "geneva.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("geneva.yaml: cannot read it at revision 'no-such-rev': ")
