@@ -49,6 +49,37 @@ def test_compare_bytes_do_not_depend_on_the_terminal() -> None:
     assert plain.stdout == hostile.stdout == expected
 
 
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"COLUMNS": "40"},
+        {"COLUMNS": "300"},
+        {"LC_ALL": "de_DE.UTF-8", "LANG": "de_DE.UTF-8"},
+        {"LC_ALL": "C", "LANG": "C"},
+        {"NO_COLOR": "1"},
+        {"FORCE_COLOR": "1"},
+        {"TERM": "dumb"},
+        {"TERM": "xterm-256color", "COLORTERM": "truecolor"},
+    ],
+    ids=lambda env: ",".join(f"{k}={v}" for k, v in env.items()),
+)
+@pytest.mark.parametrize(("fmt", "ext"), [("table", "txt"), ("markdown", "md")])
+def test_each_terminal_variable_alone_changes_no_byte(
+    env: dict[str, str], fmt: str, ext: str
+) -> None:
+    expected = (GOLDEN / f"geneva.compare.{ext}").read_bytes()
+    done = tariffs("compare", "scenarios/geneva.yaml", "--format", fmt, env=env)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout == expected
+
+
+@pytest.mark.parametrize(("fmt", "ext"), [("json", "json"), ("csv", "csv"), ("markdown", "md")])
+def test_every_format_ignores_a_hostile_environment(fmt: str, ext: str) -> None:
+    done = tariffs("compare", "scenarios/geneva.yaml", "--format", fmt, env=HOSTILE_ENV)
+    assert done.returncode == 0
+    assert done.stdout == (GOLDEN / f"geneva.compare.{ext}").read_bytes()
+
+
 def test_help_does_not_import_heavy_modules() -> None:
     # Design guard for start-up time: --help loads neither pydantic nor yaml nor rich.
     probe = (

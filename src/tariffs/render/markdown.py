@@ -19,10 +19,28 @@ from tariffs.render.grids import (
     timeline_grid,
 )
 
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",  # so that text such as "&lt;" shows as written
+        "<": "&lt;",  # no HTML tags from file text
+        ">": "&gt;",
+        "\\": "\\\\",
+        "|": "\\|",  # a pipe would end the cell
+        "*": "\\*",  # no emphasis, links or code spans from file text
+        "_": "\\_",
+        "`": "\\`",
+        "[": "\\[",
+        "]": "\\]",
+    }
+)
+
 
 def _cell(text: str) -> str:
-    """Escape a table cell; line breaks inside a cell become <br>, which GitHub renders."""
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    """Escape text for GitHub-flavoured Markdown, inside a table cell or not.
+
+    Line breaks inside a cell become <br>, which GitHub renders.
+    """
+    return text.translate(_ESCAPES).replace("\n", "<br>")
 
 
 def grid(g: Grid) -> str:
