@@ -91,6 +91,17 @@ def load(path: Path, *, display: str | None = None) -> domain.Study:
 def load_text(text: str, path: str) -> domain.Study:
     """Validate and resolve scenario text; `path` is only used in messages."""
     try:
+        return _load_text(text, path)
+    except RecursionError:  # the parser's depth limits should stop this first
+        raise ScenarioError([Problem(1, 1, "file is nested too deeply to process", path)]) from None
+    except MemoryError:
+        raise ScenarioError(
+            [Problem(1, 1, "file needs too much memory to process", path)]
+        ) from None
+
+
+def _load_text(text: str, path: str) -> domain.Study:
+    try:
         data, root = parse(text)
     except YamlProblem as exc:
         raise ScenarioError([Problem(exc.line, exc.column, exc.message, path)]) from None
@@ -133,11 +144,41 @@ def _from_pydantic(error: Any, root: Any, path: str) -> Problem:
         if loc and loc[-1] == "[key]":
             loc = (*loc[:-1], KEY)
         loc_text = _dotted(loc)
-        if kind == "string_pattern_mismatch":
+        if kind in _EXPECTED:
+            message = f"expected {_EXPECTED[kind]}, got {_shown(error['input'])}"
+        elif kind == "string_pattern_mismatch":
             message = f"{error['input']!r} is not allowed here ({_pattern_hint(loc)})"
     line, column = locate(root, loc)
     prefix = f"{loc_text}: " if loc_text else ""
     return Problem(line, column, prefix + message, path)
+
+
+_EXPECTED = {
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "list_type": "a list",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+}
+"""Pydantic's type errors, said in the file's terms rather than Python's."""
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    if value is None:
+        return "nothing (null)"
+    return f"the number {value}"
 
 
 def _pattern_hint(loc: Loc) -> str:

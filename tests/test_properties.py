@@ -1,0 +1,166 @@
+"""Property-based tests: generated valid scenario files, through loading, the core and the CLI.
+
+Invariants (issue 3):
+- every average lies between the lowest and the peak rate;
+- static duties equal the sum over the timeline's segments of value x rate x days / 36500;
+- reordering measures, scenarios, flows or keys in the file changes no result;
+- a file diffed with itself exits 0;
+- JSON output validates against schema/result.schema.json.
+
+Files are written as JSON, which is YAML, after building them as plain data.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from tariffs.cli import app
+from tariffs.core import compare, timelines
+from tariffs.diffing import flatten
+from tariffs.loading import load_text
+from tariffs.render import json_out
+
+from .test_result_schema import errors
+
+START = date(2025, 1, 1)
+NAMES = ["alpha", "beta", "gamma", "delta"]
+FLOWS = [("US", "CN"), ("CN", "US"), ("US", "MX")]
+PROFILE = settings(
+    max_examples=60,
+    deadline=None,  # speed is measured by bench/, never by tests
+    derandomize=True,  # the same examples on every run, so CI is reproducible
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+days = st.integers(-40, 420)
+percents = st.builds(
+    lambda whole, frac: f"{whole}.{frac}%" if frac else f"{whole}%",
+    st.integers(0, 200),
+    st.sampled_from([0, 0, 5, 25, 125]),
+)
+
+
+def day(offset: int) -> str:
+    return (START + timedelta(days=offset)).isoformat()
+
+
+@st.composite
+def scenario_files(draw: st.DrawFn) -> dict[str, Any]:
+    length = draw(st.integers(1, 400))
+    flows = draw(st.lists(st.sampled_from(FLOWS), min_size=1, max_size=3, unique=True))
+    measures: dict[str, Any] = {}
+    for i in range(draw(st.integers(1, 4))):
+        importer, exporter = draw(st.sampled_from(flows))
+        rates = draw(st.dictionaries(days.map(day), percents, max_size=4))
+        measures[f"m{i}"] = {
+            "importer": importer,
+            "exporter": exporter,
+            "basis": f"basis {i}",
+            "rates": rates,
+        }
+    scenarios: dict[str, Any] = {}
+    for name in NAMES[: draw(st.integers(1, 4))]:
+        changes: dict[str, dict[str, str]] = {}
+        for _ in range(draw(st.integers(0, 3))):
+            on = day(draw(days))
+            changes.setdefault(on, {})[draw(st.sampled_from(sorted(measures)))] = draw(percents)
+        windows = []
+        for measure in sorted(measures):  # at most one window per measure: never overlapping
+            if draw(st.booleans()):
+                windows.append(
+                    {
+                        "name": f"w-{measure}",
+                        "start": day(draw(days)),
+                        "days": draw(st.integers(1, 200)),
+                        "set": {measure: draw(percents)},
+                    }
+                )
+        disable = draw(st.lists(st.sampled_from(sorted(measures)), max_size=1))
+        scenarios[name] = {"changes": changes, "windows": windows, "disable": disable}
+    return {
+        "tariffs": 1,
+        "title": "generated",
+        "period": {"start": day(0), "until": day(length)},
+        "on": day(draw(st.integers(0, length - 1))),
+        "baseline": NAMES[0],
+        "flows": [
+            {"importer": a, "exporter": b, "value": f"{draw(st.integers(0, 10**6))}m"}
+            for a, b in flows
+        ],
+        "measures": measures,
+        "scenarios": scenarios,
+    }
+
+
+def _reversed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _reversed(value[k]) for k in reversed(value)}
+    if isinstance(value, list):
+        return [_reversed(v) for v in reversed(value)]
+    return value
+
+
+def metrics(text: str) -> dict[Any, Any]:
+    result = compare(load_text(text, "f.yaml"))
+    document = json.loads(json_out.compare([("f.yaml", result)]), parse_float=Decimal)
+    return flatten(document["files"][0])
+
+
+@PROFILE
+@given(scenario_files())
+def test_averages_lie_between_low_and_peak(data: dict[str, Any]) -> None:
+    for scenario in compare(load_text(json.dumps(data), "f.yaml")).scenarios:
+        for flow in scenario.flows:
+            assert flow.low <= flow.average <= flow.peak
+
+
+@PROFILE
+@given(scenario_files())
+def test_static_duties_are_the_sum_over_segments(data: dict[str, Any]) -> None:
+    study = load_text(json.dumps(data), "f.yaml")
+    result = compare(study)
+    names = tuple(s.name for s in study.scenarios)
+    for entry in timelines(study, names, study.flows).entries:
+        by_segments = sum(
+            (entry.flow.value * seg.rate * seg.days / Decimal(36500) for seg in entry.segments),
+            Decimal(0),
+        )
+        flow = next(
+            f
+            for s in result.scenarios
+            if s.name == entry.scenario
+            for f in s.flows
+            if f.flow == entry.flow
+        )
+        assert abs(flow.duties - by_segments) < Decimal("1e-12")
+
+
+@PROFILE
+@given(scenario_files())
+def test_reordering_the_file_changes_no_result(data: dict[str, Any]) -> None:
+    assert metrics(json.dumps(_reversed(data))) == metrics(json.dumps(data))
+
+
+@PROFILE
+@given(data=scenario_files())
+def test_a_file_diffed_with_itself_exits_0_and_json_obeys_the_schema(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "generated.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    runner = CliRunner()
+    same = runner.invoke(app, ["diff", str(path), str(path), "-f", "json"])
+    assert same.exit_code == 0, same.output
+    assert errors(json.loads(same.stdout)) == []
+    for command in ("compare", "timeline"):
+        out = runner.invoke(app, [command, str(path), "-f", "json"])
+        assert out.exit_code == 0, out.output
+        assert errors(json.loads(out.stdout)) == []
