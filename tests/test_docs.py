@@ -48,7 +48,7 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
 
 
 def test_readme_shows_every_command_and_exit_code() -> None:
-    for command in ("compare", "validate", "timeline", "schema"):
+    for command in ("compare", "validate", "timeline", "check", "diff", "schema"):
         assert f"`tariffs {command}" in README
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 141 |"):
         assert code in README
@@ -83,9 +83,17 @@ def _keys(value: Any) -> set[str]:
     return set()
 
 
-@pytest.mark.parametrize("command", ["compare", "timeline"])
-def test_output_doc_names_every_json_key(command: str) -> None:
-    out = CliRunner().invoke(app, [command, "scenarios/geneva.yaml", "-f", "json", "-s", "busan"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", "scenarios/geneva.yaml", "-s", "busan"],
+        ["timeline", "scenarios/geneva.yaml", "-s", "busan"],
+        ["diff", "scenarios/geneva.yaml", "tests/fixtures/geneva-145.yaml"],
+    ],
+    ids=["compare", "timeline", "diff"],
+)
+def test_output_doc_names_every_json_key(args: list[str]) -> None:
+    out = CliRunner().invoke(app, [*args, "-f", "json"])
     document = json.loads(out.stdout)
     layer_names = {"us-fentanyl", "us-reciprocal", "cn-counter"}  # keys of `layers`: data
     missing = _keys(document) - layer_names - OUTPUT_WORDS
