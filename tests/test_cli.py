@@ -159,6 +159,26 @@ def test_output_file_is_written_and_inputs_are_protected(tmp_path: Path) -> None
     assert "does not exist" in missing.stderr
 
 
+def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "results.json"
+    target.write_text("previous results\n", encoding="utf-8")
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt  # as if Ctrl-C arrived after writing, before the rename
+
+    monkeypatch.setattr("os.replace", interrupted)
+    result = run("compare", GENEVA, "-f", "json", "-o", str(target))
+    assert result.exit_code == 130  # Ctrl-C: "Aborted!", 128 + SIGINT
+    assert target.read_text(encoding="utf-8") == "previous results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]
+    monkeypatch.undo()
+    assert run("compare", GENEVA, "-f", "json", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith('{\n  "format": "tariffs.compare"')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]
+
+
 def test_table_output_is_plain_and_fits_the_width() -> None:
     for width in ("120", "160"):
         result = run("compare", GENEVA, "--width", width)
