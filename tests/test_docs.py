@@ -55,7 +55,7 @@ def test_readme_shows_every_command_and_exit_code() -> None:
 
 
 def _fields(model: type[BaseModel]) -> set[str]:
-    return set(model.model_fields)
+    return {field.alias or name for name, field in model.model_fields.items()}
 
 
 @pytest.mark.parametrize(
@@ -68,6 +68,9 @@ def _fields(model: type[BaseModel]) -> set[str]:
         models.Scenario,
         models.Window,
         models.Expectation,
+        models.Line,
+        models.Exclusion,
+        models.ProductRate,
     ],
 )
 def test_format_doc_names_every_key(model: type[BaseModel]) -> None:
@@ -86,11 +89,12 @@ def _keys(value: Any) -> set[str]:
 @pytest.mark.parametrize(
     "args",
     [
-        ["compare", "scenarios/geneva.yaml", "-s", "busan"],
+        ["compare", "scenarios/products-2025.yaml", "-s", "busan"],
         ["timeline", "scenarios/geneva.yaml", "-s", "busan"],
+        ["rate", "scenarios/products-2025.yaml", "--flow", "US:CN", "--hs", "8708"],
         ["diff", "scenarios/geneva.yaml", "tests/fixtures/geneva-145.yaml"],
     ],
-    ids=["compare", "timeline", "diff"],
+    ids=["compare", "timeline", "rate", "diff"],
 )
 def test_output_doc_names_every_json_key(args: list[str]) -> None:
     out = CliRunner().invoke(app, [*args, "-f", "json"])
@@ -102,7 +106,8 @@ def test_output_doc_names_every_json_key(args: list[str]) -> None:
 
 @pytest.mark.parametrize("command", ["compare", "timeline"])
 def test_output_doc_names_every_csv_column_and_metric(command: str) -> None:
-    out = CliRunner().invoke(app, [command, "scenarios/geneva.yaml", "-f", "csv", "-s", "busan"])
+    path = "scenarios/products-2025.yaml"
+    out = CliRunner().invoke(app, [command, path, "-f", "csv", "-s", "busan"])
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     names = set(rows[0]) | {row["metric"] for row in rows}
     missing = names - OUTPUT_WORDS

@@ -23,7 +23,7 @@ CASES = [
 
 
 def test_every_scenario_is_covered() -> None:
-    assert {path.stem for path in SCENARIOS} == {"geneva", "scotus-2026"}
+    assert {path.stem for path in SCENARIOS} == {"geneva", "products-2025", "scotus-2026"}
 
 
 @pytest.mark.parametrize(("stem", "command", "fmt", "ext"), CASES)

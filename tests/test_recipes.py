@@ -81,9 +81,7 @@ def run_all(repo: Path, base: str = "") -> dict[str, tuple[int, str, str]]:
 def repo(tmp_path: Path) -> Path:
     """A repository with the shipped scenarios and their results, committed by the recipe."""
     repo = tmp_path / "repo"
-    (repo / "scenarios").mkdir(parents=True)
-    for path in SCENARIOS:
-        shutil.copy(path, repo / "scenarios" / path.name)
+    shutil.copytree(ROOT / "scenarios", repo / "scenarios")  # with the CSV files they read
     git(repo, "init", "-q", "-b", "main")
     code, output, _ = run_step(repo, "Results are up to date")
     assert code == 1, output  # the first run writes results/, which are new: drift
@@ -105,6 +103,7 @@ def test_the_workflow_steps_all_pass_on_the_shipped_scenarios(repo: Path) -> Non
     assert (repo / "tariffs-check.xml").exists()
     assert sorted(p.name for p in (repo / "results").iterdir()) == [
         "geneva.json",
+        "products-2025.json",
         "scotus-2026.json",
     ]
 
@@ -141,7 +140,7 @@ def test_a_broken_expectation_fails_the_job(repo: Path) -> None:
     assert "expected no-deal, US on CN, rate on 2025-06-01: 145%, got 165%" in output
     junit = (repo / "tariffs-check.xml").read_text(encoding="utf-8")
     # no-deal's rate on 1 June, no-deal's peak, and the no-deal and geneva averages
-    assert '<testsuites name="tariffs check" tests="24" failures="4">' in junit
+    assert '<testsuites name="tariffs check" tests="30" failures="4">' in junit
 
 
 def test_an_invalid_scenario_fails_validation_and_the_summary(repo: Path) -> None:

@@ -47,7 +47,9 @@ class Format(enum.StrEnum):
     markdown = "markdown"
 
 
-class DiffFormat(enum.StrEnum):
+class ReportFormat(enum.StrEnum):
+    """The formats of commands whose output has no tidy-CSV form."""
+
     table = "table"
     json = "json"
     markdown = "markdown"
@@ -195,7 +197,7 @@ def _page_width(width: int | None, output: Path | None) -> int:
 
 
 def _render(
-    fmt: Format | DiffFormat, output: Path | None, width: int | None, view: str, *args: object
+    fmt: Format | ReportFormat, output: Path | None, width: int | None, view: str, *args: object
 ) -> None:
     """Call `view` ("compare" or "timeline") of the renderer for `fmt`, and write it.
 
@@ -229,6 +231,9 @@ FilesArg = Annotated[
 ]
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+ReportFormatOpt = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
 OutputOpt = Annotated[
     Path | None,
@@ -364,6 +369,54 @@ def timeline(
     _check_names("flow", "--flow", flows, keys, path)
     chosen = tuple(f for key in flows for f in study.flows if f.key == key)
     _render(fmt, output, width, "timeline", path, timelines(study, tuple(wanted), chosen))
+
+
+@app.command()
+def rate(
+    file: Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)],
+    flow: Annotated[
+        str, typer.Option("--flow", metavar="IMPORTER:EXPORTER", help="The flow, such as US:CN.")
+    ],
+    hs: Annotated[
+        str, typer.Option("--hs", metavar="CODE", help="The product's HS code, such as 8517.13.")
+    ],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="The date (YYYY-MM-DD); default: the file's."),
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", "-s", metavar="NAME", help="Default: the baseline."),
+    ] = None,
+    fmt: ReportFormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
+) -> None:
+    """Show the duty stack of one product on one date: each layer, why it applies or not.
+
+    \b
+    Example:
+        tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
+    """
+    from tariffs.core import product_stack
+    from tariffs.units import parse_flow, parse_hs
+
+    _refuse_overwrite(output, [file])
+    [(path, study)] = _load_all([file])
+    try:
+        key = ":".join(parse_flow(flow))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
+    _check_names("flow", "--flow", [key], [f.key for f in study.flows], path)
+    try:
+        code = parse_hs(hs)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
+    name = scenario or study.baseline
+    _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
+    day = _parse_on(on) or study.on
+    chosen = next(f for f in study.flows if f.key == key)
+    _render(fmt, output, width, "rate", path, product_stack(study, chosen, code, day, name))
 
 
 @app.command()
@@ -532,9 +585,7 @@ def diff(
             "'1m' for money. Repeat for both.",
         ),
     ] = None,
-    fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-    ] = DiffFormat.table,
+    fmt: ReportFormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
 ) -> None:

@@ -14,12 +14,13 @@ Conventions (see docs/output.md):
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tariffs.domain import Expectation, Flow, Measure, Scenario, Study, Window
+from tariffs import response as elastic
+from tariffs.domain import Expectation, Flow, Line, Measure, Scenario, Schedule, Study, Window
 
 ZERO = Decimal(0)
 DAYS_PER_YEAR = 365
@@ -62,11 +63,68 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    """One measure's part of a flow's rate on a date."""
+    """One measure's part of a flow's rate: on the report date, and on average over the period.
+
+    For a flow of several product lines both are import-weighted (pre-substitution): the
+    measure's contribution to the flow's effective rate, in percentage points.
+    """
 
     measure: str
     basis: str
     rate: Decimal
+    average: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LineClass:
+    """Product lines that every measure treats alike, and what they pay per unit of value.
+
+    `rate_on` and `average` are the lines' total rate on the report date and over the period;
+    `integral` is sum(rate% x days) over the period. With a trade response, `volume` is
+    sum(f x days) and `dynamic` sum(f x rate% x days), f being M(t)/M0 in each segment.
+    """
+
+    lines: tuple[Line, ...]
+    rate_on: Decimal
+    average: Decimal
+    integral: Decimal
+    volume: Decimal | None
+    dynamic: Decimal | None
+
+    def duties(self, line: Line) -> Decimal:
+        """Static duties on `line` over the period."""
+        return static_duties(line.value, self.integral)
+
+    def imports(self, line: Line) -> Decimal | None:
+        """Imports of `line` over the period after the trade response."""
+        return None if self.volume is None else line.value * self.volume / DAYS_PER_YEAR
+
+    def dynamic_duties(self, line: Line) -> Decimal | None:
+        """Duties on the responded imports of `line` over the period."""
+        return None if self.dynamic is None else static_duties(line.value, self.dynamic)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A flow's trade response over the period (see tariffs.response and docs/economics.md).
+
+    `rate_on` and `average` are post-substitution effective rates: weighted by the responded
+    imports. `consumer_cost` and `deadweight_loss` are measured from the observed rates;
+    the `delta_` fields are this scenario minus the baseline.
+    """
+
+    static_imports: Decimal
+    imports: Decimal
+    dynamic_duties: Decimal
+    rate_on: Decimal
+    average: Decimal
+    observed_duties: Decimal
+    consumer_cost: Decimal
+    deadweight_loss: Decimal
+    delta_imports: Decimal
+    delta_dynamic_duties: Decimal
+    delta_consumer_cost: Decimal
+    delta_deadweight_loss: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +153,14 @@ class FlowResult:
     duties: Decimal
     segments: tuple[Segment, ...]
     delta: Delta
+    classes: tuple[LineClass, ...] = ()
+    line_class: tuple[int, ...] = ()  # for each line of the flow, in order, its class
+    response: Response | None = None
+
+    def lines(self) -> Iterator[tuple[Line, LineClass]]:
+        """Each product line of the flow, in file order, with its class."""
+        for line, index in zip(self.flow.lines, self.line_class, strict=True):
+            yield line, self.classes[index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +246,18 @@ def measure_steps(
     return _steps(measure, _plan(scenario), without)
 
 
-def _steps(measure: Measure, plan: _Plan, without: str | None = None) -> tuple[Step, ...]:
+def _steps(
+    measure: Measure,
+    plan: _Plan,
+    without: str | None = None,
+    schedule: Schedule | None = None,
+) -> tuple[Step, ...]:
     if measure.name in plan.disabled:
         return (Step(date.min, ZERO, "disabled"),)
     steps = [Step(date.min, ZERO, "")]
-    steps.extend(Step(day, rate, "schedule") for day, rate in measure.rates)
+    own = measure.rates if schedule is None else schedule
+    cause = "schedule" if schedule is None else "product rate"
+    steps.extend(Step(day, rate, cause) for day, rate in own)
     for day, rate in plan.changes.get(measure.name, ()):
         steps = [step for step in steps if step.start < day]
         steps.append(Step(day, rate, "scenario change"))
@@ -268,12 +341,205 @@ def static_duties(value: Decimal, rate_day_sum: Decimal) -> Decimal:
 Layers = list[tuple[Measure, tuple[Step, ...]]]
 
 
-def _layers_by_flow(study: Study, plan: _Plan) -> dict[str, Layers]:
-    """Every flow's measures with their step functions under a scenario (file order)."""
-    out: dict[str, Layers] = {flow.key: [] for flow in study.flows}
+# --- product scope and stacking -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """How one measure treats one product: whether it applies, any exclusion, which rates."""
+
+    applies: bool
+    excluded_from: date | None
+    note: str
+    prefix: str  # the product_rates prefix whose schedule is used; "" for the measure's own
+    schedule: Schedule
+
+
+def scope_of(measure: Measure, hs: str) -> Scope:
+    """The scope of `measure` for a product with HS digits `hs` ("" for unclassified).
+
+    `applies_to` (when given) must match; an unclassified product matches only a measure
+    without `applies_to`, and no exclusion or product rate. Of several exclusions the
+    earliest wins; of several product rates, the longest prefix.
+    """
+    if measure.applies_to and not (hs and hs.startswith(measure.applies_to)):
+        return Scope(False, None, "", "", measure.rates)
+    excluded: date | None = None
+    note = ""
+    prefix = ""
+    schedule = measure.rates
+    if hs:
+        for start, since, text in measure.excludes:
+            if hs.startswith(start) and (excluded is None or since < excluded):
+                excluded, note = since, text
+        for start, rates in measure.product_rates:
+            if hs.startswith(start) and len(start) > len(prefix):
+                prefix, schedule = start, rates
+    return Scope(True, excluded, note, prefix, schedule)
+
+
+@dataclass(frozen=True, slots=True)
+class _Class:
+    """Lines with the same scopes under every measure and the same trade response."""
+
+    scopes: tuple[Scope, ...]
+    elasticity: Decimal | None
+    observed: Decimal | None
+    value: Decimal
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _FlowModel:
+    """A flow, its measures (file order), the order to stack them in, and its line classes."""
+
+    flow: Flow
+    measures: tuple[Measure, ...]
+    order: tuple[int, ...]  # each measure after the measures it yields to
+    classes: tuple[_Class, ...]
+    line_class: tuple[int, ...]
+
+
+def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> _FlowModel:
+    """Group a flow's lines into classes; the work is once per line and measure."""
+    fixed = {i: scope_of(m, "") for i, m in enumerate(measures) if not m.scoped}
+    groups: dict[tuple[tuple[Scope, ...], Decimal | None, Decimal | None], list[int]] = {}
+    for index, line in enumerate(flow.lines):
+        scopes = tuple(
+            fixed[i] if i in fixed else scope_of(m, line.hs) for i, m in enumerate(measures)
+        )
+        groups.setdefault((scopes, line.elasticity, line.observed), []).append(index)
+    classes: list[_Class] = []
+    line_class = [0] * len(flow.lines)
+    for (scopes, elasticity, observed), members in groups.items():
+        for index in members:
+            line_class[index] = len(classes)
+        lines = tuple(flow.lines[i] for i in members)
+        total = sum((line.value for line in lines), ZERO)
+        classes.append(_Class(scopes, elasticity, observed, total, lines))
+    return _FlowModel(flow, measures, _yield_order(measures), tuple(classes), tuple(line_class))
+
+
+def _yield_order(measures: tuple[Measure, ...]) -> tuple[int, ...]:
+    """Measure indexes such that each comes after the measures it yields to (no cycles)."""
+    index = {m.name: i for i, m in enumerate(measures)}
+    done: list[int] = []
+
+    def visit(i: int) -> None:
+        if i in done:
+            return
+        for name in measures[i].yields_to:
+            visit(index[name])
+        done.append(i)
+
+    for i in range(len(measures)):
+        visit(i)
+    return tuple(done)
+
+
+def _models(study: Study) -> dict[str, _FlowModel]:
+    by_flow: dict[str, list[Measure]] = {flow.key: [] for flow in study.flows}
     for measure in study.measures:
-        out[f"{measure.importer}:{measure.exporter}"].append((measure, _steps(measure, plan)))
-    return out
+        by_flow[f"{measure.importer}:{measure.exporter}"].append(measure)
+    return {flow.key: _flow_model(flow, tuple(by_flow[flow.key])) for flow in study.flows}
+
+
+def _exclude(steps: tuple[Step, ...], since: date, note: str) -> tuple[Step, ...]:
+    """A step function that drops to 0% from `since` on (an exclusion)."""
+    cause = f"excluded: {note}" if note else "excluded"
+    kept = [step for step in steps if step.start < since]
+    return _without_repeats([*kept, Step(since, ZERO, cause)])
+
+
+def _yield(steps: tuple[Step, ...], others: list[tuple[str, tuple[Step, ...]]]) -> tuple[Step, ...]:
+    """0% on the days when any of `others` is above 0%: the measure yields to them."""
+    days = sorted({step.start for s in (steps, *(o for _, o in others)) for step in s})
+    out: list[Step] = []
+    for day in days:
+        blocker = next((name for name, other in others if rate_at(other, day) > 0), None)
+        if blocker is not None:
+            out.append(Step(day, ZERO, f"yields to {blocker}"))
+        else:
+            index = bisect_right(steps, day, key=lambda step: step.start) - 1
+            own = steps[index] if index >= 0 else Step(day, ZERO, "")
+            out.append(Step(day, own.rate, own.cause))
+    return _without_repeats(out)
+
+
+_NOT_IN_SCOPE = (Step(date.min, ZERO, "not in scope"),)
+
+
+def _class_layers(
+    model: _FlowModel, scopes: tuple[Scope, ...], plan: _Plan, without: str | None = None
+) -> Layers:
+    """Each measure's step function for one class of lines under a scenario."""
+    found: dict[int, tuple[Step, ...]] = {}
+    for i in model.order:
+        measure, scope = model.measures[i], scopes[i]
+        if not scope.applies:
+            found[i] = _NOT_IN_SCOPE
+            continue
+        schedule = scope.schedule if scope.prefix else None
+        steps = _steps(measure, plan, without, schedule)
+        if scope.excluded_from is not None:
+            steps = _exclude(steps, scope.excluded_from, scope.note)
+        if measure.yields_to:
+            names = {m.name: j for j, m in enumerate(model.measures)}
+            steps = _yield(steps, [(name, found[names[name]]) for name in measure.yields_to])
+        found[i] = steps
+    return [(m, found[i]) for i, m in enumerate(model.measures)]
+
+
+def _weighted(parts: list[tuple[Decimal, tuple[Step, ...]]], total: Decimal) -> tuple[Step, ...]:
+    """The value-weighted mean of step functions: sum(value x rate) / total, at each change."""
+    if len(parts) == 1:
+        return parts[0][1]
+    if total == 0:
+        return (Step(date.min, ZERO, ""),)
+    current = [ZERO] * len(parts)
+    events: dict[date, list[tuple[int, Step]]] = {}
+    for index, (_, steps) in enumerate(parts):
+        for step in steps:
+            events.setdefault(step.start, []).append((index, step))
+    weighted = ZERO
+    out: list[Step] = []
+    for day in sorted(events):
+        causes: dict[str, None] = {}
+        for index, step in events[day]:
+            weighted += parts[index][0] * (step.rate - current[index])
+            current[index] = step.rate
+            if step.cause:
+                causes[step.cause] = None
+        out.append(Step(day, weighted / total, "; ".join(causes)))
+    return _without_repeats(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _FlowLayers:
+    """A flow's layers under a scenario: import-weighted, and per class of lines."""
+
+    model: _FlowModel
+    layers: Layers
+    classes: tuple[Layers, ...]
+
+
+def _flow_layers(model: _FlowModel, plan: _Plan, without: str | None = None) -> _FlowLayers:
+    classes = tuple(_class_layers(model, c.scopes, plan, without) for c in model.classes)
+    layers: Layers = []
+    for index, measure in enumerate(model.measures):
+        parts = [
+            (c.value, layers_[index][1]) for c, layers_ in zip(model.classes, classes, strict=True)
+        ]
+        layers.append((measure, _weighted(parts, model.flow.value)))
+    return _FlowLayers(model, layers, classes)
+
+
+def _layers_by_flow(
+    study: Study, plan: _Plan, models: dict[str, _FlowModel] | None = None
+) -> dict[str, _FlowLayers]:
+    """Every flow's layers under a scenario (measures in file order)."""
+    models = models or _models(study)
+    return {key: _flow_layers(model, plan) for key, model in models.items()}
 
 
 def _total_at(layers: Layers, day: date) -> Decimal:
@@ -292,17 +558,26 @@ class _Metrics:
     duties: Decimal
     segments: tuple[Segment, ...]
     integral: Decimal  # sum of rate% x days: exact, so each delta needs one division
+    classes: tuple[LineClass, ...]
+    response: Response | None  # its deltas are filled in by compare
 
 
-def _flow_metrics(study: Study, flow: Flow, layers: Layers, on: date) -> _Metrics:
+def _flow_metrics(study: Study, layered: _FlowLayers, on: date) -> _Metrics:
+    flow, layers = layered.model.flow, layered.layers
+    days = (study.until - study.start).days
     parts = segments(layers, study.start, study.until)
     integral = rate_days(parts)
     low = min(parts, key=lambda seg: seg.rate)  # min/max keep the first of equals
     peak = max(parts, key=lambda seg: seg.rate)
+    per_layer = [sum((seg.layers[i] * seg.days for seg in parts), ZERO) for i in range(len(layers))]
+    classes, response = _line_metrics(study, layered, on)
     return _Metrics(
         rate_on=_total_at(layers, on),
-        stack=tuple(Layer(m.name, m.basis, rate_at(steps, on)) for m, steps in layers),
-        average=integral / (study.until - study.start).days,
+        stack=tuple(
+            Layer(m.name, m.basis, rate_at(steps, on), per_layer[i] / days)
+            for i, (m, steps) in enumerate(layers)
+        ),
+        average=integral / days,
         low=low.rate,
         low_from=low.start,
         peak=peak.rate,
@@ -310,11 +585,66 @@ def _flow_metrics(study: Study, flow: Flow, layers: Layers, on: date) -> _Metric
         duties=static_duties(flow.value, integral),
         segments=parts,
         integral=integral,
+        classes=classes,
+        response=response,
     )
 
 
+def _line_metrics(
+    study: Study, layered: _FlowLayers, on: date
+) -> tuple[tuple[LineClass, ...], Response | None]:
+    """Per class of lines: rates and integrals; and the flow's trade response, if it has one.
+
+    Imports respond segment by segment: in a segment where a line's total rate is T, its
+    imports run at M0 x f(T) a year, f = ((1 + T) / (1 + T0)) ** e.
+    """
+    days = (study.until - study.start).days
+    responds = layered.model.classes[0].elasticity is not None
+    out: list[LineClass] = []
+    imports = dynamic = cost = observed = ZERO
+    weight_on = duty_on = ZERO
+    for cls, layers in zip(layered.model.classes, layered.classes, strict=True):
+        parts = segments(layers, study.start, study.until)
+        integral = rate_days(parts)
+        rate_on = _total_at(layers, on)
+        volume = dyn = None
+        if responds and cls.elasticity is not None and cls.observed is not None:
+            e, t0 = cls.elasticity, cls.observed
+            volume = sum((elastic.factor(g.rate, t0, e) * g.days for g in parts), ZERO)
+            dyn = sum((elastic.factor(g.rate, t0, e) * g.rate * g.days for g in parts), ZERO)
+            cls_cost = sum((elastic.consumer_cost(g.rate, t0, e) * g.days for g in parts), ZERO)
+            imports += cls.value * volume
+            dynamic += cls.value * dyn
+            cost += cls.value * cls_cost
+            observed += cls.value * t0 * days
+            f_on = cls.value * elastic.factor(rate_on, t0, e)
+            weight_on += f_on
+            duty_on += f_on * rate_on
+        out.append(LineClass(cls.lines, rate_on, integral / days, integral, volume, dyn))
+    if not responds:
+        return tuple(out), None
+    dynamic_duties = dynamic / (DAYS_PER_YEAR * 100)
+    observed_duties = observed / (DAYS_PER_YEAR * 100)
+    consumer_cost = cost / DAYS_PER_YEAR
+    response = Response(
+        static_imports=layered.model.flow.value * days / DAYS_PER_YEAR,
+        imports=imports / DAYS_PER_YEAR,
+        dynamic_duties=dynamic_duties,
+        rate_on=duty_on / weight_on if weight_on else ZERO,
+        average=dynamic / imports if imports else ZERO,
+        observed_duties=observed_duties,
+        consumer_cost=consumer_cost,
+        deadweight_loss=consumer_cost - (dynamic_duties - observed_duties),
+        delta_imports=ZERO,
+        delta_dynamic_duties=ZERO,
+        delta_consumer_cost=ZERO,
+        delta_deadweight_loss=ZERO,
+    )
+    return tuple(out), response
+
+
 def _window_effects(
-    study: Study, scenario: Scenario, plan: _Plan, by_flow: dict[str, Layers]
+    study: Study, scenario: Scenario, plan: _Plan, by_flow: dict[str, _FlowLayers]
 ) -> tuple[WindowResult, ...]:
     """Each window of a scenario, for each flow it touches: rates around it, duties saved."""
     if not scenario.windows:
@@ -322,16 +652,13 @@ def _window_effects(
     flow_of = {m.name: f"{m.importer}:{m.exporter}" for m in study.measures}
     out: list[WindowResult] = []
     for window in scenario.windows:
-        touched = {name for name, _ in window.rates}
-        keys = {flow_of[name] for name in touched}
+        keys = {flow_of[name] for name, _ in window.rates}
         for flow in study.flows:
             if flow.key not in keys:
                 continue
-            layers = by_flow[flow.key]
-            bare = [
-                (m, _steps(m, plan, window.name) if m.name in touched else steps)
-                for m, steps in layers
-            ]
+            layered = by_flow[flow.key]
+            layers = layered.layers
+            bare = _flow_layers(layered.model, plan, window.name).layers
             inside = rate_days(segments(layers, window.start, window.until))
             outside = rate_days(segments(bare, window.start, window.until))
             last = window.until - ONE_DAY
@@ -354,6 +681,19 @@ def _window_effects(
     return tuple(out)
 
 
+def _against(m: Response | None, b: Response | None) -> Response | None:
+    """A scenario's response with its deltas against the baseline's."""
+    if m is None or b is None:
+        return None
+    return replace(
+        m,
+        delta_imports=m.imports - b.imports,
+        delta_dynamic_duties=m.dynamic_duties - b.dynamic_duties,
+        delta_consumer_cost=m.consumer_cost - b.consumer_cost,
+        delta_deadweight_loss=m.deadweight_loss - b.deadweight_loss,
+    )
+
+
 def compare(
     study: Study,
     *,
@@ -371,11 +711,12 @@ def compare(
     wanted = only or tuple(s.name for s in study.scenarios)
     metrics: dict[str, list[_Metrics]] = {}
     plans = {name: _plan(study.scenario(name)) for name in dict.fromkeys((base_name, *wanted))}
-    layers: dict[str, dict[str, Layers]] = {}
+    models = _models(study)
+    layers: dict[str, dict[str, _FlowLayers]] = {}
     for name, plan in plans.items():
-        layers[name] = _layers_by_flow(study, plan)
+        layers[name] = _layers_by_flow(study, plan, models)
         metrics[name] = [
-            _flow_metrics(study, flow, layers[name][flow.key], report_on) for flow in study.flows
+            _flow_metrics(study, layers[name][flow.key], report_on) for flow in study.flows
         ]
     study_days = (study.until - study.start).days
     results = []
@@ -400,6 +741,9 @@ def compare(
                     peak=m.peak - b.peak,
                     duties=static_duties(flow.value, m.integral - b.integral),
                 ),
+                classes=m.classes,
+                line_class=models[flow.key].line_class,
+                response=_against(m.response, b.response),
             )
             for flow, m, b in zip(study.flows, metrics[name], metrics[base_name], strict=True)
         )
@@ -438,10 +782,11 @@ class TimelineResult:
 def timelines(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...]) -> TimelineResult:
     """The segments of each flow under each scenario over the study period."""
     entries = []
+    models = _models(study)
     for name in scenarios:
-        by_flow = _layers_by_flow(study, _plan(study.scenario(name)))
+        by_flow = _layers_by_flow(study, _plan(study.scenario(name)), models)
         for flow in flows:
-            layers = by_flow[flow.key]
+            layers = by_flow[flow.key].layers
             entries.append(
                 TimelineEntry(
                     name,
@@ -474,14 +819,14 @@ def check(study: Study) -> tuple[Outcome, ...]:
         for w in s.windows:  # a child may reuse an ancestor's window name: add them up
             key = (s.name, w.window, w.flow.key)
             saved[key] = saved.get(key, ZERO) + w.saved
-    layers: dict[str, dict[str, Layers]] = {}
+    layers: dict[str, dict[str, _FlowLayers]] = {}
     outcomes = []
     for e in study.expectations:
         flow = flows[(e.scenario, e.flow)]
         if e.metric == "rate" and e.on is not None and e.on != result.on:
             if e.scenario not in layers:
                 layers[e.scenario] = _layers_by_flow(study, _plan(study.scenario(e.scenario)))
-            got = _total_at(layers[e.scenario][e.flow], e.on)
+            got = _total_at(layers[e.scenario][e.flow].layers, e.on)
         elif e.metric == "saved":
             got = saved[(e.scenario, e.window or "", e.flow)]
         else:
@@ -495,3 +840,66 @@ def check(study: Study) -> tuple[Outcome, ...]:
         on = (e.on or result.on) if e.metric == "rate" else None
         outcomes.append(Outcome(e, got, e.bound.accepts(got), on))
     return tuple(outcomes)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductLayer:
+    """One measure's part of a product's rate on a date, and why it is what it is."""
+
+    measure: str
+    basis: str
+    rate: Decimal
+    status: str  # in force, not in force, not in scope, excluded, yields, disabled
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductStack:
+    """The duty stack of one product (HS code) of one flow on one date, under one scenario."""
+
+    flow: Flow
+    hs: str
+    on: date
+    scenario: str
+    layers: tuple[ProductLayer, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((layer.rate for layer in self.layers), ZERO)
+
+
+def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
+    """Every measure of `flow` for the product with HS code `hs` (as written) on `on`."""
+    model = _models(study)[flow.key]
+    digits = hs.replace(".", "")
+    scopes = tuple(scope_of(m, digits) for m in model.measures)
+    plan = _plan(study.scenario(scenario))
+    layers = _class_layers(model, scopes, plan)
+    out: list[ProductLayer] = []
+    rates = {m.name: rate_at(steps, on) for m, steps in layers}
+    for (measure, steps), scope in zip(layers, scopes, strict=True):
+        index = bisect_right(steps, on, key=lambda step: step.start) - 1
+        step = steps[index] if index >= 0 else Step(on, ZERO, "")
+        blockers = [name for name in measure.yields_to if rates[name] > 0]
+        status = "in force" if step.rate > 0 else "not in force"
+        why = f"{step.cause}, since {step.start}" if step.cause else "no rate yet"
+        if not scope.applies:
+            prefixes = ", ".join(_as_code(p) for p in measure.applies_to)
+            status, why = "not in scope", f"applies only to HS {prefixes}"
+        elif measure.name in plan.disabled:
+            status, why = "disabled", f"disabled by scenario {scenario!r}"
+        elif scope.excluded_from is not None and scope.excluded_from <= on:
+            since = "always" if scope.excluded_from == date.min else f"from {scope.excluded_from}"
+            status, why = "excluded", f"excluded {since}{': ' if scope.note else ''}{scope.note}"
+        elif blockers:
+            shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
+            status, why = "yields", f"yields to {shown}"
+        elif scope.prefix and step.cause == "product rate":
+            why = f"product rate for HS {_as_code(scope.prefix)}, since {step.start}"
+        out.append(ProductLayer(measure.name, measure.basis, step.rate, status, why))
+    return ProductStack(flow, hs, on, scenario, tuple(out))
+
+
+def _as_code(digits: str) -> str:
+    """HS digits as usually written: '851713' -> '8517.13'."""
+    return digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"

@@ -12,12 +12,38 @@ from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True, slots=True)
+class Line:
+    """A product line: its HS code's digits (empty: unclassified), as written, and its value.
+
+    `elasticity` and `observed` (the total rate in percent at which `value` was observed)
+    are both set, or both None for a line whose imports do not respond to the rate.
+    """
+
+    hs: str
+    code: str
+    description: str
+    value: Decimal
+    elasticity: Decimal | None = None
+    observed: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Flow:
-    """Annual trade into `importer` from `exporter`."""
+    """Annual trade into `importer` from `exporter`, as one or more product lines.
+
+    A flow given without lines has one unclassified line holding its whole value; then
+    `classified` is False.
+    """
 
     importer: str
     exporter: str
     value: Decimal
+    lines: tuple[Line, ...] = ()
+    classified: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.lines:  # one unclassified line holding the whole value
+            object.__setattr__(self, "lines", (Line("", "", "", self.value),))
 
     @property
     def label(self) -> str:
@@ -28,15 +54,35 @@ class Flow:
         return f"{self.importer}:{self.exporter}"
 
 
+Schedule = tuple[tuple[date, Decimal], ...]
+"""(from, rate) pairs sorted by date; 0% before the first."""
+
+
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """A tariff layer; `rates` holds (from, rate) pairs sorted by date, 0% before the first."""
+    """A tariff layer with its product scope (HS prefixes are digit strings).
+
+    `applies_to` empty means every product, unclassified ones included; otherwise only lines
+    whose HS code starts with one of the prefixes. `excludes` holds (prefix, from, note): a
+    matching line pays nothing from that day on (`date.min`: always). `product_rates` holds
+    (prefix, schedule): the longest matching prefix's schedule replaces `rates` for a line.
+    The measure pays nothing on a line and day where a measure in `yields_to` applies there
+    at a rate above zero.
+    """
 
     name: str
     importer: str
     exporter: str
     basis: str
-    rates: tuple[tuple[date, Decimal], ...]
+    rates: Schedule
+    applies_to: tuple[str, ...] = ()
+    excludes: tuple[tuple[str, date, str], ...] = ()
+    product_rates: tuple[tuple[str, Schedule], ...] = ()
+    yields_to: tuple[str, ...] = ()
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.applies_to or self.excludes or self.product_rates)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,17 +6,21 @@ message. `load` raises `ScenarioError` with all problems of a file in line order
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from tariffs import domain, models
+from tariffs.units import hs_digits, money_literal
 from tariffs.yamlsource import KEY, YamlProblem, locate, parse
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -83,15 +87,46 @@ def read_text(path: Path) -> str:
     return text
 
 
+FileReader = Callable[[str], tuple[str, str]]
+"""Reads a file named in a scenario (relative to it): returns (path to show, text).
+
+Raises ValueError with a message about the name, or ScenarioError about the file itself.
+"""
+
+
+def folder_reader(scenario: Path) -> FileReader:
+    """Reads files inside the scenario file's folder tree, and nothing outside it.
+
+    Absolute paths, `..` that climbs out, and symbolic links that point out are refused, so
+    a scenario file cannot make CI print other files.
+    """
+    base = scenario.parent
+
+    def read(name: str) -> tuple[str, str]:
+        if Path(name).is_absolute() or name.startswith(("/", "\\")) or ":" in name:
+            raise ValueError(f"{name!r} must be a path relative to the scenario file")
+        target = base / name
+        if not target.resolve().is_relative_to(base.resolve()):
+            raise ValueError(f"{name!r} is outside the scenario file's folder; refusing to read it")
+        shown = os.path.normpath(target)
+        return shown, read_text(Path(shown))
+
+    return read
+
+
+def _no_files(name: str) -> tuple[str, str]:
+    raise ValueError(f"cannot read {name!r} here: no folder to read it from")
+
+
 def load(path: Path, *, display: str | None = None) -> domain.Study:
-    """Read, validate and resolve one scenario file."""
-    return load_text(read_text(path), display or os.fspath(path))
+    """Read, validate and resolve one scenario file (and the files it names)."""
+    return load_text(read_text(path), display or os.fspath(path), folder_reader(path))
 
 
-def load_text(text: str, path: str) -> domain.Study:
+def load_text(text: str, path: str, read_file: FileReader = _no_files) -> domain.Study:
     """Validate and resolve scenario text; `path` is only used in messages."""
     try:
-        return _load_text(text, path)
+        return _load_text(text, path, read_file)
     except RecursionError:  # the parser's depth limits should stop this first
         raise ScenarioError([Problem(1, 1, "file is nested too deeply to process", path)]) from None
     except MemoryError:
@@ -100,7 +135,7 @@ def load_text(text: str, path: str) -> domain.Study:
         ) from None
 
 
-def _load_text(text: str, path: str) -> domain.Study:
+def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
     try:
         data, root = parse(text)
     except YamlProblem as exc:
@@ -118,10 +153,11 @@ def _load_text(text: str, path: str) -> domain.Study:
         problems = [_from_pydantic(error, root, path) for error in exc.errors(include_url=False)]
         raise ScenarioError(sorted(set(problems))) from None
     found: list[tuple[Loc, str]] = []
-    study = _resolve(parsed, found, lambda loc: locate(root, loc))
-    if found or study is None:
+    other_files: list[Problem] = []
+    study = _resolve(parsed, found, lambda loc: locate(root, loc), _Files(read_file, other_files))
+    if found or other_files or study is None:
         unique = {Problem(*locate(root, loc), message, path) for loc, message in found}
-        raise ScenarioError(sorted(unique))
+        raise ScenarioError(sorted(unique) + other_files)
     return study
 
 
@@ -192,10 +228,19 @@ def _pattern_hint(loc: Loc) -> str:
     return "names use letters, digits, '-', '_' and '.', and start with a letter or digit"
 
 
+@dataclass(frozen=True, slots=True)
+class _Files:
+    """How to read the files a scenario names, and where their own problems go."""
+
+    read: FileReader
+    problems: list[Problem]
+
+
 def _resolve(
     parsed: models.ScenarioFile,
     found: list[tuple[Loc, str]],
     where: Callable[[Loc], tuple[int, int]],
+    files: _Files,
 ) -> domain.Study | None:
     """Check cross-references and build the `Study`; append problems to `found`."""
 
@@ -218,7 +263,9 @@ def _resolve(
                 f"flow {pair[0]}:{pair[1]} is declared twice (also flows[{seen_flows[pair]}])",
             )
         seen_flows[pair] = i
-        flows.append(domain.Flow(flow.importer, flow.exporter, flow.value))
+        built = _flow(flow, ("flows", i), problem, files)
+        if built is not None:
+            flows.append(built)
 
     measures: list[domain.Measure] = []
     for name, measure in parsed.measures.items():
@@ -228,15 +275,8 @@ def _resolve(
                 f"measure {name!r} applies to {measure.importer}:{measure.exporter}, "
                 "but no flow with that importer and exporter is declared",
             )
-        measures.append(
-            domain.Measure(
-                name,
-                measure.importer,
-                measure.exporter,
-                measure.basis,
-                tuple(sorted(measure.rates.items())),
-            )
-        )
+        measures.append(_measure(name, measure, problem))
+    _check_yields(parsed, problem)
 
     known = set(parsed.measures)
     names = list(parsed.scenarios)
@@ -451,3 +491,213 @@ def _expectations(
             )
         )
     return tuple(out)
+
+
+# --- product lines ------------------------------------------------------------------------
+
+LINE_COLUMNS = ("hs", "description", "value", "elasticity", "observed_at")
+REQUIRED_COLUMNS = ("description", "value")
+
+
+def _flow(flow: models.Flow, at: Loc, problem: Report, files: _Files) -> domain.Flow | None:
+    """A flow with its product lines (inline, from a CSV file, or one unclassified line)."""
+    key = f"{flow.importer}:{flow.exporter}"
+    if flow.lines is not None and flow.lines_file is not None:
+        problem((*at, "lines_file", KEY), f"flow {key}: give 'lines' or 'lines_file', not both")
+        return None
+    if flow.lines is None and flow.lines_file is None:
+        if flow.value is None:
+            problem(at, f"flow {key} needs a 'value', or product lines to add it up from")
+            return None
+        if (flow.elasticity is None) != (flow.observed_at is None):
+            problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
+        line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at)
+        return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
+    if flow.lines is not None:
+        raw = [((*at, "lines", j), line) for j, line in enumerate(flow.lines)]
+        where: Callable[[Loc, str], None] = problem
+    else:
+        rows = _csv_lines(flow.lines_file or "", (*at, "lines_file"), problem, files)
+        if rows is None:
+            return None
+        raw, where = rows
+    if not raw:
+        problem(at, f"flow {key} has no product lines")
+        return None
+    lines = _lines(key, flow, raw, where)
+    total = sum((line.value for line in lines), Decimal(0))
+    if flow.value is not None and flow.value != total:
+        problem(
+            (*at, "value"),
+            f"flow {key}: its lines add up to {money_literal(total)} ({total:f}), but its "
+            f"value is {money_literal(flow.value)} ({flow.value:f}); make them agree, or "
+            "leave out 'value' to take the sum",
+        )
+    if lines and len({line.elasticity is None for line in lines}) > 1:
+        problem(
+            at,
+            f"flow {key}: either every line responds to the rate (has 'elasticity' and "
+            "'observed_at', its own or the flow's) or none does",
+        )
+    return domain.Flow(flow.importer, flow.exporter, total, tuple(lines), classified=True)
+
+
+def _lines(
+    key: str, flow: models.Flow, raw: list[tuple[Loc, models.Line]], problem: Report
+) -> list[domain.Line]:
+    out: list[domain.Line] = []
+    seen: dict[str, str] = {}
+    for loc, line in raw:
+        elasticity = line.elasticity if line.elasticity is not None else flow.elasticity
+        observed = line.observed_at if line.observed_at is not None else flow.observed_at
+        if (elasticity is None) != (observed is None):
+            problem(loc, f"flow {key}: 'elasticity' and 'observed_at' go together")
+            continue
+        code = line.hs or ""
+        digits = hs_digits(code)
+        if digits and digits in seen:
+            problem(loc, f"HS code {code} is listed twice in flow {key} (also as {seen[digits]})")
+        seen[digits] = code
+        out.append(domain.Line(digits, code, line.description, line.value, elasticity, observed))
+    return out
+
+
+def _csv_lines(
+    name: str, at: Loc, problem: Report, files: _Files
+) -> tuple[list[tuple[Loc, models.Line]], Report] | None:
+    """Product lines from a CSV file; its problems are reported as file:row:column."""
+    try:
+        shown, text = files.read(name)
+    except ValueError as exc:
+        problem(at, str(exc))
+        return None
+    except ScenarioError as exc:
+        files.problems.extend(exc.problems)
+        return None
+    before = len(files.problems)
+
+    def report(loc: Loc, message: str) -> None:
+        row, column = loc[0], loc[1] if len(loc) > 1 else 1
+        files.problems.append(Problem(row, column, message, shown))
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[Loc, models.Line]] = []
+    try:
+        columns = _csv_header(reader, report)
+        rows = _csv_rows(reader, columns, report) if columns else []
+    except csv.Error as exc:
+        report((reader.line_num or 1, 1), f"not valid CSV: {exc}")
+    if len(files.problems) > before:
+        return None
+    return rows, report
+
+
+def _csv_header(reader: Any, report: Report) -> list[str]:
+    header = next(reader, None)
+    if header is None:
+        report((1, 1), "the file is empty; expected a header such as hs,description,value")
+        return []
+    columns = [cell.strip() for cell in header]
+    for index, column in enumerate(columns):
+        if column not in LINE_COLUMNS:
+            report((1, index + 1), f"unknown column {column!r} (known: {', '.join(LINE_COLUMNS)})")
+        elif columns.index(column) != index:
+            report((1, index + 1), f"column {column!r} appears twice")
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        report((1, 1), f"missing column {', '.join(map(repr, missing))}")
+    return columns
+
+
+def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc, models.Line]]:
+    out: list[tuple[Loc, models.Line]] = []
+    for cells in reader:
+        row = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            report((row, 1), f"expected {len(columns)} cells, found {len(cells)}")
+            continue
+        data = {c: cell.strip() for c, cell in zip(columns, cells, strict=True) if cell.strip()}
+        try:
+            out.append(((row, 1), models.Line.model_validate(data)))
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                field = str(error["loc"][0]) if error["loc"] else ""
+                place = columns.index(field) + 1 if field in columns else 1
+                message = f"missing {field!r}" if error["type"] == "missing" else error["msg"]
+                report((row, place), f"{field}: {message}" if field else message)
+    return out
+
+
+# --- measure scope ------------------------------------------------------------------------
+
+
+def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Measure:
+    at: Loc = ("measures", name)
+    product_rates: list[tuple[str, domain.Schedule]] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(measure.product_rates):
+        for j, code in enumerate(entry.hs):
+            digits = hs_digits(code)
+            if digits in seen:
+                problem(
+                    (*at, "product_rates", i, "hs", j),
+                    f"HS {code} has two product rates in measure {name!r}",
+                )
+            seen.add(digits)
+            product_rates.append((digits, tuple(sorted(entry.rates.items()))))
+    excludes = tuple(
+        (hs_digits(code), entry.from_ or date.min, entry.note or "")
+        for entry in measure.excludes
+        for code in entry.hs
+    )
+    return domain.Measure(
+        name,
+        measure.importer,
+        measure.exporter,
+        measure.basis,
+        tuple(sorted(measure.rates.items())),
+        applies_to=tuple(dict.fromkeys(hs_digits(code) for code in measure.applies_to)),
+        excludes=excludes,
+        product_rates=tuple(product_rates),
+        yields_to=tuple(dict.fromkeys(measure.yields_to)),
+    )
+
+
+def _check_yields(parsed: models.ScenarioFile, problem: Report) -> None:
+    """`yields_to` names other measures of the same flow, without cycles."""
+    for name, measure in parsed.measures.items():
+        for i, other in enumerate(measure.yields_to):
+            at: Loc = ("measures", name, "yields_to", i)
+            target = parsed.measures.get(other)
+            if target is None:
+                problem(at, f"unknown measure {other!r} ({_known(sorted(parsed.measures))})")
+            elif other == name:
+                problem(at, f"measure {name!r} cannot yield to itself")
+            elif (target.importer, target.exporter) != (measure.importer, measure.exporter):
+                problem(
+                    at,
+                    f"measure {name!r} can only yield to a measure of the same flow "
+                    f"({measure.importer}:{measure.exporter}); {other!r} is on "
+                    f"{target.importer}:{target.exporter}",
+                )
+    for name in parsed.measures:
+        cycle = _cycle_from(name, parsed)
+        if cycle:
+            problem(("measures", name, "yields_to"), f"'yields_to' forms a cycle: {cycle}")
+
+
+def _cycle_from(start: str, parsed: models.ScenarioFile) -> str:
+    """A `yields_to` cycle through `start`, as 'a -> b -> a', or '' if there is none."""
+    stack = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, path = stack.pop()
+        for other in parsed.measures[name].yields_to:
+            if other == start and len(path) > 1:
+                return " -> ".join([*path, start])
+            if other in parsed.measures and other not in seen and other != start:
+                seen.add(other)
+                stack.append((other, [*path, other]))
+    return ""

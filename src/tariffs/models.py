@@ -104,6 +104,18 @@ MoneyBound = Annotated[
         )
     ),
 ]
+HsCode = Annotated[
+    str,
+    BeforeValidator(_user_error("hs", units.parse_hs)),
+    WithJsonSchema(
+        {"type": "string", "pattern": units.HS_PATTERN, "examples": ["8517.13", "0304", "85"]}
+    ),
+]
+Elasticity = Annotated[
+    Decimal,
+    BeforeValidator(_user_error("elasticity", units.parse_elasticity)),
+    WithJsonSchema({"type": "number", "minimum": -20, "maximum": 0, "examples": [-1.5]}),
+]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -120,12 +132,48 @@ class Period(_Model):
     until: Day
 
 
+class Line(_Model):
+    """A product line of a flow: an HS code (none: unclassified), its description and value."""
+
+    hs: HsCode | None = None
+    description: Text
+    value: Money
+    elasticity: Elasticity | None = Field(default=None, description="Default: the flow's.")
+    observed_at: Percent | None = Field(default=None, description="Default: the flow's.")
+
+
 class Flow(_Model):
     """Annual goods trade from `exporter` into `importer`, in the file's currency."""
 
     importer: Country
     exporter: Country
-    value: Money
+    value: Money | None = Field(default=None, description="Default: the sum of the lines.")
+    lines: list[Line] | None = Field(default=None, description="Product lines, inline.")
+    lines_file: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = Field(
+        default=None, description="A CSV file of product lines, relative to this file."
+    )
+    elasticity: Elasticity | None = Field(
+        default=None, description="Import demand elasticity (<= 0) of every line."
+    )
+    observed_at: Percent | None = Field(
+        default=None, description="The total rate at which the values were observed."
+    )
+    note: Text | None = None
+
+
+class Exclusion(_Model):
+    """Products taken out of a measure's scope, from a date on (default: always)."""
+
+    hs: list[HsCode] = Field(min_length=1)
+    from_: Day | None = Field(default=None, alias="from")
+    note: Text | None = None
+
+
+class ProductRate(_Model):
+    """A product-specific rate schedule, used instead of the measure's `rates`."""
+
+    hs: list[HsCode] = Field(min_length=1)
+    rates: dict[Day, Percent] = Field(min_length=1)
     note: Text | None = None
 
 
@@ -136,6 +184,14 @@ class Measure(_Model):
     exporter: Country
     basis: Text = Field(description="The legal basis, shown beside the layer.")
     rates: dict[Day, Percent] = Field(default_factory=dict, description="0% before the first date.")
+    applies_to: list[HsCode] = Field(
+        default_factory=list, description="HS prefixes it covers; default: every product."
+    )
+    excludes: list[Exclusion] = Field(default_factory=list)
+    product_rates: list[ProductRate] = Field(default_factory=list)
+    yields_to: list[Name] = Field(
+        default_factory=list, description="Measures that displace it where they apply."
+    )
     sources: list[Text] = Field(default_factory=list)
     note: Text | None = None
 

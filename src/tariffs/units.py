@@ -155,3 +155,48 @@ def percent_literal(rate: Decimal) -> str:
 def _plain(value: Decimal) -> str:
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+HS_PATTERN = r"^[0-9]{2}(\.?[0-9]){0,8}$"
+_HS = re.compile(HS_PATTERN)
+
+
+def parse_hs(value: object) -> str:
+    """An HS code as written, 2 to 10 digits with optional dots: '8517.13', '0304', '85'.
+
+    A YAML number is taken as written (8517.13 stays '8517.13'); leading zeros need quotes
+    in JSON but not in our YAML, which keeps 0304 as a string.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise ValueError(f"expected an HS code such as 8517.13, got {type(value).__name__}")
+    text = value.strip() if isinstance(value, str) else str(value)
+    if not _HS.match(text):
+        raise ValueError(
+            f"{text!r} is not an HS code: write 2 to 10 digits, dots allowed between them, "
+            "such as 85, 8517, 8517.13 or 0304"
+        )
+    return text
+
+
+def hs_digits(code: str) -> str:
+    """The digits of an HS code, for prefix matching: '8517.13' -> '851713'."""
+    return code.replace(".", "")
+
+
+MIN_ELASTICITY = Decimal(-20)
+
+
+def parse_elasticity(value: object) -> Decimal:
+    """An import demand elasticity: a plain number from -20 to 0, such as -1.5."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise ValueError(f"expected an elasticity such as -1.5, got {type(value).__name__}")
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except ArithmeticError:
+        raise ValueError(f"{value!r} is not a number; write an elasticity such as -1.5") from None
+    if not number.is_finite() or number > 0 or number < MIN_ELASTICITY:
+        raise ValueError(
+            f"an import demand elasticity is a number from -20 to 0 (imports fall as prices "
+            f"rise), got {value}"
+        )
+    return number

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
-from tariffs.core import StudyResult, TimelineResult
+from tariffs.core import FlowResult, Response, StudyResult, TimelineResult
 from tariffs.render import fmt
 
 HEADER = ("file", "scenario", "importer", "exporter", "item", "metric", "date", "value", "unit")
@@ -31,6 +31,50 @@ def money(value: Decimal) -> str:
     return fmt.number(value, fmt.MONEY_PLACES)
 
 
+def _response_rows(
+    head: tuple[str, ...], r: Response, on: str, start: str, currency: str
+) -> list[Row]:
+    def row(metric: str, date: str, value: Decimal, unit: str) -> Row:
+        shown = rate(value) if unit == "percent" else money(value)
+        return (head[0], head[1], head[2], head[3], "", metric, date, shown, unit)
+
+    return [
+        row("static_imports", start, r.static_imports, currency),
+        row("imports", start, r.imports, currency),
+        row("dynamic_duties", start, r.dynamic_duties, currency),
+        row("post_substitution_rate_on", on, r.rate_on, "percent"),
+        row("post_substitution_average_rate", start, r.average, "percent"),
+        row("observed_duties", start, r.observed_duties, currency),
+        row("consumer_cost", start, r.consumer_cost, currency),
+        row("deadweight_loss", start, r.deadweight_loss, currency),
+        row("delta_imports", start, r.delta_imports, currency),
+        row("delta_dynamic_duties", start, r.delta_dynamic_duties, currency),
+        row("delta_consumer_cost", start, r.delta_consumer_cost, currency),
+        row("delta_deadweight_loss", start, r.delta_deadweight_loss, currency),
+    ]
+
+
+def _line_rows(
+    head: tuple[str, ...], f: FlowResult, on: str, start: str, currency: str
+) -> list[Row]:
+    """Per product line (item = its HS code, or 'unclassified'): value, rates and duties."""
+    rows: list[Row] = []
+    path, scenario, importer, exporter = head
+    for line, cls in f.lines():
+        item = line.code or "unclassified"
+        base = (path, scenario, importer, exporter, item)
+        rows.append((*base, "line_value", "", money(line.value), currency))
+        rows.append((*base, "line_rate_on", on, rate(cls.rate_on), "percent"))
+        rows.append((*base, "line_average_rate", start, rate(cls.average), "percent"))
+        rows.append((*base, "line_static_duties", start, money(cls.duties(line)), currency))
+        imports = cls.imports(line)
+        dynamic = cls.dynamic_duties(line)
+        if imports is not None and dynamic is not None:
+            rows.append((*base, "line_imports", start, money(imports), currency))
+            rows.append((*base, "line_dynamic_duties", start, money(dynamic), currency))
+    return rows
+
+
 def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
     """The CSV document for `tariffs compare`."""
     rows: list[Row] = []
@@ -49,6 +93,10 @@ def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
                             (*head, x.measure, "layer_rate_on", on, rate(x.rate), "percent")
                             for x in f.stack
                         ),
+                        *(
+                            (*head, x.measure, "layer_average_rate", start, rate(x.average), "pp")
+                            for x in f.stack
+                        ),
                         (*head, "", "average_rate", start, rate(f.average), "percent"),
                         (*head, "", "low_rate", f.low_from.isoformat(), rate(f.low), "percent"),
                         (*head, "", "peak_rate", f.peak_from.isoformat(), rate(f.peak), "percent"),
@@ -60,6 +108,10 @@ def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
                         (*head, "", "delta_static_duties", start, money(f.delta.duties), currency),
                     ]
                 )
+                if f.response is not None:
+                    rows.extend(_response_rows(head, f.response, on, start, currency))
+                if f.flow.classified:
+                    rows.extend(_line_rows(head, f, on, start, currency))
             for w in scenario.windows:
                 head = (path, scenario.name, w.flow.importer, w.flow.exporter)
                 first = w.first_day.isoformat()

@@ -24,9 +24,12 @@ _SCALES = (
 )
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(13)}
+
+
 def rounded(value: Decimal, places: int) -> Decimal:
     """Round to `places` decimals, half up; never returns a negative zero."""
-    result = value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+    result = value.quantize(_QUANTA[places], rounding=ROUNDING)
     return result if result != 0 else abs(result)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from tariffs.core import Segment, StudyResult, TimelineEntry, TimelineResult
+from tariffs.core import ProductStack, Segment, StudyResult, TimelineEntry, TimelineResult
 from tariffs.diffing import Diff, DiffReport
 from tariffs.render import fmt
 
@@ -154,14 +154,111 @@ def window_grids(result: StudyResult) -> dict[str, Grid]:
     }
 
 
+TOP_LINES = 10
+"""How many product lines the table shows per flow (JSON and CSV have every line)."""
+
+
+def layer_grid(result: StudyResult, index: int) -> Grid:
+    """Each measure's contribution to a flow's average rate, per scenario (pp)."""
+    first = result.scenarios[0].flows[index]
+    rows = [
+        (
+            scenario.name,
+            *(f"{fmt.rounded(x.average, 1):,.1f}" for x in scenario.flows[index].stack),
+            fmt.pct(scenario.flows[index].average),
+        )
+        for scenario in result.scenarios
+    ]
+    return Grid(
+        title=f"{first.flow.label}: each layer's part of the average rate, in pp "
+        "(import-weighted, before substitution)",
+        headers=("Scenario", *(x.measure for x in first.stack), "Average"),
+        kinds="k" + "n" * (len(first.stack) + 1),
+        rows=tuple(rows),
+    )
+
+
+def lines_grid(result: StudyResult, index: int) -> Grid:
+    """The largest product lines of a flow, with each one's rate on the report date."""
+    divisor, _ = money_scale(result)
+    first = result.scenarios[0].flows[index]
+    order = sorted(range(len(first.flow.lines)), key=lambda i: (-first.flow.lines[i].value, i))[
+        :TOP_LINES
+    ]
+    rows = []
+    for i in order:
+        line = first.flow.lines[i]
+        rates = []
+        for scenario in result.scenarios:
+            flow = scenario.flows[index]
+            rates.append(fmt.pct(flow.classes[flow.line_class[i]].rate_on))
+        rows.append((line.code or "-", line.description, fmt.money(line.value, divisor), *rates))
+    shown = f"the {len(order)} largest" if len(order) < len(first.flow.lines) else "all"
+    return Grid(
+        title=f"{first.flow.label}: {shown} of {len(first.flow.lines)} product lines, "
+        f"rate on {result.on}",
+        headers=("HS", "Description", money_unit(result), *(s.name for s in result.scenarios)),
+        kinds="ktn" + "n" * len(result.scenarios),
+        rows=tuple(rows),
+    )
+
+
+def response_grid(result: StudyResult, index: int) -> Grid:
+    """A flow's trade response under each scenario."""
+    divisor, _ = money_scale(result)
+    unit = money_unit(result)
+    first = result.scenarios[0].flows[index]
+    static = fmt.money(first.response.static_imports, divisor) if first.response else "-"
+    rows = []
+    for scenario in result.scenarios:
+        r = scenario.flows[index].response
+        if r is None:
+            continue
+        is_base = scenario.name == result.baseline
+        rows.append(
+            (
+                scenario.name,
+                fmt.money(r.imports, divisor),
+                BASE if is_base else fmt.signed_money(r.delta_imports, divisor),
+                fmt.money(r.dynamic_duties, divisor),
+                fmt.pct(r.rate_on),
+                fmt.pct(r.average),
+                fmt.money(r.consumer_cost, divisor),
+                fmt.money(r.deadweight_loss, divisor),
+            )
+        )
+    return Grid(
+        title=f"{first.flow.label}: trade response over the period, {unit} "
+        f"(static imports {static})",
+        headers=(
+            "Scenario",
+            "Imports",
+            "vs base",
+            "Duties\ndynamic",
+            "Rate on\npost-subst.",
+            "Average\npost-subst.",
+            "Consumer\ncost",
+            "Deadweight\nloss",
+        ),
+        kinds="knnnnnnn",
+        rows=tuple(rows),
+    )
+
+
 def compare_grids(result: StudyResult) -> list[Grid]:
-    """For each flow: its scenarios table, then its windows table if it has windows."""
+    """For each flow: its scenarios table, its windows table if it has windows, then for a
+    flow of product lines its layers and largest lines, and its trade response if any."""
     windows = window_grids(result)
     out: list[Grid] = []
-    for grid, flow in zip(flow_grids(result), _flows(result), strict=True):
+    for index, (grid, flow) in enumerate(zip(flow_grids(result), _flows(result), strict=True)):
         out.append(grid)
         if flow in windows:
             out.append(windows[flow])
+        first = result.scenarios[0].flows[index]
+        if first.flow.classified:
+            out.extend((layer_grid(result, index), lines_grid(result, index)))
+        if first.response is not None:
+            out.append(response_grid(result, index))
     return out
 
 
@@ -287,3 +384,27 @@ def diff_grids(diff: Diff) -> list[Grid]:
             )
         )
     return grids
+
+
+def rate_facts(stack: ProductStack, path: str) -> Facts:
+    return [
+        ("File", path),
+        ("Flow", f"{stack.flow.label} ({stack.flow.key})"),
+        ("Product", f"HS {stack.hs}"),
+        ("On", stack.on.isoformat()),
+        ("Scenario", stack.scenario),
+        ("Total", f"{fmt.pct(stack.total, 2)} (additional duties; MFN is not modelled)"),
+    ]
+
+
+def rate_grid(stack: ProductStack) -> Grid:
+    """Each layer of a product's duty stack: its rate, whether it applies, and why."""
+    rows = [(x.measure, x.basis, fmt.pct(x.rate, 2), x.status, x.why) for x in stack.layers]
+    rows.append(("Total", "", fmt.pct(stack.total, 2), "", ""))
+    return Grid(
+        title=f"HS {stack.hs} from {stack.flow.exporter} into {stack.flow.importer} "
+        f"on {stack.on} under {stack.scenario!r}",
+        headers=("Measure", "Basis", "Rate", "Status", "Why"),
+        kinds="ktnkt",
+        rows=tuple(rows),
+    )

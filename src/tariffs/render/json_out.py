@@ -8,13 +8,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tariffs.core import Segment, StudyResult, TimelineResult
+from tariffs.core import (
+    FlowResult,
+    ProductStack,
+    Response,
+    Segment,
+    StudyResult,
+    TimelineResult,
+)
 from tariffs.diffing import DiffReport
+from tariffs.domain import Line
 from tariffs.render import fmt
 
 FORMAT = "tariffs.compare"
 TIMELINE_FORMAT = "tariffs.timeline"
 DIFF_FORMAT = "tariffs.diff"
+RATE_FORMAT = "tariffs.rate"
 VERSION = 1
 
 
@@ -26,6 +35,10 @@ class Money(Decimal):
     """An amount, written with `fmt.MONEY_PLACES` decimals."""
 
 
+class Compact(str):
+    """Text that is already JSON (one product line's object, on one line), written as is."""
+
+
 def dumps(value: Any, indent: str = "") -> str:  # noqa: PLR0911 - a return per JSON type
     """Serialise dicts, lists, strings, ints, bools, None, dates and our Decimals.
 
@@ -33,6 +46,8 @@ def dumps(value: Any, indent: str = "") -> str:  # noqa: PLR0911 - a return per 
     float, so numbers are written here from their exact decimal text.
     """
     inner = indent + "  "
+    if isinstance(value, Compact):
+        return str(value)
     if isinstance(value, dict):
         if not value:
             return "{}"
@@ -72,8 +87,65 @@ def _segments(parts: Sequence[Segment], measures: Sequence[str]) -> list[dict[st
     ]
 
 
+def _money(value: Decimal) -> str:
+    return fmt.number(value, fmt.MONEY_PLACES)
+
+
+def _rate(value: Decimal) -> str:
+    return fmt.number(value, fmt.RATE_PLACES)
+
+
+def _lines(f: FlowResult, values: dict[Line, str]) -> list[Compact]:
+    """One compact JSON object per product line. Written directly: there may be 100,000s."""
+    out: list[Compact] = []
+    rates: dict[int, str] = {}
+    for line, cls in f.lines():
+        key = id(cls)
+        if key not in rates:
+            rates[key] = f'"rate_on": {_rate(cls.rate_on)}, "average": {_rate(cls.average)}'
+        head = values.get(line)
+        if head is None:
+            code = json.dumps(line.code) if line.code else "null"
+            head = values[line] = (
+                f'{{"hs": {code}, "description": {json.dumps(line.description, ensure_ascii=False)}'
+                f', "value": {_money(line.value)}'
+            )
+        imports = cls.imports(line)
+        dynamic = cls.dynamic_duties(line)
+        out.append(
+            Compact(
+                f'{head}, {rates[key]}, "static_duties": {_money(cls.duties(line))}, '
+                f'"imports": {"null" if imports is None else _money(imports)}, '
+                f'"dynamic_duties": {"null" if dynamic is None else _money(dynamic)}}}'
+            )
+        )
+    return out
+
+
+def _response(r: Response | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "static_imports": Money(r.static_imports),
+        "imports": Money(r.imports),
+        "dynamic_duties": Money(r.dynamic_duties),
+        "rate_on": Rate(r.rate_on),
+        "average": Rate(r.average),
+        "observed_duties": Money(r.observed_duties),
+        "consumer_cost": Money(r.consumer_cost),
+        "deadweight_loss": Money(r.deadweight_loss),
+        "delta": {
+            "imports": Money(r.delta_imports),
+            "dynamic_duties": Money(r.delta_dynamic_duties),
+            "consumer_cost": Money(r.delta_consumer_cost),
+            "deadweight_loss": Money(r.delta_deadweight_loss),
+        },
+    }
+
+
 def study(result: StudyResult, path: str) -> dict[str, Any]:
     """One file's results as plain data, ready for `dumps`."""
+    values: dict[Line, str] = {}  # each line's fixed fields, rendered once for all scenarios
     scenarios = []
     for scenario in result.scenarios:
         flows = []
@@ -85,7 +157,12 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                     "value": Money(f.flow.value),
                     "rate_on": Rate(f.rate_on),
                     "stack": [
-                        {"measure": x.measure, "basis": x.basis, "rate": Rate(x.rate)}
+                        {
+                            "measure": x.measure,
+                            "basis": x.basis,
+                            "rate": Rate(x.rate),
+                            "average": Rate(x.average),
+                        }
                         for x in f.stack
                     ],
                     "average": Rate(f.average),
@@ -99,6 +176,8 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                         "peak": Rate(f.delta.peak),
                         "static_duties": Money(f.delta.duties),
                     },
+                    "response": _response(f.response),
+                    "lines": _lines(f, values) if f.flow.classified else [],
                 }
             )
         windows = [
@@ -225,3 +304,27 @@ def diff(report: DiffReport) -> str:
         differences=d.count,
         inputs=inputs,
     )
+
+
+def rate(path: str, stack: ProductStack) -> str:
+    """The JSON document for `tariffs rate`."""
+    body = {
+        "path": path,
+        "importer": stack.flow.importer,
+        "exporter": stack.flow.exporter,
+        "hs": stack.hs,
+        "on": stack.on,
+        "scenario": stack.scenario,
+        "layers": [
+            {
+                "measure": x.measure,
+                "basis": x.basis,
+                "rate": Rate(x.rate),
+                "status": x.status,
+                "why": x.why,
+            }
+            for x in stack.layers
+        ],
+        "total": Rate(stack.total),
+    }
+    return _envelope(RATE_FORMAT, "stack", body)

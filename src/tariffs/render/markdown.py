@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from tariffs.core import StudyResult, TimelineResult
+from tariffs.core import ProductStack, StudyResult, TimelineResult
 from tariffs.diffing import DiffReport
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
@@ -15,6 +15,8 @@ from tariffs.render.grids import (
     diff_facts,
     diff_grids,
     header_facts,
+    rate_facts,
+    rate_grid,
     timeline_facts,
     timeline_grid,
 )
@@ -79,3 +81,10 @@ def diff(report: DiffReport) -> str:
     """The Markdown document for `tariffs diff`, for a pull-request comment or job summary."""
     title = "Differences" if report.diff.count else "No differences"
     return _document(title, diff_facts(report), [grid(g) for g in diff_grids(report.diff)])
+
+
+def rate(path: str, stack: ProductStack) -> str:
+    """The Markdown document for `tariffs rate`."""
+    return _document(
+        f"Duty stack of HS {stack.hs}", rate_facts(stack, path), [grid(rate_grid(stack))]
+    )

@@ -11,7 +11,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tariffs.core import StudyResult, TimelineResult
+from tariffs.core import ProductStack, StudyResult, TimelineResult
 from tariffs.diffing import DiffReport
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
@@ -23,6 +23,8 @@ from tariffs.render.grids import (
     diff_facts,
     diff_grids,
     header_facts,
+    rate_facts,
+    rate_grid,
     timeline_facts,
     timeline_grid,
 )
@@ -61,12 +63,12 @@ def _page(parts: list[RenderableType], grids: list[Grid], width: int) -> Page:
     return Page(Group(*parts), max([width, *(needed_width(g) for g in grids)]))
 
 
-def grid_table(grid: Grid) -> Table:
-    """A rich Table for a grid. ASCII box, no wrapping of numbers, no trailing padding."""
+def grid_table(grid: Grid) -> Group:
+    """A grid's title line, then its rich Table: ASCII box, no wrapping of numbers.
+
+    The title is a line of its own, so a long title is never wrapped to the table's width.
+    """
     table = Table(
-        title=grid.title,
-        title_justify="left",
-        title_style="bold",
         box=box.ASCII2,
         header_style="bold",
         show_edge=True,
@@ -80,7 +82,7 @@ def grid_table(grid: Grid) -> Table:
         )
     for row in grid.rows:
         table.add_row(*(_styled(cell) for cell in row))
-    return table
+    return Group(Text(grid.title, style="bold"), table)
 
 
 def _styled(cell: str) -> Text:
@@ -136,6 +138,14 @@ def diff(report: DiffReport, width: int) -> Page:
     grids = diff_grids(report.diff)
     title = "Differences" if report.diff.count else "No differences"
     return _page([document(title, diff_facts(report), grids)], grids, width)
+
+
+def rate(path: str, stack: ProductStack, width: int) -> Page:
+    """The terminal view of `tariffs rate`: a product's duty stack on a date."""
+    grid = rate_grid(stack)
+    return _page(
+        [document(f"Duty stack of HS {stack.hs}", rate_facts(stack, path), [grid])], [grid], width
+    )
 
 
 def plain_console(file: io.StringIO, width: int) -> Console:
