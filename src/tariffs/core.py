@@ -91,6 +91,15 @@ class LineClass:
     volume: Decimal | None
     dynamic: Decimal | None
 
+    def per_unit(self) -> tuple[Decimal, Decimal | None, Decimal | None]:
+        """Static duties, imports and dynamic duties over the period per unit of a line's
+        value: a line's are its value times these (rounded once more, in the 28th digit)."""
+        return (
+            self.integral / (DAYS_PER_YEAR * 100),
+            None if self.volume is None else self.volume / DAYS_PER_YEAR,
+            None if self.dynamic is None else self.dynamic / (DAYS_PER_YEAR * 100),
+        )
+
     def duties(self, line: Line) -> Decimal:
         """Static duties on `line` over the period."""
         return static_duties(line.value, self.integral)
@@ -363,7 +372,7 @@ def scope_of(measure: Measure, hs: str) -> Scope:
     earliest wins; of several product rates, the longest prefix.
     """
     if measure.applies_to and not (hs and hs.startswith(measure.applies_to)):
-        return Scope(False, None, "", "", measure.rates)
+        return _not_in_scope(measure)
     excluded: date | None = None
     note = ""
     prefix = ""
@@ -401,23 +410,44 @@ class _FlowModel:
 
 
 def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> _FlowModel:
-    """Group a flow's lines into classes; the work is once per line and measure."""
-    fixed = {i: scope_of(m, "") for i, m in enumerate(measures) if not m.scoped}
-    groups: dict[tuple[tuple[Scope, ...], Decimal | None, Decimal | None], list[int]] = {}
+    """Group a flow's lines into classes; the work is once per line and scoped measure.
+
+    Each measure's distinct scopes are numbered, so a line's class key is a tuple of small
+    numbers (plus its trade response), cheap to hash for 100,000s of lines.
+    """
+    known: list[dict[Scope, int]] = [{} for _ in measures]
+    outside = [scope_of(m, "") if not m.applies_to else None for m in measures]
+    groups: dict[tuple[tuple[int, ...], Decimal | None, Decimal | None], list[int]] = {}
     for index, line in enumerate(flow.lines):
-        scopes = tuple(
-            fixed[i] if i in fixed else scope_of(m, line.hs) for i, m in enumerate(measures)
-        )
-        groups.setdefault((scopes, line.elasticity, line.observed), []).append(index)
+        ids = []
+        for i, measure in enumerate(measures):
+            if not measure.scoped:
+                scope = outside[i]
+            elif measure.applies_to and not (line.hs and line.hs.startswith(measure.applies_to)):
+                ids.append(-1)  # not in scope
+                continue
+            else:
+                scope = scope_of(measure, line.hs)
+            ids.append(known[i].setdefault(scope, len(known[i])) if scope else -1)
+        groups.setdefault((tuple(ids), line.elasticity, line.observed), []).append(index)
+    scopes_of = [{number: scope for scope, number in table.items()} for table in known]
     classes: list[_Class] = []
     line_class = [0] * len(flow.lines)
-    for (scopes, elasticity, observed), members in groups.items():
+    for (numbers, elasticity, observed), members in groups.items():
         for index in members:
             line_class[index] = len(classes)
+        scopes = tuple(
+            scopes_of[i][number] if number >= 0 else _not_in_scope(measures[i])
+            for i, number in enumerate(numbers)
+        )
         lines = tuple(flow.lines[i] for i in members)
         total = sum((line.value for line in lines), ZERO)
         classes.append(_Class(scopes, elasticity, observed, total, lines))
     return _FlowModel(flow, measures, _yield_order(measures), tuple(classes), tuple(line_class))
+
+
+def _not_in_scope(measure: Measure) -> Scope:
+    return Scope(False, None, "", "", measure.rates)
 
 
 def _yield_order(measures: tuple[Measure, ...]) -> tuple[int, ...]:

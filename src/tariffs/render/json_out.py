@@ -39,24 +39,54 @@ class Compact(str):
     """Text that is already JSON (one product line's object, on one line), written as is."""
 
 
-def dumps(value: Any, indent: str = "") -> str:  # noqa: PLR0911 - a return per JSON type
+class CompactList(list[Compact]):
+    """A list of `Compact` items, written one per line without inspecting each."""
+
+
+def dumps(value: Any) -> str:
     """Serialise dicts, lists, strings, ints, bools, None, dates and our Decimals.
 
     The standard json module cannot write a Decimal as a number without passing through a
-    float, so numbers are written here from their exact decimal text.
+    float, so numbers are written here from their exact decimal text. Parts are collected
+    in one list and joined once: documents with 100,000s of product lines stay linear.
     """
+    parts: list[str] = []
+    _write(value, "", parts)
+    return "".join(parts)
+
+
+def _write(value: Any, indent: str, out: list[str]) -> None:
     inner = indent + "  "
+    if isinstance(value, CompactList):
+        if value:
+            out.extend(("[\n", inner, (",\n" + inner).join(value), "\n", indent, "]"))
+        else:
+            out.append("[]")
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        out.append("{\n")
+        for index, (key, item) in enumerate(value.items()):
+            out.extend((",\n" if index else "", inner, json.dumps(str(key)), ": "))
+            _write(item, inner, out)
+        out.extend(("\n", indent, "}"))
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        out.append("[\n")
+        for index, item in enumerate(value):
+            out.extend((",\n" if index else "", inner))
+            _write(item, inner, out)
+        out.extend(("\n", indent, "]"))
+    else:
+        out.append(_scalar(value))
+
+
+def _scalar(value: Any) -> str:
     if isinstance(value, Compact):
         return str(value)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{json.dumps(str(k))}: {dumps(v, inner)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        return "[\n" + ",\n".join(inner + dumps(v, inner) for v in value) + "\n" + indent + "]"
     if isinstance(value, Rate):
         return fmt.number(value, fmt.RATE_PLACES)
     if isinstance(value, Money):
@@ -87,36 +117,51 @@ def _segments(parts: Sequence[Segment], measures: Sequence[str]) -> list[dict[st
     ]
 
 
+_CENT = Decimal(1).scaleb(-fmt.MONEY_PLACES)
+
+
 def _money(value: Decimal) -> str:
-    return fmt.number(value, fmt.MONEY_PLACES)
+    """fmt.number(value, MONEY_PLACES), inlined: it runs once per product line and metric."""
+    text = format(value.quantize(_CENT, rounding=fmt.ROUNDING), "f")
+    if text.endswith("0"):
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
 
 
 def _rate(value: Decimal) -> str:
     return fmt.number(value, fmt.RATE_PLACES)
 
 
-def _lines(f: FlowResult, values: dict[Line, str]) -> list[Compact]:
-    """One compact JSON object per product line. Written directly: there may be 100,000s."""
-    out: list[Compact] = []
-    rates: dict[int, str] = {}
-    for line, cls in f.lines():
-        key = id(cls)
-        if key not in rates:
-            rates[key] = f'"rate_on": {_rate(cls.rate_on)}, "average": {_rate(cls.average)}'
-        head = values.get(line)
-        if head is None:
-            code = json.dumps(line.code) if line.code else "null"
-            head = values[line] = (
-                f'{{"hs": {code}, "description": {json.dumps(line.description, ensure_ascii=False)}'
-                f', "value": {_money(line.value)}'
-            )
-        imports = cls.imports(line)
-        dynamic = cls.dynamic_duties(line)
+def _line_heads(lines: Sequence[Line]) -> list[str]:
+    """The fields of each line that no scenario changes, rendered once."""
+    heads = []
+    for line in lines:
+        code = json.dumps(line.code) if line.code else "null"
+        description = json.dumps(line.description, ensure_ascii=False)
+        heads.append(f'{{"hs": {code}, "description": {description}, "value": {_money(line.value)}')
+    return heads
+
+
+def _lines(f: FlowResult, heads: list[str]) -> CompactList:
+    """One compact JSON object per product line. Written directly: there may be 100,000s.
+
+    Per class of lines the rates are rendered once, and duties and imports are the line's
+    value times the class's per-unit amounts.
+    """
+    per_class = []
+    for cls in f.classes:
+        rates = f'"rate_on": {_rate(cls.rate_on)}, "average": {_rate(cls.average)}'
+        per_class.append((rates, *cls.per_unit()))
+    out = CompactList()
+    for head, line, index in zip(heads, f.flow.lines, f.line_class, strict=True):
+        rates, duties, imports, dynamic = per_class[index]
+        value = line.value
+        shown_imports = "null" if imports is None else _money(value * imports)
+        shown_dynamic = "null" if dynamic is None else _money(value * dynamic)
         out.append(
             Compact(
-                f'{head}, {rates[key]}, "static_duties": {_money(cls.duties(line))}, '
-                f'"imports": {"null" if imports is None else _money(imports)}, '
-                f'"dynamic_duties": {"null" if dynamic is None else _money(dynamic)}}}'
+                f'{head}, {rates}, "static_duties": {_money(value * duties)}, '
+                f'"imports": {shown_imports}, "dynamic_duties": {shown_dynamic}}}'
             )
         )
     return out
@@ -143,9 +188,16 @@ def _response(r: Response | None) -> dict[str, Any] | None:
     }
 
 
+def _heads(cache: dict[int, list[str]], f: FlowResult) -> list[str]:
+    key = id(f.flow.lines)
+    if key not in cache:
+        cache[key] = _line_heads(f.flow.lines)
+    return cache[key]
+
+
 def study(result: StudyResult, path: str) -> dict[str, Any]:
     """One file's results as plain data, ready for `dumps`."""
-    values: dict[Line, str] = {}  # each line's fixed fields, rendered once for all scenarios
+    heads: dict[int, list[str]] = {}  # per flow: its lines' fixed fields, for every scenario
     scenarios = []
     for scenario in result.scenarios:
         flows = []
@@ -177,7 +229,7 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                         "static_duties": Money(f.delta.duties),
                     },
                     "response": _response(f.response),
-                    "lines": _lines(f, values) if f.flow.classified else [],
+                    "lines": _lines(f, _heads(heads, f)) if f.flow.classified else [],
                 }
             )
         windows = [

@@ -1,0 +1,155 @@
+"""Product-scale timings: a generated flow of many product lines, scoped measures, elasticities.
+
+Run from the repository root after `pip install -e '.[test]'`:
+
+    python bench/products.py                 # 20,000 and 40,000 lines, 3 runs each
+    python bench/products.py --lines 20000 --runs 5
+
+For each size it prints the whole-process wall time (median) and peak memory (largest) of
+`tariffs compare FILE --format json > /dev/null`, then the in-process stages, and finally
+the ratio between the sizes: the work is meant to grow linearly with lines x changes.
+
+The generated study (`generate`): one flow US:CN of N lines with 6-digit HS codes spread
+over all 97 chapters, read from a CSV file; 30 measures, each with an HS scope (`applies_to`
+over a few chapters), an exclusion from a date, product-specific rates on some headings,
+and every fifth one yielding to the next; 10 scenarios, each with 3 changes and 2 windows;
+an elasticity of -1.5 on every line (observed at 5%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tariffs.core import compare
+from tariffs.loading import load
+from tariffs.render import json_out
+
+MEASURES = 30
+SCENARIOS = 10
+
+
+def hs_code(i: int) -> str:
+    chapter = 1 + i % 97
+    rest = i // 97
+    return f"{chapter:02d}{rest % 100:02d}.{(rest // 100) % 100:02d}"
+
+
+def generate(folder: Path, lines: int) -> Path:
+    """Write lines.csv and study.yaml into `folder`; return the scenario file."""
+    rows = ["hs,description,value"]
+    rows += [f"{hs_code(i)},product {i},{(i * 7919) % 1000 + 1}m" for i in range(lines)]
+    (folder / "lines.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = [
+        "tariffs: 1",
+        "title: generated product-scale benchmark",
+        "period: {start: 2025-01-01, until: 2026-01-01}",
+        "on: 2025-06-01",
+        "flows:",
+        "  - {importer: US, exporter: CN, lines_file: lines.csv, elasticity: -1.5,"
+        " observed_at: 5%}",
+        "measures:",
+    ]
+    for m in range(MEASURES):
+        chapters = ", ".join(f'"{1 + (3 * m + k) % 97:02d}"' for k in range(6))
+        first = 1 + (3 * m) % 97
+        out += [
+            f"  m{m}:",
+            "    importer: US",
+            "    exporter: CN",
+            f"    basis: generated {m}",
+            f"    rates: {{2025-02-01: {m % 7 + 5}%, 2025-05-01: {m % 11 + 10}%,"
+            f" 2025-09-01: {m % 5 + 2}%}}",
+            f"    applies_to: [{chapters}]",
+            f'    excludes: [{{hs: ["{first:02d}1", "{first:02d}2"], from: 2025-04-05}}]',
+            f'    product_rates: [{{hs: ["{first:02d}5", "{first:02d}6"],'
+            f" rates: {{2025-03-01: {m % 9 + 20}%}}}}]",
+        ]
+        if m % 5 == 0 and m + 1 < MEASURES:
+            out.append(f"    yields_to: [m{m + 1}]")
+    out.append("scenarios:")
+    for s in range(SCENARIOS):
+        out += [f"  s{s}:", "    changes:"]
+        out += [
+            f"      2025-{month:02d}-15: {{m{(s + month) % MEASURES}: {month + s}%}}"
+            for month in (3, 6, 10)
+        ]
+        out += [
+            "    windows:",
+            f"      - {{name: w1, start: 2025-05-14, days: 90, set: {{m{s}: 1%}}}}",
+            f"      - {{name: w2, start: 2025-10-01, days: 30, set: {{m{(s + 1) % MEASURES}: 0%}}}}",
+        ]
+    path = folder / "study.yaml"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def whole_process(tariffs: str, path: Path, runs: int) -> tuple[float, float]:
+    """(median seconds, largest peak MB) of compare --format json into /dev/null."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [tariffs, "compare", str(path), "--format", "json"], stdout=subprocess.DEVNULL
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"tariffs failed on {path}")
+    return statistics.median(times), max(peaks)
+
+
+def stages(path: Path, runs: int) -> dict[str, float]:
+    """Median seconds of load, compute and JSON, in this process."""
+    found: dict[str, list[float]] = {"load": [], "compute": [], "json": []}
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        study = load(path)
+        t1 = time.perf_counter()
+        result = compare(study)
+        t2 = time.perf_counter()
+        json_out.compare([(str(path), result)])
+        t3 = time.perf_counter()
+        for name, seconds in zip(found, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+            found[name].append(seconds)
+    return {name: statistics.median(values) for name, values in found.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, nargs="+", default=[20_000, 40_000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    tariffs = shutil.which("tariffs") or str(Path(sys.executable).with_name("tariffs"))
+    walls = []
+    for count in args.lines:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = generate(Path(tmp), count)
+            wall, peak = whole_process(tariffs, path, args.runs)
+            walls.append(wall)
+            classes = len(compare(load(path)).scenarios[0].flows[0].classes)
+            print(
+                f"{count:>7} lines, {MEASURES} measures, {SCENARIOS} scenarios: "
+                f"compare --format json {wall:6.2f} s wall (median of {args.runs}), "
+                f"peak {peak:6.1f} MB ({classes} classes of lines)"
+            )
+            for name, seconds in stages(path, args.runs).items():
+                print(f"    {name:<8} {seconds:6.2f} s")
+    for (a, wa), (b, wb) in zip(
+        zip(args.lines, walls, strict=True),
+        zip(args.lines[1:], walls[1:], strict=True),
+        strict=False,
+    ):
+        print(f"{b} / {a} lines: wall time x{wb / wa:.2f} (lines x{b / a:.2f})")
+
+
+if __name__ == "__main__":
+    main()
