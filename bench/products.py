@@ -84,7 +84,8 @@ def generate(folder: Path, lines: int) -> Path:
         out += [
             "    windows:",
             f"      - {{name: w1, start: 2025-05-14, days: 90, set: {{m{s}: 1%}}}}",
-            f"      - {{name: w2, start: 2025-10-01, days: 30, set: {{m{(s + 1) % MEASURES}: 0%}}}}",
+            f"      - {{name: w2, start: 2025-10-01, days: 30,"
+            f" set: {{m{(s + 1) % MEASURES}: 0%}}}}",
         ]
     path = folder / "study.yaml"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
