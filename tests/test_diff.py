@@ -185,3 +185,79 @@ def test_rev_reads_the_old_version_with_git(
     result = run("diff", "--rev", "no-such-rev", "geneva.yaml")
     assert result.exit_code == 2
     assert result.stderr.startswith("geneva.yaml: cannot read it at revision 'no-such-rev': ")
+
+
+def _products_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "scenarios"
+    shutil.copytree(ROOT / "scenarios", folder)
+    return folder / "products-2025.yaml"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_product_lines_and_scopes_are_diffed(tmp_path: Path) -> None:
+    copy = _products_copy(tmp_path)
+    # 1bn moves from smartphones to everything else (the flow total is unchanged), and
+    # monitors (8528.52 is carved out, but the line is the whole heading) join the carve-out.
+    _edit(
+        copy.parent / "data" / "us-imports-cn-2024.csv", "Smartphones,41700m", "Smartphones,40700m"
+    )
+    _edit(copy.parent / "data" / "us-imports-cn-2024.csv", 'sources)",280610m', 'sources)",281610m')
+    _edit(copy, "8523.51, 8524, 8528.52,", "8523.51, 8524, 8528,")
+    code, doc = diff_json("scenarios/products-2025.yaml", str(copy))
+    assert code == 1
+    changes = {(c["section"], c["name"], c["field"]): (c["old"], c["new"]) for c in doc["inputs"]}
+    assert changes[("flow", "US:CN", "line 8517.13")] == (
+        "Smartphones: 41.7bn; elasticity -1, observed at 0%",
+        "Smartphones: 40.7bn; elasticity -1, observed at 0%",
+    )
+    assert changes[("measure", "us-reciprocal", "scope excludes 8528")] == (
+        None,
+        "from 2025-04-05 (electronics carve-out, memorandum of 11 Apr 2025)",
+    )
+    assert ("measure", "us-reciprocal", "scope excludes 852852") in changes
+    rows = {(r["scenario"], r["item"], r["metric"]): r for r in doc["results"]}
+    # Monitors now pay 20% (fentanyl only) on 1 June, not 145%.
+    monitors = rows[("no-deal", "HS 8528", "line_rate_on")]
+    assert (monitors["old"], monitors["new"]) == (Decimal(145), Decimal(20))
+    assert rows[("no-deal", "HS 8517.13", "line_value")]["delta"] == Decimal(-1_000_000_000)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_rev_reads_product_lines_at_the_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = _products_copy(tmp_path)
+    repo = copy.parent.parent
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(repo)
+    assert run("diff", "--rev", "HEAD", "scenarios/products-2025.yaml").exit_code == 0
+    _edit(copy.parent / "data" / "us-imports-cn-2024.csv", "Toys,13463m", "Toys,12463m")
+    _edit(copy.parent / "data" / "us-imports-cn-2024.csv", 'sources)",280610m', 'sources)",281610m')
+    result = run("diff", "--rev", "HEAD", "scenarios/products-2025.yaml", "-f", "json")
+    assert result.exit_code == 1
+    inputs = json.loads(result.stdout)["inputs"]
+    assert (inputs[0]["field"], inputs[0]["old"], inputs[0]["new"]) == (
+        "line 9503",
+        "Toys: 13.463bn; elasticity -1, observed at 0%",
+        "Toys: 12.463bn; elasticity -1, observed at 0%",
+    )
+    assert [c["field"] for c in inputs] == ["line 9503", "line unclassified"]
+
+
+def test_response_metrics_do_not_hide_the_flow_rates(tmp_path: Path) -> None:
+    # Post-substitution rates are their own metrics: halving the elasticity moves them and
+    # the imports, but not the pre-substitution rate on the report date.
+    copy = _products_copy(tmp_path)
+    _edit(copy, "elasticity: -1\n", "elasticity: -0.5\n")
+    _code, doc = diff_json("scenarios/products-2025.yaml", str(copy))
+    moved = {(r["scenario"], r["flow"], r["item"], r["metric"]) for r in doc["results"]}
+    assert ("no-deal", "US:CN", "", "post_substitution_rate_on") in moved
+    assert ("no-deal", "US:CN", "", "imports") in moved
+    assert ("no-deal", "US:CN", "", "rate_on") not in moved

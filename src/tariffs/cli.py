@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tariffs.core import StudyResult
     from tariffs.diffing import Metrics, Tolerance
     from tariffs.domain import Study
+    from tariffs.loading import FileReader
     from tariffs.render.table import Page
 
 EXIT_OK = 0
@@ -473,11 +474,11 @@ def _diff_fail(lines: list[str]) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def _git_show(rev: str, path: Path) -> str:
-    """The text of `path` at git revision `rev`."""
+def _git_show(rev: str, path: Path, relative: str | None = None) -> str:
+    """The text at git revision `rev` of `path`, or of `relative` to `path`'s folder."""
     import subprocess
 
-    spec = f"{rev}:./{path.name}"
+    spec = f"{rev}:./{relative or path.name}"
     try:
         done = subprocess.run(  # noqa: S603 - a fixed argv, no shell
             ["git", "show", spec],  # noqa: S607 - git is found on PATH, as a user expects
@@ -489,14 +490,30 @@ def _git_show(rev: str, path: Path) -> str:
         _diff_fail(["tariffs: --rev needs git, which is not on PATH"])
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"]
-        _diff_fail([f"{path}: cannot read it at revision {rev!r}: {reason[0]}"])
+        shown = path.parent / relative if relative else path
+        _diff_fail([f"{shown}: cannot read it at revision {rev!r}: {reason[0]}"])
     try:
         return done.stdout.decode("utf-8-sig")
     except UnicodeDecodeError:
         _diff_fail([f"{rev}:{path}: file is not valid UTF-8"])
 
 
-def _diff_side(label: str, text: str) -> _Side:
+def _git_reader(rev: str, scenario: Path) -> FileReader:
+    """Reads the files a scenario names as they were at `rev`, inside its folder only."""
+    import posixpath
+
+    def read(name: str) -> tuple[str, str]:
+        relative = posixpath.normpath(name.replace("\\", "/"))
+        if posixpath.isabs(relative) or ":" in relative:
+            raise ValueError(f"{name!r} must be a path relative to the scenario file")
+        if relative == ".." or relative.startswith("../"):
+            raise ValueError(f"{name!r} is outside the scenario file's folder; refusing to read it")
+        return f"{rev}:{scenario.parent / relative}", _git_show(rev, scenario, relative)
+
+    return read
+
+
+def _diff_side(label: str, text: str, read_file: FileReader | None = None) -> _Side:
     """A scenario file (computed here) or a saved `tariffs compare --format json` result."""
     import json
     from decimal import Decimal
@@ -527,7 +544,7 @@ def _diff_side(label: str, text: str) -> _Side:
             _diff_fail([f"{label}: not a well-formed tariffs.compare result ({exc!r} is wrong)"])
         return _Side(label, None, files)
     try:
-        study = load_text(text, label)
+        study = load_text(text, label, read_file) if read_file else load_text(text, label)
     except ScenarioError as exc:
         _diff_fail([str(p) for p in exc.problems])
     computed = json.loads(json_out.compare([(label, run(study))]), parse_float=Decimal)
@@ -535,10 +552,10 @@ def _diff_side(label: str, text: str) -> _Side:
 
 
 def _read_side(path: Path) -> _Side:
-    from tariffs.loading import ScenarioError, read_text
+    from tariffs.loading import ScenarioError, folder_reader, read_text
 
     try:
-        return _diff_side(str(path), read_text(path))
+        return _diff_side(str(path), read_text(path), folder_reader(path))
     except ScenarioError as exc:
         _diff_fail([str(p) for p in exc.problems])
 
@@ -608,7 +625,7 @@ def diff(
     _refuse_overwrite(output, files)
     limits = _tolerance(tolerance or [])
     if rev is not None:
-        old = _diff_side(f"{rev}:{files[0]}", _git_show(rev, files[0]))
+        old = _diff_side(f"{rev}:{files[0]}", _git_show(rev, files[0]), _git_reader(rev, files[0]))
         new = _read_side(files[0])
     else:
         old, new = _read_side(files[0]), _read_side(files[1])

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tariffs.domain import Study
+from tariffs.domain import Flow, Line, Measure, Study
 from tariffs.units import money_literal, percent_literal
 
 Value = Decimal | str | None
@@ -129,12 +129,7 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
         if before != after
     )
     out.extend(
-        _keyed(
-            "flow",
-            {f.key: f for f in old.flows},
-            {f.key: f for f in new.flows},
-            lambda a, b: [("value", money_literal(a.value), money_literal(b.value))],
-        )
+        _keyed("flow", {f.key: f for f in old.flows}, {f.key: f for f in new.flows}, _flow_fields)
     )
 
     def measure_fields(a: Any, b: Any) -> Iterator[tuple[str, str | None, str | None]]:
@@ -145,12 +140,65 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
             {d.isoformat(): percent_literal(r) for d, r in a.rates},
             {d.isoformat(): percent_literal(r) for d, r in b.rates},
         )
+        yield from _mapping_fields("scope", _scope_text(a), _scope_text(b))
 
     for section, fields in (("measure", measure_fields), ("scenario", _scenario_fields)):
         before = {x.name: x for x in getattr(old, section + "s")}
         after = {x.name: x for x in getattr(new, section + "s")}
         out.extend(_keyed(section, before, after, fields))
     return tuple(out)
+
+
+def _response_text(line: Line) -> str | None:
+    if line.elasticity is None or line.observed is None:
+        return None
+    return f"elasticity {line.elasticity:f}, observed at {percent_literal(line.observed)}"
+
+
+def _line_text(line: Line) -> str:
+    response = _response_text(line)
+    text = f"{line.description}: {money_literal(line.value)}"
+    return f"{text}; {response}" if response else text
+
+
+def _flow_fields(a: Flow, b: Flow) -> Iterator[tuple[str, str | None, str | None]]:
+    yield "value", money_literal(a.value), money_literal(b.value)
+    if not a.classified and not b.classified:
+        yield "trade response", _response_text(a.lines[0]), _response_text(b.lines[0])
+        return
+
+    def lines(flow: Flow) -> dict[str, str]:
+        if not flow.classified:
+            return {"(none: one unclassified line)": _line_text(flow.lines[0])}
+        out: dict[str, str] = {}
+        for line in flow.lines:
+            key = line.code or "unclassified"
+            n = 2
+            while key in out:
+                key = f"{line.code or 'unclassified'} #{n}"
+                n += 1
+            out[key] = _line_text(line)
+        return out
+
+    yield from _mapping_fields("line", lines(a), lines(b))
+
+
+def _scope_text(m: Measure) -> dict[str, str]:
+    """A measure's scope rules as text, keyed so that each rule diffs on its own."""
+    out: dict[str, str] = {}
+    if m.applies_to:
+        out["applies to"] = ", ".join(m.applies_to)
+    for prefix, since, note in m.excludes:
+        out[f"excludes {prefix}"] = ("always" if since == date.min else f"from {since}") + (
+            f" ({note})" if note else ""
+        )
+    for prefix, rates in m.product_rates:
+        out[f"product rate {prefix}"] = ", ".join(
+            f"{day}: {percent_literal(rate)}" for day, rate in rates
+        )
+    if m.yields_to:
+        out["yields to"] = ", ".join(m.yields_to)
+    return out
 
 
 def _scenario_fields(a: Any, b: Any) -> Iterator[tuple[str, str | None, str | None]]:
@@ -212,6 +260,40 @@ _WINDOW_METRICS = (
 )
 
 
+_RESPONSE_METRICS = (  # (field of `response`, metric, kind)
+    ("imports", "imports", "money"),
+    ("dynamic_duties", "dynamic_duties", "money"),
+    ("rate_on", "post_substitution_rate_on", "percent"),
+    ("average", "post_substitution_average", "percent"),
+    ("consumer_cost", "consumer_cost", "money"),
+    ("deadweight_loss", "deadweight_loss", "money"),
+)
+_LINE_METRICS = (
+    ("value", "money"),
+    ("rate_on", "percent"),
+    ("average", "percent"),
+    ("static_duties", "money"),
+    ("imports", "money"),
+    ("dynamic_duties", "money"),
+)
+
+
+def _flatten_lines(
+    out: Metrics, scenario: str, flow: str, lines: Sequence[Mapping[str, Any]], currency: str
+) -> None:
+    """Product lines, each keyed by its HS code (numbered if a code repeats)."""
+    seen: dict[str, int] = {}
+    for line in lines:
+        item = f"HS {line['hs']}" if line["hs"] else "unclassified"
+        n = seen[item] = seen.get(item, 0) + 1
+        if n > 1:
+            item = f"{item} #{n}"
+        for metric, kind in _LINE_METRICS:
+            if line.get(metric) is not None:
+                unit = currency if kind == "money" else kind
+                out[(scenario, flow, item, f"line_{metric}")] = (_value(line[metric]), unit)
+
+
 def flatten(doc: Mapping[str, Any]) -> Metrics:
     """One file of a compare document as {(scenario, flow, item, metric): (value, unit)}.
 
@@ -241,7 +323,18 @@ def flatten(doc: Mapping[str, Any]) -> Metrics:
             out[(name, flow, "", "static_duties")] = (_value(f["static_duties"]), currency)
             for layer in f["stack"]:
                 key = (name, flow, str(layer["measure"]), "layer_rate_on")
-                out[key] = (_value(layer["rate"]), "percent")
+                out[key] = (_value(layer["rate"]), "pp")
+                if "average" in layer:
+                    key = (name, flow, str(layer["measure"]), "layer_average")
+                    out[key] = (_value(layer["average"]), "pp")
+            response = f.get("response")
+            if response:
+                for field, metric, kind in _RESPONSE_METRICS:
+                    out[(name, flow, "", metric)] = (_value(response[field]), unit(kind))
+                for metric in ("imports", "consumer_cost", "deadweight_loss"):
+                    key = (name, flow, "", f"delta_{metric}")
+                    out[key] = (_value(response["delta"][metric]), currency)
+            _flatten_lines(out, name, flow, f.get("lines") or [], currency)
         seen: dict[tuple[str, str], int] = {}
         for w in scenario["windows"]:
             flow = f"{w['importer']}:{w['exporter']}"
