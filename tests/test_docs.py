@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,6 +16,9 @@ from typer.testing import CliRunner
 
 from tariffs import models
 from tariffs.cli import app
+from tariffs.core import compare
+from tariffs.loading import load
+from tariffs.render import fmt
 
 from .conftest import GOLDEN, ROOT
 
@@ -112,3 +117,19 @@ def test_output_doc_names_every_csv_column_and_metric(command: str) -> None:
     names = set(rows[0]) | {row["metric"] for row in rows}
     missing = names - OUTPUT_WORDS
     assert not missing, f"docs/output.md does not describe {sorted(missing)}"
+
+
+ECONOMICS = (ROOT / "docs" / "economics.md").read_text(encoding="utf-8")
+
+
+def test_economics_doc_quotes_the_tools_own_numbers() -> None:
+    study = load(ROOT / "scenarios" / "products-2025.yaml")
+    rows = re.findall(r"^\| (2025-\d\d-\d\d) \| ([\w-]+) \| ([\d.]+)% \| .*$", ECONOMICS, re.M)
+    assert len(rows) == 3
+    for day, scenario, piie in rows:
+        result = compare(study, on=date.fromisoformat(day), only=(scenario,))
+        ours = result.scenarios[0].flows[0].rate_on
+        row = next(line for line in ECONOMICS.splitlines() if line.startswith(f"| {day} |"))
+        assert f"| +{fmt.rounded(ours, 1)} pp |" in row  # the rate on 20 Jan is 0 in the file
+        gap = fmt.rounded(ours - (Decimal(piie) - Decimal("20.8")), 1)
+        assert f"| {'+' if gap > 0 else ''}{gap} pp |" in row
