@@ -52,6 +52,47 @@ def day(offset: int) -> str:
     return (START + timedelta(days=offset)).isoformat()
 
 
+HS_POOL = ["85", "8517", "8517.13", "8471.30", "72", "7208.10", "0304", "87", "8708"]
+prefixes = st.lists(st.sampled_from(HS_POOL), min_size=1, max_size=3, unique=True)
+
+
+@st.composite
+def scopes(draw: st.DrawFn, index: int) -> dict[str, Any]:
+    """Optional HS scope rules for measure `index`; it may only yield to later measures."""
+    out: dict[str, Any] = {}
+    if draw(st.booleans()):
+        out["applies_to"] = draw(prefixes)
+    if draw(st.booleans()):
+        out["excludes"] = [{"hs": draw(prefixes), "from": day(draw(days))}]
+    if draw(st.booleans()):
+        out["product_rates"] = [
+            {"hs": [hs], "rates": {day(draw(days)): draw(percents)}} for hs in draw(prefixes)
+        ]
+    if draw(st.booleans()) and index < 3:  # measures are m0 to m3: m3 yields to none
+        out["yields_to"] = [f"m{index + 1}"]
+    return out
+
+
+@st.composite
+def flow(draw: st.DrawFn, importer: str, exporter: str) -> dict[str, Any]:
+    """A flow with a value, or with product lines; with or without a trade response."""
+    out: dict[str, Any] = {"importer": importer, "exporter": exporter}
+    codes = draw(st.lists(st.sampled_from(HS_POOL), max_size=5, unique=True))
+    if codes:
+        out["lines"] = [
+            {"hs": code, "description": f"line {code}", "value": f"{draw(st.integers(0, 999))}m"}
+            for code in codes
+        ]
+        if draw(st.booleans()):
+            out["lines"].append({"description": "rest", "value": "5m"})
+    else:
+        out["value"] = f"{draw(st.integers(0, 10**6))}m"
+    if draw(st.booleans()):
+        out["elasticity"] = draw(st.sampled_from(["0", "-0.5", "-1", "-2.5"]))
+        out["observed_at"] = draw(percents)
+    return out
+
+
 @st.composite
 def scenario_files(draw: st.DrawFn) -> dict[str, Any]:
     length = draw(st.integers(1, 400))
@@ -65,7 +106,16 @@ def scenario_files(draw: st.DrawFn) -> dict[str, Any]:
             "exporter": exporter,
             "basis": f"basis {i}",
             "rates": rates,
+            **draw(scopes(i)),
         }
+    for measure in measures.values():  # yield only to measures of the same flow
+        measure["yields_to"] = [
+            name
+            for name in measure.get("yields_to", [])
+            if name in measures
+            and (measures[name]["importer"], measures[name]["exporter"])
+            == (measure["importer"], measure["exporter"])
+        ]
     scenarios: dict[str, Any] = {}
     for name in NAMES[: draw(st.integers(1, 4))]:
         changes: dict[str, dict[str, str]] = {}
@@ -91,10 +141,7 @@ def scenario_files(draw: st.DrawFn) -> dict[str, Any]:
         "period": {"start": day(0), "until": day(length)},
         "on": day(draw(st.integers(0, length - 1))),
         "baseline": NAMES[0],
-        "flows": [
-            {"importer": a, "exporter": b, "value": f"{draw(st.integers(0, 10**6))}m"}
-            for a, b in flows
-        ],
+        "flows": [draw(flow(a, b)) for a, b in flows],
         "measures": measures,
         "scenarios": scenarios,
     }
@@ -114,12 +161,30 @@ def metrics(text: str) -> dict[Any, Any]:
     return flatten(document["files"][0])
 
 
+TINY = Decimal("1e-15")  # weighted means of several lines carry 28 significant digits
+
+
 @PROFILE
 @given(scenario_files())
 def test_averages_lie_between_low_and_peak(data: dict[str, Any]) -> None:
     for scenario in compare(load_text(json.dumps(data), "f.yaml")).scenarios:
         for flow in scenario.flows:
-            assert flow.low <= flow.average <= flow.peak
+            assert flow.low - TINY <= flow.average <= flow.peak + TINY
+
+
+@PROFILE
+@given(scenario_files())
+def test_a_flow_is_the_value_weighted_sum_of_its_lines(data: dict[str, Any]) -> None:
+    for scenario in compare(load_text(json.dumps(data), "f.yaml")).scenarios:
+        for flow in scenario.flows:
+            lines = list(flow.lines())
+            duties = sum((cls.duties(line) for line, cls in lines), Decimal(0))
+            assert abs(duties - flow.duties) <= TINY * max(flow.duties, Decimal(1))
+            weighted = sum((line.value * cls.rate_on for line, cls in lines), Decimal(0))
+            assert abs(weighted - flow.rate_on * flow.flow.value) <= TINY * max(
+                weighted, Decimal(1)
+            )
+            assert abs(sum((x.average for x in flow.stack), Decimal(0)) - flow.average) <= TINY
 
 
 @PROFILE
