@@ -29,11 +29,14 @@ def test_version() -> None:
 def test_help_lists_commands_and_exit_codes() -> None:
     result = run("--help")
     assert result.exit_code == 0
-    for word in ("compare", "validate", "timeline", "schema", "141", "path:line:col"):
+    words = ("compare", "validate", "timeline", "rate", "check", "diff", "schema", "141")
+    for word in (*words, "path:line:col"):
         assert word in result.stdout
 
 
-@pytest.mark.parametrize("command", ["compare", "validate", "timeline", "schema"])
+@pytest.mark.parametrize(
+    "command", ["compare", "validate", "timeline", "rate", "check", "diff", "schema"]
+)
 def test_every_command_has_an_example(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0

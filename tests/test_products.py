@@ -15,8 +15,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tariffs.cli import app
-from tariffs.core import FlowResult, Response, compare, product_stack
+from tariffs.core import FlowResult, Response, compare
 from tariffs.loading import ScenarioError, load, load_text
+from tariffs.product import product_stack
 from tariffs.units import parse_hs
 
 from .conftest import GOLDEN, ROOT

@@ -9,9 +9,8 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
 import typer
 
@@ -399,7 +398,7 @@ def rate(
     Example:
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
     """
-    from tariffs.core import product_stack
+    from tariffs.product import product_stack
     from tariffs.units import parse_flow, parse_hs
 
     _refuse_overwrite(output, [file])
@@ -442,8 +441,8 @@ def check(
     Example:
         tariffs check scenarios/*.yaml --junit check-results.xml
     """
-    from tariffs.core import Outcome
-    from tariffs.core import check as evaluate
+    from tariffs.checking import Outcome
+    from tariffs.checking import check as evaluate
     from tariffs.render import checks
 
     _refuse_overwrite(junit, files, "--junit")
@@ -459,8 +458,7 @@ def check(
         raise typer.Exit(EXIT_INVALID)
 
 
-@dataclass(frozen=True, slots=True)
-class _Side:
+class _Side(NamedTuple):
     """One side of a diff: a label, the study when it is a scenario file, its result metrics."""
 
     label: str

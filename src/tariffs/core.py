@@ -15,20 +15,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from tariffs import response as elastic
-from tariffs.domain import Expectation, Flow, Line, Measure, Scenario, Schedule, Study, Window
+from tariffs.domain import Flow, Line, Measure, Scenario, Schedule, Study, Window
 
 ZERO = Decimal(0)
 DAYS_PER_YEAR = 365
 ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """A measure's `rate` applies from `start` until the next step. `cause` says why."""
 
     start: date
@@ -36,8 +35,7 @@ class Step:
     cause: str
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """A measure's rate moved from `old` to `new` at a segment's start."""
 
     measure: str
@@ -46,8 +44,7 @@ class Change:
     cause: str
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """[start, until) over which every layer of a flow holds one rate."""
 
     start: date
@@ -61,8 +58,7 @@ class Segment:
         return (self.until - self.start).days
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+class Layer(NamedTuple):
     """One measure's part of a flow's rate: on the report date, and on average over the period.
 
     For a flow of several product lines both are import-weighted (pre-substitution): the
@@ -75,8 +71,7 @@ class Layer:
     average: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class LineClass:
+class LineClass(NamedTuple):
     """Product lines that every measure treats alike, and what they pay per unit of value.
 
     `rate_on` and `average` are the lines' total rate on the report date and over the period;
@@ -113,8 +108,7 @@ class LineClass:
         return None if self.dynamic is None else static_duties(line.value, self.dynamic)
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(NamedTuple):
     """A flow's trade response over the period (see tariffs.response and docs/economics.md).
 
     `rate_on` and `average` are post-substitution effective rates: weighted by the responded
@@ -136,8 +130,7 @@ class Response:
     delta_deadweight_loss: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Delta:
+class Delta(NamedTuple):
     """A scenario's metrics minus the baseline's, for one flow."""
 
     rate_on: Decimal
@@ -147,8 +140,7 @@ class Delta:
     duties: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class FlowResult:
+class FlowResult(NamedTuple):
     """One flow under one scenario over the study period."""
 
     flow: Flow
@@ -172,8 +164,7 @@ class FlowResult:
             yield line, self.classes[index]
 
 
-@dataclass(frozen=True, slots=True)
-class WindowResult:
+class WindowResult(NamedTuple):
     """A window's effect on one flow, over the whole window (not clipped to the period)."""
 
     window: str
@@ -190,16 +181,14 @@ class WindowResult:
     saved: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class ScenarioResult:
+class ScenarioResult(NamedTuple):
     name: str
     description: str
     flows: tuple[FlowResult, ...]
     windows: tuple[WindowResult, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class StudyResult:
+class StudyResult(NamedTuple):
     title: str
     start: date
     until: date
@@ -223,8 +212,7 @@ def rate_at(steps: tuple[Step, ...], day: date) -> Decimal:
     return steps[index].rate if index >= 0 else ZERO
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
+class _Plan(NamedTuple):
     """A scenario's changes and windows indexed by measure name, built once per scenario."""
 
     disabled: frozenset[str]
@@ -353,8 +341,7 @@ Layers = list[tuple[Measure, tuple[Step, ...]]]
 # --- product scope and stacking -----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(NamedTuple):
     """How one measure treats one product: whether it applies, any exclusion, which rates."""
 
     applies: bool
@@ -387,8 +374,7 @@ def scope_of(measure: Measure, hs: str) -> Scope:
     return Scope(True, excluded, note, prefix, schedule)
 
 
-@dataclass(frozen=True, slots=True)
-class _Class:
+class _Class(NamedTuple):
     """Lines with the same scopes under every measure and the same trade response."""
 
     scopes: tuple[Scope, ...]
@@ -398,8 +384,7 @@ class _Class:
     lines: tuple[Line, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _FlowModel:
+class _FlowModel(NamedTuple):
     """A flow, its measures (file order), the order to stack them in, and its line classes."""
 
     flow: Flow
@@ -500,12 +485,25 @@ _NOT_IN_SCOPE = (Step(date.min, ZERO, "not in scope"),)
 
 
 def _class_layers(
-    model: _FlowModel, scopes: tuple[Scope, ...], plan: _Plan, without: str | None = None
+    model: _FlowModel,
+    scopes: tuple[Scope, ...],
+    plan: _Plan,
+    without: str | None = None,
+    *,
+    reuse: Layers | None = None,
+    affected: set[int] | None = None,
 ) -> Layers:
-    """Each measure's step function for one class of lines under a scenario."""
+    """Each measure's step function for one class of lines under a scenario.
+
+    With `reuse` (the same class's layers with every window), only the `affected` measures
+    are computed again: those the window `without` sets, and those that yield to them.
+    """
     found: dict[int, tuple[Step, ...]] = {}
     for i in model.order:
         measure, scope = model.measures[i], scopes[i]
+        if reuse is not None and affected is not None and i not in affected:
+            found[i] = reuse[i][1]
+            continue
         if not scope.applies:
             found[i] = _NOT_IN_SCOPE
             continue
@@ -544,8 +542,7 @@ def _weighted(parts: list[tuple[Decimal, tuple[Step, ...]]], total: Decimal) -> 
     return _without_repeats(out)
 
 
-@dataclass(frozen=True, slots=True)
-class _FlowLayers:
+class _FlowLayers(NamedTuple):
     """A flow's layers under a scenario: import-weighted, and per class of lines."""
 
     model: _FlowModel
@@ -553,10 +550,37 @@ class _FlowLayers:
     classes: tuple[Layers, ...]
 
 
-def _flow_layers(model: _FlowModel, plan: _Plan, without: str | None = None) -> _FlowLayers:
-    classes = tuple(_class_layers(model, c.scopes, plan, without) for c in model.classes)
+def _affected(model: _FlowModel, window: Window) -> set[int]:
+    """Measures that a window sets, and those that yield to them (directly or not)."""
+    names = {name for name, _ in window.rates}
+    grew = True
+    while grew:
+        more = {m.name for m in model.measures if names.intersection(m.yields_to)} - names
+        names |= more
+        grew = bool(more)
+    return {i for i, m in enumerate(model.measures) if m.name in names}
+
+
+def _flow_layers(
+    model: _FlowModel, plan: _Plan, without: Window | None = None, reuse: _FlowLayers | None = None
+) -> _FlowLayers:
+    """A flow's layers under a scenario; `without` leaves out one window, reusing from
+    `reuse` (the layers with every window) what that window does not change."""
+    name = without.name if without is not None else None
+    if reuse is None or without is None:
+        classes = tuple(_class_layers(model, c.scopes, plan, name) for c in model.classes)
+        affected = set(range(len(model.measures)))
+    else:
+        affected = _affected(model, without)
+        classes = tuple(
+            _class_layers(model, c.scopes, plan, name, reuse=old, affected=affected)
+            for c, old in zip(model.classes, reuse.classes, strict=True)
+        )
     layers: Layers = []
     for index, measure in enumerate(model.measures):
+        if reuse is not None and index not in affected:
+            layers.append(reuse.layers[index])
+            continue
         parts = [
             (c.value, layers_[index][1]) for c, layers_ in zip(model.classes, classes, strict=True)
         ]
@@ -576,8 +600,7 @@ def _total_at(layers: Layers, day: date) -> Decimal:
     return sum((rate_at(steps, day) for _, steps in layers), ZERO)
 
 
-@dataclass(frozen=True, slots=True)
-class _Metrics:
+class _Metrics(NamedTuple):
     rate_on: Decimal
     stack: tuple[Layer, ...]
     average: Decimal
@@ -688,7 +711,7 @@ def _window_effects(
                 continue
             layered = by_flow[flow.key]
             layers = layered.layers
-            bare = _flow_layers(layered.model, plan, window.name).layers
+            bare = _flow_layers(layered.model, plan, window, layered).layers
             inside = rate_days(segments(layers, window.start, window.until))
             outside = rate_days(segments(bare, window.start, window.until))
             last = window.until - ONE_DAY
@@ -715,8 +738,7 @@ def _against(m: Response | None, b: Response | None) -> Response | None:
     """A scenario's response with its deltas against the baseline's."""
     if m is None or b is None:
         return None
-    return replace(
-        m,
+    return m._replace(
         delta_imports=m.imports - b.imports,
         delta_dynamic_duties=m.dynamic_duties - b.dynamic_duties,
         delta_consumer_cost=m.consumer_cost - b.consumer_cost,
@@ -791,8 +813,7 @@ def compare(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     """One flow under one scenario: its measures, and the segments of the period."""
 
     scenario: str
@@ -801,8 +822,7 @@ class TimelineEntry:
     segments: tuple[Segment, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineResult:
+class TimelineResult(NamedTuple):
     title: str
     start: date
     until: date
@@ -828,108 +848,18 @@ def timelines(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...])
     return TimelineResult(study.title, study.start, study.until, tuple(entries))
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """An expectation, the value the calculation gave for it, and whether it held."""
-
-    expectation: Expectation
-    got: Decimal
-    passed: bool
-    on: date | None  # the date of a "rate" expectation: its own, or the study's
+def flow_rate_on(study: Study, scenario: str, flow: str, day: date) -> Decimal:
+    """A flow's (import-weighted) rate on `day` under `scenario`; `flow` is 'US:CN'."""
+    layered = _layers_by_flow(study, _plan(study.scenario(scenario)))[flow]
+    return _total_at(layered.layers, day)
 
 
-def check(study: Study) -> tuple[Outcome, ...]:
-    """Evaluate the study's expectations against its results, in file order."""
-    if not study.expectations:
-        return ()
-    result = compare(study)
-    flows = {(s.name, f.flow.key): f for s in result.scenarios for f in s.flows}
-    saved: dict[tuple[str, str, str], Decimal] = {}
-    for s in result.scenarios:
-        for w in s.windows:  # a child may reuse an ancestor's window name: add them up
-            key = (s.name, w.window, w.flow.key)
-            saved[key] = saved.get(key, ZERO) + w.saved
-    layers: dict[str, dict[str, _FlowLayers]] = {}
-    outcomes = []
-    for e in study.expectations:
-        flow = flows[(e.scenario, e.flow)]
-        if e.metric == "rate" and e.on is not None and e.on != result.on:
-            if e.scenario not in layers:
-                layers[e.scenario] = _layers_by_flow(study, _plan(study.scenario(e.scenario)))
-            got = _total_at(layers[e.scenario][e.flow].layers, e.on)
-        elif e.metric == "saved":
-            got = saved[(e.scenario, e.window or "", e.flow)]
-        else:
-            got = {
-                "rate": flow.rate_on,
-                "average": flow.average,
-                "low": flow.low,
-                "peak": flow.peak,
-                "duties": flow.duties,
-            }[e.metric]
-        on = (e.on or result.on) if e.metric == "rate" else None
-        outcomes.append(Outcome(e, got, e.bound.accepts(got), on))
-    return tuple(outcomes)
-
-
-@dataclass(frozen=True, slots=True)
-class ProductLayer:
-    """One measure's part of a product's rate on a date, and why it is what it is."""
-
-    measure: str
-    basis: str
-    rate: Decimal
-    status: str  # in force, not in force, not in scope, excluded, yields, disabled
-    why: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProductStack:
-    """The duty stack of one product (HS code) of one flow on one date, under one scenario."""
-
-    flow: Flow
-    hs: str
-    on: date
-    scenario: str
-    layers: tuple[ProductLayer, ...]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((layer.rate for layer in self.layers), ZERO)
-
-
-def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
-    """Every measure of `flow` for the product with HS code `hs` (as written) on `on`."""
+def product_layers(
+    study: Study, flow: Flow, hs: str, scenario: str
+) -> tuple[Layers, tuple[Scope, ...], frozenset[str]]:
+    """Each measure's step function for one product (HS digits) of `flow` under `scenario`,
+    with the product's scope under each measure and the measures the scenario disables."""
     model = _models(study)[flow.key]
-    digits = hs.replace(".", "")
-    scopes = tuple(scope_of(m, digits) for m in model.measures)
+    scopes = tuple(scope_of(m, hs) for m in model.measures)
     plan = _plan(study.scenario(scenario))
-    layers = _class_layers(model, scopes, plan)
-    out: list[ProductLayer] = []
-    rates = {m.name: rate_at(steps, on) for m, steps in layers}
-    for (measure, steps), scope in zip(layers, scopes, strict=True):
-        index = bisect_right(steps, on, key=lambda step: step.start) - 1
-        step = steps[index] if index >= 0 else Step(on, ZERO, "")
-        blockers = [name for name in measure.yields_to if rates[name] > 0]
-        status = "in force" if step.rate > 0 else "not in force"
-        why = f"{step.cause}, since {step.start}" if step.cause else "no rate yet"
-        if not scope.applies:
-            prefixes = ", ".join(_as_code(p) for p in measure.applies_to)
-            status, why = "not in scope", f"applies only to HS {prefixes}"
-        elif measure.name in plan.disabled:
-            status, why = "disabled", f"disabled by scenario {scenario!r}"
-        elif scope.excluded_from is not None and scope.excluded_from <= on:
-            since = "always" if scope.excluded_from == date.min else f"from {scope.excluded_from}"
-            status, why = "excluded", f"excluded {since}{': ' if scope.note else ''}{scope.note}"
-        elif blockers:
-            shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
-            status, why = "yields", f"yields to {shown}"
-        elif scope.prefix and step.cause == "product rate":
-            why = f"product rate for HS {_as_code(scope.prefix)}, since {step.start}"
-        out.append(ProductLayer(measure.name, measure.basis, step.rate, status, why))
-    return ProductStack(flow, hs, on, scenario, tuple(out))
-
-
-def _as_code(digits: str) -> str:
-    """HS digits as usually written: '851713' -> '8517.13'."""
-    return digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"
+    return _class_layers(model, scopes, plan), scopes, plan.disabled

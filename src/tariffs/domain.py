@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """A product line: its HS code's digits (empty: unclassified), as written, and its value.
 
     `elasticity` and `observed` (the total rate in percent at which `value` was observed)
@@ -58,8 +58,7 @@ Schedule = tuple[tuple[date, Decimal], ...]
 """(from, rate) pairs sorted by date; 0% before the first."""
 
 
-@dataclass(frozen=True, slots=True)
-class Measure:
+class Measure(NamedTuple):
     """A tariff layer with its product scope (HS prefixes are digit strings).
 
     `applies_to` empty means every product, unclassified ones included; otherwise only lines
@@ -85,8 +84,7 @@ class Measure:
         return bool(self.applies_to or self.excludes or self.product_rates)
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(NamedTuple):
     """A temporary override of some measures' rates over [start, until)."""
 
     name: str
@@ -95,8 +93,7 @@ class Window:
     rates: tuple[tuple[str, Decimal], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(NamedTuple):
     """A scenario with its inheritance already resolved.
 
     `changes` are (date, measure, rate) sorted by date: each sets the measure's rate from that
@@ -132,8 +129,7 @@ class Bound:
         return (self.low is None or self.low <= value) and (self.high is None or value <= self.high)
 
 
-@dataclass(frozen=True, slots=True)
-class Expectation:
+class Expectation(NamedTuple):
     """A fact a scenario file states about its own results; `tariffs check` evaluates it.
 
     `metric` is one of METRICS. `on` is set for "rate" only (the file's `on` by default);
@@ -155,8 +151,7 @@ MONEY_METRICS = ("duties", "saved")
 METRICS = PERCENT_METRICS + MONEY_METRICS
 
 
-@dataclass(frozen=True, slots=True)
-class Study:
+class Study(NamedTuple):
     """Everything one scenario file says, resolved and checked."""
 
     title: str

@@ -6,8 +6,6 @@ message. `load` raises `ScenarioError` with all problems of a file in line order
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import os
 from collections.abc import Callable
@@ -15,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -228,8 +226,7 @@ def _pattern_hint(loc: Loc) -> str:
     return "names use letters, digits, '-', '_' and '.', and start with a letter or digit"
 
 
-@dataclass(frozen=True, slots=True)
-class _Files:
+class _Files(NamedTuple):
     """How to read the files a scenario names, and where their own problems go."""
 
     read: FileReader
@@ -579,6 +576,9 @@ def _csv_lines(
     def report(loc: Loc, message: str) -> None:
         row, column = loc[0], loc[1] if len(loc) > 1 else 1
         files.problems.append(Problem(row, column, message, shown))
+
+    import csv  # noqa: PLC0415 - only files with product lines need it: keep start-up fast
+    import io  # noqa: PLC0415
 
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[Loc, models.Line]] = []

@@ -25,7 +25,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from tariffs import units
-from tariffs.domain import Bound
 
 FORMAT_VERSION = 1
 T = TypeVar("T")
@@ -85,13 +84,15 @@ def _bound_schema(single: dict[str, Any]) -> dict[str, Any]:
 
 
 _PERCENT_SCHEMA: dict[str, Any] = {"type": "string", "pattern": units.PERCENT_PATTERN}
+# Typed Any for pydantic (a dataclass type here would make it import its dataclass support
+# at start-up); the validators return a tariffs.domain.Bound.
 PercentBound = Annotated[
-    Bound,
+    Any,
     PlainValidator(_user_error("percent", lambda value: units.parse_bound(value, "percent"))),
     WithJsonSchema(_bound_schema(_PERCENT_SCHEMA)),
 ]
 MoneyBound = Annotated[
-    Bound,
+    Any,
     PlainValidator(_user_error("money", lambda value: units.parse_bound(value, "money"))),
     WithJsonSchema(
         _bound_schema(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
-from tariffs.core import Outcome
+from tariffs.checking import Outcome
 from tariffs.domain import PERCENT_METRICS, Expectation
 from tariffs.render import fmt
 

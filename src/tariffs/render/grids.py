@@ -6,19 +6,21 @@ and a pull-request comment always show the same cells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
 
-from tariffs.core import ProductStack, Segment, StudyResult, TimelineEntry, TimelineResult
-from tariffs.diffing import Diff, DiffReport
+from tariffs.core import Segment, StudyResult, TimelineEntry, TimelineResult
 from tariffs.render import fmt
+
+if TYPE_CHECKING:
+    from tariffs.diffing import Diff, DiffReport
+    from tariffs.product import ProductStack
 
 BASE = "base"
 
 
-@dataclass(frozen=True, slots=True)
-class Grid:
+class Grid(NamedTuple):
     """A titled table: header cells, a kind per column, and rows of cells.
 
     `kinds` has one letter per column: `n` a number (right-aligned, never wrapped), `k` a

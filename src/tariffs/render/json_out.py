@@ -6,19 +6,21 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tariffs.core import (
     FlowResult,
-    ProductStack,
     Response,
     Segment,
     StudyResult,
     TimelineResult,
 )
-from tariffs.diffing import DiffReport
 from tariffs.domain import Line
 from tariffs.render import fmt
+
+if TYPE_CHECKING:
+    from tariffs.diffing import DiffReport
+    from tariffs.product import ProductStack
 
 FORMAT = "tariffs.compare"
 TIMELINE_FORMAT = "tariffs.timeline"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from tariffs.core import ProductStack, StudyResult, TimelineResult
-from tariffs.diffing import DiffReport
+from tariffs.core import StudyResult, TimelineResult
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     Facts,
@@ -20,6 +20,10 @@ from tariffs.render.grids import (
     timeline_facts,
     timeline_grid,
 )
+
+if TYPE_CHECKING:
+    from tariffs.diffing import DiffReport
+    from tariffs.product import ProductStack
 
 _ESCAPES = str.maketrans(
     {

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tariffs.core import ProductStack, StudyResult, TimelineResult
-from tariffs.diffing import DiffReport
+from tariffs.core import StudyResult, TimelineResult
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     BASE,
@@ -29,12 +28,15 @@ from tariffs.render.grids import (
     timeline_grid,
 )
 
+if TYPE_CHECKING:
+    from tariffs.diffing import DiffReport
+    from tariffs.product import ProductStack
+
 WRAP_FLOOR = 12
 """Free-text columns may wrap down to this many characters, and no further."""
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(NamedTuple):
     """Something to print, and the width to print it at.
 
     `width` is the width asked for, or more when a table needs it: numbers, names and dates

@@ -1,0 +1,68 @@
+"""The duty stack of one product on one date: each layer, and why it applies or not. Pure."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from tariffs.core import ZERO, Step, product_layers, rate_at
+from tariffs.domain import Flow, Study
+
+
+class ProductLayer(NamedTuple):
+    """One measure's part of a product's rate on a date, and why it is what it is."""
+
+    measure: str
+    basis: str
+    rate: Decimal
+    status: str  # in force, not in force, not in scope, excluded, yields, disabled
+    why: str
+
+
+class ProductStack(NamedTuple):
+    """The duty stack of one product (HS code) of one flow on one date, under one scenario."""
+
+    flow: Flow
+    hs: str
+    on: date
+    scenario: str
+    layers: tuple[ProductLayer, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((layer.rate for layer in self.layers), ZERO)
+
+
+def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
+    """Every measure of `flow` for the product with HS code `hs` (as written) on `on`."""
+    layers, scopes, disabled = product_layers(study, flow, hs.replace(".", ""), scenario)
+    out: list[ProductLayer] = []
+    rates = {m.name: rate_at(steps, on) for m, steps in layers}
+    for (measure, steps), scope in zip(layers, scopes, strict=True):
+        index = bisect_right(steps, on, key=lambda step: step.start) - 1
+        step = steps[index] if index >= 0 else Step(on, ZERO, "")
+        blockers = [name for name in measure.yields_to if rates[name] > 0]
+        status = "in force" if step.rate > 0 else "not in force"
+        why = f"{step.cause}, since {step.start}" if step.cause else "no rate yet"
+        if not scope.applies:
+            prefixes = ", ".join(_as_code(p) for p in measure.applies_to)
+            status, why = "not in scope", f"applies only to HS {prefixes}"
+        elif measure.name in disabled:
+            status, why = "disabled", f"disabled by scenario {scenario!r}"
+        elif scope.excluded_from is not None and scope.excluded_from <= on:
+            since = "always" if scope.excluded_from == date.min else f"from {scope.excluded_from}"
+            status, why = "excluded", f"excluded {since}{': ' if scope.note else ''}{scope.note}"
+        elif blockers:
+            shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
+            status, why = "yields", f"yields to {shown}"
+        elif scope.prefix and step.cause == "product rate":
+            why = f"product rate for HS {_as_code(scope.prefix)}, since {step.start}"
+        out.append(ProductLayer(measure.name, measure.basis, step.rate, status, why))
+    return ProductStack(flow, hs, on, scenario, tuple(out))
+
+
+def _as_code(digits: str) -> str:
+    """HS digits as usually written: '851713' -> '8517.13'."""
+    return digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"
