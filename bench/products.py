@@ -19,7 +19,6 @@ an elasticity of -1.5 on every line (observed at 5%).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -28,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from measure import peak_mb
 from tariffs.core import compare
 from tariffs.loading import load
 from tariffs.render import json_out
@@ -94,16 +94,15 @@ def generate(folder: Path, lines: int) -> Path:
 
 def whole_process(tariffs: str, path: Path, runs: int) -> tuple[float, float]:
     """(median seconds, largest peak MB) of compare --format json into /dev/null."""
+    command = [tariffs, "compare", str(path), "--format", "json"]
     times, peaks = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        process = subprocess.Popen(
-            [tariffs, "compare", str(path), "--format", "json"], stdout=subprocess.DEVNULL
-        )
-        _, status, usage = os.wait4(process.pid, 0)
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        if os.waitstatus_to_exitcode(status) != 0:
+        peak, code = peak_mb(command)
+        peaks.append(peak)
+        if code != 0:
             raise SystemExit(f"tariffs failed on {path}")
     return statistics.median(times), max(peaks)
 
