@@ -261,3 +261,31 @@ def test_response_metrics_do_not_hide_the_flow_rates(tmp_path: Path) -> None:
     assert ("no-deal", "US:CN", "", "post_substitution_rate_on") in moved
     assert ("no-deal", "US:CN", "", "imports") in moved
     assert ("no-deal", "US:CN", "", "rate_on") not in moved
+
+
+def test_saved_results_of_several_files_pair_by_path(tmp_path: Path) -> None:
+    both = tmp_path / "both.json"
+    one = tmp_path / "one.json"
+    assert (
+        run(
+            "compare", GENEVA, "scenarios/scotus-2026.yaml", "-f", "json", "-o", str(both)
+        ).exit_code
+        == 0
+    )
+    assert run("compare", GENEVA, "-f", "json", "-o", str(one)).exit_code == 0
+    assert run("diff", str(both), str(both)).exit_code == 0
+    code, doc = diff_json(str(both), str(one))
+    assert code == 1
+    assert doc["results"] == [
+        {
+            "file": "scenarios/scotus-2026.yaml",
+            "scenario": "",
+            "flow": "",
+            "item": "",
+            "metric": "file",
+            "unit": "",
+            "old": "present",
+            "new": None,
+            "delta": None,
+        }
+    ]
