@@ -23,9 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tariffs.core import compare
-from tariffs.loading import load
-from tariffs.render import PLAIN_WIDTH, json_out, table
+from measure import stage_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,24 +100,6 @@ def median_ms(command: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
-def in_process(path: Path, runs: int) -> list[tuple[str, float]]:
-    """Median ms of each stage for one file, inside one process (no start-up cost)."""
-    stages: dict[str, list[float]] = {"load": [], "compute": [], "json": [], "table": []}
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        study = load(path)
-        t1 = time.perf_counter()
-        result = compare(study)
-        t2 = time.perf_counter()
-        json_out.compare([(str(path), result)])
-        t3 = time.perf_counter()
-        table.to_text(table.compare([(str(path), result)], PLAIN_WIDTH))
-        t4 = time.perf_counter()
-        for name, ms in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
-            stages[name].append(ms * 1000)
-    return [(name, statistics.median(times)) for name, times in stages.items()]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -158,8 +138,8 @@ def main() -> None:
                 f"{label:<45} median {ms:8.1f} ms  ({ms / base:5.1f}x python -c pass, {runs} runs)"
             )
         print(f"large.yaml in one process, median of {args.large_runs} runs:")
-        for stage, ms in in_process(large, args.large_runs):
-            print(f"  {stage:<8} {ms:8.1f} ms")
+        for stage, seconds in stage_seconds(large, args.large_runs, with_table=True).items():
+            print(f"  {stage:<8} {seconds * 1000:8.1f} ms")
 
 
 if __name__ == "__main__":

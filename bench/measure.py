@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
+import time
+from pathlib import Path
+
+from tariffs.core import compare
+from tariffs.loading import load
+from tariffs.render import PLAIN_WIDTH, json_out, table
 
 _PROBE = (
     "import os, subprocess, sys\n"
@@ -24,3 +31,26 @@ def peak_mb(command: list[str]) -> tuple[float, int]:
     )
     peak, code = done.stdout.split()
     return int(peak) / 1024, int(code)
+
+
+def stage_seconds(path: Path, runs: int, *, with_table: bool = False) -> dict[str, float]:
+    """Median seconds of each stage for one file inside this process (no start-up cost):
+    load, compute and JSON, and the plain-text table if asked."""
+    found: dict[str, list[float]] = {"load": [], "compute": [], "json": []}
+    if with_table:
+        found["table"] = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        study = load(path)
+        t1 = time.perf_counter()
+        result = compare(study)
+        t2 = time.perf_counter()
+        json_out.compare([(str(path), result)])
+        t3 = time.perf_counter()
+        times = [t1 - t0, t2 - t1, t3 - t2]
+        if with_table:
+            table.to_text(table.compare([(str(path), result)], PLAIN_WIDTH))
+            times.append(time.perf_counter() - t3)
+        for name, seconds in zip(found, times, strict=True):
+            found[name].append(seconds)
+    return {name: statistics.median(values) for name, values in found.items()}

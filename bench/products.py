@@ -27,10 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from measure import peak_mb
+from measure import peak_mb, stage_seconds
 from tariffs.core import compare
 from tariffs.loading import load
-from tariffs.render import json_out
 
 MEASURES = 30
 SCENARIOS = 10
@@ -107,22 +106,6 @@ def whole_process(tariffs: str, path: Path, runs: int) -> tuple[float, float]:
     return statistics.median(times), max(peaks)
 
 
-def stages(path: Path, runs: int) -> dict[str, float]:
-    """Median seconds of load, compute and JSON, in this process."""
-    found: dict[str, list[float]] = {"load": [], "compute": [], "json": []}
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        study = load(path)
-        t1 = time.perf_counter()
-        result = compare(study)
-        t2 = time.perf_counter()
-        json_out.compare([(str(path), result)])
-        t3 = time.perf_counter()
-        for name, seconds in zip(found, (t1 - t0, t2 - t1, t3 - t2), strict=True):
-            found[name].append(seconds)
-    return {name: statistics.median(values) for name, values in found.items()}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, nargs="+", default=[20_000, 40_000])
@@ -141,7 +124,7 @@ def main() -> None:
                 f"compare --format json {wall:6.2f} s wall (median of {args.runs}), "
                 f"peak {peak:6.1f} MB ({classes} classes of lines)"
             )
-            for name, seconds in stages(path, args.runs).items():
+            for name, seconds in stage_seconds(path, args.runs).items():
                 print(f"    {name:<8} {seconds:6.2f} s")
     for (a, wa), (b, wb) in zip(
         zip(args.lines, walls, strict=True),
