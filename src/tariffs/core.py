@@ -97,15 +97,17 @@ class LineClass(NamedTuple):
 
     def duties(self, line: Line) -> Decimal:
         """Static duties on `line` over the period."""
-        return static_duties(line.value, self.integral)
+        return line.value * self.per_unit()[0]
 
     def imports(self, line: Line) -> Decimal | None:
         """Imports of `line` over the period after the trade response."""
-        return None if self.volume is None else line.value * self.volume / DAYS_PER_YEAR
+        per_unit = self.per_unit()[1]
+        return None if per_unit is None else line.value * per_unit
 
     def dynamic_duties(self, line: Line) -> Decimal | None:
         """Duties on the responded imports of `line` over the period."""
-        return None if self.dynamic is None else static_duties(line.value, self.dynamic)
+        per_unit = self.per_unit()[2]
+        return None if per_unit is None else line.value * per_unit
 
 
 class Response(NamedTuple):

@@ -35,10 +35,10 @@ def rounded(value: Decimal, places: int) -> Decimal:
 
 def number(value: Decimal, places: int) -> str:
     """A plain decimal number for JSON and CSV: rounded, trailing zeros dropped."""
-    text = f"{rounded(value, places):f}"
+    text = format(value.quantize(_QUANTA[places], rounding=ROUNDING), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    return "0" if text == "-0" else text
 
 
 def pct(value: Decimal, places: int = 1) -> str:

@@ -119,15 +119,8 @@ def _segments(parts: Sequence[Segment], measures: Sequence[str]) -> list[dict[st
     ]
 
 
-_CENT = Decimal(1).scaleb(-fmt.MONEY_PLACES)
-
-
 def _money(value: Decimal) -> str:
-    """fmt.number(value, MONEY_PLACES), inlined: it runs once per product line and metric."""
-    text = format(value.quantize(_CENT, rounding=fmt.ROUNDING), "f")
-    if text.endswith("0"):
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
+    return fmt.number(value, fmt.MONEY_PLACES)
 
 
 def _rate(value: Decimal) -> str:
