@@ -17,7 +17,8 @@ from typer.testing import CliRunner, Result
 
 from tariffs.cli import app
 from tariffs.domain import Bound
-from tariffs.loading import ScenarioError, load_text
+from tariffs.loading import load_text
+from tariffs.problems import ScenarioError
 from tariffs.units import parse_bound
 
 from .conftest import GOLDEN, ROOT

@@ -184,7 +184,10 @@ def test_rev_reads_the_old_version_with_git(
     assert run("diff", "--rev", "HEAD", "geneva.yaml").exit_code == 1
     result = run("diff", "--rev", "no-such-rev", "geneva.yaml")
     assert result.exit_code == 2
-    assert result.stderr.startswith("geneva.yaml: cannot read it at revision 'no-such-rev': ")
+    assert (
+        result.stderr
+        == "tariffs: unknown revision 'no-such-rev' (not a commit in this repository)\n"
+    )
 
 
 def _products_copy(tmp_path: Path) -> Path:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tariffs.loading import MAX_BYTES, ScenarioError, load, load_text
+from tariffs.files import MAX_BYTES
+from tariffs.loading import load, load_text
+from tariffs.problems import ScenarioError
 from tariffs.yamlsource import MAX_DEPTH
 
 VALID = """\
@@ -221,7 +223,9 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
 
 def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
     path = write(tmp_path, b"#" * (MAX_BYTES + 1))
-    assert load_problem(path).endswith("file is larger than 10 MiB; refusing to parse it")
+    assert load_problem(path).endswith(
+        "file is larger than 10 MiB (10,485,761 bytes); refusing to parse it"
+    )
 
 
 def test_binary_file(tmp_path: Path) -> None:

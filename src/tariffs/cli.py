@@ -7,7 +7,9 @@ Heavy modules (pydantic, yaml, rich, the core) are imported inside the commands,
 from __future__ import annotations
 
 import enum
+import errno
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
@@ -18,17 +20,20 @@ from tariffs import __version__
 from tariffs.render import PLAIN_WIDTH
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import date
 
     from tariffs.core import StudyResult
     from tariffs.diffing import Metrics, Tolerance
     from tariffs.domain import Study
-    from tariffs.loading import FileReader
+    from tariffs.files import FileReader, Inputs
     from tariffs.render.table import Page
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_OUTPUT = 74  # EX_IOERR of sysexits.h: output could not be written (full, read-only, closed)
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by a closed pipe
 
 app = typer.Typer(
@@ -79,27 +84,87 @@ def _root(
         0    success
         1    invalid input: each problem is printed as path:line:col: message
         2    usage error (unknown option, bad --on date, unknown scenario name)
+        74   output could not be written (disk full, read-only, stdout closed)
+        130  interrupted (Ctrl-C)
         141  the reader closed the output pipe early (as with | head)
     """
+
+
+# --- writing ----------------------------------------------------------------------------
+#
+# Every byte for stdout goes through `_out`, and every message for stderr through `_say`.
+# Text for people (tables, Markdown, reports, messages) passes `visible` on its way, so
+# that no control or invisible formatting character from a file reaches a terminal.
+
+
+def _say(line: str) -> None:
+    """One message line on stderr, with any control character made visible."""
+    from tariffs.render.safe import visible
+
+    typer.echo(visible(line), err=True)
+
+
+def _fail(problems: Iterable[object], code: int = EXIT_INVALID) -> NoReturn:
+    for line in problems:
+        _say(str(line))
+    raise typer.Exit(code)
+
+
+def _out(text: str) -> None:
+    """Write to stdout now. A closed pipe or a full disk ends the run (see `main`)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _emit(
+    text: str,
+    output: Path | None,
+    inputs: Inputs,
+    *,
+    people: bool,
+    option: str = "--output",
+) -> None:
+    """Write a rendered document to stdout or to `output` (see files.write_file).
+
+    `people` marks text meant for reading (tables, Markdown, reports): its control and
+    invisible characters are made visible. JSON and CSV escape such characters themselves.
+    """
+    from tariffs.files import OutputProblem, OutputRefused, write_file
+
+    if people:
+        from tariffs.render.safe import visible
+
+        text = visible(text, newlines=True)
+    if output is None:
+        _out(text)
+        return
+    sys.stdout.flush()  # an output may be one of our own descriptors (/dev/stdout)
+    try:
+        write_file(text, output, inputs)
+    except OutputRefused as exc:
+        raise typer.BadParameter(str(exc), param_hint=f"'{option}'") from None
+    except OutputProblem as exc:
+        _fail([f"tariffs: {exc}"], EXIT_OUTPUT)
 
 
 # --- shared helpers ---------------------------------------------------------------------
 
 
-def _fail(problems: list[str]) -> NoReturn:
-    for line in problems:
-        typer.echo(line, err=True)
-    raise typer.Exit(EXIT_INVALID)
+def _inputs() -> Inputs:
+    from tariffs.files import Inputs
+
+    return Inputs()
 
 
-def _load_all(files: list[Path]) -> list[tuple[str, Study]]:
-    from tariffs.loading import ScenarioError, load
+def _load_all(files: list[Path], inputs: Inputs) -> list[tuple[str, Study]]:
+    from tariffs.loading import load
+    from tariffs.problems import ScenarioError
 
     loaded: list[tuple[str, Study]] = []
     problems: list[str] = []
     for path in files:
         try:
-            loaded.append((str(path), load(path)))
+            loaded.append((str(path), load(path, inputs=inputs)))
         except ScenarioError as exc:
             problems.extend(str(p) for p in exc.problems)
     if problems:
@@ -131,49 +196,7 @@ def _is_terminal(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty()
 
 
-def _write(text: str, output: Path | None, option: str = "--output") -> None:
-    """Write to stdout, or atomically to `output` (a temporary file, then a rename)."""
-    if output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _quiet_pipe()
-        return
-    import tempfile
-
-    parent = output.parent
-    if not parent.is_dir():
-        raise typer.BadParameter(f"folder {str(parent)!r} does not exist", param_hint=f"'{option}'")
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _quiet_pipe() -> NoReturn:
-    """The reader went away (`tariffs ... | head`): stop quietly, as cat or grep would."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(EXIT_PIPE)
-
-
-def _refuse_overwrite(output: Path | None, inputs: list[Path], option: str = "--output") -> None:
-    if output is None:
-        return
-    target = output.resolve()
-    for path in inputs:
-        if path.resolve() == target:
-            raise typer.BadParameter(
-                f"refusing to overwrite the input file {str(path)!r}", param_hint=f"'{option}'"
-            )
-
-
-def _show(page: Page, output: Path | None) -> None:
+def _show(page: Page, output: Path | None, inputs: Inputs) -> None:
     """Print a table page: coloured on a terminal, plain text everywhere else."""
     from tariffs.render.table import to_text
 
@@ -182,7 +205,7 @@ def _show(page: Page, output: Path | None) -> None:
 
         Console(width=page.width, highlight=False, markup=False, emoji=False).print(page.body)
         return
-    _write(to_text(page), output)
+    _emit(to_text(page), output, inputs, people=True)
 
 
 def _page_width(width: int | None, output: Path | None) -> int:
@@ -197,7 +220,12 @@ def _page_width(width: int | None, output: Path | None) -> int:
 
 
 def _render(
-    fmt: Format | ReportFormat, output: Path | None, width: int | None, view: str, *args: object
+    fmt: Format | ReportFormat,
+    output: Path | None,
+    width: int | None,
+    inputs: Inputs,
+    view: str,
+    *args: object,
 ) -> None:
     """Call `view` ("compare" or "timeline") of the renderer for `fmt`, and write it.
 
@@ -210,11 +238,11 @@ def _render(
     module = importlib.import_module(f"tariffs.render.{_RENDERERS[fmt]}")  # only the one needed
     page_width = _page_width(width, output)
     if fmt == "table":
-        _show(getattr(module, view)(*args, page_width), output)
+        _show(getattr(module, view)(*args, page_width), output, inputs)
         return
     if view == "timeline" and fmt == "markdown":
         args = (*args, page_width)  # for the width of the chart
-    _write(getattr(module, view)(*args), output)
+    _emit(getattr(module, view)(*args), output, inputs, people=fmt == "markdown")
 
 
 _RENDERERS = {
@@ -287,17 +315,17 @@ def compare(
     """
     from tariffs.core import compare as run
 
-    _refuse_overwrite(output, files)
+    inputs = _inputs()
     report_on = _parse_on(on)
     results: list[tuple[str, StudyResult]] = []
-    for path, study in _load_all(files):
+    for path, study in _load_all(files, inputs):
         names = [s.name for s in study.scenarios]
         _check_names("scenario", "--scenario", scenario or [], names, path)
         _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
         only = tuple(dict.fromkeys(scenario or ()))  # each named scenario once, in order
         result = run(study, on=report_on, baseline=baseline, only=only)
         results.append((path, result))
-    _render(fmt, output, width, "compare", results)
+    _render(fmt, output, width, inputs, "compare", results)
 
 
 @app.command()
@@ -308,7 +336,9 @@ def validate(files: FilesArg) -> None:
     Example:
         tariffs validate scenarios/*.yaml
     """
-    from tariffs.loading import ScenarioError, load
+    from tariffs.loading import load
+    from tariffs.problems import ScenarioError
+    from tariffs.render.safe import visible
 
     problems: list[str] = []
     for path in files:
@@ -317,9 +347,12 @@ def validate(files: FilesArg) -> None:
         except ScenarioError as exc:
             problems.extend(str(p) for p in exc.problems)
             continue
-        typer.echo(
-            f"{path}: ok ({len(study.scenarios)} scenarios, {len(study.measures)} measures, "
-            f"{len(study.flows)} flows)"
+        _out(
+            visible(
+                f"{path}: ok ({len(study.scenarios)} scenarios, {len(study.measures)} "
+                f"measures, {len(study.flows)} flows)"
+            )
+            + "\n"
         )
     if problems:
         _fail(problems)
@@ -356,8 +389,8 @@ def timeline(
     from tariffs.core import timelines
     from tariffs.units import parse_flow
 
-    _refuse_overwrite(output, [file])
-    [(path, study)] = _load_all([file])
+    inputs = _inputs()
+    [(path, study)] = _load_all([file], inputs)
     names = [s.name for s in study.scenarios]
     wanted = list(dict.fromkeys(scenario or [study.baseline]))
     _check_names("scenario", "--scenario", wanted, names, path)
@@ -368,7 +401,7 @@ def timeline(
         raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
     _check_names("flow", "--flow", flows, keys, path)
     chosen = tuple(f for key in flows for f in study.flows if f.key == key)
-    _render(fmt, output, width, "timeline", path, timelines(study, tuple(wanted), chosen))
+    _render(fmt, output, width, inputs, "timeline", path, timelines(study, tuple(wanted), chosen))
 
 
 @app.command()
@@ -401,8 +434,8 @@ def rate(
     from tariffs.product import product_stack
     from tariffs.units import parse_flow, parse_hs
 
-    _refuse_overwrite(output, [file])
-    [(path, study)] = _load_all([file])
+    inputs = _inputs()
+    [(path, study)] = _load_all([file], inputs)
     try:
         key = ":".join(parse_flow(flow))
     except ValueError as exc:
@@ -416,7 +449,7 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
-    _render(fmt, output, width, "rate", path, product_stack(study, chosen, code, day, name))
+    _render(fmt, output, width, inputs, "rate", path, product_stack(study, chosen, code, day, name))
 
 
 @app.command()
@@ -445,15 +478,15 @@ def check(
     from tariffs.checking import check as evaluate
     from tariffs.render import checks
 
-    _refuse_overwrite(junit, files, "--junit")
+    inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
-    for path, study in _load_all(files):
+    for path, study in _load_all(files, inputs):
         if not study.expectations:
-            typer.echo(f"{path}: states no expectations (add an 'expect' list)", err=True)
+            _say(f"{path}: states no expectations (add an 'expect' list)")
         checked.append((path, evaluate(study)))
     if junit is not None:
-        _write(checks.junit(checked), junit, "--junit")
-    _write(checks.report(checked), None)
+        _emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
+    _emit(checks.report(checked), None, inputs, people=True)
     if any(not o.passed for _, outcomes in checked for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
 
@@ -466,96 +499,56 @@ class _Side(NamedTuple):
     files: list[tuple[str, Metrics]]
 
 
-def _diff_fail(lines: list[str]) -> NoReturn:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(EXIT_USAGE)
+def _diff_fail(lines: Iterable[object]) -> NoReturn:
+    _fail(lines, EXIT_USAGE)  # diff(1): trouble is 2
 
 
-def _git_show(rev: str, path: Path, relative: str | None = None) -> str:
-    """The text at git revision `rev` of `path`, or of `relative` to `path`'s folder."""
-    import subprocess
-
-    spec = f"{rev}:./{relative or path.name}"
-    try:
-        done = subprocess.run(  # noqa: S603 - a fixed argv, no shell
-            ["git", "show", spec],  # noqa: S607 - git is found on PATH, as a user expects
-            cwd=path.parent if str(path.parent) else ".",
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        _diff_fail(["tariffs: --rev needs git, which is not on PATH"])
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"]
-        shown = path.parent / relative if relative else path
-        _diff_fail([f"{shown}: cannot read it at revision {rev!r}: {reason[0]}"])
-    try:
-        return done.stdout.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        _diff_fail([f"{rev}:{path}: file is not valid UTF-8"])
-
-
-def _git_reader(rev: str, scenario: Path) -> FileReader:
-    """Reads the files a scenario names as they were at `rev`, inside its folder only."""
-    import posixpath
-
-    def read(name: str) -> tuple[str, str]:
-        relative = posixpath.normpath(name.replace("\\", "/"))
-        if posixpath.isabs(relative) or ":" in relative:
-            raise ValueError(f"{name!r} must be a path relative to the scenario file")
-        if relative == ".." or relative.startswith("../"):
-            raise ValueError(f"{name!r} is outside the scenario file's folder; refusing to read it")
-        return f"{rev}:{scenario.parent / relative}", _git_show(rev, scenario, relative)
-
-    return read
-
-
-def _diff_side(label: str, text: str, read_file: FileReader | None = None) -> _Side:
+def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
     """A scenario file (computed here) or a saved `tariffs compare --format json` result."""
     import json
     from decimal import Decimal
 
+    from tariffs import saved
     from tariffs.core import compare as run
     from tariffs.diffing import flatten
-    from tariffs.loading import ScenarioError, load_text
+    from tariffs.loading import load_text
+    from tariffs.problems import ScenarioError
     from tariffs.render import json_out
 
-    doc = None
-    if text.lstrip().startswith("{"):
-        try:
-            doc = json.loads(text, parse_float=Decimal)
-        except ValueError:
-            doc = None  # not JSON: let the YAML loader report it
-    if isinstance(doc, dict) and "format" in doc:
-        if doc.get("format") != json_out.FORMAT or doc.get("version") != json_out.VERSION:
-            _diff_fail(
-                [
-                    f"{label}: a saved result must be 'tariffs compare --format json' output "
-                    f"(format {json_out.FORMAT!r}, version {json_out.VERSION}); this is "
-                    f"{doc.get('format')!r}, version {doc.get('version')!r}"
-                ]
-            )
-        try:
-            files = [(str(f["path"]), flatten(f)) for f in doc["files"]]
-        except (KeyError, TypeError, AttributeError) as exc:
-            _diff_fail([f"{label}: not a well-formed tariffs.compare result ({exc!r} is wrong)"])
-        return _Side(label, None, files)
     try:
-        study = load_text(text, label, read_file) if read_file else load_text(text, label)
+        files = saved.read(text, label)
+        if files is not None:
+            return _Side(label, None, [(str(f["path"]), flatten(f)) for f in files])
+        study = load_text(text, label, read_file)
     except ScenarioError as exc:
-        _diff_fail([str(p) for p in exc.problems])
+        _diff_fail(exc.problems)
     computed = json.loads(json_out.compare([(label, run(study))]), parse_float=Decimal)
     return _Side(label, study, [(label, flatten(computed["files"][0]))])
 
 
-def _read_side(path: Path) -> _Side:
-    from tariffs.loading import ScenarioError, folder_reader, read_text
+def _read_side(path: Path, inputs: Inputs) -> _Side:
+    from tariffs.files import folder_reader, read_text
+    from tariffs.problems import ScenarioError
 
     try:
-        return _diff_side(str(path), read_text(path), folder_reader(path))
+        text = read_text(path, inputs=inputs)
     except ScenarioError as exc:
-        _diff_fail([str(p) for p in exc.problems])
+        _diff_fail(exc.problems)
+    return _diff_side(str(path), text, folder_reader(path, inputs))
+
+
+def _rev_side(rev: str, path: Path) -> _Side:
+    from tariffs.files import GitProblem, GitRevision
+    from tariffs.problems import ScenarioError
+
+    try:
+        revision = GitRevision(rev, path)
+        text = revision.scenario_text()
+    except GitProblem as exc:
+        _diff_fail([f"tariffs: {exc}"])
+    except ScenarioError as exc:
+        _diff_fail(exc.problems)
+    return _diff_side(revision.label(path.name), text, revision.read)
 
 
 def _tolerance(values: list[str]) -> Tolerance:
@@ -620,18 +613,17 @@ def diff(
         raise typer.BadParameter("with --rev, give one scenario file", param_hint="FILE")
     if rev is None and len(files) != 2:
         raise typer.BadParameter("give two files, OLD and NEW (or --rev REV FILE)")
-    _refuse_overwrite(output, files)
+    inputs = _inputs()
     limits = _tolerance(tolerance or [])
     if rev is not None:
-        old = _diff_side(f"{rev}:{files[0]}", _git_show(rev, files[0]), _git_reader(rev, files[0]))
-        new = _read_side(files[0])
+        old, new = _rev_side(rev, files[0]), _read_side(files[0], inputs)
     else:
-        old, new = _read_side(files[0]), _read_side(files[1])
-    inputs = None
+        old, new = _read_side(files[0], inputs), _read_side(files[1], inputs)
+    changed = None
     if old.study is not None and new.study is not None:
-        inputs = input_changes(old.study, new.study)
-    found = Diff(inputs, result_changes(old.files, new.files, limits))
-    _render(fmt, output, width, "diff", DiffReport(old.label, new.label, limits, found))
+        changed = input_changes(old.study, new.study)
+    found = Diff(changed, result_changes(old.files, new.files, limits))
+    _render(fmt, output, width, inputs, "diff", DiffReport(old.label, new.label, limits, found))
     if found.count:
         raise typer.Exit(EXIT_INVALID)
 
@@ -646,9 +638,96 @@ def schema() -> None:
     """
     from tariffs.schema import scenario_schema_text
 
-    _write(scenario_schema_text(), None)
+    _out(scenario_schema_text())
+
+
+class _ClosedStream:
+    """Stands in for stdout when the process started with it closed (`>&-`): any write
+    fails, so a command that has something to say exits 74 instead of saying nothing."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _prepare_streams() -> None:
+    """Make the standard streams safe before anything runs.
+
+    - A closed descriptor 0, 1 or 2 is reopened on /dev/null, so that no file opened later
+      takes its number; a closed stdout becomes a stream whose writes fail.
+    - Text that the output encoding cannot hold (PYTHONIOENCODING=ascii) is written as a
+      backslash escape rather than ending the run.
+    - A closed pipe ends the run as it ends cat or grep: by SIGPIPE, which a shell reports
+      as 141. Python ignores SIGPIPE by default; restoring it covers every write, the help
+      text's included, whatever code makes it.
+    """
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            if fd == 1:
+                sys.stdout = _ClosedStream()  # type: ignore[assignment,unused-ignore]
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush has nowhere to fail."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:
+        pass
+
+
+def _failed_write(error: OSError) -> int:
+    """The exit code, and the message, for output that could not be written.
+
+    Every read and every output file is handled where it happens, so an OSError that
+    reaches here comes from writing stdout: a full disk, a closed descriptor, a closed pipe
+    where SIGPIPE is not available.
+    """
+    _silence_stdout()
+    if isinstance(error, BrokenPipeError):
+        return EXIT_PIPE  # the reader went away (| head): stop quietly, as cat would
+    typer.echo(f"tariffs: cannot write the output: {error.strerror or error}", err=True)
+    return EXIT_OUTPUT
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="tariffs")
+    """Console-script entry point. Every way a run can end has its exit code and at most a
+    one-line message (see the README, "Exit codes"); a traceback is a bug."""
+    _prepare_streams()
+    try:
+        code = app(prog_name="tariffs", standalone_mode=False)
+    except typer.TyperException as exc:  # usage errors and bad parameters
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            typer.echo(f"tariffs: {exc.format_message()}", err=True)
+        code = exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        code = EXIT_INTERRUPTED
+    except OSError as exc:
+        code = _failed_write(exc)
+    else:
+        try:
+            sys.stdout.flush()
+        except OSError as exc:
+            code = _failed_write(exc)
+    raise SystemExit(code if isinstance(code, int) else EXIT_OK)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -18,107 +17,28 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from tariffs import domain, models
+from tariffs.files import FileReader, Inputs, folder_reader, read_text
+from tariffs.problems import Problem, ScenarioError, quoted
 from tariffs.units import hs_digits, money_literal
 from tariffs.yamlsource import KEY, YamlProblem, locate, parse
 
-MAX_BYTES = 10 * 1024 * 1024
 Loc = tuple[Any, ...]
 Report = Callable[[Loc, str], None]
 """Records a problem at a data path; positions are looked up once, at the end."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Problem:
-    """One user error, printed as `path:line:col: message`."""
-
-    line: int
-    column: int
-    message: str
-    path: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
-
-
-class ScenarioError(Exception):
-    """A file could not be loaded; `problems` says why, in line order."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
-def read_text(path: Path) -> str:
-    """Read a file as UTF-8 (a leading BOM is allowed), refusing huge or binary files."""
-    shown = str(path)
-
-    def fail(message: str, line: int = 1, column: int = 1) -> ScenarioError:
-        return ScenarioError([Problem(line, column, message, shown)])
-
-    try:
-        with path.open("rb") as handle:
-            if not path.is_file():
-                raise fail("not a regular file")
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except IsADirectoryError:
-        raise fail("is a directory, not a scenario file") from None
-    except PermissionError:
-        raise fail("permission denied") from None
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise fail(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; refusing to parse it")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise fail("file is UTF-16; save it as UTF-8")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise fail(f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise fail("file contains NUL bytes; is it binary?", line)
-    return text
-
-
-FileReader = Callable[[str], tuple[str, str]]
-"""Reads a file named in a scenario (relative to it): returns (path to show, text).
-
-Raises ValueError with a message about the name, or ScenarioError about the file itself.
-"""
-
-
-def folder_reader(scenario: Path) -> FileReader:
-    """Reads files inside the scenario file's folder tree, and nothing outside it.
-
-    Absolute paths, `..` that climbs out, and symbolic links that point out are refused, so
-    a scenario file cannot make CI print other files.
-    """
-    base = scenario.parent
-
-    def read(name: str) -> tuple[str, str]:
-        if Path(name).is_absolute() or name.startswith(("/", "\\")) or ":" in name:
-            raise ValueError(f"{name!r} must be a path relative to the scenario file")
-        target = base / name
-        if not target.resolve().is_relative_to(base.resolve()):
-            raise ValueError(f"{name!r} is outside the scenario file's folder; refusing to read it")
-        shown = os.path.normpath(target)
-        return shown, read_text(Path(shown))
-
-    return read
-
-
 def _no_files(name: str) -> tuple[str, str]:
-    raise ValueError(f"cannot read {name!r} here: no folder to read it from")
+    raise ValueError(f"cannot read {quoted(name)} here: no folder to read it from")
 
 
-def load(path: Path, *, display: str | None = None) -> domain.Study:
-    """Read, validate and resolve one scenario file (and the files it names)."""
-    return load_text(read_text(path), display or os.fspath(path), folder_reader(path))
+def load(path: Path, *, inputs: Inputs | None = None) -> domain.Study:
+    """Read, validate and resolve one scenario file (and the files it names).
+
+    `inputs`, when given, records every file read, so that no output replaces one.
+    """
+    shown = os.fspath(path)
+    text = read_text(path, shown=shown, inputs=inputs)
+    return load_text(text, shown, folder_reader(path, inputs))
 
 
 def load_text(text: str, path: str, read_file: FileReader = _no_files) -> domain.Study:

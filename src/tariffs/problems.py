@@ -1,0 +1,43 @@
+"""User errors: a `Problem` is one `path:line:col: message`; `ScenarioError` carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+QUOTE_LIMIT = 60
+"""Longest text of a user's value quoted in a message; longer values are cut."""
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A user's value for a message: repr-quoted (so control characters show as escapes),
+    and cut to about `limit` characters, so a huge value never makes a huge message."""
+    text = repr(value) if isinstance(value, str) else _short_number(value)
+    if len(text) > limit:
+        return text[: limit - 5] + "[...]" + (text[-1] if isinstance(value, str) else "")
+    return text
+
+
+def _short_number(value: object) -> str:
+    """str() of a number, without expanding an exponent such as 1e-999999 into digits."""
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One user error, printed as `path:line:col: message`."""
+
+    line: int
+    column: int
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A file could not be loaded; `problems` says why, in line order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems

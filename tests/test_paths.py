@@ -1,0 +1,373 @@
+"""Reading files: every path a file names stays in the scenario's folder, on disk and in git.
+
+Each test builds what an attacker would commit (links, FIFOs, devices, odd revisions) in a
+temporary folder; nothing here reads or writes outside it, except /etc/passwd, which the
+tests try (and fail) to reach.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path, PurePath
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tariffs import files
+from tariffs.cli import app
+
+from .test_installed import TARIFFS
+
+SCENARIO = """\
+tariffs: 1
+title: lines from a file
+period: {start: 2025-01-01, until: 2026-01-01}
+on: 2025-06-01
+flows:
+  - {importer: US, exporter: CN, lines_file: 'LINES'}
+measures:
+  m: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}}
+scenarios:
+  s: {}
+expect:
+  - {scenario: s, flow: "US:CN", rate: 10%}
+"""
+CSV = "hs,description,value\n8517.13,phones,10bn\n"
+ROOT_ONLY = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod needs root"
+)
+POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), prog_name="tariffs", catch_exceptions=False)
+
+
+def scenario(folder: Path, lines_file: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "s.yaml"
+    path.write_text(SCENARIO.replace("LINES", lines_file), encoding="utf-8")
+    return path
+
+
+# --- links out of the folder --------------------------------------------------------------
+
+
+def deep_link(folder: Path) -> None:
+    """`a` -> d1/d2/.../d12: resolving `a/..` stays inside, the text `a/..` does not."""
+    deep = folder.joinpath(*(f"d{i}" for i in range(1, 13)))
+    deep.mkdir(parents=True)
+    (folder / "a").symlink_to(deep.relative_to(folder))
+
+
+ESCAPE = "a/" + "../" * 12 + "etc/passwd"
+
+
+@POSIX
+@pytest.mark.parametrize("command", ["validate", "compare", "check", "timeline"])
+def test_a_link_twelve_folders_deep_cannot_reach_etc_passwd(tmp_path: Path, command: str) -> None:
+    # The text s/a/../../(12 in all)/etc/passwd normalises to /etc/passwd, which the old
+    # loader opened after checking the resolved path. Resolved, `a` is d1/.../d12 and the
+    # twelve `..` climb back to s: the file really named is s/etc/passwd, inside the
+    # folder. That is the file opened now, and it does not exist.
+    folder = tmp_path / "s"
+    path = scenario(folder, ESCAPE)
+    deep_link(folder)
+    result = run(command, str(path))
+    assert result.exit_code == 1
+    assert "root:" not in result.output
+    assert result.stderr == f"{folder / 'etc' / 'passwd'}:1:1: no such file\n"
+    # One more `..` and the resolved path leaves the folder: refused before any opening.
+    path = scenario(folder, ESCAPE.replace("etc/", "../etc/"))
+    result = run(command, str(path))
+    assert result.exit_code == 1
+    assert "root:" not in result.output
+    assert result.stderr.endswith("is outside the scenario file's folder; refusing to read it\n")
+
+
+@POSIX
+def test_the_path_checked_is_the_path_opened(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    deep_link(folder)
+    d10 = folder.joinpath(*(f"d{i}" for i in range(1, 11)))
+    (d10 / "x.csv").write_text(CSV)
+    # a/.. is d11, so a/../../x.csv is d10/x.csv, inside the folder: it is read from there,
+    # although the text normalises to s/../x.csv
+    assert files.inside(folder, "a/../../x.csv") == (d10 / "x.csv").resolve()
+    with pytest.raises(ValueError, match="outside"):
+        files.inside(folder, ESCAPE.replace("etc/", "../etc/"))
+    path = scenario(folder, "a/../../x.csv")
+    assert run("validate", str(path)).exit_code == 0
+
+
+@POSIX
+@pytest.mark.parametrize(
+    "name",
+    ["link.csv", "linked-folder/us.csv", "data/../link.csv"],
+)
+def test_links_that_point_out_are_refused(tmp_path: Path, name: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "us.csv").write_text(CSV)
+    folder = tmp_path / "s"
+    path = scenario(folder, name)
+    (folder / "data").mkdir()
+    (folder / "link.csv").symlink_to(outside / "us.csv")
+    (folder / "linked-folder").symlink_to(outside)
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.endswith("is outside the scenario file's folder; refusing to read it\n")
+
+
+@POSIX
+def test_links_that_stay_inside_are_followed(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    path = scenario(folder, "current/us.csv")
+    (folder / "v2").mkdir(parents=True)
+    (folder / "v2" / "us.csv").write_text(CSV)
+    (folder / "current").symlink_to("v2")
+    result = run("validate", str(path))
+    assert (result.exit_code, result.stderr) == (0, "")
+    # the lines file's problems name the file actually read
+    (folder / "v2" / "us.csv").write_text("hs,description,value\n8517.13,phones,lots\n")
+    result = run("validate", str(path))
+    assert result.stderr.startswith(f"{folder / 'v2' / 'us.csv'}:2:")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("/etc/passwd", "must be a path relative to the scenario file"),
+        ("..\\..\\etc\\passwd", "must be a path relative to the scenario file"),
+        ("C:/x.csv", "must be a path relative to the scenario file"),
+        ("../s.yaml", "is outside the scenario file's folder"),
+        ("data/../../x.csv", "is outside the scenario file's folder"),
+    ],
+)
+def test_names_that_leave_the_folder_are_refused(tmp_path: Path, name: str, message: str) -> None:
+    path = scenario(tmp_path / "s", name)
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+# --- what is not a regular file -------------------------------------------------------------
+
+
+def _run_guarded(*args: str) -> subprocess.CompletedProcess[str]:
+    """A real process, with a timeout as a guard against a hang (not a speed check)."""
+    return subprocess.run([TARIFFS, *args], capture_output=True, text=True, timeout=60, check=False)
+
+
+@POSIX
+def test_a_fifo_as_the_scenario_file_does_not_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    done = _run_guarded("validate", str(fifo))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert (
+        done.stderr
+        == f"{fifo}:1:1: is a FIFO (named pipe), not a regular file; refusing to read it\n"
+    )
+
+
+@POSIX
+def test_a_fifo_as_a_lines_file_does_not_hang(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    path = scenario(folder, "lines.csv")
+    os.mkfifo(folder / "lines.csv")
+    done = _run_guarded("compare", str(path))
+    assert done.returncode == 1
+    assert done.stderr.endswith(
+        "lines.csv:1:1: is a FIFO (named pipe), not a regular file; refusing to read it\n"
+    )
+
+
+@POSIX
+@ROOT_ONLY
+@pytest.mark.parametrize(("device", "what"), [((1, 3), "null"), ((1, 8), "random")])
+def test_a_character_device_is_refused(tmp_path: Path, device: tuple[int, int], what: str) -> None:
+    # /dev/random would never end; /dev/null would be an empty file. Both are refused,
+    # whether named on the command line or as a lines file. The nodes live in tmp_path.
+    node = tmp_path / what
+    os.mknod(node, stat.S_IFCHR | 0o600, os.makedev(*device))
+    result = run("validate", str(node))
+    assert (
+        result.stderr
+        == f"{node}:1:1: is a character device, not a regular file; refusing to read it\n"
+    )
+    folder = tmp_path / "s"
+    path = scenario(folder, what)
+    os.mknod(folder / what, stat.S_IFCHR | 0o600, os.makedev(*device))
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "is a character device, not a regular file; refusing to read it\n"
+    )
+
+
+def test_a_folder_as_a_lines_file_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    path = scenario(folder, "data")
+    (folder / "data").mkdir()
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.endswith("data:1:1: is a directory, not a scenario file\n")
+
+
+# --- git: the same check, and nothing a revision can make git do ---------------------------
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    repo = tmp_path / "repo"
+    folder = repo / "s"
+    scenario(folder, "data/us.csv")
+    (folder / "data").mkdir()
+    (folder / "data" / "us.csv").write_text(CSV)
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def test_a_revision_reads_the_file_and_its_lines(repo: Path) -> None:
+    result = run("diff", "--rev", "HEAD", "s/s.yaml")
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("rev", "message"),
+    [
+        ("--output=victim", "looks like an option"),
+        ("--pretty=format:%H", "looks like an option"),
+        ("-p", "looks like an option"),
+        ("", "--rev needs a revision"),
+        ("  ", "--rev needs a revision"),
+        ("no-such-branch", "unknown revision 'no-such-branch'"),
+        ("HEAD:s", "unknown revision 'HEAD:s'"),
+    ],
+)
+def test_a_revision_is_never_an_option_and_never_the_index(
+    repo: Path, rev: str, message: str
+) -> None:
+    result = run("diff", f"--rev={rev}", "s/s.yaml")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert sorted(p.name for p in repo.iterdir()) == [".git", "s"]  # git wrote no file
+
+
+def test_a_symbolic_link_at_a_revision_is_named(repo: Path) -> None:
+    (repo / "s" / "link.csv").symlink_to("/etc/passwd")
+    (repo / "s" / "s.yaml").write_text(SCENARIO.replace("LINES", "link.csv"))
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "link")
+    result = run("diff", "--rev", "HEAD", "s/s.yaml")
+    assert result.exit_code == 2
+    assert "root:" not in result.output
+    assert result.stderr.startswith(
+        "HEAD:s/link.csv:1:1: is a symbolic link (to '/etc/passwd') at revision 'HEAD'; "
+        "tariffs does not follow links in git revisions"
+    )
+
+
+def test_the_scenario_file_itself_as_a_link_at_a_revision(repo: Path) -> None:
+    (repo / "s" / "t.yaml").symlink_to("s.yaml")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "link")
+    result = run("diff", "--rev", "HEAD", "s/t.yaml")
+    assert result.exit_code == 2
+    assert "is a symbolic link (to 's.yaml')" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("lines_file", "message"),
+    [
+        ("../outside.csv", "is outside the scenario file's folder"),
+        ("data", "is a folder at revision 'HEAD', not a file"),
+        ("missing.csv", "no such file at revision 'HEAD'"),
+    ],
+)
+def test_lines_files_at_a_revision(repo: Path, lines_file: str, message: str) -> None:
+    (repo / "outside.csv").write_text(CSV)
+    (repo / "s" / "s.yaml").write_text(SCENARIO.replace("LINES", lines_file))
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "edit")
+    result = run("diff", "--rev", "HEAD", "s/s.yaml")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("s/s.yaml/x.yaml", "s/s.yaml: is a regular file, not a folder"),
+        ("missing/x.yaml", "missing: no such folder"),
+    ],
+)
+def test_a_revision_of_a_path_whose_folder_is_wrong(repo: Path, path: str, message: str) -> None:
+    result = run("diff", "--rev", "HEAD", path)
+    assert result.exit_code == 2
+    assert result.stderr == f"tariffs: {message}\n"
+
+
+def test_a_revision_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    path = scenario(tmp_path / "s", "x.csv")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    result = run("diff", "--rev", "HEAD", str(path))
+    assert result.exit_code == 2
+    assert "is not inside a git repository" in result.stderr
+
+
+def test_git_missing_is_named_as_such(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(repo / "no-bin"))
+    result = run("diff", "--rev", "HEAD", "s/s.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "tariffs: --rev needs git, which is not on PATH\n"
+
+
+def test_one_path_check_serves_disk_and_git(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both readers go through files.inside: replace it and both refuse the same way.
+    inside = files.inside
+
+    def refuse(folder: PurePath, name: str, *, resolve: bool = True) -> PurePath:
+        if name == "s.yaml":
+            return inside(folder, name, resolve=resolve)
+        raise ValueError(f"checked {name} ({'disk' if resolve else 'git'})")
+
+    monkeypatch.setattr(files, "inside", refuse)
+    assert "checked data/us.csv (disk)" in run("validate", "s/s.yaml").stderr
+    assert "checked data/us.csv (git)" in run("diff", "--rev", "HEAD", "s/s.yaml").stderr
+
+
+def test_the_textual_check_refuses_every_way_out() -> None:
+    from pathlib import PurePosixPath  # noqa: PLC0415
+
+    assert files.inside(PurePosixPath("s"), "data/../x.csv", resolve=False).as_posix() == "s/x.csv"
+    assert files.inside(PurePosixPath("."), "x.csv", resolve=False).as_posix() == "x.csv"
+    for name in ("../x.csv", "data/../../x.csv", "/x.csv", "..", "a\\..\\..\\x"):
+        with pytest.raises(ValueError, match=r"outside|relative"):
+            files.inside(PurePosixPath("s"), name, resolve=False)
+    for name in ("../x.csv", ".."):
+        with pytest.raises(ValueError, match="outside"):
+            files.inside(PurePosixPath("."), name, resolve=False)
