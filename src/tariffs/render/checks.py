@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 from tariffs.checking import Outcome
 from tariffs.domain import PERCENT_METRICS, Expectation
 from tariffs.render import fmt
+from tariffs.render.safe import visible
 
 Checked = Sequence[tuple[str, Sequence[Outcome]]]
 """(path, outcomes) per file, in the order the files were given."""
@@ -100,6 +101,10 @@ def junit(checked: Checked) -> str:
                 message = f"expected {e.bound.text}, got {value(e, outcome.got)}"
                 failure_element = ET.SubElement(case, "failure", {"message": message})
                 failure_element.text = failure(path, outcome)
+    for element in root.iter():  # XML 1.0 cannot hold most control characters
+        element.attrib.update({k: visible(v, newlines=True) for k, v in element.attrib.items()})
+        if element.text:
+            element.text = visible(element.text, newlines=True)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

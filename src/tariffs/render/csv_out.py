@@ -10,16 +10,34 @@ from decimal import Decimal
 
 from tariffs.core import FlowResult, Response, StudyResult, TimelineResult
 from tariffs.render import fmt
+from tariffs.render.safe import csv_cell
 
 HEADER = ("file", "scenario", "importer", "exporter", "item", "metric", "date", "value", "unit")
 Row = tuple[str, str, str, str, str, str, str, str, str]
 
 
+TEXT_COLUMNS = (0, 1, 4)
+"""The columns that hold text from files (file, scenario, item); the others are codes,
+dates, numbers and units that tariffs writes itself."""
+
+
 def _writer_text(rows: Sequence[Row]) -> str:
+    """The CSV text. Text cells go through `safe.csv_cell`, once per distinct value: a
+    spreadsheet never reads them as formulas, and no control character reaches a terminal.
+    Numbers are left as they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows(rows)
+    safe: dict[str, str] = {}
+    for row in rows:
+        cells = list(row)
+        for column in TEXT_COLUMNS:
+            text = cells[column]
+            shown = safe.get(text)
+            if shown is None:
+                shown = safe[text] = csv_cell(text)
+            cells[column] = shown
+        writer.writerow(cells)
     return buffer.getvalue()
 
 

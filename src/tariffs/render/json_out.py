@@ -17,6 +17,7 @@ from tariffs.core import (
 )
 from tariffs.domain import Line
 from tariffs.render import fmt
+from tariffs.render.safe import json_string
 
 if TYPE_CHECKING:
     from tariffs.diffing import DiffReport
@@ -70,7 +71,7 @@ def _write(value: Any, indent: str, out: list[str]) -> None:
             return
         out.append("{\n")
         for index, (key, item) in enumerate(value.items()):
-            out.extend((",\n" if index else "", inner, json.dumps(str(key)), ": "))
+            out.extend((",\n" if index else "", inner, json_string(str(key)), ": "))
             _write(item, inner, out)
         out.extend(("\n", indent, "}"))
     elif isinstance(value, list | tuple):
@@ -97,8 +98,10 @@ def _scalar(value: Any) -> str:
         raise TypeError("a bare Decimal has no stated precision; wrap it in Rate or Money")
     if isinstance(value, date):
         return json.dumps(value.isoformat())
-    if value is None or isinstance(value, bool | int | str):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return json_string(value)
+    if value is None or isinstance(value, bool | int):
+        return json.dumps(value)
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
@@ -131,8 +134,8 @@ def _line_heads(lines: Sequence[Line]) -> list[str]:
     """The fields of each line that no scenario changes, rendered once."""
     heads = []
     for line in lines:
-        code = json.dumps(line.code) if line.code else "null"
-        description = json.dumps(line.description, ensure_ascii=False)
+        code = json_string(line.code) if line.code else "null"
+        description = json_string(line.description)
         heads.append(f'{{"hs": {code}, "description": {description}, "value": {_money(line.value)}')
     return heads
 

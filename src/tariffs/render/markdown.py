@@ -20,6 +20,7 @@ from tariffs.render.grids import (
     timeline_facts,
     timeline_grid,
 )
+from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
     from tariffs.diffing import DiffReport
@@ -44,9 +45,12 @@ _ESCAPES = str.maketrans(
 def _cell(text: str) -> str:
     """Escape text for GitHub-flavoured Markdown, inside a table cell or not.
 
-    Line breaks inside a cell become <br>, which GitHub renders.
+    Line breaks (LF, CR or CRLF) inside a cell become <br>, which GitHub renders, so no
+    text can start a line of its own (a heading, a table row); every other control or
+    invisible character is made visible (`safe.visible`).
     """
-    return text.translate(_ESCAPES).replace("\n", "<br>")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    return visible(lines, newlines=True).translate(_ESCAPES).replace("\n", "<br>")
 
 
 def grid(g: Grid) -> str:

@@ -1,4 +1,8 @@
-"""Rich renderables for the terminal, and their deterministic plain-text form."""
+"""Rich renderables for the terminal, and their deterministic plain-text form.
+
+Every cell, title and fact passes `safe.visible` before it is laid out, so a control or
+invisible character from a file is shown as an escape, and counted at its shown width.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from tariffs.render.grids import (
     timeline_facts,
     timeline_grid,
 )
+from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
     from tariffs.diffing import DiffReport
@@ -52,7 +57,7 @@ def needed_width(grid: Grid) -> int:
     total = 1  # the left border
     for column, kind in enumerate(grid.kinds):
         cells = [grid.headers[column], *(row[column] for row in grid.rows)]
-        lines = [line for cell in cells for line in cell.split("\n")]
+        lines = [line for cell in cells for line in visible(cell, newlines=True).split("\n")]
         widest = max(len(line) for line in lines)
         if kind == "t":
             longest_word = max((len(word) for line in lines for word in line.split()), default=1)
@@ -77,14 +82,14 @@ def grid_table(grid: Grid) -> Group:
     )
     for header, kind in zip(grid.headers, grid.kinds, strict=True):
         table.add_column(
-            header,
+            visible(header, newlines=True),
             justify="right" if kind == "n" else "left",
             no_wrap=kind != "t",  # numbers, names and dates never wrap
             overflow="fold",
         )
     for row in grid.rows:
-        table.add_row(*(_styled(cell) for cell in row))
-    return Group(Text(grid.title, style="bold"), table)
+        table.add_row(*(_styled(visible(cell, newlines=True)) for cell in row))
+    return Group(Text(visible(grid.title), style="bold"), table)
 
 
 def _styled(cell: str) -> Text:
@@ -101,7 +106,8 @@ def _styled(cell: str) -> Text:
 def heading(title: str, facts: Facts) -> list[RenderableType]:
     """The title, then one aligned 'Label:  value' line per fact."""
     pad = max((len(label) for label, _ in facts), default=0) + 2
-    return [Text(title), *(Text(f"{label + ':':<{pad}}{value}") for label, value in facts)]
+    lines = (f"{label + ':':<{pad}}{value}" for label, value in facts)
+    return [Text(visible(title)), *(Text(visible(line)) for line in lines)]
 
 
 def document(title: str, facts: Facts, grids: Iterable[Grid]) -> Group:
