@@ -26,7 +26,7 @@ def test_percents(text: str, value: Decimal) -> None:
     ("value", "message"),
     [
         (30, "30 is ambiguous (did you mean 30%, or 3000%?)"),
-        (D("0.3"), "0.3 is ambiguous (did you mean 0.3%, or 30.0%?)"),
+        (D("0.3"), "0.3 is ambiguous (did you mean 0.3%, or 30%?)"),
         ("-5%", "is not a percent"),
         ("1e400%", "is not a percent"),
         ("nan%", "is not a percent"),

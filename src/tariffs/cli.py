@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -20,7 +20,7 @@ from tariffs import __version__
 from tariffs.render import PLAIN_WIDTH
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from datetime import date
 
     from tariffs.core import StudyResult
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from tariffs.files import FileReader, Inputs
     from tariffs.render.table import Page
 
+T = TypeVar("T")
+P = ParamSpec("P")
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -148,6 +150,15 @@ def _emit(
 
 
 # --- shared helpers ---------------------------------------------------------------------
+
+
+def _computed(path: str, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a calculation. Its inputs are bounded so that arithmetic cannot overflow; should
+    a limit be reached all the same, the run ends with a message naming the file."""
+    try:
+        return work(*args, **kwargs)
+    except (ArithmeticError, RecursionError, MemoryError) as exc:
+        _fail([f"{path}:1:1: cannot compute this file ({type(exc).__name__}): {exc}"])
 
 
 def _inputs() -> Inputs:
@@ -323,7 +334,7 @@ def compare(
         _check_names("scenario", "--scenario", scenario or [], names, path)
         _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
         only = tuple(dict.fromkeys(scenario or ()))  # each named scenario once, in order
-        result = run(study, on=report_on, baseline=baseline, only=only)
+        result = _computed(path, run, study, on=report_on, baseline=baseline, only=only)
         results.append((path, result))
     _render(fmt, output, width, inputs, "compare", results)
 
@@ -401,7 +412,8 @@ def timeline(
         raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
     _check_names("flow", "--flow", flows, keys, path)
     chosen = tuple(f for key in flows for f in study.flows if f.key == key)
-    _render(fmt, output, width, inputs, "timeline", path, timelines(study, tuple(wanted), chosen))
+    result = _computed(path, timelines, study, tuple(wanted), chosen)
+    _render(fmt, output, width, inputs, "timeline", path, result)
 
 
 @app.command()
@@ -449,7 +461,8 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
-    _render(fmt, output, width, inputs, "rate", path, product_stack(study, chosen, code, day, name))
+    stack = _computed(path, product_stack, study, chosen, code, day, name)
+    _render(fmt, output, width, inputs, "rate", path, stack)
 
 
 @app.command()
@@ -483,7 +496,7 @@ def check(
     for path, study in _load_all(files, inputs):
         if not study.expectations:
             _say(f"{path}: states no expectations (add an 'expect' list)")
-        checked.append((path, evaluate(study)))
+        checked.append((path, _computed(path, evaluate, study)))
     if junit is not None:
         _emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
     _emit(checks.report(checked), None, inputs, people=True)
@@ -522,7 +535,8 @@ def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
         study = load_text(text, label, read_file)
     except ScenarioError as exc:
         _diff_fail(exc.problems)
-    computed = json.loads(json_out.compare([(label, run(study))]), parse_float=Decimal)
+    result = _computed(label, run, study)
+    computed = json.loads(json_out.compare([(label, result)]), parse_float=Decimal)
     return _Side(label, study, [(label, flatten(computed["files"][0]))])
 
 

@@ -129,10 +129,10 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str):
-        return f"text {value[:40]!r}"
+        return f"text {quoted(value)}"
     if value is None:
         return "nothing (null)"
-    return f"the number {value}"
+    return f"the number {quoted(value)}"
 
 
 def _pattern_hint(loc: Loc) -> str:

@@ -18,8 +18,12 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
 
 
 def _short_number(value: object) -> str:
-    """str() of a number, without expanding an exponent such as 1e-999999 into digits."""
-    return str(value)
+    """str() of a number, kept short: a Decimal keeps its exponent (1E-999999), and an
+    integer too long to print in full is said to be one."""
+    try:
+        return str(value)
+    except ValueError:  # int digits over sys.get_int_max_str_digits()
+        return "a number with thousands of digits"
 
 
 @dataclass(frozen=True, slots=True, order=True)

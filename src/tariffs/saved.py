@@ -21,9 +21,17 @@ FORMAT = "tariffs.compare"
 VERSION = 1
 
 
+MAX_EXPONENT = 100
+"""Numbers in a saved result lie between 1e-100 and 1e100 in size (or are 0): far beyond
+any result, and far from where Decimal arithmetic would overflow."""
+
+
 def _number(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError(f"expected a number, got {_kind(value)}")
+    number = Decimal(value)
+    if number and abs(number.adjusted()) > MAX_EXPONENT:
+        raise ValueError(f"the number {quoted(value)} is out of range for a result")
     return value
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from tariffs.domain import Bound
+from tariffs.problems import quoted
 
 PERCENT_PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,6})?%$"
 MONEY_PATTERN = r"^[0-9]{1,18}(\.[0-9]{1,6})?(k|m|bn|tn)?$"
@@ -27,6 +28,12 @@ _SCALE = {
     "tn": Decimal(10) ** 12,
 }
 MAX_MONEY = Decimal(10) ** 18
+MONEY_PLACES = 6
+"""The most decimal places an amount may have, as a number or as text (MONEY_PATTERN)."""
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+"""Dates in files and options run from FIRST_DAY to LAST_DAY, so that no date arithmetic
+(a window's last day, the day before a window) can leave the calendar."""
 
 
 def parse_percent(value: object) -> Decimal:
@@ -34,16 +41,21 @@ def parse_percent(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError(f"expected a percent such as 30%, got {str(value).lower()}")
     if isinstance(value, int | Decimal):
+        number = Decimal(value)
+        if not number.is_finite() or abs(number.adjusted()) > 6:
+            raise ValueError(
+                f"write percents with a % sign, such as 30%: {quoted(value)} is not a rate"
+            )
         raise ValueError(
             f"write percents with a % sign: {value} is ambiguous "
-            f"(did you mean {value}%, or {Decimal(value) * 100:f}%?)"
+            f"(did you mean {value}%, or {number.scaleb(2):f}%?)"
         )
     if not isinstance(value, str):
         raise ValueError(f"expected a percent such as 30%, got {type(value).__name__}")
     text = value.strip()
     if not _PERCENT.match(text):
         raise ValueError(
-            f"{value!r} is not a percent: write a non-negative number with a % sign, "
+            f"{quoted(value)} is not a percent: write a non-negative number with a % sign, "
             "such as 30% or 7.5%"
         )
     return Decimal(text[:-1])
@@ -56,9 +68,14 @@ def parse_money(value: object) -> Decimal:
     if isinstance(value, int | Decimal):
         amount = Decimal(value)
         if not amount.is_finite() or amount < 0:
-            raise ValueError(f"an amount must be zero or more, got {value}")
+            raise ValueError(f"an amount must be zero or more, got {quoted(value)}")
         if amount >= MAX_MONEY:
-            raise ValueError(f"an amount must be below 1e18, got {value}")
+            raise ValueError(f"an amount must be below 1e18, got {quoted(value)}")
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -MONEY_PLACES:
+            raise ValueError(
+                f"an amount has at most {MONEY_PLACES} decimal places, got {quoted(value)}"
+            )
         return amount
     if not isinstance(value, str):
         raise ValueError(f"expected an amount such as 438.9bn, got {type(value).__name__}")
@@ -66,8 +83,8 @@ def parse_money(value: object) -> Decimal:
     match = _MONEY.match(text)
     if not match:
         raise ValueError(
-            f"{value!r} is not an amount: write a non-negative number, optionally with "
-            "a suffix k, m, bn or tn, such as 438.9bn"
+            f"{quoted(value)} is not an amount: write a non-negative number, optionally "
+            "with a suffix k, m, bn or tn, such as 438.9bn"
         )
     suffix = match.group(2) or ""
     amount = Decimal(text[: len(text) - len(suffix)]) * _SCALE[suffix]
@@ -81,12 +98,15 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _DATE.match(value.strip()):
-        shown = value if isinstance(value, str) else type(value).__name__
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown!r}")
+        shown = quoted(value) if isinstance(value, str) else repr(type(value).__name__)
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {shown}")
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a calendar date ({exc})") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"dates run from {FIRST_DAY} to {LAST_DAY}, got {value.strip()!r}")
+    return day
 
 
 def parse_flow(text: str) -> tuple[str, str]:
@@ -172,7 +192,7 @@ def parse_hs(value: object) -> str:
     text = value.strip() if isinstance(value, str) else str(value)
     if not _HS.match(text):
         raise ValueError(
-            f"{text!r} is not an HS code: write 2 to 10 digits, dots allowed between them, "
+            f"{quoted(text)} is not an HS code: write 2 to 10 digits, dots allowed between them, "
             "such as 85, 8517, 8517.13 or 0304"
         )
     return text
@@ -193,10 +213,12 @@ def parse_elasticity(value: object) -> Decimal:
     try:
         number = Decimal(value.strip() if isinstance(value, str) else value)
     except ArithmeticError:
-        raise ValueError(f"{value!r} is not a number; write an elasticity such as -1.5") from None
+        raise ValueError(
+            f"{quoted(value)} is not a number; write an elasticity such as -1.5"
+        ) from None
     if not number.is_finite() or number > 0 or number < MIN_ELASTICITY:
         raise ValueError(
             f"an import demand elasticity is a number from -20 to 0 (imports fall as prices "
-            f"rise), got {value}"
+            f"rise), got {quoted(value)}"
         )
     return number

@@ -9,8 +9,9 @@ types to what a scenario needs:
 - floats become `Decimal` built from the source text, never a binary float;
 - dates and sexagesimal numbers stay strings (the models parse dates themselves).
 
-Duplicate keys, anchors, aliases and merge keys are errors, and so is nesting deeper than
-`MAX_DEPTH`. Every error carries a 1-based line and column.
+Duplicate keys, anchors, aliases, merge keys and explicit tags (`!!int "0x1F"`,
+`!!float .inf`, `!!binary`) are errors, and so are nesting deeper than `MAX_DEPTH` and
+numbers longer than `MAX_NUMBER_LENGTH`. Every error carries a 1-based line and column.
 """
 
 from __future__ import annotations
@@ -66,8 +67,28 @@ _ScenarioLoader.add_implicit_resolver(
 )
 
 
+MAX_NUMBER_LENGTH = 40
+"""The longest number a file may write: amounts below 1e18 with 6 decimals need 26."""
+
+
+def _number_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    text = str(loader.construct_scalar(node))
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"a number of {len(text):,} characters; numbers here have at most {MAX_NUMBER_LENGTH}",
+            node.start_mark,
+        )
+    return text
+
+
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(str(loader.construct_scalar(node)))
+    return Decimal(_number_text(loader, node))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    return int(_number_text(loader, node))
 
 
 def _construct_mapping(
@@ -96,6 +117,7 @@ def _construct_mapping(
 
 
 _ScenarioLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _ScenarioLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
@@ -136,12 +158,25 @@ def _prescan(text: str) -> None:
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _at(event.start_mark, "anchors (&name) are not allowed in scenario files")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise _at(
+                event.start_mark,
+                f"tags ({visible_tag(tag)}) are not allowed in scenario files; "
+                "write the value as plain text or a number",
+            )
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise _at(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
+
+
+def visible_tag(tag: str) -> str:
+    """A tag as a file writes it: 'tag:yaml.org,2002:int' -> '!!int'."""
+    short = tag.replace("tag:yaml.org,2002:", "!!")
+    return repr(short[:40])[1:-1]
 
 
 def parse(text: str) -> tuple[Any, yaml.Node | None]:

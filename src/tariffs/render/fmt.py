@@ -7,7 +7,7 @@ of shown parts in the last digit.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 ROUNDING = ROUND_HALF_UP
 ROUNDING_NAME = "ROUND_HALF_UP"
@@ -27,15 +27,29 @@ _SCALES = (
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(13)}
 
 
+def _quantize(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimals, however many digits that takes.
+
+    Quantizing needs the result's digits to fit the context's precision (28): a value
+    above 1e25 would fail at 2 places. Such values come only from extreme but valid
+    inputs (an elasticity of -20 on a rate of 99999%), so they get a wider context.
+    """
+    try:
+        return value.quantize(_QUANTA[places], rounding=ROUNDING)
+    except InvalidOperation:
+        wide = Context(prec=max(28, value.adjusted() + places + 2), rounding=ROUNDING)
+        return value.quantize(_QUANTA[places], context=wide)
+
+
 def rounded(value: Decimal, places: int) -> Decimal:
     """Round to `places` decimals, half up; never returns a negative zero."""
-    result = value.quantize(_QUANTA[places], rounding=ROUNDING)
+    result = _quantize(value, places)
     return result if result != 0 else abs(result)
 
 
 def number(value: Decimal, places: int) -> str:
     """A plain decimal number for JSON and CSV: rounded, trailing zeros dropped."""
-    text = format(value.quantize(_QUANTA[places], rounding=ROUNDING), "f")
+    text = format(_quantize(value, places), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
