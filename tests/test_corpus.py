@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffs.cli import app
-from tariffs.files import MAX_BYTES
+from tariffs.limits import MAX_BYTES
 
 from .conftest import ROOT
 from .test_installed import TARIFFS

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tariffs.files import MAX_BYTES
+from tariffs.limits import MAX_BYTES, MAX_DEPTH
 from tariffs.loading import load, load_text
 from tariffs.problems import ScenarioError
-from tariffs.yamlsource import MAX_DEPTH
 
 VALID = """\
 tariffs: 1

@@ -371,3 +371,95 @@ def test_the_textual_check_refuses_every_way_out() -> None:
     for name in ("../x.csv", ".."):
         with pytest.raises(ValueError, match="outside"):
             files.inside(PurePosixPath("."), name, resolve=False)
+
+
+# --- sizes: cost follows what the file says, and the limits are refused early ------------
+
+
+def rate_steps_file(path: Path, *, steps: int, scenarios: int, touch: bool) -> Path:
+    """4 measures of `steps` dated rates each; `scenarios` scenarios that change one
+    measure each (`touch`) or nothing at all. The shape of the 1.5 MB file that once ran
+    for 190 s: 4 measures x 20,000 steps x 3,000 scenarios."""
+    from datetime import date, timedelta  # noqa: PLC0415
+
+    first = date(1950, 1, 1)
+    rates = "\n".join(
+        f"      {(first + timedelta(days=i)).isoformat()}: {i % 50}%" for i in range(steps)
+    )
+    measures = "".join(
+        f"  m{m}:\n    importer: US\n    exporter: CN\n    basis: b\n    rates:\n{rates}\n"
+        for m in range(4)
+    )
+    change = "{changes: {2025-03-01: {m0: 5%}}}" if touch else "{}"
+    body = "".join(f"  s{i}: {change}\n" for i in range(scenarios))
+    path.write_text(
+        "tariffs: 1\ntitle: steps\nperiod: {start: 2025-01-01, until: 2026-01-01}\n"
+        "on: 2025-06-01\nflows:\n  - {importer: US, exporter: CN, value: 1bn}\n"
+        f"measures:\n{measures}scenarios:\n{body}"
+    )
+    return path
+
+
+def test_scenarios_that_change_nothing_cost_nothing_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each measure's steps are made once and shared by every scenario that leaves it
+    # alone: 300 empty scenarios make as many steps as 1; each changing scenario makes
+    # the steps of the one measure it changes again.
+    from tariffs import core  # noqa: PLC0415
+    from tariffs.loading import load  # noqa: PLC0415
+
+    made: list[str] = []
+    steps = core._steps
+
+    def counted(measure: core.Measure, *args: object, **kwargs: object) -> object:
+        made.append(measure.name)
+        return steps(measure, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core, "_steps", counted)
+    for scenarios, touch, expected in [(1, False, 4), (300, False, 4), (300, True, 4 + 300)]:
+        made.clear()
+        path = rate_steps_file(tmp_path / "f.yaml", steps=50, scenarios=scenarios, touch=touch)
+        core.compare(load(path))
+        assert len(made) == expected
+
+
+def test_a_file_that_asks_for_too_much_work_is_refused_before_it_starts(tmp_path: Path) -> None:
+    # 3,000 scenarios that each change a measure of 20,000 steps: about 360 million steps,
+    # six times the limit. Refused after loading (a few seconds), not after minutes.
+    path = rate_steps_file(tmp_path / "f.yaml", steps=20_000, scenarios=3_000, touch=True)
+    for command in ("validate", "compare", "check"):
+        result = run(command, str(path))
+        assert result.exit_code == 1
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"{path}:1:1: this file asks for about ")
+        assert "steps of work (3,000 scenarios, 1 classes of 1 product lines" in line
+        assert "over the limit of 60,000,000; split its scenarios or flows" in line
+
+
+def test_a_lines_file_past_the_limit_is_refused_at_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tariffs import loading  # noqa: PLC0415
+
+    monkeypatch.setattr(loading, "MAX_LINES", 100)
+    folder = tmp_path / "s"
+    path = scenario(folder, "lines.csv")
+    rows = "".join(f"{1000 + i},line {i},1m\n" for i in range(1_000))
+    (folder / "lines.csv").write_text("hs,description,value\n" + rows)
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{folder / 'lines.csv'}:102:1: more than 100 product lines, the most a file may "
+        "hold; split the flow over several files\n"
+    )
+
+
+def test_a_lines_file_stops_after_100_problems(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    path = scenario(folder, "lines.csv")
+    (folder / "lines.csv").write_text("hs,description,value\n" + "1000,x,lots\n" * 1_000)
+    result = run("validate", str(path))
+    lines = result.stderr.splitlines()
+    assert len(lines) == 101
+    assert lines[-1] == f"{folder / 'lines.csv'}:102:1: stopped reading after 100 problems"

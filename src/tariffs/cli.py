@@ -175,12 +175,27 @@ def _load_all(files: list[Path], inputs: Inputs) -> list[tuple[str, Study]]:
     problems: list[str] = []
     for path in files:
         try:
-            loaded.append((str(path), load(path, inputs=inputs)))
+            study = load(path, inputs=inputs)
         except ScenarioError as exc:
             problems.extend(str(p) for p in exc.problems)
+            continue
+        problems.extend(_too_much_work(str(path), study))
+        loaded.append((str(path), study))
     if problems:
         _fail(problems)
     return loaded
+
+
+def _too_much_work(path: str, study: Study) -> list[str]:
+    """A problem if computing `study` would take more than MAX_WORK (see limits.py)."""
+    from tariffs.core import TooMuchWork, check_work
+    from tariffs.limits import MAX_WORK
+
+    try:
+        check_work(study, MAX_WORK)
+    except TooMuchWork as exc:
+        return [f"{path}:1:1: {exc}"]
+    return []
 
 
 def _parse_on(value: str | None) -> date | None:
@@ -357,6 +372,10 @@ def validate(files: FilesArg) -> None:
             study = load(path)
         except ScenarioError as exc:
             problems.extend(str(p) for p in exc.problems)
+            continue
+        too_much = _too_much_work(str(path), study)
+        if too_much:
+            problems.extend(too_much)
             continue
         _out(
             visible(
@@ -535,6 +554,9 @@ def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
         study = load_text(text, label, read_file)
     except ScenarioError as exc:
         _diff_fail(exc.problems)
+    too_much = _too_much_work(label, study)
+    if too_much:
+        _diff_fail(too_much)
     result = _computed(label, run, study)
     computed = json.loads(json_out.compare([(label, result)]), parse_float=Decimal)
     return _Side(label, study, [(label, flatten(computed["files"][0]))])

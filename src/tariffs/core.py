@@ -394,6 +394,7 @@ class _FlowModel(NamedTuple):
     order: tuple[int, ...]  # each measure after the measures it yields to
     classes: tuple[_Class, ...]
     line_class: tuple[int, ...]
+    memo: dict[str, _FlowLayers]  # the untouched layers, once computed (see _untouched)
 
 
 def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> _FlowModel:
@@ -430,7 +431,7 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> _FlowModel:
         lines = tuple(flow.lines[i] for i in members)
         total = sum((line.value for line in lines), ZERO)
         classes.append(_Class(scopes, elasticity, observed, total, lines))
-    return _FlowModel(flow, measures, _yield_order(measures), tuple(classes), tuple(line_class))
+    return _FlowModel(flow, measures, _yield_order(measures), tuple(classes), tuple(line_class), {})
 
 
 def _not_in_scope(measure: Measure) -> Scope:
@@ -459,6 +460,82 @@ def _models(study: Study) -> dict[str, _FlowModel]:
     for measure in study.measures:
         by_flow[f"{measure.importer}:{measure.exporter}"].append(measure)
     return {flow.key: _flow_model(flow, tuple(by_flow[flow.key])) for flow in study.flows}
+
+
+class TooMuchWork(Exception):
+    """A file asks for more work than the limit: refused before the work starts."""
+
+    def __init__(self, needed: int, limit: int, detail: str) -> None:
+        super().__init__(
+            f"this file asks for about {needed:,} steps of work ({detail}), over the limit "
+            f"of {limit:,}; split its scenarios or flows over several files"
+        )
+        self.needed = needed
+        self.limit = limit
+
+
+def work(study: Study, models: dict[str, _FlowModel] | None = None) -> tuple[int, str]:
+    """How much work comparing every scenario of `study` takes, in steps, and why.
+
+    A step is one rate in force from one date, made for one class of product lines under
+    one scenario (a measure's schedule, its product rates, a scenario's changes); writing a
+    product line's results under one scenario counts LINE_STEPS, and each flow's result
+    under each scenario RESULT_STEPS. It is an upper bound of what `compare`
+    makes: measures a scenario leaves alone are shared (see `_untouched`), so a scenario
+    costs the measures it touches, each window once more.
+    """
+    models = models or _models(study)
+    changes_of: list[dict[str, int]] = []
+    for scenario in study.scenarios:
+        counted: dict[str, int] = {}
+        for _, name, _ in scenario.changes:
+            counted[name] = counted.get(name, 0) + 1
+        changes_of.append(counted)
+    total = 0
+    touched_flows = 0
+    for model in models.values():
+        own = [_measure_steps(m) for m in model.measures]
+        every = sum(own)
+        total += (len(model.classes) + 2) * every
+        names = {m.name for m in model.measures}
+        for scenario, changes in zip(study.scenarios, changes_of, strict=True):
+            windows = [w for w in scenario.windows if names.intersection(n for n, _ in w.rates)]
+            touched = names & (
+                set(changes) | set(scenario.disabled) | {n for w in windows for n, _ in w.rates}
+            )
+            if not touched:
+                continue
+            touched_flows += 1
+            affected = _closure(model, set(touched))
+            steps = sum(own[i] + changes.get(model.measures[i].name, 0) for i in affected)
+            total += ((len(model.classes) + 1) * steps + every) * (1 + len(windows))
+    lines = sum(len(flow.lines) for flow in study.flows)
+    total += len(study.scenarios) * (LINE_STEPS * lines + RESULT_STEPS * len(study.flows))
+    detail = (
+        f"{len(study.scenarios):,} scenarios, {sum(len(m.classes) for m in models.values()):,} "
+        f"classes of {lines:,} product lines, "
+        f"{sum(_measure_steps(m) for m in study.measures):,} dated rates, "
+        f"{touched_flows:,} flows changed by a scenario"
+    )
+    return total, detail
+
+
+LINE_STEPS = 25
+"""What writing one product line's results under one scenario costs, counted in steps."""
+RESULT_STEPS = 2_000
+"""What one flow's result under one scenario costs beyond its steps (metrics, windows
+tables, output), counted in steps: measured as about 0.6 ms, against 0.3 us a step."""
+
+
+def _measure_steps(measure: Measure) -> int:
+    return 2 + len(measure.rates) + sum(len(rates) for _, rates in measure.product_rates)
+
+
+def check_work(study: Study, limit: int, models: dict[str, _FlowModel] | None = None) -> None:
+    """Raise TooMuchWork if comparing `study` would take more than `limit` steps."""
+    needed, detail = work(study, models)
+    if needed > limit:
+        raise TooMuchWork(needed, limit, detail)
 
 
 def _exclude(steps: tuple[Step, ...], since: date, note: str) -> tuple[Step, ...]:
@@ -552,9 +629,8 @@ class _FlowLayers(NamedTuple):
     classes: tuple[Layers, ...]
 
 
-def _affected(model: _FlowModel, window: Window) -> set[int]:
-    """Measures that a window sets, and those that yield to them (directly or not)."""
-    names = {name for name, _ in window.rates}
+def _closure(model: _FlowModel, names: set[str]) -> set[int]:
+    """The measures named, and those that yield to them (directly or not)."""
     grew = True
     while grew:
         more = {m.name for m in model.measures if names.intersection(m.yields_to)} - names
@@ -563,31 +639,71 @@ def _affected(model: _FlowModel, window: Window) -> set[int]:
     return {i for i, m in enumerate(model.measures) if m.name in names}
 
 
-def _flow_layers(
-    model: _FlowModel, plan: _Plan, without: Window | None = None, reuse: _FlowLayers | None = None
-) -> _FlowLayers:
-    """A flow's layers under a scenario; `without` leaves out one window, reusing from
-    `reuse` (the layers with every window) what that window does not change."""
-    name = without.name if without is not None else None
-    if reuse is None or without is None:
-        classes = tuple(_class_layers(model, c.scopes, plan, name) for c in model.classes)
-        affected = set(range(len(model.measures)))
-    else:
-        affected = _affected(model, without)
-        classes = tuple(
-            _class_layers(model, c.scopes, plan, name, reuse=old, affected=affected)
-            for c, old in zip(model.classes, reuse.classes, strict=True)
+_NO_PLAN = _Plan(frozenset(), {}, {})
+
+
+def _untouched(model: _FlowModel) -> _FlowLayers:
+    """The flow's layers under a plan that touches none of its measures.
+
+    Computed once per model and shared by every scenario that leaves the flow, or some of
+    its measures, alone: a scenario costs what it changes, not what the whole file holds.
+    """
+    found = model.memo.get("untouched")
+    if found is None:
+        classes = tuple(_class_layers(model, c.scopes, _NO_PLAN) for c in model.classes)
+        found = model.memo["untouched"] = _FlowLayers(
+            model, _weighted_layers(model, classes, range(len(model.measures))), classes
         )
+    return found
+
+
+def _weighted_layers(
+    model: _FlowModel,
+    classes: tuple[Layers, ...],
+    indexes: Iterable[int],
+    reuse: _FlowLayers | None = None,
+) -> Layers:
+    """Each measure's import-weighted steps over the classes; measures not in `indexes`
+    are taken from `reuse`."""
+    wanted = set(indexes)
     layers: Layers = []
     for index, measure in enumerate(model.measures):
-        if reuse is not None and index not in affected:
+        if reuse is not None and index not in wanted:
             layers.append(reuse.layers[index])
             continue
         parts = [
             (c.value, layers_[index][1]) for c, layers_ in zip(model.classes, classes, strict=True)
         ]
         layers.append((measure, _weighted(parts, model.flow.value)))
-    return _FlowLayers(model, layers, classes)
+    return layers
+
+
+def _flow_layers(
+    model: _FlowModel, plan: _Plan, without: Window | None = None, reuse: _FlowLayers | None = None
+) -> _FlowLayers:
+    """A flow's layers under a scenario's plan.
+
+    Only the measures the plan touches (changes, windows, disabled) and those that yield to
+    them are computed; the rest come from the untouched layers. With `without`, one window
+    is left out, and `reuse` (the layers with every window) supplies what it does not change.
+    """
+    if without is None:
+        touched = set(plan.disabled) | set(plan.changes) | set(plan.windows)
+        affected = _closure(model, touched)
+        reuse = _untouched(model)
+        if not affected:
+            return reuse
+        name = None
+    else:
+        if reuse is None:
+            raise ValueError("leaving out a window needs the layers with every window")
+        affected = _closure(model, {measure for measure, _ in without.rates})
+        name = without.name
+    classes = tuple(
+        _class_layers(model, c.scopes, plan, name, reuse=old, affected=affected)
+        for c, old in zip(model.classes, reuse.classes, strict=True)
+    )
+    return _FlowLayers(model, _weighted_layers(model, classes, affected, reuse), classes)
 
 
 def _layers_by_flow(
@@ -767,11 +883,16 @@ def compare(
     plans = {name: _plan(study.scenario(name)) for name in dict.fromkeys((base_name, *wanted))}
     models = _models(study)
     layers: dict[str, dict[str, _FlowLayers]] = {}
+    shared: dict[int, _Metrics] = {}  # scenarios that leave a flow alone share its metrics
     for name, plan in plans.items():
         layers[name] = _layers_by_flow(study, plan, models)
-        metrics[name] = [
-            _flow_metrics(study, layers[name][flow.key], report_on) for flow in study.flows
-        ]
+        metrics[name] = []
+        for flow in study.flows:
+            layered = layers[name][flow.key]
+            found = shared.get(id(layered))
+            if found is None:
+                found = shared[id(layered)] = _flow_metrics(study, layered, report_on)
+            metrics[name].append(found)
     study_days = (study.until - study.start).days
     results = []
     for name in wanted:

@@ -26,10 +26,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePath, PurePosixPath
 
+from tariffs.limits import MAX_BYTES
 from tariffs.problems import Problem, ScenarioError, quoted
-
-MAX_BYTES = 10 * 1024 * 1024
-"""The largest file read: scenario files, lines files and saved results alike."""
 
 FileReader = Callable[[str], tuple[str, str]]
 """Reads a file named in a scenario (relative to it): returns (path to show, text).

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from tariffs import domain, models
 from tariffs.files import FileReader, Inputs, folder_reader, read_text
+from tariffs.limits import MAX_FILE_PROBLEMS, MAX_LINES
 from tariffs.problems import Problem, ScenarioError, quoted
 from tariffs.units import hs_digits, money_literal
 from tariffs.yamlsource import KEY, YamlProblem, locate, parse
@@ -184,6 +185,8 @@ def _resolve(
         if built is not None:
             flows.append(built)
 
+    _check_line_count(flows, problem)
+
     measures: list[domain.Measure] = []
     for name, measure in parsed.measures.items():
         if (measure.importer, measure.exporter) not in seen_flows:
@@ -227,6 +230,15 @@ def _resolve(
         scenarios=tuple(resolved),
         expectations=expectations,
     )
+
+
+def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:
+    lines = sum(len(flow.lines) for flow in flows)
+    if lines > MAX_LINES:
+        problem(
+            ("flows",),
+            f"the flows hold {lines:,} product lines; a file may hold at most {MAX_LINES:,}",
+        )
 
 
 def _known(names: list[str]) -> str:
@@ -530,13 +542,32 @@ def _csv_header(reader: Any, report: Report) -> list[str]:
 
 
 def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc, models.Line]]:
+    """The rows as lines; it stops at the first row past MAX_LINES, and after
+    MAX_FILE_PROBLEMS problems, so that a huge file costs no more than its limit."""
     out: list[tuple[Loc, models.Line]] = []
+    problems = 0
+
+    def counted(loc: Loc, message: str) -> None:
+        nonlocal problems
+        problems += 1
+        report(loc, message)
+
     for cells in reader:
         row = reader.line_num
+        if problems >= MAX_FILE_PROBLEMS:
+            report((row, 1), f"stopped reading after {MAX_FILE_PROBLEMS} problems")
+            break
+        if len(out) >= MAX_LINES:
+            report(
+                (row, 1),
+                f"more than {MAX_LINES:,} product lines, the most a file may hold; "
+                "split the flow over several files",
+            )
+            break
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(columns):
-            report((row, 1), f"expected {len(columns)} cells, found {len(cells)}")
+            counted((row, 1), f"expected {len(columns)} cells, found {len(cells)}")
             continue
         data = {c: cell.strip() for c, cell in zip(columns, cells, strict=True) if cell.strip()}
         try:
@@ -546,7 +577,7 @@ def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc
                 field = str(error["loc"][0]) if error["loc"] else ""
                 place = columns.index(field) + 1 if field in columns else 1
                 message = f"missing {field!r}" if error["type"] == "missing" else error["msg"]
-                report((row, place), f"{field}: {message}" if field else message)
+                counted((row, place), f"{field}: {message}" if field else message)
     return out
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from tariffs.domain import Bound
+from tariffs.limits import FIRST_DAY, LAST_DAY
 from tariffs.problems import quoted
 
 PERCENT_PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,6})?%$"
@@ -30,10 +31,6 @@ _SCALE = {
 MAX_MONEY = Decimal(10) ** 18
 MONEY_PLACES = 6
 """The most decimal places an amount may have, as a number or as text (MONEY_PATTERN)."""
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2199, 12, 31)
-"""Dates in files and options run from FIRST_DAY to LAST_DAY, so that no date arithmetic
-(a window's last day, the day before a window) can leave the calendar."""
 
 
 def parse_percent(value: object) -> Decimal:

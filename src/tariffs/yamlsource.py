@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-MAX_DEPTH = 64
+from tariffs.limits import MAX_DEPTH, MAX_NUMBER_LENGTH
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DROPPED_TAGS = {
@@ -65,10 +65,6 @@ _ScenarioLoader.add_implicit_resolver(
     ),
     list("-+.0123456789"),
 )
-
-
-MAX_NUMBER_LENGTH = 40
-"""The longest number a file may write: amounts below 1e18 with 6 decimals need 26."""
 
 
 def _number_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:

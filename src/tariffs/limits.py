@@ -1,0 +1,35 @@
+"""The limits of what one run reads and computes, in one place (docs/format.md, "Limits").
+
+Each is set so that a file at the limit finishes within about a minute and 1 GB on a
+small machine (bench/hostile.py measures them), and each is refused early with a message
+that names the limit and the file's figure.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+MAX_BYTES = 10 * 1024 * 1024
+"""The largest file read: scenario files, lines files and saved results alike."""
+
+MAX_DEPTH = 64
+"""The deepest nesting of mappings and lists in a scenario file."""
+
+MAX_NUMBER_LENGTH = 40
+"""The longest number a file may write (amounts below 1e18 with 6 decimals need 26)."""
+
+MAX_LINES = 250_000
+"""The most product lines a file may hold, over all its flows."""
+
+MAX_FILE_PROBLEMS = 100
+"""A lines file stops being read after this many problems."""
+
+MAX_WORK = 60_000_000
+"""The most work a file may ask for, in steps: a step is one rate in force from one date,
+made for one class of product lines under one scenario, and writing out results counts
+in steps too. See `tariffs.core.work`."""
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+"""Dates in files and options run from FIRST_DAY to LAST_DAY, so that no date arithmetic
+(a window's last day, the day before it) can leave the calendar."""
