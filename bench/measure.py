@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from tariffs.core import compare
-from tariffs.loading import load
+from tariffs.calc.compare import compare
+from tariffs.input.load import load
 from tariffs.render import PLAIN_WIDTH, json_out, table
 
 _PROBE = (

@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 
 from measure import peak_mb, stage_seconds
-from tariffs.core import compare
-from tariffs.loading import load
+from tariffs.calc.compare import compare
+from tariffs.input.load import load
 
 MEASURES = 30
 SCENARIOS = 10

@@ -17,9 +17,9 @@ from typer.testing import CliRunner, Result
 
 from tariffs.cli import app
 from tariffs.domain import Bound
-from tariffs.loading import load_text
-from tariffs.problems import ScenarioError
-from tariffs.units import parse_bound
+from tariffs.input.literals import parse_bound
+from tariffs.input.load import load_text
+from tariffs.input.problems import ScenarioError
 
 from .conftest import GOLDEN, ROOT
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 
 from tariffs import __version__
 from tariffs.cli import app
-from tariffs.schema import scenario_schema_text
+from tariffs.input.schema import scenario_schema_text
 
 from .conftest import ROOT
 

@@ -18,17 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tariffs.core import (
-    compare,
-    measure_steps,
-    rate_at,
-    rate_days,
-    segments,
-    static_duties,
-    timelines,
-)
+from tariffs.calc.compare import compare, timelines
+from tariffs.calc.steps import measure_steps, rate_at, rate_days, segments, static_duties
 from tariffs.domain import Flow, Measure, Scenario, Study, Window
-from tariffs.loading import load
+from tariffs.input.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 D = Decimal

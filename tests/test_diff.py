@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tariffs.cli import app
-from tariffs.yamlsource import parse
+from tariffs.input.yamlsource import parse
 
 from .conftest import GOLDEN, ROOT
 

@@ -14,10 +14,10 @@ import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from tariffs import models
+from tariffs.calc.compare import compare
 from tariffs.cli import app
-from tariffs.core import compare
-from tariffs.loading import load
+from tariffs.input import format as models
+from tariffs.input.load import load
 from tariffs.render import fmt
 
 from .conftest import GOLDEN, ROOT

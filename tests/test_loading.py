@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tariffs.input.load import load, load_text
+from tariffs.input.problems import ScenarioError
 from tariffs.limits import MAX_BYTES, MAX_DEPTH
-from tariffs.loading import load, load_text
-from tariffs.problems import ScenarioError
 
 VALID = """\
 tariffs: 1

@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 import pytest
 from typer.testing import CliRunner, Result
 
-from tariffs import files
+from tariffs.input import files
 from tariffs.cli import app
 
 from .test_installed import TARIFFS
@@ -406,21 +406,23 @@ def test_scenarios_that_change_nothing_cost_nothing_more(
     # Each measure's steps are made once and shared by every scenario that leaves it
     # alone: 300 empty scenarios make as many steps as 1; each changing scenario makes
     # the steps of the one measure it changes again.
-    from tariffs import core  # noqa: PLC0415
-    from tariffs.loading import load  # noqa: PLC0415
+    from tariffs.calc import scope  # noqa: PLC0415
+    from tariffs.calc.compare import compare  # noqa: PLC0415
+    from tariffs.domain import Measure  # noqa: PLC0415
+    from tariffs.input.load import load  # noqa: PLC0415
 
     made: list[str] = []
-    steps = core._steps
+    steps = scope.steps_for
 
-    def counted(measure: core.Measure, *args: object, **kwargs: object) -> object:
+    def counted(measure: Measure, *args: object, **kwargs: object) -> object:
         made.append(measure.name)
         return steps(measure, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(core, "_steps", counted)
+    monkeypatch.setattr(scope, "steps_for", counted)
     for scenarios, touch, expected in [(1, False, 4), (300, False, 4), (300, True, 4 + 300)]:
         made.clear()
         path = rate_steps_file(tmp_path / "f.yaml", steps=50, scenarios=scenarios, touch=touch)
-        core.compare(load(path))
+        compare(load(path))
         assert len(made) == expected
 
 
@@ -440,7 +442,7 @@ def test_a_file_that_asks_for_too_much_work_is_refused_before_it_starts(tmp_path
 def test_a_lines_file_past_the_limit_is_refused_at_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tariffs import loading  # noqa: PLC0415
+    from tariffs.input import lines as loading  # noqa: PLC0415
 
     monkeypatch.setattr(loading, "MAX_LINES", 100)
     folder = tmp_path / "s"

@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from tariffs.calc.compare import compare
+from tariffs.calc.results import FlowResult, Response
+from tariffs.calc.stack import product_stack
 from tariffs.cli import app
-from tariffs.core import FlowResult, Response, compare
-from tariffs.loading import ScenarioError, load, load_text
-from tariffs.product import product_stack
-from tariffs.units import parse_hs
+from tariffs.input.literals import parse_hs
+from tariffs.input.load import load, load_text
+from tariffs.input.problems import ScenarioError
 
 from .conftest import GOLDEN, ROOT
 

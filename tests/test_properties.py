@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from tariffs.calc.changes import flatten
+from tariffs.calc.compare import compare, timelines
 from tariffs.cli import app
-from tariffs.core import compare, timelines
-from tariffs.diffing import flatten
-from tariffs.loading import load_text
+from tariffs.input.load import load_text
 from tariffs.render import json_out
 
 from .test_result_schema import errors

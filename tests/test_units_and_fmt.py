@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from tariffs.input.literals import parse_date, parse_flow, parse_money, parse_percent
 from tariffs.render import fmt
-from tariffs.units import parse_date, parse_flow, parse_money, parse_percent
 
 D = Decimal
 

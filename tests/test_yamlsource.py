@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tariffs.yamlsource import KEY, YamlProblem, locate, parse
+from tariffs.input.yamlsource import KEY, YamlProblem, locate, parse
 
 
 def test_scalars_that_yaml_1_1_would_mangle() -> None:

@@ -1,6 +1,6 @@
 """The validated, resolved inputs of a calculation: plain frozen values, no I/O.
 
-`tariffs.loading` builds these from a scenario file; `tariffs.core` computes on them. Rates
+`tariffs.input` builds these from a scenario file; `tariffs.calc` computes on them. Rates
 are `Decimal` percents (30 means 30%); money is a `Decimal` amount in the study's currency.
 """
 
@@ -171,3 +171,39 @@ class Study(NamedTuple):
             if scenario.name == name:
                 return scenario
         raise KeyError(name)
+
+
+# --- how values are written in a scenario file ----------------------------------------------
+
+SCALE = {
+    "": Decimal(1),
+    "k": Decimal(10) ** 3,
+    "m": Decimal(10) ** 6,
+    "bn": Decimal(10) ** 9,
+    "tn": Decimal(10) ** 12,
+}
+"""The money suffixes of the file format, and what each multiplies by."""
+
+
+def money_literal(amount: Decimal) -> str:
+    """The shortest scenario-file literal for an amount: 143500000000 -> '143.5bn'."""
+    for suffix in ("tn", "bn", "m", "k"):
+        scaled = amount / SCALE[suffix]
+        if abs(scaled) >= 1:
+            return f"{_plain(scaled)}{suffix}"
+    return _plain(amount)
+
+
+def percent_literal(rate: Decimal) -> str:
+    """The scenario-file literal for a rate: Decimal('7.50') -> '7.5%'."""
+    return f"{_plain(rate)}%"
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def hs_code(digits: str) -> str:
+    """HS digits as usually written: '851713' -> '8517.13'."""
+    return digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"

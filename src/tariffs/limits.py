@@ -27,7 +27,7 @@ MAX_FILE_PROBLEMS = 100
 MAX_WORK = 60_000_000
 """The most work a file may ask for, in steps: a step is one rate in force from one date,
 made for one class of product lines under one scenario, and writing out results counts
-in steps too. See `tariffs.core.work`."""
+in steps too. See `tariffs.calc.cost.work`."""
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)

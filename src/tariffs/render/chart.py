@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tariffs.core import Segment
+from tariffs.calc.results import Segment
 from tariffs.render import fmt
 
 FILL = "#"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
-from tariffs.checking import Outcome
+from tariffs.calc.results import Outcome
 from tariffs.domain import PERCENT_METRICS, Expectation
 from tariffs.render import fmt
 from tariffs.render.safe import visible

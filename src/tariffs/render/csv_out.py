@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
-from tariffs.core import FlowResult, Response, StudyResult, TimelineResult
+from tariffs.calc.results import FlowResult, Response, StudyResult, TimelineResult
 from tariffs.render import fmt
 from tariffs.render.safe import csv_cell
 

@@ -10,12 +10,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from tariffs.core import Segment, StudyResult, TimelineEntry, TimelineResult
+from tariffs.calc.results import Segment, StudyResult, TimelineEntry, TimelineResult
 from tariffs.render import fmt
 
 if TYPE_CHECKING:
-    from tariffs.diffing import Diff, DiffReport
-    from tariffs.product import ProductStack
+    from tariffs.calc.results import Diff, DiffReport, ProductStack
 
 BASE = "base"
 

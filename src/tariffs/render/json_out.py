@@ -8,20 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tariffs.core import (
-    FlowResult,
-    Response,
-    Segment,
-    StudyResult,
-    TimelineResult,
-)
+from tariffs.calc.results import FlowResult, Response, Segment, StudyResult, TimelineResult
 from tariffs.domain import Line
 from tariffs.render import fmt
 from tariffs.render.safe import json_string
 
 if TYPE_CHECKING:
-    from tariffs.diffing import DiffReport
-    from tariffs.product import ProductStack
+    from tariffs.calc.results import DiffReport, ProductStack
 
 FORMAT = "tariffs.compare"
 TIMELINE_FORMAT = "tariffs.timeline"
@@ -351,7 +344,7 @@ def diff(report: DiffReport) -> str:
             "rate": None if tol.rate is None else Rate(tol.rate),
             "money": None if tol.money is None else Money(tol.money),
         },
-        differences=d.count,
+        differences=d.differences,
         inputs=inputs,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from tariffs.core import StudyResult, TimelineResult
+from tariffs.calc.results import StudyResult, TimelineResult
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     Facts,
@@ -23,8 +23,7 @@ from tariffs.render.grids import (
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
-    from tariffs.diffing import DiffReport
-    from tariffs.product import ProductStack
+    from tariffs.calc.results import DiffReport, ProductStack
 
 _ESCAPES = str.maketrans(
     {
@@ -87,7 +86,7 @@ def timeline(path: str, result: TimelineResult, width: int) -> str:
 
 def diff(report: DiffReport) -> str:
     """The Markdown document for `tariffs diff`, for a pull-request comment or job summary."""
-    title = "Differences" if report.diff.count else "No differences"
+    title = "Differences" if report.diff.differences else "No differences"
     return _document(title, diff_facts(report), [grid(g) for g in diff_grids(report.diff)])
 
 

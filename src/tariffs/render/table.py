@@ -15,7 +15,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tariffs.core import StudyResult, TimelineResult
+from tariffs.calc.results import StudyResult, TimelineResult
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     BASE,
@@ -34,8 +34,7 @@ from tariffs.render.grids import (
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
-    from tariffs.diffing import DiffReport
-    from tariffs.product import ProductStack
+    from tariffs.calc.results import DiffReport, ProductStack
 
 WRAP_FLOOR = 12
 """Free-text columns may wrap down to this many characters, and no further."""
@@ -144,7 +143,7 @@ def timeline(path: str, result: TimelineResult, width: int) -> Page:
 def diff(report: DiffReport, width: int) -> Page:
     """The terminal view of `tariffs diff`: what changed in the inputs, then in the results."""
     grids = diff_grids(report.diff)
-    title = "Differences" if report.diff.count else "No differences"
+    title = "Differences" if report.diff.differences else "No differences"
     return _page([document(title, diff_facts(report), grids)], grids, width)
 
 

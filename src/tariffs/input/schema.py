@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tariffs.models import json_schema
+from tariffs.input.format import json_schema
 
 
 def scenario_schema_text() -> str:

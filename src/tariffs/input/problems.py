@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+Loc = tuple[Any, ...]
+"""A place in a file's data, as pydantic reports it: keys and list indexes."""
+Report = Callable[[Loc, str], None]
+"""Records a problem at a data path; positions are looked up once, at the end."""
 
 QUOTE_LIMIT = 60
 """Longest text of a user's value quoted in a message; longer values are cut."""

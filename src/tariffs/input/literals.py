@@ -10,9 +10,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from tariffs.domain import Bound
+from tariffs.domain import SCALE, Bound
+from tariffs.input.problems import quoted
 from tariffs.limits import FIRST_DAY, LAST_DAY
-from tariffs.problems import quoted
 
 PERCENT_PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,6})?%$"
 MONEY_PATTERN = r"^[0-9]{1,18}(\.[0-9]{1,6})?(k|m|bn|tn)?$"
@@ -21,13 +21,6 @@ DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PERCENT = re.compile(PERCENT_PATTERN)
 _MONEY = re.compile(MONEY_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
-_SCALE = {
-    "": Decimal(1),
-    "k": Decimal(10) ** 3,
-    "m": Decimal(10) ** 6,
-    "bn": Decimal(10) ** 9,
-    "tn": Decimal(10) ** 12,
-}
 MAX_MONEY = Decimal(10) ** 18
 MONEY_PLACES = 6
 """The most decimal places an amount may have, as a number or as text (MONEY_PATTERN)."""
@@ -84,7 +77,7 @@ def parse_money(value: object) -> Decimal:
             "with a suffix k, m, bn or tn, such as 438.9bn"
         )
     suffix = match.group(2) or ""
-    amount = Decimal(text[: len(text) - len(suffix)]) * _SCALE[suffix]
+    amount = Decimal(text[: len(text) - len(suffix)]) * SCALE[suffix]
     if amount >= MAX_MONEY:
         raise ValueError(f"an amount must be below 1e18, got {value}")
     return amount
@@ -120,7 +113,7 @@ def _quantum(text: str) -> Decimal:
     suffix = next((s for s in ("bn", "tn", "k", "m") if body.endswith(s)), "")
     digits = body[: len(body) - len(suffix)]
     places = len(digits.partition(".")[2])
-    return Decimal(1).scaleb(-places) * _SCALE[suffix]
+    return Decimal(1).scaleb(-places) * SCALE[suffix]
 
 
 def parse_bound(value: object, kind: str) -> Bound:
@@ -153,25 +146,6 @@ def parse_bound(value: object, kind: str) -> Bound:
         exponent = exact.as_tuple().exponent
         quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
     return Bound(exact, exact, quantum, str(value))
-
-
-def money_literal(amount: Decimal) -> str:
-    """The shortest scenario-file literal for an amount: 143500000000 -> '143.5bn'."""
-    for suffix in ("tn", "bn", "m", "k"):
-        scaled = amount / _SCALE[suffix]
-        if abs(scaled) >= 1:
-            return f"{_plain(scaled)}{suffix}"
-    return _plain(amount)
-
-
-def percent_literal(rate: Decimal) -> str:
-    """The scenario-file literal for a rate: Decimal('7.50') -> '7.5%'."""
-    return f"{_plain(rate)}%"
-
-
-def _plain(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 HS_PATTERN = r"^[0-9]{2}(\.?[0-9]){0,8}$"

@@ -8,26 +8,20 @@ Reading (see docs/format.md, "Files and limits"):
   refusing symbolic links, folders and submodules, and never passing a user's text to git
   as an option.
 
-Writing (see docs/output.md, "Writing files"): `write_file` replaces a regular file
-atomically, keeping its mode; writes through to a character device or a FIFO, never
-replacing it; follows a symbolic link to its target; and refuses to replace any file the
-run read (`Inputs`).
+`Inputs` records every file a run reads, so that no output replaces one (cli.output).
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import posixpath
-import re
 import stat
 import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePath, PurePosixPath
 
+from tariffs.input.problems import Problem, ScenarioError, quoted
 from tariffs.limits import MAX_BYTES
-from tariffs.problems import Problem, ScenarioError, quoted
 
 FileReader = Callable[[str], tuple[str, str]]
 """Reads a file named in a scenario (relative to it): returns (path to show, text).
@@ -290,126 +284,3 @@ class GitRevision:
         if blob.returncode != 0:
             raise _problem(shown, f"cannot read it at revision {quoted(self.rev)}")
         return shown, decode(blob.stdout, shown)
-
-
-# --- writing ----------------------------------------------------------------------------
-
-
-class OutputProblem(Exception):
-    """An output file cannot be written (a full disk, a read-only file system, a missing
-    folder); the message is for the user."""
-
-
-class OutputRefused(OutputProblem):
-    """An output path that tariffs will not write: a file the run read, or a folder."""
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_file(text: str, path: Path, inputs: Inputs | None = None) -> None:
-    """Write `text` (UTF-8) to `path`, safely.
-
-    - A symbolic link is followed to its target; the link stays.
-    - A regular file or a new path is written atomically: a temporary file in the same
-      folder, then a rename. An existing file keeps its mode (and its owner, for root); a
-      new file gets the mode the umask gives, as a shell redirection would.
-    - A character device (/dev/null) or a FIFO is written through, never replaced; so is a
-      name for one of this process's descriptors (/dev/stdout, /dev/fd/3), which shares
-      that descriptor's position as a shell redirection does.
-    - Anything else (a folder, a socket, a block device) is refused, and so is any file the
-      run read (`inputs`), whatever path names it.
-    """
-    shown = os.fspath(path)
-    try:
-        info: os.stat_result | None = os.stat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise OutputProblem(f"cannot write {shown!r}: {exc.strerror or exc}") from None
-    if info is not None and inputs is not None:
-        read = inputs.read(info)
-        if read is not None:
-            same = "" if read == shown else f" (this run reads it as {read!r})"
-            raise OutputRefused(f"refusing to overwrite the input file {shown!r}{same}")
-    try:
-        descriptor = _descriptor(path)
-        if descriptor is not None:
-            _write_descriptor(text, descriptor)
-        elif info is None or stat.S_ISREG(info.st_mode):
-            _replace(text, Path(os.path.realpath(path)), info)
-        elif stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-            _write_through(text, path, fifo=stat.S_ISFIFO(info.st_mode))
-        else:
-            raise OutputRefused(f"cannot write {shown!r}: it is {kind(info.st_mode)}")
-    except OSError as exc:
-        raise OutputProblem(f"cannot write {shown!r}: {exc.strerror or exc}") from None
-
-
-_DESCRIPTOR = re.compile(r"^/(?:proc/(?:self|thread-self|[0-9]+)|dev)/fd/([0-9]+)$")
-
-
-def _descriptor(path: Path) -> int | None:
-    """The descriptor number if `path` names one of this process's descriptors, following
-    symbolic links one at a time (/dev/stdout -> /proc/self/fd/1): such a link cannot be
-    resolved to a file to replace, it *is* the open file."""
-    current = os.path.abspath(path)
-    for _ in range(40):
-        found = _DESCRIPTOR.match(current)
-        if found and (not current.startswith("/proc/") or _ours(current)):
-            return int(found.group(1))
-        if not os.path.islink(current):
-            return None
-        current = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
-    return None
-
-
-def _ours(path: str) -> bool:
-    owner = path.split("/")[2]
-    return owner in {"self", "thread-self", str(os.getpid())}
-
-
-def _write_descriptor(text: str, descriptor: int) -> None:
-    data = memoryview(text.encode("utf-8"))
-    while data:
-        data = data[os.write(descriptor, data) :]
-
-
-def _replace(text: str, target: Path, info: os.stat_result | None) -> None:
-    parent = target.parent
-    if not parent.is_dir():
-        raise OutputRefused(f"cannot write {str(target)!r}: folder {str(parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            if info is None:
-                os.fchmod(handle.fileno(), 0o666 & ~_umask())
-            else:
-                os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
-                if os.geteuid() == 0:
-                    os.fchown(handle.fileno(), info.st_uid, info.st_gid)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_through(text: str, path: Path, *, fifo: bool) -> None:
-    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags | (os.O_NONBLOCK if fifo else 0))
-    except OSError as exc:
-        if fifo and exc.errno == errno.ENXIO:  # nobody reads the FIFO: writing would hang
-            raise OutputProblem(f"cannot write {str(path)!r}: the FIFO has no reader") from None
-        raise
-    try:
-        if fifo:
-            os.set_blocking(fd, True)
-        _write_descriptor(text, fd)
-    finally:
-        os.close(fd)

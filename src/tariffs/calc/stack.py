@@ -4,35 +4,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from decimal import Decimal
-from typing import NamedTuple
 
-from tariffs.core import ZERO, Step, product_layers, rate_at
-from tariffs.domain import Flow, Study
-
-
-class ProductLayer(NamedTuple):
-    """One measure's part of a product's rate on a date, and why it is what it is."""
-
-    measure: str
-    basis: str
-    rate: Decimal
-    status: str  # in force, not in force, not in scope, excluded, yields, disabled
-    why: str
-
-
-class ProductStack(NamedTuple):
-    """The duty stack of one product (HS code) of one flow on one date, under one scenario."""
-
-    flow: Flow
-    hs: str
-    on: date
-    scenario: str
-    layers: tuple[ProductLayer, ...]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((layer.rate for layer in self.layers), ZERO)
+from tariffs.calc.compare import product_layers
+from tariffs.calc.results import ZERO, ProductLayer, ProductStack
+from tariffs.calc.steps import Step, rate_at
+from tariffs.domain import Flow, Study, hs_code
 
 
 def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
@@ -47,7 +23,7 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
         status = "in force" if step.rate > 0 else "not in force"
         why = f"{step.cause}, since {step.start}" if step.cause else "no rate yet"
         if not scope.applies:
-            prefixes = ", ".join(_as_code(p) for p in measure.applies_to)
+            prefixes = ", ".join(hs_code(p) for p in measure.applies_to)
             status, why = "not in scope", f"applies only to HS {prefixes}"
         elif measure.name in disabled:
             status, why = "disabled", f"disabled by scenario {scenario!r}"
@@ -58,11 +34,6 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
             shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
             status, why = "yields", f"yields to {shown}"
         elif scope.prefix and step.cause == "product rate":
-            why = f"product rate for HS {_as_code(scope.prefix)}, since {step.start}"
+            why = f"product rate for HS {hs_code(scope.prefix)}, since {step.start}"
         out.append(ProductLayer(measure.name, measure.basis, step.rate, status, why))
     return ProductStack(flow, hs, on, scenario, tuple(out))
-
-
-def _as_code(digits: str) -> str:
-    """HS digits as usually written: '851713' -> '8517.13'."""
-    return digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
-from tariffs.problems import Problem, ScenarioError, quoted
+from tariffs.input.problems import Problem, ScenarioError, quoted
 
 FORMAT = "tariffs.compare"
 VERSION = 1

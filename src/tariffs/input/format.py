@@ -2,7 +2,7 @@
 
 These models check the shape and the literals of a file. Cross-references (unknown measure
 names, cycles in `extends`, overlapping windows and the like) are checked afterwards by
-`tariffs.loading`, which knows where in the file each value came from.
+`tariffs.input.resolve`, which knows where in the file each value came from.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from tariffs import units
+from tariffs.input import literals as units
 
 FORMAT_VERSION = 1
 T = TypeVar("T")

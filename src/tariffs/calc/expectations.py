@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
-from tariffs.core import compare, flow_rate_on
-from tariffs.domain import Expectation, Study
-
-
-class Outcome(NamedTuple):
-    """An expectation, the value the calculation gave for it, and whether it held."""
-
-    expectation: Expectation
-    got: Decimal
-    passed: bool
-    on: date | None  # the date of a "rate" expectation: its own, or the study's
+from tariffs.calc.compare import compare, flow_rate_on
+from tariffs.calc.results import Outcome
+from tariffs.domain import Study
 
 
 def check(study: Study) -> tuple[Outcome, ...]:

@@ -9,75 +9,12 @@ scenario file and a saved result of it compare the same way.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tariffs.domain import Flow, Line, Measure, Study
-from tariffs.units import money_literal, percent_literal
-
-Value = Decimal | str | None
-
-
-@dataclass(frozen=True, slots=True)
-class InputChange:
-    """One altered input: where it is (`section`, `name`, `field`), and its old and new text.
-
-    `old` is None for an addition and `new` is None for a removal.
-    """
-
-    section: str
-    name: str
-    field: str
-    old: str | None
-    new: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ResultChange:
-    """One result metric that differs. `delta` is new minus old, for numbers on both sides."""
-
-    file: str
-    scenario: str
-    flow: str
-    item: str
-    metric: str
-    unit: str
-    old: Value
-    new: Value
-    delta: Decimal | None
-
-
-@dataclass(frozen=True, slots=True)
-class Tolerance:
-    """Result differences of at most these sizes are ignored (None: report every one)."""
-
-    rate: Decimal | None = None  # percentage points, for metrics in percent or pp
-    money: Decimal | None = None  # in the file's currency
-
-
-@dataclass(frozen=True, slots=True)
-class Diff:
-    """`inputs` is None when either side is a saved result, whose inputs are unknown."""
-
-    inputs: tuple[InputChange, ...] | None
-    results: tuple[ResultChange, ...]
-
-    @property
-    def count(self) -> int:
-        return len(self.inputs or ()) + len(self.results)
-
-
-@dataclass(frozen=True, slots=True)
-class DiffReport:
-    """A diff with what the renderers say about it: the two sides' labels and the tolerance."""
-
-    old: str
-    new: str
-    tolerance: Tolerance
-    diff: Diff
-
+from tariffs.calc.results import InputChange, ResultChange, Tolerance, Value
+from tariffs.domain import Flow, Line, Measure, Study, money_literal, percent_literal
 
 # --- inputs -------------------------------------------------------------------------------
 

@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from datetime import date
 
-    from tariffs.core import StudyResult
-    from tariffs.diffing import Metrics, Tolerance
+    from tariffs.calc.changes import Metrics
+    from tariffs.calc.results import StudyResult, Tolerance
     from tariffs.domain import Study
-    from tariffs.files import FileReader, Inputs
+    from tariffs.input.files import FileReader, Inputs
     from tariffs.render.table import Page
 
 T = TypeVar("T")
@@ -131,7 +131,7 @@ def _emit(
     `people` marks text meant for reading (tables, Markdown, reports): its control and
     invisible characters are made visible. JSON and CSV escape such characters themselves.
     """
-    from tariffs.files import OutputProblem, OutputRefused, write_file
+    from tariffs.cli.output import OutputProblem, OutputRefused, write_file
 
     if people:
         from tariffs.render.safe import visible
@@ -162,14 +162,14 @@ def _computed(path: str, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs
 
 
 def _inputs() -> Inputs:
-    from tariffs.files import Inputs
+    from tariffs.input.files import Inputs
 
     return Inputs()
 
 
 def _load_all(files: list[Path], inputs: Inputs) -> list[tuple[str, Study]]:
-    from tariffs.loading import load
-    from tariffs.problems import ScenarioError
+    from tariffs.input.load import load
+    from tariffs.input.problems import ScenarioError
 
     loaded: list[tuple[str, Study]] = []
     problems: list[str] = []
@@ -188,7 +188,7 @@ def _load_all(files: list[Path], inputs: Inputs) -> list[tuple[str, Study]]:
 
 def _too_much_work(path: str, study: Study) -> list[str]:
     """A problem if computing `study` would take more than MAX_WORK (see limits.py)."""
-    from tariffs.core import TooMuchWork, check_work
+    from tariffs.calc.cost import TooMuchWork, check_work
     from tariffs.limits import MAX_WORK
 
     try:
@@ -199,7 +199,7 @@ def _too_much_work(path: str, study: Study) -> list[str]:
 
 
 def _parse_on(value: str | None) -> date | None:
-    from tariffs.units import parse_date
+    from tariffs.input.literals import parse_date
 
     if value is None:
         return None
@@ -339,7 +339,7 @@ def compare(
         tariffs compare scenarios/geneva.yaml --on 2025-09-01 -s geneva -s extended
         tariffs compare scenarios/*.yaml --format json --output results.json
     """
-    from tariffs.core import compare as run
+    from tariffs.calc.compare import compare as run
 
     inputs = _inputs()
     report_on = _parse_on(on)
@@ -362,8 +362,8 @@ def validate(files: FilesArg) -> None:
     Example:
         tariffs validate scenarios/*.yaml
     """
-    from tariffs.loading import load
-    from tariffs.problems import ScenarioError
+    from tariffs.input.load import load
+    from tariffs.input.problems import ScenarioError
     from tariffs.render.safe import visible
 
     problems: list[str] = []
@@ -416,8 +416,8 @@ def timeline(
     Example:
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
     """
-    from tariffs.core import timelines
-    from tariffs.units import parse_flow
+    from tariffs.calc.compare import timelines
+    from tariffs.input.literals import parse_flow
 
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
@@ -462,8 +462,8 @@ def rate(
     Example:
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
     """
-    from tariffs.product import product_stack
-    from tariffs.units import parse_flow, parse_hs
+    from tariffs.calc.stack import product_stack
+    from tariffs.input.literals import parse_flow, parse_hs
 
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
@@ -506,8 +506,8 @@ def check(
     Example:
         tariffs check scenarios/*.yaml --junit check-results.xml
     """
-    from tariffs.checking import Outcome
-    from tariffs.checking import check as evaluate
+    from tariffs.calc.expectations import check as evaluate
+    from tariffs.calc.results import Outcome
     from tariffs.render import checks
 
     inputs = _inputs()
@@ -540,11 +540,11 @@ def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
     import json
     from decimal import Decimal
 
-    from tariffs import saved
-    from tariffs.core import compare as run
-    from tariffs.diffing import flatten
-    from tariffs.loading import load_text
-    from tariffs.problems import ScenarioError
+    from tariffs.calc.changes import flatten
+    from tariffs.calc.compare import compare as run
+    from tariffs.input import saved
+    from tariffs.input.load import load_text
+    from tariffs.input.problems import ScenarioError
     from tariffs.render import json_out
 
     try:
@@ -563,8 +563,8 @@ def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
 
 
 def _read_side(path: Path, inputs: Inputs) -> _Side:
-    from tariffs.files import folder_reader, read_text
-    from tariffs.problems import ScenarioError
+    from tariffs.input.files import folder_reader, read_text
+    from tariffs.input.problems import ScenarioError
 
     try:
         text = read_text(path, inputs=inputs)
@@ -574,8 +574,8 @@ def _read_side(path: Path, inputs: Inputs) -> _Side:
 
 
 def _rev_side(rev: str, path: Path) -> _Side:
-    from tariffs.files import GitProblem, GitRevision
-    from tariffs.problems import ScenarioError
+    from tariffs.input.files import GitProblem, GitRevision
+    from tariffs.input.problems import ScenarioError
 
     try:
         revision = GitRevision(rev, path)
@@ -588,8 +588,8 @@ def _rev_side(rev: str, path: Path) -> _Side:
 
 
 def _tolerance(values: list[str]) -> Tolerance:
-    from tariffs.diffing import Tolerance
-    from tariffs.units import parse_money, parse_percent
+    from tariffs.calc.results import Tolerance
+    from tariffs.input.literals import parse_money, parse_percent
 
     rate = money = None
     for text in values:
@@ -643,7 +643,8 @@ def diff(
         tariffs diff --rev main scenarios/geneva.yaml --format markdown
         tariffs diff results-old.json results-new.json --tolerance 0.01% --tolerance 1m
     """
-    from tariffs.diffing import Diff, DiffReport, input_changes, result_changes
+    from tariffs.calc.changes import input_changes, result_changes
+    from tariffs.calc.results import Diff, DiffReport
 
     if rev is not None and len(files) != 1:
         raise typer.BadParameter("with --rev, give one scenario file", param_hint="FILE")
@@ -660,7 +661,7 @@ def diff(
         changed = input_changes(old.study, new.study)
     found = Diff(changed, result_changes(old.files, new.files, limits))
     _render(fmt, output, width, inputs, "diff", DiffReport(old.label, new.label, limits, found))
-    if found.count:
+    if found.differences:
         raise typer.Exit(EXIT_INVALID)
 
 
@@ -672,7 +673,7 @@ def schema() -> None:
     Example:
         tariffs schema > scenario.schema.json
     """
-    from tariffs.schema import scenario_schema_text
+    from tariffs.input.schema import scenario_schema_text
 
     _out(scenario_schema_text())
 

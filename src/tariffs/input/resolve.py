@@ -1,164 +1,30 @@
-"""The I/O edge: read a scenario file, validate it, and resolve it into a `Study`.
+"""Cross-references and resolution: a validated file becomes a `Study` (see docs/format.md).
 
-Every user error becomes a `Problem` with the file, a 1-based line and column, and a
-message. `load` raises `ScenarioError` with all problems of a file in line order.
+Unknown names, cycles, overlapping windows, misplaced expectations and the like are
+found here, every one of them, with the place in the file it comes from.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from pydantic import ValidationError
-
-from tariffs import domain, models
-from tariffs.files import FileReader, Inputs, folder_reader, read_text
-from tariffs.limits import MAX_FILE_PROBLEMS, MAX_LINES
-from tariffs.problems import Problem, ScenarioError, quoted
-from tariffs.units import hs_digits, money_literal
-from tariffs.yamlsource import KEY, YamlProblem, locate, parse
-
-Loc = tuple[Any, ...]
-Report = Callable[[Loc, str], None]
-"""Records a problem at a data path; positions are looked up once, at the end."""
+from tariffs import domain
+from tariffs.input import format as models
+from tariffs.input.lines import Files, build_flow
+from tariffs.input.literals import hs_digits
+from tariffs.input.problems import Loc, Report
+from tariffs.input.yamlsource import KEY
+from tariffs.limits import MAX_LINES
 
 
-def _no_files(name: str) -> tuple[str, str]:
-    raise ValueError(f"cannot read {quoted(name)} here: no folder to read it from")
-
-
-def load(path: Path, *, inputs: Inputs | None = None) -> domain.Study:
-    """Read, validate and resolve one scenario file (and the files it names).
-
-    `inputs`, when given, records every file read, so that no output replaces one.
-    """
-    shown = os.fspath(path)
-    text = read_text(path, shown=shown, inputs=inputs)
-    return load_text(text, shown, folder_reader(path, inputs))
-
-
-def load_text(text: str, path: str, read_file: FileReader = _no_files) -> domain.Study:
-    """Validate and resolve scenario text; `path` is only used in messages."""
-    try:
-        return _load_text(text, path, read_file)
-    except RecursionError:  # the parser's depth limits should stop this first
-        raise ScenarioError([Problem(1, 1, "file is nested too deeply to process", path)]) from None
-    except MemoryError:
-        raise ScenarioError(
-            [Problem(1, 1, "file needs too much memory to process", path)]
-        ) from None
-
-
-def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
-    try:
-        data, root = parse(text)
-    except YamlProblem as exc:
-        raise ScenarioError([Problem(exc.line, exc.column, exc.message, path)]) from None
-    if data is None:
-        raise ScenarioError([Problem(1, 1, "file is empty; expected a scenario mapping", path)])
-    if not isinstance(data, dict):
-        line, column = locate(root, ())
-        raise ScenarioError(
-            [Problem(line, column, "the top level must be a mapping (key: value)", path)]
-        )
-    try:
-        parsed = models.ScenarioFile.model_validate(data)
-    except ValidationError as exc:
-        problems = [_from_pydantic(error, root, path) for error in exc.errors(include_url=False)]
-        raise ScenarioError(sorted(set(problems))) from None
-    found: list[tuple[Loc, str]] = []
-    other_files: list[Problem] = []
-    study = _resolve(parsed, found, lambda loc: locate(root, loc), _Files(read_file, other_files))
-    if found or other_files or study is None:
-        unique = {Problem(*locate(root, loc), message, path) for loc, message in found}
-        raise ScenarioError(sorted(unique) + other_files)
-    return study
-
-
-def _dotted(loc: Loc) -> str:
-    return ".".join(str(part) for part in loc if part != KEY)
-
-
-def _from_pydantic(error: Any, root: Any, path: str) -> Problem:
-    loc: Loc = tuple(error["loc"])
-    kind = error["type"]
-    message = error["msg"]
-    if kind == "extra_forbidden":
-        loc = (*loc, KEY)
-        message = f"unknown key {loc[-2]!r}"
-        loc_text = _dotted(loc[:-2])
-    elif kind == "missing":
-        message = f"missing required key {loc[-1]!r}"
-        loc_text = _dotted(loc[:-1])
-    else:
-        if loc and loc[-1] == "[key]":
-            loc = (*loc[:-1], KEY)
-        loc_text = _dotted(loc)
-        if kind in _EXPECTED:
-            message = f"expected {_EXPECTED[kind]}, got {_shown(error['input'])}"
-        elif kind == "string_pattern_mismatch":
-            message = f"{error['input']!r} is not allowed here ({_pattern_hint(loc)})"
-    line, column = locate(root, loc)
-    prefix = f"{loc_text}: " if loc_text else ""
-    return Problem(line, column, prefix + message, path)
-
-
-_EXPECTED = {
-    "dict_type": "a mapping (key: value)",
-    "model_type": "a mapping (key: value)",
-    "model_attributes_type": "a mapping (key: value)",
-    "list_type": "a list",
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "true or false",
-}
-"""Pydantic's type errors, said in the file's terms rather than Python's."""
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):
-        return f"text {quoted(value)}"
-    if value is None:
-        return "nothing (null)"
-    return f"the number {quoted(value)}"
-
-
-def _pattern_hint(loc: Loc) -> str:
-    last = next((p for p in reversed(loc) if isinstance(p, str) and p != KEY), "")
-    if last in {"importer", "exporter"}:
-        return "country codes are 2 or 3 capital letters, such as US or CN"
-    if last == "flow":
-        return "a flow is IMPORTER:EXPORTER in capitals, such as US:CN"
-    if last == "currency":
-        return "a currency is a 3-letter code such as USD"
-    return "names use letters, digits, '-', '_' and '.', and start with a letter or digit"
-
-
-class _Files(NamedTuple):
-    """How to read the files a scenario names, and where their own problems go."""
-
-    read: FileReader
-    problems: list[Problem]
-
-
-def _resolve(
+def resolve(
     parsed: models.ScenarioFile,
     found: list[tuple[Loc, str]],
     where: Callable[[Loc], tuple[int, int]],
-    files: _Files,
+    files: Files,
 ) -> domain.Study | None:
     """Check cross-references and build the `Study`; append problems to `found`."""
 
@@ -181,7 +47,7 @@ def _resolve(
                 f"flow {pair[0]}:{pair[1]} is declared twice (also flows[{seen_flows[pair]}])",
             )
         seen_flows[pair] = i
-        built = _flow(flow, ("flows", i), problem, files)
+        built = build_flow(flow, ("flows", i), problem, files)
         if built is not None:
             flows.append(built)
 
@@ -420,168 +286,6 @@ def _expectations(
             )
         )
     return tuple(out)
-
-
-# --- product lines ------------------------------------------------------------------------
-
-LINE_COLUMNS = ("hs", "description", "value", "elasticity", "observed_at")
-REQUIRED_COLUMNS = ("description", "value")
-
-
-def _flow(flow: models.Flow, at: Loc, problem: Report, files: _Files) -> domain.Flow | None:
-    """A flow with its product lines (inline, from a CSV file, or one unclassified line)."""
-    key = f"{flow.importer}:{flow.exporter}"
-    if flow.lines is not None and flow.lines_file is not None:
-        problem((*at, "lines_file", KEY), f"flow {key}: give 'lines' or 'lines_file', not both")
-        return None
-    if flow.lines is None and flow.lines_file is None:
-        if flow.value is None:
-            problem(at, f"flow {key} needs a 'value', or product lines to add it up from")
-            return None
-        if (flow.elasticity is None) != (flow.observed_at is None):
-            problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
-        line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at)
-        return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
-    if flow.lines is not None:
-        raw = [((*at, "lines", j), line) for j, line in enumerate(flow.lines)]
-        where: Callable[[Loc, str], None] = problem
-    else:
-        rows = _csv_lines(flow.lines_file or "", (*at, "lines_file"), problem, files)
-        if rows is None:
-            return None
-        raw, where = rows
-    if not raw:
-        problem(at, f"flow {key} has no product lines")
-        return None
-    lines = _lines(key, flow, raw, where)
-    total = sum((line.value for line in lines), Decimal(0))
-    if flow.value is not None and flow.value != total:
-        problem(
-            (*at, "value"),
-            f"flow {key}: its lines add up to {money_literal(total)} ({total:f}), but its "
-            f"value is {money_literal(flow.value)} ({flow.value:f}); make them agree, or "
-            "leave out 'value' to take the sum",
-        )
-    if lines and len({line.elasticity is None for line in lines}) > 1:
-        problem(
-            at,
-            f"flow {key}: either every line responds to the rate (has 'elasticity' and "
-            "'observed_at', its own or the flow's) or none does",
-        )
-    return domain.Flow(flow.importer, flow.exporter, total, tuple(lines), classified=True)
-
-
-def _lines(
-    key: str, flow: models.Flow, raw: list[tuple[Loc, models.Line]], problem: Report
-) -> list[domain.Line]:
-    out: list[domain.Line] = []
-    seen: dict[str, str] = {}
-    for loc, line in raw:
-        elasticity = line.elasticity if line.elasticity is not None else flow.elasticity
-        observed = line.observed_at if line.observed_at is not None else flow.observed_at
-        if (elasticity is None) != (observed is None):
-            problem(loc, f"flow {key}: 'elasticity' and 'observed_at' go together")
-            continue
-        code = line.hs or ""
-        digits = hs_digits(code)
-        if digits and digits in seen:
-            problem(loc, f"HS code {code} is listed twice in flow {key} (also as {seen[digits]})")
-        seen[digits] = code
-        out.append(domain.Line(digits, code, line.description, line.value, elasticity, observed))
-    return out
-
-
-def _csv_lines(
-    name: str, at: Loc, problem: Report, files: _Files
-) -> tuple[list[tuple[Loc, models.Line]], Report] | None:
-    """Product lines from a CSV file; its problems are reported as file:row:column."""
-    try:
-        shown, text = files.read(name)
-    except ValueError as exc:
-        problem(at, str(exc))
-        return None
-    except ScenarioError as exc:
-        files.problems.extend(exc.problems)
-        return None
-    before = len(files.problems)
-
-    def report(loc: Loc, message: str) -> None:
-        row, column = loc[0], loc[1] if len(loc) > 1 else 1
-        files.problems.append(Problem(row, column, message, shown))
-
-    import csv  # noqa: PLC0415 - only files with product lines need it: keep start-up fast
-    import io  # noqa: PLC0415
-
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[Loc, models.Line]] = []
-    try:
-        columns = _csv_header(reader, report)
-        rows = _csv_rows(reader, columns, report) if columns else []
-    except csv.Error as exc:
-        report((reader.line_num or 1, 1), f"not valid CSV: {exc}")
-    if len(files.problems) > before:
-        return None
-    return rows, report
-
-
-def _csv_header(reader: Any, report: Report) -> list[str]:
-    header = next(reader, None)
-    if header is None:
-        report((1, 1), "the file is empty; expected a header such as hs,description,value")
-        return []
-    columns = [cell.strip() for cell in header]
-    for index, column in enumerate(columns):
-        if column not in LINE_COLUMNS:
-            report((1, index + 1), f"unknown column {column!r} (known: {', '.join(LINE_COLUMNS)})")
-        elif columns.index(column) != index:
-            report((1, index + 1), f"column {column!r} appears twice")
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        report((1, 1), f"missing column {', '.join(map(repr, missing))}")
-    return columns
-
-
-def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc, models.Line]]:
-    """The rows as lines; it stops at the first row past MAX_LINES, and after
-    MAX_FILE_PROBLEMS problems, so that a huge file costs no more than its limit."""
-    out: list[tuple[Loc, models.Line]] = []
-    problems = 0
-
-    def counted(loc: Loc, message: str) -> None:
-        nonlocal problems
-        problems += 1
-        report(loc, message)
-
-    for cells in reader:
-        row = reader.line_num
-        if problems >= MAX_FILE_PROBLEMS:
-            report((row, 1), f"stopped reading after {MAX_FILE_PROBLEMS} problems")
-            break
-        if len(out) >= MAX_LINES:
-            report(
-                (row, 1),
-                f"more than {MAX_LINES:,} product lines, the most a file may hold; "
-                "split the flow over several files",
-            )
-            break
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            counted((row, 1), f"expected {len(columns)} cells, found {len(cells)}")
-            continue
-        data = {c: cell.strip() for c, cell in zip(columns, cells, strict=True) if cell.strip()}
-        try:
-            out.append(((row, 1), models.Line.model_validate(data)))
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                field = str(error["loc"][0]) if error["loc"] else ""
-                place = columns.index(field) + 1 if field in columns else 1
-                message = f"missing {field!r}" if error["type"] == "missing" else error["msg"]
-                counted((row, place), f"{field}: {message}" if field else message)
-    return out
-
-
-# --- measure scope ------------------------------------------------------------------------
 
 
 def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Measure:

@@ -1,0 +1,295 @@
+"""What the calculation returns: plain frozen values, one kind per result (see docs/output.md).
+
+Rates are `Decimal` percents (30 means 30%); money is a `Decimal` amount in the study's
+currency; intervals are half-open, [start, until).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from tariffs.domain import Expectation, Flow, Line, Measure
+
+Value = Decimal | str | None
+
+ZERO = Decimal(0)
+
+DAYS_PER_YEAR = 365
+
+ONE_DAY = timedelta(days=1)
+
+
+class Change(NamedTuple):
+    """A measure's rate moved from `old` to `new` at a segment's start."""
+
+    measure: str
+    old: Decimal
+    new: Decimal
+    cause: str
+
+
+class Segment(NamedTuple):
+    """[start, until) over which every layer of a flow holds one rate."""
+
+    start: date
+    until: date
+    rate: Decimal
+    layers: tuple[Decimal, ...]
+    changes: tuple[Change, ...]
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.start).days
+
+
+class Layer(NamedTuple):
+    """One measure's part of a flow's rate: on the report date, and on average over the period.
+
+    For a flow of several product lines both are import-weighted (pre-substitution): the
+    measure's contribution to the flow's effective rate, in percentage points.
+    """
+
+    measure: str
+    basis: str
+    rate: Decimal
+    average: Decimal
+
+
+class LineClass(NamedTuple):
+    """Product lines that every measure treats alike, and what they pay per unit of value.
+
+    `rate_on` and `average` are the lines' total rate on the report date and over the period;
+    `integral` is sum(rate% x days) over the period. With a trade response, `volume` is
+    sum(f x days) and `dynamic` sum(f x rate% x days), f being M(t)/M0 in each segment.
+    """
+
+    lines: tuple[Line, ...]
+    rate_on: Decimal
+    average: Decimal
+    integral: Decimal
+    volume: Decimal | None
+    dynamic: Decimal | None
+
+    def per_unit(self) -> tuple[Decimal, Decimal | None, Decimal | None]:
+        """Static duties, imports and dynamic duties over the period per unit of a line's
+        value: a line's are its value times these (rounded once more, in the 28th digit)."""
+        return (
+            self.integral / (DAYS_PER_YEAR * 100),
+            None if self.volume is None else self.volume / DAYS_PER_YEAR,
+            None if self.dynamic is None else self.dynamic / (DAYS_PER_YEAR * 100),
+        )
+
+    def duties(self, line: Line) -> Decimal:
+        """Static duties on `line` over the period."""
+        return line.value * self.per_unit()[0]
+
+    def imports(self, line: Line) -> Decimal | None:
+        """Imports of `line` over the period after the trade response."""
+        per_unit = self.per_unit()[1]
+        return None if per_unit is None else line.value * per_unit
+
+    def dynamic_duties(self, line: Line) -> Decimal | None:
+        """Duties on the responded imports of `line` over the period."""
+        per_unit = self.per_unit()[2]
+        return None if per_unit is None else line.value * per_unit
+
+
+class Response(NamedTuple):
+    """A flow's trade response over the period (see tariffs.response and docs/economics.md).
+
+    `rate_on` and `average` are post-substitution effective rates: weighted by the responded
+    imports. `consumer_cost` and `deadweight_loss` are measured from the observed rates;
+    the `delta_` fields are this scenario minus the baseline.
+    """
+
+    static_imports: Decimal
+    imports: Decimal
+    dynamic_duties: Decimal
+    rate_on: Decimal
+    average: Decimal
+    observed_duties: Decimal
+    consumer_cost: Decimal
+    deadweight_loss: Decimal
+    delta_imports: Decimal
+    delta_dynamic_duties: Decimal
+    delta_consumer_cost: Decimal
+    delta_deadweight_loss: Decimal
+
+
+class Delta(NamedTuple):
+    """A scenario's metrics minus the baseline's, for one flow."""
+
+    rate_on: Decimal
+    average: Decimal
+    low: Decimal
+    peak: Decimal
+    duties: Decimal
+
+
+class FlowResult(NamedTuple):
+    """One flow under one scenario over the study period."""
+
+    flow: Flow
+    rate_on: Decimal
+    stack: tuple[Layer, ...]
+    average: Decimal
+    low: Decimal
+    low_from: date
+    peak: Decimal
+    peak_from: date
+    duties: Decimal
+    segments: tuple[Segment, ...]
+    delta: Delta
+    classes: tuple[LineClass, ...] = ()
+    line_class: tuple[int, ...] = ()  # for each line of the flow, in order, its class
+    response: Response | None = None
+
+    def lines(self) -> Iterator[tuple[Line, LineClass]]:
+        """Each product line of the flow, in file order, with its class."""
+        for line, index in zip(self.flow.lines, self.line_class, strict=True):
+            yield line, self.classes[index]
+
+
+class WindowResult(NamedTuple):
+    """A window's effect on one flow, over the whole window (not clipped to the period)."""
+
+    window: str
+    flow: Flow
+    first_day: date
+    last_day: date
+    days: int
+    before: Decimal
+    inside: Decimal
+    after: Decimal
+    cliff: Decimal
+    duties_with: Decimal
+    duties_without: Decimal
+    saved: Decimal
+
+
+class ScenarioResult(NamedTuple):
+    name: str
+    description: str
+    flows: tuple[FlowResult, ...]
+    windows: tuple[WindowResult, ...]
+
+
+class StudyResult(NamedTuple):
+    title: str
+    start: date
+    until: date
+    on: date
+    baseline: str
+    currency: str
+    sources: tuple[str, ...]
+    scenarios: tuple[ScenarioResult, ...]
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.start).days
+
+
+class TimelineEntry(NamedTuple):
+    """One flow under one scenario: its measures, and the segments of the period."""
+
+    scenario: str
+    flow: Flow
+    measures: tuple[Measure, ...]
+    segments: tuple[Segment, ...]
+
+
+class TimelineResult(NamedTuple):
+    title: str
+    start: date
+    until: date
+    entries: tuple[TimelineEntry, ...]
+
+
+class ProductLayer(NamedTuple):
+    """One measure's part of a product's rate on a date, and why it is what it is."""
+
+    measure: str
+    basis: str
+    rate: Decimal
+    status: str  # in force, not in force, not in scope, excluded, yields, disabled
+    why: str
+
+
+class ProductStack(NamedTuple):
+    """The duty stack of one product (HS code) of one flow on one date, under one scenario."""
+
+    flow: Flow
+    hs: str
+    on: date
+    scenario: str
+    layers: tuple[ProductLayer, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((layer.rate for layer in self.layers), ZERO)
+
+
+class Outcome(NamedTuple):
+    """An expectation, the value the calculation gave for it, and whether it held."""
+
+    expectation: Expectation
+    got: Decimal
+    passed: bool
+    on: date | None  # the date of a "rate" expectation: its own, or the study's
+
+
+class InputChange(NamedTuple):
+    """One altered input: where it is (`section`, `name`, `field`), and its old and new text.
+
+    `old` is None for an addition and `new` is None for a removal.
+    """
+
+    section: str
+    name: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+class ResultChange(NamedTuple):
+    """One result metric that differs. `delta` is new minus old, for numbers on both sides."""
+
+    file: str
+    scenario: str
+    flow: str
+    item: str
+    metric: str
+    unit: str
+    old: Value
+    new: Value
+    delta: Decimal | None
+
+
+class Tolerance(NamedTuple):
+    """Result differences of at most these sizes are ignored (None: report every one)."""
+
+    rate: Decimal | None = None  # percentage points, for metrics in percent or pp
+    money: Decimal | None = None  # in the file's currency
+
+
+class Diff(NamedTuple):
+    """`inputs` is None when either side is a saved result, whose inputs are unknown."""
+
+    inputs: tuple[InputChange, ...] | None
+    results: tuple[ResultChange, ...]
+
+    @property
+    def differences(self) -> int:
+        return len(self.inputs or ()) + len(self.results)
+
+
+class DiffReport(NamedTuple):
+    """A diff with what the renderers say about it: the two sides' labels and the tolerance."""
+
+    old: str
+    new: str
+    tolerance: Tolerance
+    diff: Diff

@@ -1,0 +1,183 @@
+"""Rates over time: each measure's rate is a step function of the day. Pure.
+
+A step function is a sorted tuple of `Step`s, each rate in force from its date until the
+next step (0% before the first). A scenario's changes replace a measure's schedule from
+their date on; windows override both over [start, until); an exclusion drops a product's
+rate to 0% from a date; a measure that yields to others pays 0% on the days they apply.
+All work is proportional to the number of steps, never to the number of days.
+
+Static duties assume trade runs at the flow's annual value every day, 1/365 of it per
+day, whatever the year's length: duties = value * sum(rate% * days) / (365 * 100).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from tariffs.calc.results import DAYS_PER_YEAR, ZERO, Change, Segment
+from tariffs.domain import Measure, Scenario, Schedule, Window
+
+
+class Step(NamedTuple):
+    """A measure's `rate` applies from `start` until the next step. `cause` says why."""
+
+    start: date
+    rate: Decimal
+    cause: str
+
+
+def rate_at(steps: tuple[Step, ...], day: date) -> Decimal:
+    """The rate of a step function on `day` (0% before its first step)."""
+    index = bisect_right(steps, day, key=lambda step: step.start) - 1
+    return steps[index].rate if index >= 0 else ZERO
+
+
+class Plan(NamedTuple):
+    """A scenario's changes and windows indexed by measure name, built once per scenario."""
+
+    disabled: frozenset[str]
+    changes: dict[str, list[tuple[date, Decimal]]]
+    windows: dict[str, list[Window]]
+
+
+def plan_of(scenario: Scenario) -> Plan:
+    changes: dict[str, list[tuple[date, Decimal]]] = {}
+    for day, name, rate in scenario.changes:  # already sorted by date
+        changes.setdefault(name, []).append((day, rate))
+    windows: dict[str, list[Window]] = {}
+    for window in scenario.windows:
+        for name, _ in window.rates:
+            windows.setdefault(name, []).append(window)
+    return Plan(scenario.disabled, changes, windows)
+
+
+def measure_steps(
+    measure: Measure, scenario: Scenario, *, without: str | None = None
+) -> tuple[Step, ...]:
+    """A measure's step function under a scenario, optionally ignoring the window `without`.
+
+    Order of precedence: the measure's own schedule, then the scenario's changes (each
+    replaces the schedule from its date on), then windows (each overrides [start, until)
+    and hands back to whatever the schedule says at `until`).
+    """
+    return steps_for(measure, plan_of(scenario), without)
+
+
+def steps_for(
+    measure: Measure,
+    plan: Plan,
+    without: str | None = None,
+    schedule: Schedule | None = None,
+) -> tuple[Step, ...]:
+    if measure.name in plan.disabled:
+        return (Step(date.min, ZERO, "disabled"),)
+    steps = [Step(date.min, ZERO, "")]
+    own = measure.rates if schedule is None else schedule
+    cause = "schedule" if schedule is None else "product rate"
+    steps.extend(Step(day, rate, cause) for day, rate in own)
+    for day, rate in plan.changes.get(measure.name, ()):
+        steps = [step for step in steps if step.start < day]
+        steps.append(Step(day, rate, "scenario change"))
+    windows = [w for w in plan.windows.get(measure.name, ()) if w.name != without]
+    if windows:
+        steps = _apply_windows(tuple(steps), measure.name, windows)
+    return without_repeats(steps)
+
+
+def _apply_windows(underlying: tuple[Step, ...], measure: str, windows: list[Window]) -> list[Step]:
+    """Overlay non-overlapping windows on a step function."""
+    windows = sorted(windows, key=lambda w: w.start)
+    by_day: dict[date, Step] = {}
+    for step in underlying:
+        # Windows do not overlap, so only the last one starting on or before the step can
+        # cover it.
+        index = bisect_right(windows, step.start, key=lambda w: w.start) - 1
+        if index < 0 or windows[index].until <= step.start:
+            by_day[step.start] = step
+    for window in windows:  # window ends first, so an adjacent window's start wins
+        by_day[window.until] = Step(
+            window.until, rate_at(underlying, window.until), f"{window.name} ends"
+        )
+    for window in windows:
+        rate = next(r for name, r in window.rates if name == measure)
+        by_day[window.start] = Step(window.start, rate, f"{window.name} starts")
+    return [by_day[day] for day in sorted(by_day)]
+
+
+def without_repeats(steps: Iterable[Step]) -> tuple[Step, ...]:
+    kept: list[Step] = []
+    for step in steps:
+        if not kept or step.rate != kept[-1].rate:
+            kept.append(step)
+    return tuple(kept)
+
+
+def excluded(steps: tuple[Step, ...], since: date, note: str) -> tuple[Step, ...]:
+    """A step function that drops to 0% from `since` on (an exclusion)."""
+    cause = f"excluded: {note}" if note else "excluded"
+    kept = [step for step in steps if step.start < since]
+    return without_repeats([*kept, Step(since, ZERO, cause)])
+
+
+def yielding(
+    steps: tuple[Step, ...], others: list[tuple[str, tuple[Step, ...]]]
+) -> tuple[Step, ...]:
+    """0% on the days when any of `others` is above 0%: the measure yields to them."""
+    days = sorted({step.start for s in (steps, *(o for _, o in others)) for step in s})
+    out: list[Step] = []
+    for day in days:
+        blocker = next((name for name, other in others if rate_at(other, day) > 0), None)
+        if blocker is not None:
+            out.append(Step(day, ZERO, f"yields to {blocker}"))
+        else:
+            index = bisect_right(steps, day, key=lambda step: step.start) - 1
+            own = steps[index] if index >= 0 else Step(day, ZERO, "")
+            out.append(Step(day, own.rate, own.cause))
+    return without_repeats(out)
+
+
+def segments(layers: Layers, start: date, until: date) -> tuple[Segment, ...]:
+    """Cut [start, until) into segments over which no layer's rate changes."""
+    current = [rate_at(steps, start) for _, steps in layers]
+    events: dict[date, list[tuple[int, Step]]] = {}
+    for index, (_, steps) in enumerate(layers):
+        first = bisect_right(steps, start, key=lambda step: step.start)
+        for step in steps[first:]:
+            if step.start >= until:
+                break
+            events.setdefault(step.start, []).append((index, step))
+    out: list[Segment] = []
+    seg_start: date = start
+    changes: tuple[Change, ...] = ()
+    for day in sorted(events):
+        out.append(_segment(seg_start, day, current, changes))
+        moved: list[Change] = []
+        for index, step in events[day]:
+            moved.append(Change(layers[index][0].name, current[index], step.rate, step.cause))
+            current[index] = step.rate
+        seg_start, changes = day, tuple(moved)
+    out.append(_segment(seg_start, until, current, changes))
+    return tuple(out)
+
+
+def _segment(
+    start: date, until: date, layers: list[Decimal], changes: tuple[Change, ...]
+) -> Segment:
+    return Segment(start, until, sum(layers, ZERO), tuple(layers), changes)
+
+
+def rate_days(parts: Iterable[Segment]) -> Decimal:
+    """Sum of rate% x days: the integral of the rate over the segments."""
+    return sum((seg.rate * seg.days for seg in parts), ZERO)
+
+
+def static_duties(value: Decimal, rate_day_sum: Decimal) -> Decimal:
+    """Duties on trade held at `value` a year, from a sum of rate% x days."""
+    return value * rate_day_sum / (DAYS_PER_YEAR * 100)
+
+
+Layers = list[tuple[Measure, tuple[Step, ...]]]

@@ -1,0 +1,187 @@
+"""Product lines: inline in a flow or from a CSV file beside the scenario (see docs/format.md).
+
+A CSV file's problems are reported at its own rows and columns. Reading stops at
+`limits.MAX_LINES` rows and after `limits.MAX_FILE_PROBLEMS` problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+
+from tariffs import domain
+from tariffs.domain import money_literal
+from tariffs.input import format as models
+from tariffs.input.files import FileReader
+from tariffs.input.literals import hs_digits
+from tariffs.input.problems import Loc, Problem, Report, ScenarioError
+from tariffs.input.yamlsource import KEY
+from tariffs.limits import MAX_FILE_PROBLEMS, MAX_LINES
+
+
+class Files(NamedTuple):
+    """How to read the files a scenario names, and where their own problems go."""
+
+    read: FileReader
+    problems: list[Problem]
+
+
+LINE_COLUMNS = ("hs", "description", "value", "elasticity", "observed_at")
+
+REQUIRED_COLUMNS = ("description", "value")
+
+
+def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> domain.Flow | None:
+    """A flow with its product lines (inline, from a CSV file, or one unclassified line)."""
+    key = f"{flow.importer}:{flow.exporter}"
+    if flow.lines is not None and flow.lines_file is not None:
+        problem((*at, "lines_file", KEY), f"flow {key}: give 'lines' or 'lines_file', not both")
+        return None
+    if flow.lines is None and flow.lines_file is None:
+        if flow.value is None:
+            problem(at, f"flow {key} needs a 'value', or product lines to add it up from")
+            return None
+        if (flow.elasticity is None) != (flow.observed_at is None):
+            problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
+        line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at)
+        return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
+    if flow.lines is not None:
+        raw = [((*at, "lines", j), line) for j, line in enumerate(flow.lines)]
+        where: Callable[[Loc, str], None] = problem
+    else:
+        rows = _csv_lines(flow.lines_file or "", (*at, "lines_file"), problem, files)
+        if rows is None:
+            return None
+        raw, where = rows
+    if not raw:
+        problem(at, f"flow {key} has no product lines")
+        return None
+    lines = _lines(key, flow, raw, where)
+    total = sum((line.value for line in lines), Decimal(0))
+    if flow.value is not None and flow.value != total:
+        problem(
+            (*at, "value"),
+            f"flow {key}: its lines add up to {money_literal(total)} ({total:f}), but its "
+            f"value is {money_literal(flow.value)} ({flow.value:f}); make them agree, or "
+            "leave out 'value' to take the sum",
+        )
+    if lines and len({line.elasticity is None for line in lines}) > 1:
+        problem(
+            at,
+            f"flow {key}: either every line responds to the rate (has 'elasticity' and "
+            "'observed_at', its own or the flow's) or none does",
+        )
+    return domain.Flow(flow.importer, flow.exporter, total, tuple(lines), classified=True)
+
+
+def _lines(
+    key: str, flow: models.Flow, raw: list[tuple[Loc, models.Line]], problem: Report
+) -> list[domain.Line]:
+    out: list[domain.Line] = []
+    seen: dict[str, str] = {}
+    for loc, line in raw:
+        elasticity = line.elasticity if line.elasticity is not None else flow.elasticity
+        observed = line.observed_at if line.observed_at is not None else flow.observed_at
+        if (elasticity is None) != (observed is None):
+            problem(loc, f"flow {key}: 'elasticity' and 'observed_at' go together")
+            continue
+        code = line.hs or ""
+        digits = hs_digits(code)
+        if digits and digits in seen:
+            problem(loc, f"HS code {code} is listed twice in flow {key} (also as {seen[digits]})")
+        seen[digits] = code
+        out.append(domain.Line(digits, code, line.description, line.value, elasticity, observed))
+    return out
+
+
+def _csv_lines(
+    name: str, at: Loc, problem: Report, files: Files
+) -> tuple[list[tuple[Loc, models.Line]], Report] | None:
+    """Product lines from a CSV file; its problems are reported as file:row:column."""
+    try:
+        shown, text = files.read(name)
+    except ValueError as exc:
+        problem(at, str(exc))
+        return None
+    except ScenarioError as exc:
+        files.problems.extend(exc.problems)
+        return None
+    before = len(files.problems)
+
+    def report(loc: Loc, message: str) -> None:
+        row, column = loc[0], loc[1] if len(loc) > 1 else 1
+        files.problems.append(Problem(row, column, message, shown))
+
+    import csv  # noqa: PLC0415 - only files with product lines need it: keep start-up fast
+    import io  # noqa: PLC0415
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[Loc, models.Line]] = []
+    try:
+        columns = _csv_header(reader, report)
+        rows = _csv_rows(reader, columns, report) if columns else []
+    except csv.Error as exc:
+        report((reader.line_num or 1, 1), f"not valid CSV: {exc}")
+    if len(files.problems) > before:
+        return None
+    return rows, report
+
+
+def _csv_header(reader: Any, report: Report) -> list[str]:
+    header = next(reader, None)
+    if header is None:
+        report((1, 1), "the file is empty; expected a header such as hs,description,value")
+        return []
+    columns = [cell.strip() for cell in header]
+    for index, column in enumerate(columns):
+        if column not in LINE_COLUMNS:
+            report((1, index + 1), f"unknown column {column!r} (known: {', '.join(LINE_COLUMNS)})")
+        elif columns.index(column) != index:
+            report((1, index + 1), f"column {column!r} appears twice")
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        report((1, 1), f"missing column {', '.join(map(repr, missing))}")
+    return columns
+
+
+def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc, models.Line]]:
+    """The rows as lines; it stops at the first row past MAX_LINES, and after
+    MAX_FILE_PROBLEMS problems, so that a huge file costs no more than its limit."""
+    out: list[tuple[Loc, models.Line]] = []
+    problems = 0
+
+    def counted(loc: Loc, message: str) -> None:
+        nonlocal problems
+        problems += 1
+        report(loc, message)
+
+    for cells in reader:
+        row = reader.line_num
+        if problems >= MAX_FILE_PROBLEMS:
+            report((row, 1), f"stopped reading after {MAX_FILE_PROBLEMS} problems")
+            break
+        if len(out) >= MAX_LINES:
+            report(
+                (row, 1),
+                f"more than {MAX_LINES:,} product lines, the most a file may hold; "
+                "split the flow over several files",
+            )
+            break
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            counted((row, 1), f"expected {len(columns)} cells, found {len(cells)}")
+            continue
+        data = {c: cell.strip() for c, cell in zip(columns, cells, strict=True) if cell.strip()}
+        try:
+            out.append(((row, 1), models.Line.model_validate(data)))
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                field = str(error["loc"][0]) if error["loc"] else ""
+                place = columns.index(field) + 1 if field in columns else 1
+                message = f"missing {field!r}" if error["type"] == "missing" else error["msg"]
+                counted((row, place), f"{field}: {message}" if field else message)
+    return out
