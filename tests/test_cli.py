@@ -76,7 +76,7 @@ def test_compare_subset_and_baseline() -> None:
     assert [s["name"] for s in file["scenarios"]] == ["busan"]
     us = file["scenarios"][0]["flows"][0]
     # (12514 - 16442) / 365 = -10.7616..., rounded half up to 4 places
-    assert us["delta"]["average"] == pytest.approx(-10.7616)
+    assert us["delta_average_rate"] == pytest.approx(-10.7616)
 
 
 @pytest.mark.parametrize(

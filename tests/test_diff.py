@@ -83,15 +83,15 @@ def test_changes_are_reported_with_hand_computed_deltas() -> None:
         },
     ]
     rows = {(r["scenario"], r["flow"], r["item"], r["metric"]): r for r in doc["results"]}
-    average = rows[("no-deal", "US:CN", "", "average")]
+    average = rows[("no-deal", "US:CN", "", "average_rate")]
     assert (average["old"], average["new"], average["delta"]) == (
         Decimal("108.8055"),
         Decimal("123.3808"),
         Decimal("14.5753"),
     )
     assert rows[("no-deal", "US:CN", "", "static_duties")]["delta"] == Decimal("63971178082.19")
-    assert rows[("geneva", "US:CN", "", "average")]["delta"] == Decimal("1.863")
-    assert rows[("no-deal", "CN:US", "", "value")]["unit"] == "USD"
+    assert rows[("geneva", "US:CN", "", "average_rate")]["delta"] == Decimal("1.863")
+    assert rows[("no-deal", "CN:US", "", "trade_value")]["unit"] == "USD"
     assert doc["differences"] == len(doc["inputs"]) + len(doc["results"])
 
 
@@ -102,7 +102,7 @@ def test_tolerance_hides_small_result_changes_but_not_input_changes() -> None:
     assert doc["tolerance"] == {"rate": 25, "money": 100000000000}
     code, doc = diff_json(GENEVA, EDITED, "-t", "14.5753pp")
     kept = {(r["scenario"], r["metric"]) for r in doc["results"] if r["flow"] == "US:CN"}
-    assert ("no-deal", "average") not in kept  # |14.5753| <= 14.5753: ignored
+    assert ("no-deal", "average_rate") not in kept  # |14.5753| <= 14.5753: ignored
     assert ("no-deal", "rate_on") in kept  # 20 pp > 14.5753
 
 
@@ -145,12 +145,16 @@ def test_other_json_documents_are_refused(tmp_path: Path) -> None:
     assert run("timeline", GENEVA, "-f", "json", "-o", str(timeline)).exit_code == 0
     result = run("diff", str(timeline), GENEVA)
     assert result.exit_code == 2
-    assert "this is 'tariffs.timeline', version 1" in result.stderr
+    assert "this is 'tariffs.timeline', version 2" in result.stderr
     broken = tmp_path / "b.json"
-    broken.write_text('{"format": "tariffs.compare", "version": 1, "files": [{}]}')
+    broken.write_text('{"format": "tariffs.compare", "version": 2, "files": [{}]}')
     result = run("diff", str(broken), GENEVA)
     assert result.exit_code == 2
     assert "not a well-formed tariffs.compare result" in result.stderr
+    broken.write_text('{"format": "tariffs.compare", "version": 1, "files": []}')
+    result = run("diff", str(broken), GENEVA)
+    assert result.exit_code == 2
+    assert "version 1, which an older tariffs wrote: write it again" in result.stderr
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -225,9 +229,9 @@ def test_product_lines_and_scopes_are_diffed(tmp_path: Path) -> None:
     assert ("measure", "us-reciprocal", "scope excludes 852852") in changes
     rows = {(r["scenario"], r["item"], r["metric"]): r for r in doc["results"]}
     # Monitors now pay 20% (fentanyl only) on 1 June, not 145%.
-    monitors = rows[("no-deal", "HS 8528", "line_rate_on")]
+    monitors = rows[("no-deal", "8528", "line_rate_on")]
     assert (monitors["old"], monitors["new"]) == (Decimal(145), Decimal(20))
-    assert rows[("no-deal", "HS 8517.13", "line_value")]["delta"] == Decimal(-1_000_000_000)
+    assert rows[("no-deal", "8517.13", "line_value")]["delta"] == Decimal(-1_000_000_000)
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

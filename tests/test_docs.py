@@ -14,11 +14,12 @@ import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
+from tariffs import contract, metrics
 from tariffs.calc.compare import compare
 from tariffs.cli import app
 from tariffs.input import format as models
 from tariffs.input.load import load
-from tariffs.render import fmt
+from tariffs.render import fmt, reference
 
 from .conftest import GOLDEN, ROOT
 
@@ -117,6 +118,25 @@ def test_output_doc_names_every_csv_column_and_metric(command: str) -> None:
     names = set(rows[0]) | {row["metric"] for row in rows}
     missing = names - OUTPUT_WORDS
     assert not missing, f"docs/output.md does not describe {sorted(missing)}"
+
+
+def test_output_doc_holds_the_metrics_reference_of_the_registry() -> None:
+    # Generated from tariffs.metrics: every metric of every kind, as each format shows it.
+    # After a change of the registry, paste reference.metrics_markdown() into the block.
+    start = OUTPUT_DOC.index(reference.BEGIN)
+    end = OUTPUT_DOC.index(reference.END) + len(reference.END) + 1
+    assert OUTPUT_DOC[start:end] == reference.metrics_markdown()
+    for name in metrics.names():
+        assert f"`{name}`" in OUTPUT_DOC or f"delta_{name}" in OUTPUT_DOC
+
+
+def test_the_committed_result_schema_is_the_registry_s() -> None:
+    committed = (ROOT / "schema" / "result.schema.json").read_text(encoding="utf-8")
+    assert committed == contract.schema_text(), "run: tariffs schema --results > schema/..."
+    assert CliRunner().invoke(app, ["schema", "--results"]).stdout == committed
+    text = json.dumps(contract.schema())
+    for name in metrics.names():
+        assert f'"{name}"' in text, f"the result schema lacks {name}"
 
 
 ECONOMICS = (ROOT / "docs" / "economics.md").read_text(encoding="utf-8")

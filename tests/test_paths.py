@@ -17,8 +17,8 @@ from pathlib import Path, PurePath
 import pytest
 from typer.testing import CliRunner, Result
 
-from tariffs.input import files
 from tariffs.cli import app
+from tariffs.input import files
 
 from .test_installed import TARIFFS
 

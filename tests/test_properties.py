@@ -22,11 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tariffs.calc.changes import flatten
 from tariffs.calc.compare import compare, timelines
 from tariffs.cli import app
+from tariffs.input import saved
 from tariffs.input.load import load_text
 from tariffs.render import json_out
+from tariffs.render.flat import study_metrics
 
 from .test_result_schema import errors
 
@@ -156,9 +157,7 @@ def _reversed(value: Any) -> Any:
 
 
 def metrics(text: str) -> dict[Any, Any]:
-    result = compare(load_text(text, "f.yaml"))
-    document = json.loads(json_out.compare([("f.yaml", result)]), parse_float=Decimal)
-    return flatten(document["files"][0])
+    return study_metrics(compare(load_text(text, "f.yaml")))
 
 
 TINY = Decimal("1e-15")  # weighted means of several lines carry 28 significant digits
@@ -206,6 +205,17 @@ def test_static_duties_are_the_sum_over_segments(data: dict[str, Any]) -> None:
             if f.flow == entry.flow
         )
         assert abs(flow.duties - by_segments) < Decimal("1e-12")
+
+
+@PROFILE
+@given(scenario_files())
+def test_a_saved_result_reads_back_as_what_was_computed(data: dict[str, Any]) -> None:
+    # The JSON writer and the saved-result reader walk the document apart; through the
+    # registry they must agree on every metric of every item.
+    result = compare(load_text(json.dumps(data), "f.yaml"))
+    text = "".join(json_out.compare([("f.yaml", result)]))
+    read = saved.read(text, "saved.json")
+    assert read == [("f.yaml", study_metrics(result))]
 
 
 @PROFILE

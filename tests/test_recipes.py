@@ -129,8 +129,8 @@ def test_drift_fails_the_job(repo: Path) -> None:
     git(repo, "commit", "-q", "-am", "forgot to regenerate the results")
     code, output, _ = run_step(repo, "Results are up to date")
     assert code == 1
-    assert re.search(r'^-\s+"value": 143500000000,$', output, re.M), output
-    assert re.search(r'^\+\s+"value": 150000000000,$', output, re.M), output
+    assert re.search(r'^-\s+"trade_value": 143500000000,$', output, re.M), output
+    assert re.search(r'^\+\s+"trade_value": 150000000000,$', output, re.M), output
 
 
 def test_a_broken_expectation_fails_the_job(repo: Path) -> None:

@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from tariffs.input import saved
+from tariffs.input.problems import ScenarioError
+
 from .conftest import GOLDEN, ROOT
 
 SCHEMA = json.loads((ROOT / "schema" / "result.schema.json").read_text(encoding="utf-8"))
@@ -45,9 +48,12 @@ def _compare() -> dict[str, Any]:
     [
         lambda d: d["files"][0]["scenarios"][0]["flows"][0].update(rate_on="145%"),
         lambda d: d["files"][0]["scenarios"][0]["flows"][0].update(surprise=1),
-        lambda d: d["files"][0]["scenarios"][0]["flows"][0].pop("average"),
-        lambda d: d["files"][0].update(on="1 June 2025"),
-        lambda d: d.update(version=2),
+        lambda d: d["files"][0]["scenarios"][0]["flows"][0].pop("average_rate"),
+        lambda d: d["files"][0].update(report_on="1 June 2025"),
+        lambda d: d["files"][0]["scenarios"][0]["flows"][0].update(rate_on=None),
+        lambda d: d["files"][0]["scenarios"][0]["flows"][0]["lines"].append({"hs": None}),
+        lambda d: d["files"][0]["scenarios"][1]["windows"][0].update(window_days=1.5),
+        lambda d: d.update(version=3),
         lambda d: d["units"].update(rounding="ROUND_HALF_EVEN"),
     ],
 )
@@ -55,3 +61,12 @@ def test_the_schema_rejects_a_broken_document(break_it: Any) -> None:
     document = copy.deepcopy(_compare())
     break_it(document)
     assert errors(document), "the schema accepted a broken document"
+    # tariffs' own reader of saved results refuses it too: the two validators agree
+    with pytest.raises(ScenarioError):
+        saved.read(json.dumps(document), "saved.json")
+
+
+@pytest.mark.parametrize("stem", ["geneva", "products-2025", "scotus-2026"])
+def test_the_reader_of_saved_results_accepts_every_golden_compare(stem: str) -> None:
+    text = (GOLDEN / f"{stem}.compare.json").read_text(encoding="utf-8")
+    assert saved.read(text, "saved.json")

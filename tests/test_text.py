@@ -175,8 +175,9 @@ def test_csv_cells_are_never_formulas(hostile: Path) -> None:
     items = {row[4] for row in rows}
     assert "win\\x0ddow\\x85\\u202e" in items
     assert all(row[0].endswith("hostile\\x1b[1m.yaml") for row in rows[1:])
-    # numbers stay numbers, negative ones included
-    values = [row[7] for row in rows[1:] if row[7]]
+    # numbers stay numbers, negative ones included; a text value is neutralised
+    assert {row[7] for row in rows[1:] if row[8] == "text"} == {"base"}
+    values = [row[7] for row in rows[1:] if row[7] and row[8] != "text"]
     assert any(v.startswith("-") for v in values)
     assert all(v.lstrip("-").replace(".", "").isdigit() for v in values)
 

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from tariffs.metrics import EXPECTED
+
 
 class Line(NamedTuple):
     """A product line: its HS code's digits (empty: unclassified), as written, and its value.
@@ -132,8 +134,9 @@ class Bound:
 class Expectation(NamedTuple):
     """A fact a scenario file states about its own results; `tariffs check` evaluates it.
 
-    `metric` is one of METRICS. `on` is set for "rate" only (the file's `on` by default);
-    `window` is set for "saved" only. `line` and `column` say where the file states it.
+    `metric` is one of METRICS (a key of tariffs.metrics.EXPECTED). `on` is set for "rate"
+    only (the file's `on` by default); `window` for a window's metric ("saved") only.
+    `line` and `column` say where the file states it.
     """
 
     scenario: str
@@ -146,9 +149,8 @@ class Expectation(NamedTuple):
     column: int
 
 
-PERCENT_METRICS = ("rate", "average", "low", "peak")
-MONEY_METRICS = ("duties", "saved")
-METRICS = PERCENT_METRICS + MONEY_METRICS
+METRICS = tuple(EXPECTED)
+"""The keys an expectation can check, from the registry (tariffs.metrics)."""
 
 
 class Study(NamedTuple):

@@ -1,9 +1,10 @@
 """What changed between two versions of a scenario file: inputs and results. Pure.
 
 Inputs are compared as resolved `Study` values, keyed by name, so reordering measures,
-scenarios, flows or keys changes nothing. Results are compared as the documents that
-`tariffs compare --format json` writes (numbers already rounded for presentation), so a
-scenario file and a saved result of it compare the same way.
+scenarios, flows or keys changes nothing. Results are compared as flat metrics of the
+registry (tariffs.metrics), rounded as they are shown: render/flat.py makes them from
+computed results and input/saved.py from saved ones, so a scenario file and a saved
+result of it compare the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from tariffs.calc.results import InputChange, ResultChange, Tolerance, Value
 from tariffs.domain import Flow, Line, Measure, Study, money_literal, percent_literal
+from tariffs.metrics import Flat
 
 # --- inputs -------------------------------------------------------------------------------
 
@@ -167,122 +169,6 @@ def _windows_text(windows: Sequence[Any]) -> dict[str, str]:
 
 # --- results ------------------------------------------------------------------------------
 
-Key = tuple[str, str, str, str]  # scenario, flow, item, metric
-Metrics = dict[Key, tuple[Value, str]]
-
-
-def _value(raw: Any) -> Value:
-    if raw is None or isinstance(raw, Decimal | str):
-        return raw
-    if isinstance(raw, date):
-        return raw.isoformat()
-    if isinstance(raw, bool):
-        return str(raw).lower()
-    if isinstance(raw, int):
-        return Decimal(raw)
-    raise TypeError(f"unexpected value {raw!r}")
-
-
-_FLOW_METRICS = (("value", "money"), ("rate_on", "percent"), ("average", "percent"))
-_WINDOW_METRICS = (
-    ("first_day", "date"),
-    ("days", "days"),
-    ("rate_before", "percent"),
-    ("rate_inside", "percent"),
-    ("rate_after", "percent"),
-    ("cliff", "pp"),
-    ("duties_with", "money"),
-    ("duties_without", "money"),
-    ("duties_saved", "money"),
-)
-
-
-_RESPONSE_METRICS = (  # (field of `response`, metric, kind)
-    ("imports", "imports", "money"),
-    ("dynamic_duties", "dynamic_duties", "money"),
-    ("rate_on", "post_substitution_rate_on", "percent"),
-    ("average", "post_substitution_average", "percent"),
-    ("consumer_cost", "consumer_cost", "money"),
-    ("deadweight_loss", "deadweight_loss", "money"),
-)
-_LINE_METRICS = (
-    ("value", "money"),
-    ("rate_on", "percent"),
-    ("average", "percent"),
-    ("static_duties", "money"),
-    ("imports", "money"),
-    ("dynamic_duties", "money"),
-)
-
-
-def _flatten_lines(
-    out: Metrics, scenario: str, flow: str, lines: Sequence[Mapping[str, Any]], currency: str
-) -> None:
-    """Product lines, each keyed by its HS code (numbered if a code repeats)."""
-    seen: dict[str, int] = {}
-    for line in lines:
-        item = f"HS {line['hs']}" if line["hs"] else "unclassified"
-        n = seen[item] = seen.get(item, 0) + 1
-        if n > 1:
-            item = f"{item} #{n}"
-        for metric, kind in _LINE_METRICS:
-            if line.get(metric) is not None:
-                unit = currency if kind == "money" else kind
-                out[(scenario, flow, item, f"line_{metric}")] = (_value(line[metric]), unit)
-
-
-def flatten(doc: Mapping[str, Any]) -> Metrics:
-    """One file of a compare document as {(scenario, flow, item, metric): (value, unit)}.
-
-    Raises KeyError or TypeError on a document of the wrong shape. Deltas are left out:
-    they follow from the baseline's own metrics.
-    """
-    currency = str(doc["currency"])
-
-    def unit(kind: str) -> str:
-        return currency if kind == "money" else kind
-
-    out: Metrics = {
-        ("", "", "", "period_start"): (_value(doc["period"]["start"]), "date"),
-        ("", "", "", "period_until"): (_value(doc["period"]["until"]), "date"),
-        ("", "", "", "on"): (_value(doc["on"]), "date"),
-        ("", "", "", "baseline"): (_value(doc["baseline"]), ""),
-    }
-    for scenario in doc["scenarios"]:
-        name = str(scenario["name"])
-        for f in scenario["flows"]:
-            flow = f"{f['importer']}:{f['exporter']}"
-            for metric, kind in _FLOW_METRICS:
-                out[(name, flow, "", metric)] = (_value(f[metric]), unit(kind))
-            for extreme in ("low", "peak"):
-                out[(name, flow, "", extreme)] = (_value(f[extreme]["rate"]), "percent")
-                out[(name, flow, "", f"{extreme}_from")] = (_value(f[extreme]["from"]), "date")
-            out[(name, flow, "", "static_duties")] = (_value(f["static_duties"]), currency)
-            for layer in f["stack"]:
-                key = (name, flow, str(layer["measure"]), "layer_rate_on")
-                out[key] = (_value(layer["rate"]), "pp")
-                if "average" in layer:
-                    key = (name, flow, str(layer["measure"]), "layer_average")
-                    out[key] = (_value(layer["average"]), "pp")
-            response = f.get("response")
-            if response:
-                for field, metric, kind in _RESPONSE_METRICS:
-                    out[(name, flow, "", metric)] = (_value(response[field]), unit(kind))
-                for metric in ("imports", "consumer_cost", "deadweight_loss"):
-                    key = (name, flow, "", f"delta_{metric}")
-                    out[key] = (_value(response["delta"][metric]), currency)
-            _flatten_lines(out, name, flow, f.get("lines") or [], currency)
-        seen: dict[tuple[str, str], int] = {}
-        for w in scenario["windows"]:
-            flow = f"{w['importer']}:{w['exporter']}"
-            item = str(w["window"])
-            n = seen[(flow, item)] = seen.get((flow, item), 0) + 1
-            if n > 1:
-                item = f"{item} #{n}"
-            for metric, kind in _WINDOW_METRICS:
-                out[(name, flow, item, metric)] = (_value(w[metric]), unit(kind))
-    return out
-
 
 def _ignored(delta: Decimal, unit: str, tolerance: Tolerance) -> bool:
     if unit in {"percent", "pp"}:
@@ -295,9 +181,9 @@ def _ignored(delta: Decimal, unit: str, tolerance: Tolerance) -> bool:
 
 
 def result_changes(
-    old: Sequence[tuple[str, Metrics]], new: Sequence[tuple[str, Metrics]], tolerance: Tolerance
+    old: Sequence[tuple[str, Flat]], new: Sequence[tuple[str, Flat]], tolerance: Tolerance
 ) -> tuple[ResultChange, ...]:
-    """Metrics that differ, file by file.
+    """Flat that differ, file by file.
 
     One file on each side is compared whatever the paths; several are paired by path, and a
     file present on one side only is reported as added or removed.

@@ -7,20 +7,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from tariffs.calc import trade
 from tariffs.calc.results import (
     DAYS_PER_YEAR,
     ONE_DAY,
     ZERO,
-    Delta,
     FlowResult,
     Layer,
     LineClass,
     Response,
     ScenarioResult,
-    Segment,
     StudyResult,
     TimelineEntry,
     TimelineResult,
@@ -40,31 +37,20 @@ from tariffs.calc.steps import Layers, Plan, plan_of, rate_at, rate_days, segmen
 from tariffs.domain import Flow, Scenario, Study
 
 
-class _Metrics(NamedTuple):
-    rate_on: Decimal
-    stack: tuple[Layer, ...]
-    average: Decimal
-    low: Decimal
-    low_from: date
-    peak: Decimal
-    peak_from: date
-    duties: Decimal
-    segments: tuple[Segment, ...]
-    integral: Decimal  # sum of rate% x days: exact, so each delta needs one division
-    classes: tuple[LineClass, ...]
-    response: Response | None  # its deltas are filled in by compare
-
-
-def _flow_metrics(study: Study, layered: FlowLayers, on: date) -> _Metrics:
-    flow, layers = layered.model.flow, layered.layers
+def _flow_result(
+    study: Study, layered: FlowLayers, on: date, respond: trade.TradeModel
+) -> FlowResult:
+    """One flow's result under one scenario (its layers already computed)."""
+    model, layers = layered.model, layered.layers
     days = (study.until - study.start).days
     parts = segments(layers, study.start, study.until)
     integral = rate_days(parts)
     low = min(parts, key=lambda seg: seg.rate)  # min/max keep the first of equals
     peak = max(parts, key=lambda seg: seg.rate)
     per_layer = [sum((seg.layers[i] * seg.days for seg in parts), ZERO) for i in range(len(layers))]
-    classes, response = _line_metrics(study, layered, on)
-    return _Metrics(
+    classes, response = _line_results(study, layered, on, respond)
+    return FlowResult(
+        flow=model.flow,
         rate_on=total_at(layers, on),
         stack=tuple(
             Layer(m.name, m.basis, rate_at(steps, on), per_layer[i] / days)
@@ -75,21 +61,21 @@ def _flow_metrics(study: Study, layered: FlowLayers, on: date) -> _Metrics:
         low_from=low.start,
         peak=peak.rate,
         peak_from=peak.start,
-        duties=static_duties(flow.value, integral),
+        duties=static_duties(model.flow.value, integral),
         segments=parts,
-        integral=integral,
         classes=classes,
+        line_class=model.line_class,
         response=response,
     )
 
 
-def _line_metrics(
-    study: Study, layered: FlowLayers, on: date
+def _line_results(
+    study: Study, layered: FlowLayers, on: date, respond: trade.TradeModel
 ) -> tuple[tuple[LineClass, ...], Response | None]:
     """Per class of lines: rates and integrals; and the flow's trade response, if it has one.
 
-    Imports respond segment by segment: in a segment where a line's total rate is T, its
-    imports run at M0 x f(T) a year, f = ((1 + T) / (1 + T0)) ** e.
+    The response of each class comes from the trade model `respond` (the seam where other
+    models plug in); this sums the classes, weighted by their observed values.
     """
     days = (study.until - study.start).days
     responds = layered.model.classes[0].elasticity is not None
@@ -102,17 +88,14 @@ def _line_metrics(
         rate_on = total_at(layers, on)
         volume = dyn = None
         if responds and cls.elasticity is not None and cls.observed is not None:
-            e, t0 = cls.elasticity, cls.observed
-            volume = sum((trade.factor(g.rate, t0, e) * g.days for g in parts), ZERO)
-            dyn = sum((trade.factor(g.rate, t0, e) * g.rate * g.days for g in parts), ZERO)
-            cls_cost = sum((trade.consumer_cost(g.rate, t0, e) * g.days for g in parts), ZERO)
-            imports += cls.value * volume
-            dynamic += cls.value * dyn
-            cost += cls.value * cls_cost
-            observed += cls.value * t0 * days
-            f_on = cls.value * trade.factor(rate_on, t0, e)
-            weight_on += f_on
-            duty_on += f_on * rate_on
+            answer = respond(cls.elasticity, cls.observed, parts, rate_on)
+            volume, dyn = answer.volume, answer.dynamic
+            imports += cls.value * answer.volume
+            dynamic += cls.value * answer.dynamic
+            cost += cls.value * answer.cost
+            observed += cls.value * cls.observed * days
+            weight_on += cls.value * answer.factor_on
+            duty_on += cls.value * answer.factor_on * rate_on
         out.append(LineClass(cls.lines, rate_on, integral / days, integral, volume, dyn))
     if not responds:
         return tuple(out), None
@@ -128,10 +111,6 @@ def _line_metrics(
         observed_duties=observed_duties,
         consumer_cost=consumer_cost,
         deadweight_loss=consumer_cost - (dynamic_duties - observed_duties),
-        delta_imports=ZERO,
-        delta_dynamic_duties=ZERO,
-        delta_consumer_cost=ZERO,
-        delta_deadweight_loss=ZERO,
     )
     return tuple(out), response
 
@@ -174,78 +153,44 @@ def _window_effects(
     return tuple(out)
 
 
-def _against(m: Response | None, b: Response | None) -> Response | None:
-    """A scenario's response with its deltas against the baseline's."""
-    if m is None or b is None:
-        return None
-    return m._replace(
-        delta_imports=m.imports - b.imports,
-        delta_dynamic_duties=m.dynamic_duties - b.dynamic_duties,
-        delta_consumer_cost=m.consumer_cost - b.consumer_cost,
-        delta_deadweight_loss=m.deadweight_loss - b.deadweight_loss,
-    )
-
-
 def compare(
     study: Study,
     *,
     on: date | None = None,
     baseline: str | None = None,
     only: tuple[str, ...] = (),
+    respond: trade.TradeModel = trade.constant_elasticity,
 ) -> StudyResult:
-    """Compute every flow under every scenario (or those in `only`), with deltas.
+    """Compute every flow under every scenario (or those in `only`), and their windows.
 
-    Deltas are against `baseline` (default: the study's), which is computed even when
-    `only` leaves it out. Unknown names raise `KeyError`; the CLI checks them first.
+    The baseline (default: the study's) is computed even when `only` leaves it out, for
+    the deltas outputs show (tariffs.metrics). `respond` is the trade model. Unknown names
+    raise `KeyError`; the CLI checks them first.
     """
     report_on = on or study.on
     base_name = baseline or study.baseline
     wanted = only or tuple(s.name for s in study.scenarios)
-    metrics: dict[str, list[_Metrics]] = {}
-    plans = {name: plan_of(study.scenario(name)) for name in dict.fromkeys((base_name, *wanted))}
     models = flow_models(study)
-    layers: dict[str, dict[str, FlowLayers]] = {}
-    shared: dict[int, _Metrics] = {}  # scenarios that leave a flow alone share its metrics
-    for name, plan in plans.items():
-        layers[name] = layers_by_flow(study, plan, models)
-        metrics[name] = []
-        for flow in study.flows:
-            layered = layers[name][flow.key]
-            found = shared.get(id(layered))
-            if found is None:
-                found = shared[id(layered)] = _flow_metrics(study, layered, report_on)
-            metrics[name].append(found)
-    study_days = (study.until - study.start).days
-    results = []
-    for name in wanted:
+    # Scenarios that leave a flow alone share its layers, and so its result. The layers are
+    # kept with the result: an id() is only unique while its object lives.
+    shared: dict[int, tuple[FlowLayers, FlowResult]] = {}
+    results: dict[str, ScenarioResult] = {}
+    for name in dict.fromkeys((*wanted, base_name)):
         scenario = study.scenario(name)
-        flows = tuple(
-            FlowResult(
-                flow=flow,
-                rate_on=m.rate_on,
-                stack=m.stack,
-                average=m.average,
-                low=m.low,
-                low_from=m.low_from,
-                peak=m.peak,
-                peak_from=m.peak_from,
-                duties=m.duties,
-                segments=m.segments,
-                delta=Delta(
-                    rate_on=m.rate_on - b.rate_on,
-                    average=(m.integral - b.integral) / study_days,
-                    low=m.low - b.low,
-                    peak=m.peak - b.peak,
-                    duties=static_duties(flow.value, m.integral - b.integral),
-                ),
-                classes=m.classes,
-                line_class=models[flow.key].line_class,
-                response=_against(m.response, b.response),
-            )
-            for flow, m, b in zip(study.flows, metrics[name], metrics[base_name], strict=True)
-        )
-        windows = _window_effects(study, scenario, plans[name], layers[name])
-        results.append(ScenarioResult(name, scenario.description, flows, windows))
+        plan = plan_of(scenario)
+        layers = layers_by_flow(study, plan, models)
+        flows = []
+        for flow in study.flows:
+            layered = layers[flow.key]
+            known = shared.get(id(layered))
+            if known is None:
+                known = shared[id(layered)] = (
+                    layered,
+                    _flow_result(study, layered, report_on, respond),
+                )
+            flows.append(known[1])
+        windows = _window_effects(study, scenario, plan, layers) if name in wanted else ()
+        results[name] = ScenarioResult(name, scenario.description, tuple(flows), windows)
     return StudyResult(
         title=study.title,
         start=study.start,
@@ -254,7 +199,8 @@ def compare(
         baseline=base_name,
         currency=study.currency,
         sources=study.sources,
-        scenarios=tuple(results),
+        scenarios=tuple(results[name] for name in wanted),
+        base=results[base_name],
     )
 
 

@@ -7,34 +7,36 @@ from decimal import Decimal
 from tariffs.calc.compare import compare, flow_rate_on
 from tariffs.calc.results import Outcome
 from tariffs.domain import Study
+from tariffs.metrics import EXPECTED, FLOW, WINDOW, value
 
 
 def check(study: Study) -> tuple[Outcome, ...]:
-    """Evaluate the study's expectations against its results, in file order."""
+    """Evaluate the study's expectations against its results, in file order.
+
+    Each expectation names a metric of the registry (tariffs.metrics.EXPECTED). A window's
+    metric adds up every window of that name on the flow: a child scenario may reuse an
+    ancestor's window name. A rate on another date than the report date is computed for it.
+    """
     if not study.expectations:
         return ()
     result = compare(study)
-    flows = {(s.name, f.flow.key): f for s in result.scenarios for f in s.flows}
-    saved: dict[tuple[str, str, str], Decimal] = {}
-    for s in result.scenarios:
-        for w in s.windows:  # a child may reuse an ancestor's window name: add them up
-            key = (s.name, w.window, w.flow.key)
-            saved[key] = saved.get(key, Decimal(0)) + w.saved
+    flows = {(item.scenario, item.flow_key): item for item in FLOW.items(result)}
     outcomes = []
     for e in study.expectations:
-        flow = flows[(e.scenario, e.flow)]
-        if e.metric == "rate" and e.on is not None and e.on != result.on:
-            got = flow_rate_on(study, e.scenario, e.flow, e.on)
-        elif e.metric == "saved":
-            got = saved[(e.scenario, e.window or "", e.flow)]
-        else:
-            got = {
-                "rate": flow.rate_on,
-                "average": flow.average,
-                "low": flow.low,
-                "peak": flow.peak,
-                "duties": flow.duties,
-            }[e.metric]
+        kind, metric = EXPECTED[e.metric]
         on = (e.on or result.on) if e.metric == "rate" else None
+        if on is not None and on != result.on:
+            got = flow_rate_on(study, e.scenario, e.flow, on)
+        elif kind is WINDOW:
+            got = sum(
+                (
+                    value(metric, item)
+                    for item in WINDOW.items(result)
+                    if (item.scenario, item.name, item.flow_key) == (e.scenario, e.window, e.flow)
+                ),
+                Decimal(0),
+            )
+        else:
+            got = value(metric, flows[(e.scenario, e.flow)])
         outcomes.append(Outcome(e, got, e.bound.accepts(got), on))
     return tuple(outcomes)

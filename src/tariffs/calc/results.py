@@ -101,8 +101,7 @@ class Response(NamedTuple):
     """A flow's trade response over the period (see tariffs.response and docs/economics.md).
 
     `rate_on` and `average` are post-substitution effective rates: weighted by the responded
-    imports. `consumer_cost` and `deadweight_loss` are measured from the observed rates;
-    the `delta_` fields are this scenario minus the baseline.
+    imports. `consumer_cost` and `deadweight_loss` are measured from the observed rates.
     """
 
     static_imports: Decimal
@@ -113,20 +112,6 @@ class Response(NamedTuple):
     observed_duties: Decimal
     consumer_cost: Decimal
     deadweight_loss: Decimal
-    delta_imports: Decimal
-    delta_dynamic_duties: Decimal
-    delta_consumer_cost: Decimal
-    delta_deadweight_loss: Decimal
-
-
-class Delta(NamedTuple):
-    """A scenario's metrics minus the baseline's, for one flow."""
-
-    rate_on: Decimal
-    average: Decimal
-    low: Decimal
-    peak: Decimal
-    duties: Decimal
 
 
 class FlowResult(NamedTuple):
@@ -142,7 +127,6 @@ class FlowResult(NamedTuple):
     peak_from: date
     duties: Decimal
     segments: tuple[Segment, ...]
-    delta: Delta
     classes: tuple[LineClass, ...] = ()
     line_class: tuple[int, ...] = ()  # for each line of the flow, in order, its class
     response: Response | None = None
@@ -171,6 +155,8 @@ class WindowResult(NamedTuple):
 
 
 class ScenarioResult(NamedTuple):
+    """One scenario's results: each flow, in file order, and each window's effect."""
+
     name: str
     description: str
     flows: tuple[FlowResult, ...]
@@ -178,6 +164,8 @@ class ScenarioResult(NamedTuple):
 
 
 class StudyResult(NamedTuple):
+    """A study's results: the scenarios shown, in order, and the baseline."""
+
     title: str
     start: date
     until: date
@@ -186,6 +174,8 @@ class StudyResult(NamedTuple):
     currency: str
     sources: tuple[str, ...]
     scenarios: tuple[ScenarioResult, ...]
+    base: ScenarioResult
+    """The baseline's results, shown or not, for deltas (its windows only if it is shown)."""
 
     @property
     def days(self) -> int:

@@ -1,42 +1,31 @@
-"""The command line: parse options, load, compute, render, write. The only module that prints.
+"""The commands: parse options, load, compute, and hand the result to cli.show.
 
-Heavy modules (pydantic, yaml, rich, the core) are imported inside the commands, so that
+A thin shell over the pipeline: input (load) -> calc -> render (chosen in cli.show). Heavy
+modules (pydantic, yaml, rich, the calculation) are imported inside the commands, so that
 `tariffs --help` stays fast.
 """
 
 from __future__ import annotations
 
 import enum
-import errno
-import os
-import signal
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
 import typer
 
 from tariffs import __version__
-from tariffs.render import PLAIN_WIDTH
+from tariffs.cli import show
+from tariffs.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from tariffs.cli.streams import run
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
     from datetime import date
 
-    from tariffs.calc.changes import Metrics
     from tariffs.calc.results import StudyResult, Tolerance
     from tariffs.domain import Study
     from tariffs.input.files import FileReader, Inputs
-    from tariffs.render.table import Page
-
-T = TypeVar("T")
-P = ParamSpec("P")
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
-EXIT_OUTPUT = 74  # EX_IOERR of sysexits.h: output could not be written (full, read-only, closed)
-EXIT_INTERRUPTED = 130  # 128 + SIGINT
-EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by a closed pipe
+    from tariffs.metrics import Flat
 
 app = typer.Typer(
     name="tariffs",
@@ -92,73 +81,7 @@ def _root(
     """
 
 
-# --- writing ----------------------------------------------------------------------------
-#
-# Every byte for stdout goes through `_out`, and every message for stderr through `_say`.
-# Text for people (tables, Markdown, reports, messages) passes `visible` on its way, so
-# that no control or invisible formatting character from a file reaches a terminal.
-
-
-def _say(line: str) -> None:
-    """One message line on stderr, with any control character made visible."""
-    from tariffs.render.safe import visible
-
-    typer.echo(visible(line), err=True)
-
-
-def _fail(problems: Iterable[object], code: int = EXIT_INVALID) -> NoReturn:
-    for line in problems:
-        _say(str(line))
-    raise typer.Exit(code)
-
-
-def _out(text: str) -> None:
-    """Write to stdout now. A closed pipe or a full disk ends the run (see `main`)."""
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _emit(
-    text: str,
-    output: Path | None,
-    inputs: Inputs,
-    *,
-    people: bool,
-    option: str = "--output",
-) -> None:
-    """Write a rendered document to stdout or to `output` (see files.write_file).
-
-    `people` marks text meant for reading (tables, Markdown, reports): its control and
-    invisible characters are made visible. JSON and CSV escape such characters themselves.
-    """
-    from tariffs.cli.output import OutputProblem, OutputRefused, write_file
-
-    if people:
-        from tariffs.render.safe import visible
-
-        text = visible(text, newlines=True)
-    if output is None:
-        _out(text)
-        return
-    sys.stdout.flush()  # an output may be one of our own descriptors (/dev/stdout)
-    try:
-        write_file(text, output, inputs)
-    except OutputRefused as exc:
-        raise typer.BadParameter(str(exc), param_hint=f"'{option}'") from None
-    except OutputProblem as exc:
-        _fail([f"tariffs: {exc}"], EXIT_OUTPUT)
-
-
 # --- shared helpers ---------------------------------------------------------------------
-
-
-def _computed(path: str, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a calculation. Its inputs are bounded so that arithmetic cannot overflow; should
-    a limit be reached all the same, the run ends with a message naming the file."""
-    try:
-        return work(*args, **kwargs)
-    except (ArithmeticError, RecursionError, MemoryError) as exc:
-        _fail([f"{path}:1:1: cannot compute this file ({type(exc).__name__}): {exc}"])
 
 
 def _inputs() -> Inputs:
@@ -182,7 +105,7 @@ def _load_all(files: list[Path], inputs: Inputs) -> list[tuple[str, Study]]:
         problems.extend(_too_much_work(str(path), study))
         loaded.append((str(path), study))
     if problems:
-        _fail(problems)
+        show.fail(problems)
     return loaded
 
 
@@ -216,67 +139,6 @@ def _check_names(kind: str, option: str, wanted: list[str], known: list[str], pa
                 f"{path} has no {kind} {name!r} (it has: {', '.join(known)})",
                 param_hint=f"'{option}'",
             )
-
-
-def _is_terminal(output: Path | None) -> bool:
-    return output is None and sys.stdout.isatty()
-
-
-def _show(page: Page, output: Path | None, inputs: Inputs) -> None:
-    """Print a table page: coloured on a terminal, plain text everywhere else."""
-    from tariffs.render.table import to_text
-
-    if _is_terminal(output):
-        from rich.console import Console
-
-        Console(width=page.width, highlight=False, markup=False, emoji=False).print(page.body)
-        return
-    _emit(to_text(page), output, inputs, people=True)
-
-
-def _page_width(width: int | None, output: Path | None) -> int:
-    """An explicit --width wins; a terminal gets its own width; anything else gets 120."""
-    if width is not None:
-        return width
-    if _is_terminal(output):
-        import shutil
-
-        return max(60, shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns)
-    return PLAIN_WIDTH
-
-
-def _render(
-    fmt: Format | ReportFormat,
-    output: Path | None,
-    width: int | None,
-    inputs: Inputs,
-    view: str,
-    *args: object,
-) -> None:
-    """Call `view` ("compare" or "timeline") of the renderer for `fmt`, and write it.
-
-    Each renderer module has both functions. The table renderer takes the page width and
-    returns a `Page`; the others return text (a Markdown timeline takes the width too, for
-    its chart).
-    """
-    import importlib
-
-    module = importlib.import_module(f"tariffs.render.{_RENDERERS[fmt]}")  # only the one needed
-    page_width = _page_width(width, output)
-    if fmt == "table":
-        _show(getattr(module, view)(*args, page_width), output, inputs)
-        return
-    if view == "timeline" and fmt == "markdown":
-        args = (*args, page_width)  # for the width of the chart
-    _emit(getattr(module, view)(*args), output, inputs, people=fmt == "markdown")
-
-
-_RENDERERS = {
-    "table": "table",
-    "json": "json_out",
-    "csv": "csv_out",
-    "markdown": "markdown",
-}
 
 
 FilesArg = Annotated[
@@ -349,9 +211,9 @@ def compare(
         _check_names("scenario", "--scenario", scenario or [], names, path)
         _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
         only = tuple(dict.fromkeys(scenario or ()))  # each named scenario once, in order
-        result = _computed(path, run, study, on=report_on, baseline=baseline, only=only)
+        result = show.computed(path, run, study, on=report_on, baseline=baseline, only=only)
         results.append((path, result))
-    _render(fmt, output, width, inputs, "compare", results)
+    show.show_compare(show.Where(fmt, output, width, inputs), results)
 
 
 @app.command()
@@ -377,7 +239,7 @@ def validate(files: FilesArg) -> None:
         if too_much:
             problems.extend(too_much)
             continue
-        _out(
+        show.out(
             visible(
                 f"{path}: ok ({len(study.scenarios)} scenarios, {len(study.measures)} "
                 f"measures, {len(study.flows)} flows)"
@@ -385,7 +247,7 @@ def validate(files: FilesArg) -> None:
             + "\n"
         )
     if problems:
-        _fail(problems)
+        show.fail(problems)
 
 
 @app.command()
@@ -431,8 +293,8 @@ def timeline(
         raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
     _check_names("flow", "--flow", flows, keys, path)
     chosen = tuple(f for key in flows for f in study.flows if f.key == key)
-    result = _computed(path, timelines, study, tuple(wanted), chosen)
-    _render(fmt, output, width, inputs, "timeline", path, result)
+    result = show.computed(path, timelines, study, tuple(wanted), chosen)
+    show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 
 
 @app.command()
@@ -480,8 +342,8 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
-    stack = _computed(path, product_stack, study, chosen, code, day, name)
-    _render(fmt, output, width, inputs, "rate", path, stack)
+    stack = show.computed(path, product_stack, study, chosen, code, day, name)
+    show.show_rate(show.Where(fmt, output, width, inputs), path, stack)
 
 
 @app.command()
@@ -514,11 +376,11 @@ def check(
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
     for path, study in _load_all(files, inputs):
         if not study.expectations:
-            _say(f"{path}: states no expectations (add an 'expect' list)")
-        checked.append((path, _computed(path, evaluate, study)))
+            show.say(f"{path}: states no expectations (add an 'expect' list)")
+        checked.append((path, show.computed(path, evaluate, study)))
     if junit is not None:
-        _emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
-    _emit(checks.report(checked), None, inputs, people=True)
+        show.emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
+    show.emit(checks.report(checked), None, inputs, people=True)
     if any(not o.passed for _, outcomes in checked for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
 
@@ -528,38 +390,32 @@ class _Side(NamedTuple):
 
     label: str
     study: Study | None
-    files: list[tuple[str, Metrics]]
+    files: list[tuple[str, Flat]]
 
 
 def _diff_fail(lines: Iterable[object]) -> NoReturn:
-    _fail(lines, EXIT_USAGE)  # diff(1): trouble is 2
+    show.fail(lines, EXIT_USAGE)  # diff(1): trouble is 2
 
 
 def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
     """A scenario file (computed here) or a saved `tariffs compare --format json` result."""
-    import json
-    from decimal import Decimal
-
-    from tariffs.calc.changes import flatten
     from tariffs.calc.compare import compare as run
     from tariffs.input import saved
     from tariffs.input.load import load_text
     from tariffs.input.problems import ScenarioError
-    from tariffs.render import json_out
+    from tariffs.render.flat import study_metrics
 
     try:
         files = saved.read(text, label)
         if files is not None:
-            return _Side(label, None, [(str(f["path"]), flatten(f)) for f in files])
+            return _Side(label, None, files)
         study = load_text(text, label, read_file)
     except ScenarioError as exc:
         _diff_fail(exc.problems)
     too_much = _too_much_work(label, study)
     if too_much:
         _diff_fail(too_much)
-    result = _computed(label, run, study)
-    computed = json.loads(json_out.compare([(label, result)]), parse_float=Decimal)
-    return _Side(label, study, [(label, flatten(computed["files"][0]))])
+    return _Side(label, study, [(label, study_metrics(show.computed(label, run, study)))])
 
 
 def _read_side(path: Path, inputs: Inputs) -> _Side:
@@ -660,111 +516,38 @@ def diff(
     if old.study is not None and new.study is not None:
         changed = input_changes(old.study, new.study)
     found = Diff(changed, result_changes(old.files, new.files, limits))
-    _render(fmt, output, width, inputs, "diff", DiffReport(old.label, new.label, limits, found))
+    report = DiffReport(old.label, new.label, limits, found)
+    show.show_diff(show.Where(fmt, output, width, inputs), report)
     if found.differences:
         raise typer.Exit(EXIT_INVALID)
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    results: Annotated[
+        bool,
+        typer.Option(
+            "--results", help="The schema of the JSON results instead (compare, diff, ...)."
+        ),
+    ] = False,
+) -> None:
     """Print the JSON Schema of scenario files (for editors and other validators).
 
     \b
     Example:
         tariffs schema > scenario.schema.json
+        tariffs schema --results > result.schema.json
     """
+    if results:
+        from tariffs.contract import schema_text
+
+        show.out(schema_text())
+        return
     from tariffs.input.schema import scenario_schema_text
 
-    _out(scenario_schema_text())
+    show.out(scenario_schema_text())
 
 
-class _ClosedStream:
-    """Stands in for stdout when the process started with it closed (`>&-`): any write
-    fails, so a command that has something to say exits 74 instead of saying nothing."""
-
-    def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
-
-    def flush(self) -> None:
-        """Nothing is buffered."""
-
-    def isatty(self) -> bool:
-        return False
-
-
-def _prepare_streams() -> None:
-    """Make the standard streams safe before anything runs.
-
-    - A closed descriptor 0, 1 or 2 is reopened on /dev/null, so that no file opened later
-      takes its number; a closed stdout becomes a stream whose writes fail.
-    - Text that the output encoding cannot hold (PYTHONIOENCODING=ascii) is written as a
-      backslash escape rather than ending the run.
-    - A closed pipe ends the run as it ends cat or grep: by SIGPIPE, which a shell reports
-      as 141. Python ignores SIGPIPE by default; restoring it covers every write, the help
-      text's included, whatever code makes it.
-    """
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            null = os.open(os.devnull, os.O_RDWR)
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
-            if fd == 1:
-                sys.stdout = _ClosedStream()  # type: ignore[assignment,unused-ignore]
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so that the interpreter's last flush has nowhere to fail."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.close(null)
-    except OSError:
-        pass
-
-
-def _failed_write(error: OSError) -> int:
-    """The exit code, and the message, for output that could not be written.
-
-    Every read and every output file is handled where it happens, so an OSError that
-    reaches here comes from writing stdout: a full disk, a closed descriptor, a closed pipe
-    where SIGPIPE is not available.
-    """
-    _silence_stdout()
-    if isinstance(error, BrokenPipeError):
-        return EXIT_PIPE  # the reader went away (| head): stop quietly, as cat would
-    typer.echo(f"tariffs: cannot write the output: {error.strerror or error}", err=True)
-    return EXIT_OUTPUT
-
-
-def main() -> None:
-    """Console-script entry point. Every way a run can end has its exit code and at most a
-    one-line message (see the README, "Exit codes"); a traceback is a bug."""
-    _prepare_streams()
-    try:
-        code = app(prog_name="tariffs", standalone_mode=False)
-    except typer.TyperException as exc:  # usage errors and bad parameters
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
-        else:
-            typer.echo(f"tariffs: {exc.format_message()}", err=True)
-        code = exc.exit_code
-    except (typer.Abort, KeyboardInterrupt):
-        code = EXIT_INTERRUPTED
-    except OSError as exc:
-        code = _failed_write(exc)
-    else:
-        try:
-            sys.stdout.flush()
-        except OSError as exc:
-            code = _failed_write(exc)
-    raise SystemExit(code if isinstance(code, int) else EXIT_OK)
+def main() -> NoReturn:
+    """Console-script entry point."""
+    run(app)

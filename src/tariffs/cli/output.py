@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from tariffs.input.files import Inputs, kind
@@ -33,8 +34,9 @@ def _umask() -> int:
     return mask
 
 
-def write_file(text: str, path: Path, inputs: Inputs | None = None) -> None:
-    """Write `text` (UTF-8) to `path`, safely.
+def write_file(text: str | Iterable[str], path: Path, inputs: Inputs | None = None) -> None:
+    """Write `text` (UTF-8; a string, or pieces of one, written as they come) to `path`,
+    safely.
 
     - A symbolic link is followed to its target; the link stays.
     - A regular file or a new path is written atomically: a temporary file in the same
@@ -95,20 +97,26 @@ def _ours(path: str) -> bool:
     return owner in {"self", "thread-self", str(os.getpid())}
 
 
-def _write_descriptor(text: str, descriptor: int) -> None:
-    data = memoryview(text.encode("utf-8"))
-    while data:
-        data = data[os.write(descriptor, data) :]
+def _pieces(text: str | Iterable[str]) -> Iterable[str]:
+    return (text,) if isinstance(text, str) else text
 
 
-def _replace(text: str, target: Path, info: os.stat_result | None) -> None:
+def _write_descriptor(text: str | Iterable[str], descriptor: int) -> None:
+    for piece in _pieces(text):
+        data = memoryview(piece.encode("utf-8"))
+        while data:
+            data = data[os.write(descriptor, data) :]
+
+
+def _replace(text: str | Iterable[str], target: Path, info: os.stat_result | None) -> None:
     parent = target.parent
     if not parent.is_dir():
         raise OutputRefused(f"cannot write {str(target)!r}: folder {str(parent)!r} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for piece in _pieces(text):
+                handle.write(piece)
             handle.flush()
             if info is None:
                 os.fchmod(handle.fileno(), 0o666 & ~_umask())
@@ -122,7 +130,7 @@ def _replace(text: str, target: Path, info: os.stat_result | None) -> None:
         raise
 
 
-def _write_through(text: str, path: Path, *, fifo: bool) -> None:
+def _write_through(text: str | Iterable[str], path: Path, *, fifo: bool) -> None:
     flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags | (os.O_NONBLOCK if fifo else 0))

@@ -20,11 +20,13 @@ from pydantic import (
     PlainValidator,
     StringConstraints,
     WithJsonSchema,
+    create_model,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from tariffs.input import literals as units
+from tariffs.metrics import EXPECTED
 
 FORMAT_VERSION = 1
 T = TypeVar("T")
@@ -218,20 +220,29 @@ class Scenario(_Model):
     disable: list[Name] = Field(default_factory=list)
 
 
-class Expectation(_Model):
+class _ExpectationBase(_Model):
     """A fact about the results, evaluated by `tariffs check`. Exactly one metric is given."""
 
     scenario: Name
     flow: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}:[A-Z]{2,3}$")]
     on: Day | None = Field(default=None, description="With 'rate' only; default: the file's on.")
-    window: Text | None = Field(default=None, description="With 'saved' only: a window's name.")
-    rate: PercentBound | None = Field(default=None, description="The total rate on 'on'.")
-    average: PercentBound | None = Field(default=None, description="Time-weighted average.")
-    low: PercentBound | None = None
-    peak: PercentBound | None = None
-    duties: MoneyBound | None = Field(default=None, description="Static duties in the period.")
-    saved: MoneyBound | None = Field(default=None, description="Duties the window saves.")
+    window: Text | None = Field(
+        default=None, description="With a window's metric ('saved') only: the window's name."
+    )
     note: Text | None = None
+
+
+_BOUNDS: dict[str, Any] = {"percent": PercentBound, "money": MoneyBound}
+
+_EXPECTED_FIELDS: dict[str, Any] = {
+    key: (_BOUNDS[metric.unit] | None, Field(default=None, description=metric.doc))
+    for key, (_, metric) in EXPECTED.items()
+}
+Expectation = create_model(
+    "Expectation", __base__=_ExpectationBase, __doc__=_ExpectationBase.__doc__, **_EXPECTED_FIELDS
+)
+"""An expectation: its fields are the base's and one per metric an `expect:` entry can
+check, from the registry (tariffs.metrics.EXPECTED)."""
 
 
 class ScenarioFile(_Model):

@@ -1,44 +1,88 @@
 """Saved results read back: the JSON that `tariffs compare --format json` writes.
 
 A saved file is as untrusted as a scenario file. It is parsed here, and only here, with
-exact decimals and a depth limit, then validated against the shape of the compare document
-(schema/result.schema.json): every number must be a number, every date a date, and no
-scenario or file may appear twice. Any fault is a `ScenarioError` naming the place.
+exact decimals, then validated against the compare document's JSON Schema
+(tariffs.contract, the same schema as schema/result.schema.json): every key known, every
+number a number of sensible size, every date a date; no scenario, flow or file twice.
+Its metrics are then read through the registry (tariffs.metrics) into the flat form that
+`tariffs diff` compares (see render/flat.py for the computed side).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
-
+from tariffs import contract, metrics
 from tariffs.input.problems import Problem, ScenarioError, quoted
 
 FORMAT = "tariffs.compare"
-VERSION = 1
-
-
 MAX_EXPONENT = 100
 """Numbers in a saved result lie between 1e-100 and 1e100 in size (or are 0): far beyond
 any result, and far from where Decimal arithmetic would overflow."""
+MAX_PROBLEMS = 20
+"""At most this many faults of a saved result are listed."""
 
 
-def _number(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError(f"expected a number, got {_kind(value)}")
-    number = Decimal(value)
-    if number and abs(number.adjusted()) > MAX_EXPONENT:
-        raise ValueError(f"the number {quoted(value)} is out of range for a result")
-    return value
+def read(text: str, label: str) -> list[tuple[str, metrics.Flat]] | None:
+    """Each file of a saved compare result with its metrics; None if `text` is not a saved
+    result at all (not a JSON object with a "format" key: a scenario file, which may be
+    written as JSON, since JSON is YAML). ScenarioError if it is one with faults."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        doc = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return None  # not JSON: the scenario loader says what is wrong with it
+    if not isinstance(doc, dict) or "format" not in doc:
+        return None
+
+    def fail(messages: list[str]) -> ScenarioError:
+        return ScenarioError([Problem(1, 1, message, label) for message in messages])
+
+    if doc.get("format") == FORMAT and doc.get("version") in range(1, contract.VERSION):
+        raise fail(
+            [
+                f"this saved result is version {doc['version']}, which an older tariffs "
+                f"wrote: write it again with 'tariffs compare --format json' (version "
+                f"{contract.VERSION})"
+            ]
+        )
+    if doc.get("format") != FORMAT or doc.get("version") != contract.VERSION:
+        raise fail(
+            [
+                f"a saved result must be 'tariffs compare --format json' output (format "
+                f"{FORMAT!r}, version {contract.VERSION}); this is {quoted(doc.get('format'))}, "
+                f"version {quoted(doc.get('version'))}"
+            ]
+        )
+    faults: list[str] = []
+    _validate(doc, contract.compare_schema(), "", faults)
+    if not faults:
+        _unique(doc, faults)
+    if faults:
+        prefix = "not a well-formed tariffs.compare result: "
+        raise fail([prefix + fault for fault in faults[:MAX_PROBLEMS]])
+    return [(str(file["path"]), file_metrics(file)) for file in doc["files"]]
 
 
-def _day(value: object) -> object:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a date as YYYY-MM-DD, got {_kind(value)}")
-    return value
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number a result can hold")
+
+
+# --- the schema, checked -------------------------------------------------------------------
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "number": (int, Decimal),
+    "integer": (int,),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
 
 
 def _kind(value: object) -> str:
@@ -55,207 +99,136 @@ def _kind(value: object) -> str:
     return f"the number {quoted(value)}"
 
 
-Num = Annotated[Decimal, BeforeValidator(_number)]
-Day = Annotated[date, BeforeValidator(_day)]
+def _is(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return name == "boolean"
+    return isinstance(value, _TYPES[name])
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _validate(value: Any, schema: contract.Schema, where: str, faults: list[str]) -> None:
+    """Check `value` against the subset of JSON Schema that tariffs.contract writes: type,
+    const, enum, required, properties, additionalProperties, items, anyOf, oneOf, minimum
+    and pattern. Faults are appended as 'where: what'."""
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            if not any(not _faults_of(value, branch, where) for branch in schema[key]):
+                _validate(value, schema[key][0], where, faults)
+            return
+    fault = _shape_fault(value, schema) or _value_fault(value, schema)
+    if fault:
+        faults.append(f"{where or 'the document'}: {fault}")
+        return
+    if isinstance(value, dict):
+        _validate_object(value, schema, where, faults)
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            _validate(item, schema["items"], f"{where}.{index}".lstrip("."), faults)
+            if len(faults) >= MAX_PROBLEMS:
+                return
 
 
-class _Units(_Strict):
-    rate: Literal["percent"]
-    rate_places: int
-    money_places: int
-    rounding: Literal["ROUND_HALF_UP"]
-    dates: str
+def _shape_fault(value: Any, schema: contract.Schema) -> str:
+    """What is wrong with the value's kind: const, enum and type."""
+    if "const" in schema and value != schema["const"]:
+        return f"expected {schema['const']!r}, got {_kind(value)}"
+    if "enum" in schema and value not in schema["enum"]:
+        return f"expected one of {', '.join(map(repr, schema['enum']))}"
+    types = schema.get("type")
+    if types is not None:
+        names = [types] if isinstance(types, str) else types
+        if not any(_is(value, name) for name in names):
+            wanted = " or ".join("a number" if n == "number" else n for n in names)
+            return f"expected {wanted}, got {_kind(value)}"
+    return ""
 
 
-class _Period(_Strict):
-    start: Day
-    until: Day
-    days: int
+def _value_fault(value: Any, schema: contract.Schema) -> str:
+    """What is wrong with a number's size or a text's form."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        number = Decimal(value)
+        if number and abs(number.adjusted()) > MAX_EXPONENT:
+            return f"the number {quoted(value)} is out of range for a result"
+        if "minimum" in schema and number < schema["minimum"]:
+            return f"{quoted(value)} is below {schema['minimum']}"
+    if isinstance(value, str) and "pattern" in schema and not re.match(schema["pattern"], value):
+        return f"{quoted(value)} is not a date as YYYY-MM-DD"
+    return ""
 
 
-class _Layer(_Strict):
-    measure: str
-    basis: str
-    rate: Num
-    average: Num
+def _validate_object(
+    value: dict[str, Any], schema: contract.Schema, where: str, faults: list[str]
+) -> None:
+    properties = schema.get("properties", {})
+    for key in schema.get("required", []):
+        if key not in value:
+            faults.append(f"{where}.{key}: missing".lstrip("."))
+    extra = schema.get("additionalProperties", True)
+    for key, item in value.items():
+        place = f"{where}.{key}".lstrip(".")
+        if key in properties:
+            _validate(item, properties[key], place, faults)
+        elif extra is False:
+            faults.append(f"{place}: unknown key")
+        elif isinstance(extra, dict):
+            _validate(item, extra, place, faults)
 
 
-class _Extreme(_Strict):
-    rate: Num
-    from_: Day
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "from" in data:
-            data = {("from_" if k == "from" else k): v for k, v in data.items()}
-        return data
+def _faults_of(value: Any, schema: contract.Schema, where: str) -> list[str]:
+    found: list[str] = []
+    _validate(value, schema, where, found)
+    return found
 
 
-class _Delta(_Strict):
-    rate_on: Num
-    average: Num
-    low: Num
-    peak: Num
-    static_duties: Num
-
-
-class _ResponseDelta(_Strict):
-    imports: Num
-    dynamic_duties: Num
-    consumer_cost: Num
-    deadweight_loss: Num
-
-
-class _Response(_Strict):
-    static_imports: Num
-    imports: Num
-    dynamic_duties: Num
-    rate_on: Num
-    average: Num
-    observed_duties: Num
-    consumer_cost: Num
-    deadweight_loss: Num
-    delta: _ResponseDelta
-
-
-class _Line(_Strict):
-    hs: str | None
-    description: str
-    value: Num
-    rate_on: Num
-    average: Num
-    static_duties: Num
-    imports: Num | None
-    dynamic_duties: Num | None
-
-
-class _Flow(_Strict):
-    importer: str
-    exporter: str
-    value: Num
-    rate_on: Num
-    stack: list[_Layer]
-    average: Num
-    low: _Extreme
-    peak: _Extreme
-    static_duties: Num
-    delta: _Delta
-    response: _Response | None
-    lines: list[_Line]
-
-
-class _Window(_Strict):
-    window: str
-    importer: str
-    exporter: str
-    first_day: Day
-    last_day: Day
-    days: int
-    rate_before: Num
-    rate_inside: Num
-    rate_after: Num
-    cliff: Num
-    duties_with: Num
-    duties_without: Num
-    duties_saved: Num
-
-
-class _Scenario(_Strict):
-    name: str
-    description: str
-    is_baseline: bool
-    flows: list[_Flow]
-    windows: list[_Window]
-
-
-class _File(_Strict):
-    path: str
-    title: str
-    period: _Period
-    on: Day
-    baseline: str
-    currency: str
-    sources: list[str]
-    scenarios: list[_Scenario]
-
-    @model_validator(mode="after")
-    def _unique(self) -> _File:
-        names = [s.name for s in self.scenarios]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(f"scenario {quoted(twice[0])} is listed twice")
-        for scenario in self.scenarios:
-            flows = [(f.importer, f.exporter) for f in scenario.flows]
-            if len(set(flows)) != len(flows):
-                raise ValueError(f"scenario {quoted(scenario.name)} lists a flow twice")
-        return self
-
-
-class _Document(_Strict):
-    format: Literal["tariffs.compare"]
-    version: Literal[1]
-    units: _Units
-    files: list[_File]
-
-    @model_validator(mode="after")
-    def _unique(self) -> _Document:
-        paths = [f.path for f in self.files]
-        twice = sorted({p for p in paths if paths.count(p) > 1})
-        if twice:
-            raise ValueError(f"file {quoted(twice[0])} is listed twice")
-        return self
-
-
-def read(text: str, label: str) -> list[dict[str, Any]] | None:
-    """The files of a saved compare result, validated; None if `text` is not a saved result
-    at all (not a JSON object with a "format" key: a scenario file, which may be written
-    as JSON, since JSON is YAML). ScenarioError if it is a saved result with faults."""
-    if not text.lstrip().startswith("{"):
-        return None
-    try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-    except (ValueError, RecursionError):
-        return None  # not JSON: the scenario loader says what is wrong with it
-    if not isinstance(doc, dict) or "format" not in doc:
-        return None
-
-    def fail(message: str) -> ScenarioError:
-        return ScenarioError([Problem(1, 1, message, label)])
-
-    if doc.get("format") != FORMAT or doc.get("version") != VERSION:
-        raise fail(
-            f"a saved result must be 'tariffs compare --format json' output (format "
-            f"{FORMAT!r}, version {VERSION}); this is {quoted(doc.get('format'))}, version "
-            f"{quoted(doc.get('version'))}"
-        )
-    try:
-        _Document.model_validate(doc)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_url=False)[:MAX_PROBLEMS]:
-            where = ".".join(str(part) for part in error["loc"]) or "the document"
-            message = _MESSAGES.get(error["type"]) or str(error["msg"]).removeprefix(
-                "Value error, "
+def _unique(doc: dict[str, Any], faults: list[str]) -> None:
+    """What a schema cannot say: no file, scenario or flow twice."""
+    paths = [f["path"] for f in doc["files"]]
+    faults.extend(f"file {quoted(p)} is listed twice" for p in _twice(paths))
+    for i, file in enumerate(doc["files"]):
+        names = [s["name"] for s in file["scenarios"]]
+        faults.extend(f"files.{i}: scenario {quoted(n)} is listed twice" for n in _twice(names))
+        for scenario in file["scenarios"]:
+            flows = [f"{f['importer']}:{f['exporter']}" for f in scenario["flows"]]
+            faults.extend(
+                f"files.{i}: scenario {quoted(scenario['name'])} lists flow {f} twice"
+                for f in _twice(flows)
             )
-            text = f"not a well-formed tariffs.compare result: {where}: {message}"
-            problems.append(Problem(1, 1, text, label))
-        raise ScenarioError(problems) from None
-    files: list[dict[str, Any]] = doc["files"]
-    return files
 
 
-_MESSAGES = {"missing": "missing", "extra_forbidden": "unknown key"}
-
-MAX_PROBLEMS = 20
-"""At most this many faults of a saved result are listed."""
+def _twice(values: list[str]) -> list[str]:
+    return sorted({v for v in values if values.count(v) > 1})
 
 
-def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not a number a result can hold")
+# --- the metrics, read through the registry ------------------------------------------------
+
+
+def file_metrics(file: dict[str, Any]) -> metrics.Flat:
+    """One saved file's metrics, keyed as render/flat.py keys computed ones."""
+    currency = str(file["currency"])
+    out: metrics.Flat = {}
+    seen: dict[tuple[str, str, str, str], int] = {}
+
+    def take(kind: metrics.Kind, obj: dict[str, Any], where: tuple[str, str, str]) -> None:
+        name = metrics.numbered(seen, kind, where)
+        for metric in kind.metrics:
+            value = obj[metric.name]
+            if value is not None:
+                shown = Decimal(value) if isinstance(value, int) else value
+                unit = metrics.unit_label(metric.unit, currency)
+                out[(where[0], where[1], name, metric.name)] = (shown, unit)
+
+    take(metrics.FILE, file, ("", "", ""))
+    for scenario in file["scenarios"]:
+        name = scenario["name"]
+        for flow in scenario["flows"]:
+            key = f"{flow['importer']}:{flow['exporter']}"
+            take(metrics.FLOW, flow, (name, key, ""))
+            for layer in flow["layers"]:
+                take(metrics.LAYER, layer, (name, key, layer["measure"]))
+            if flow["response"] is not None:
+                take(metrics.RESPONSE, flow["response"], (name, key, ""))
+            for line in flow["lines"]:
+                take(metrics.LINE, line, (name, key, line["hs"] or "unclassified"))
+        for window in scenario["windows"]:
+            key = f"{window['importer']}:{window['exporter']}"
+            take(metrics.WINDOW, window, (name, key, window["window"]))
+    return out

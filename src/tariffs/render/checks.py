@@ -7,7 +7,8 @@ from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from tariffs.calc.results import Outcome
-from tariffs.domain import PERCENT_METRICS, Expectation
+from tariffs.domain import Expectation
+from tariffs.metrics import EXPECTED
 from tariffs.render import fmt
 from tariffs.render.safe import visible
 
@@ -38,7 +39,7 @@ def describe(outcome: Outcome) -> str:
 
 def value(e: Expectation, got: Decimal) -> str:
     """The result as the expectation's unit writes it: '45.0466%' or '25.9708bn'."""
-    if e.metric in PERCENT_METRICS:
+    if EXPECTED[e.metric][1].unit == "percent":
         return f"{fmt.number(got, fmt.RATE_PLACES)}%"
     divisor, suffix = fmt.scale_for(abs(got))
     return f"{fmt.number(got / divisor, fmt.RATE_PLACES)}{suffix}"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs.calc.results import Segment, StudyResult, TimelineEntry, TimelineResult
+from tariffs.metrics import FLOW, RESPONSE, WINDOW, Item, Kind, Metric, delta, value
 from tariffs.render import fmt
 
 if TYPE_CHECKING:
@@ -59,96 +60,93 @@ def header_facts(result: StudyResult, path: str) -> Facts:
     ]
 
 
+_COLUMN_KIND = {"date": "k", "text": "t"}
+"""A table column's kind by the unit of its metric: numbers are `n`."""
+
+
+def cell(metric: Metric, value: Any, divisor: Decimal) -> str:
+    """A metric's value as a table shows it: one decimal, money in the file's unit."""
+    if value is None:
+        return "-"
+    if metric.unit == "percent":
+        return fmt.pct(value)
+    if metric.unit == "pp":
+        return fmt.pp(value)
+    if metric.unit == "money":
+        return fmt.money(value, divisor)
+    if metric.unit == "date":
+        return str(value.isoformat())
+    return str(value)
+
+
+def _delta_cell(metric: Metric, delta: Decimal | None, divisor: Decimal) -> str:
+    if delta is None:
+        return "-"
+    return fmt.signed_money(delta, divisor) if metric.unit == "money" else fmt.pp(delta)
+
+
+def _metric_columns(kind: Kind, unit: str) -> tuple[list[Metric], list[str], str]:
+    """The metrics a table shows for a kind (those with a label), their headers and kinds."""
+    shown = [m for m in kind.metrics if m.label]
+    headers: list[str] = []
+    kinds = ""
+    for metric in shown:
+        headers.append((metric.label or "").format(unit=unit))
+        kinds += _COLUMN_KIND.get(metric.unit, "n")
+        if metric.vs_base:
+            headers.append("vs base")
+            kinds += "n"
+    return shown, headers, kinds
+
+
+def _metric_cells(
+    kind: Kind, shown: list[Metric], item: Item, divisor: Decimal, is_base: bool
+) -> list[str]:
+    cells: list[str] = []
+    for metric in shown:
+        cells.append(cell(metric, value(metric, item), divisor))
+        if metric.vs_base:
+            cells.append(
+                BASE if is_base else _delta_cell(metric, delta(kind, metric, item), divisor)
+            )
+    return cells
+
+
 def flow_grids(result: StudyResult) -> list[Grid]:
-    """One grid per flow, scenarios as rows."""
+    """One grid per flow, scenarios as rows; columns from the registry (tariffs.metrics)."""
     divisor, _ = money_scale(result)
     unit = money_unit(result)
-    grids: list[Grid] = []
-    if not result.scenarios:
-        return grids
-    for index, first in enumerate(result.scenarios[0].flows):
-        flow = first.flow
-        rows = []
-        for scenario in result.scenarios:
-            f = scenario.flows[index]
-            is_base = scenario.name == result.baseline
-            rows.append(
-                (
-                    scenario.name,
-                    fmt.pct(f.rate_on),
-                    BASE if is_base else fmt.pp(f.delta.rate_on),
-                    fmt.pct(f.average),
-                    BASE if is_base else fmt.pp(f.delta.average),
-                    fmt.pct(f.low),
-                    f.low_from.isoformat(),
-                    fmt.pct(f.peak),
-                    f.peak_from.isoformat(),
-                    fmt.money(f.duties, divisor),
-                    BASE if is_base else fmt.signed_money(f.delta.duties, divisor),
-                )
-            )
-        grids.append(
-            Grid(
-                title=f"{flow.label}: trade {fmt.money(flow.value, divisor)} {unit} a year",
-                headers=(
-                    "Scenario",
-                    "Rate on",
-                    "vs base",
-                    "Average",
-                    "vs base",
-                    "Low",
-                    "from",
-                    "Peak",
-                    "from",
-                    f"Duties\n{unit}",
-                    "vs base",
-                ),
-                kinds="knnnnnknknn",
-                rows=tuple(rows),
-            )
-        )
-    return grids
+    shown, headers, kinds = _metric_columns(FLOW, unit)
+    rows: dict[str, list[tuple[str, ...]]] = {}
+    labels: dict[str, str] = {}
+    for item in FLOW.items(result):
+        flow = item.flow.flow
+        labels[flow.key] = f"{flow.label}: trade {fmt.money(flow.value, divisor)} {unit} a year"
+        is_base = item.scenario == result.baseline
+        cells = _metric_cells(FLOW, shown, item, divisor, is_base)
+        rows.setdefault(flow.key, []).append((item.scenario, *cells))
+    return [
+        Grid(labels[key], ("Scenario", *headers), "k" + kinds, tuple(found))
+        for key, found in rows.items()
+    ]
 
 
 def window_grids(result: StudyResult) -> dict[str, Grid]:
     """Per flow (keyed IMPORTER:EXPORTER), the windows of all scenarios that touch it."""
     divisor, _ = money_scale(result)
-    unit = money_unit(result)
+    shown, headers, kinds = _metric_columns(WINDOW, money_unit(result))
     rows: dict[str, list[tuple[str, ...]]] = {}
     labels: dict[str, str] = {}
-    for scenario in result.scenarios:
-        for w in scenario.windows:
-            labels[w.flow.key] = w.flow.label
-            rows.setdefault(w.flow.key, []).append(
-                (
-                    scenario.name,
-                    w.window,
-                    w.first_day.isoformat(),
-                    w.last_day.isoformat(),
-                    str(w.days),
-                    fmt.pct(w.before),
-                    fmt.pct(w.inside),
-                    fmt.pct(w.after),
-                    fmt.pp(w.cliff),
-                    fmt.money(w.saved, divisor),
-                )
-            )
+    for item in WINDOW.items(result):
+        flow = item.value.flow
+        labels[flow.key] = flow.label
+        cells = _metric_cells(WINDOW, shown, item, divisor, is_base=False)
+        rows.setdefault(flow.key, []).append((item.scenario, item.name, *cells))
     return {
         key: Grid(
             title=f"{labels[key]}: windows, the rates around them and the static duties saved",
-            headers=(
-                "Scenario",
-                "Window",
-                "First day",
-                "Last day",
-                "Days",
-                "Before",
-                "Inside",
-                "After",
-                "Cliff",
-                f"Saved\n{unit}",
-            ),
-            kinds="ktkknnnnnn",
+            headers=("Scenario", "Window", *headers),
+            kinds="kt" + kinds,
             rows=tuple(found),
         )
         for key, found in rows.items()
@@ -210,38 +208,18 @@ def response_grid(result: StudyResult, index: int) -> Grid:
     unit = money_unit(result)
     first = result.scenarios[0].flows[index]
     static = fmt.money(first.response.static_imports, divisor) if first.response else "-"
+    shown, headers, kinds = _metric_columns(RESPONSE, unit)
     rows = []
-    for scenario in result.scenarios:
-        r = scenario.flows[index].response
-        if r is None:
+    for item in RESPONSE.items(result):
+        if item.flow_key != first.flow.key:
             continue
-        is_base = scenario.name == result.baseline
-        rows.append(
-            (
-                scenario.name,
-                fmt.money(r.imports, divisor),
-                BASE if is_base else fmt.signed_money(r.delta_imports, divisor),
-                fmt.money(r.dynamic_duties, divisor),
-                fmt.pct(r.rate_on),
-                fmt.pct(r.average),
-                fmt.money(r.consumer_cost, divisor),
-                fmt.money(r.deadweight_loss, divisor),
-            )
-        )
+        is_base = item.scenario == result.baseline
+        rows.append((item.scenario, *_metric_cells(RESPONSE, shown, item, divisor, is_base)))
     return Grid(
         title=f"{first.flow.label}: trade response over the period, {unit} "
         f"(static imports {static})",
-        headers=(
-            "Scenario",
-            "Imports",
-            "vs base",
-            "Duties\ndynamic",
-            "Rate on\npost-subst.",
-            "Average\npost-subst.",
-            "Consumer\ncost",
-            "Deadweight\nloss",
-        ),
-        kinds="knnnnnnn",
+        headers=("Scenario", *headers),
+        kinds="k" + kinds,
         rows=tuple(rows),
     )
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from tariffs.calc.results import FlowResult, Response, Segment, StudyResult, TimelineResult
-from tariffs.domain import Line
+from tariffs import contract, metrics
+from tariffs.calc.results import Segment, StudyResult, TimelineResult
 from tariffs.render import fmt
 from tariffs.render.safe import json_string
 
@@ -20,7 +20,7 @@ FORMAT = "tariffs.compare"
 TIMELINE_FORMAT = "tariffs.timeline"
 DIFF_FORMAT = "tariffs.diff"
 RATE_FORMAT = "tariffs.rate"
-VERSION = 1
+VERSION = contract.VERSION
 
 
 class Rate(Decimal):
@@ -31,58 +31,57 @@ class Money(Decimal):
     """An amount, written with `fmt.MONEY_PLACES` decimals."""
 
 
-class Compact(str):
-    """Text that is already JSON (one product line's object, on one line), written as is."""
+class Stream:
+    """A list of objects written one per line as they come: each item is already compact
+    JSON text. Product lines are written this way, so a document of 100,000s of lines is
+    never held whole in memory."""
 
-
-class CompactList(list[Compact]):
-    """A list of `Compact` items, written one per line without inspecting each."""
+    def __init__(self, items: Iterable[str]) -> None:
+        self.items = items
 
 
 def dumps(value: Any) -> str:
-    """Serialise dicts, lists, strings, ints, bools, None, dates and our Decimals.
+    """The JSON text of a value (see `chunks`)."""
+    return "".join(chunks(value))
+
+
+def chunks(value: Any, indent: str = "") -> Iterator[str]:
+    """Serialise dicts, lists, `Stream`s, strings, ints, bools, None, dates and our Decimals,
+    as pieces of text, in order.
 
     The standard json module cannot write a Decimal as a number without passing through a
-    float, so numbers are written here from their exact decimal text. Parts are collected
-    in one list and joined once: documents with 100,000s of product lines stay linear.
+    float, so numbers are written here from their exact decimal text.
     """
-    parts: list[str] = []
-    _write(value, "", parts)
-    return "".join(parts)
-
-
-def _write(value: Any, indent: str, out: list[str]) -> None:
     inner = indent + "  "
-    if isinstance(value, CompactList):
-        if value:
-            out.extend(("[\n", inner, (",\n" + inner).join(value), "\n", indent, "]"))
-        else:
-            out.append("[]")
+    if isinstance(value, Stream):
+        first = True
+        for item in value.items:
+            yield ("[\n" if first else ",\n") + inner + item
+            first = False
+        yield "[]" if first else "\n" + indent + "]"
     elif isinstance(value, dict):
         if not value:
-            out.append("{}")
+            yield "{}"
             return
-        out.append("{\n")
+        yield "{\n"
         for index, (key, item) in enumerate(value.items()):
-            out.extend((",\n" if index else "", inner, json_string(str(key)), ": "))
-            _write(item, inner, out)
-        out.extend(("\n", indent, "}"))
+            yield (",\n" if index else "") + inner + json_string(str(key)) + ": "
+            yield from chunks(item, inner)
+        yield "\n" + indent + "}"
     elif isinstance(value, list | tuple):
         if not value:
-            out.append("[]")
+            yield "[]"
             return
-        out.append("[\n")
+        yield "[\n"
         for index, item in enumerate(value):
-            out.extend((",\n" if index else "", inner))
-            _write(item, inner, out)
-        out.extend(("\n", indent, "]"))
+            yield (",\n" if index else "") + inner
+            yield from chunks(item, inner)
+        yield "\n" + indent + "]"
     else:
-        out.append(_scalar(value))
+        yield _scalar(value)
 
 
 def _scalar(value: Any) -> str:
-    if isinstance(value, Compact):
-        return str(value)
     if isinstance(value, Rate):
         return fmt.number(value, fmt.RATE_PLACES)
     if isinstance(value, Money):
@@ -115,154 +114,132 @@ def _segments(parts: Sequence[Segment], measures: Sequence[str]) -> list[dict[st
     ]
 
 
-def _money(value: Decimal) -> str:
-    return fmt.number(value, fmt.MONEY_PLACES)
+# --- compare: keys and values from the registry (tariffs.metrics) --------------------------
 
 
-def _rate(value: Decimal) -> str:
-    return fmt.number(value, fmt.RATE_PLACES)
+def typed(unit: str, value: Any) -> Any:
+    """A metric's value wrapped for `chunks` by its unit: Rate, Money, int or as it is."""
+    if value is None:
+        return None
+    if unit in {"percent", "pp"}:
+        return Rate(value)
+    if unit == "money":
+        return Money(value)
+    if unit == "days":
+        return int(value)
+    return value
 
 
-def _line_heads(lines: Sequence[Line]) -> list[str]:
-    """The fields of each line that no scenario changes, rendered once."""
-    heads = []
-    for line in lines:
-        code = json_string(line.code) if line.code else "null"
-        description = json_string(line.description)
-        heads.append(f'{{"hs": {code}, "description": {description}, "value": {_money(line.value)}')
-    return heads
-
-
-def _lines(f: FlowResult, heads: list[str]) -> CompactList:
-    """One compact JSON object per product line. Written directly: there may be 100,000s.
-
-    Per class of lines the rates are rendered once, and duties and imports are the line's
-    value times the class's per-unit amounts.
-    """
-    per_class = []
-    for cls in f.classes:
-        rates = f'"rate_on": {_rate(cls.rate_on)}, "average": {_rate(cls.average)}'
-        per_class.append((rates, *cls.per_unit()))
-    out = CompactList()
-    for head, line, index in zip(heads, f.flow.lines, f.line_class, strict=True):
-        rates, duties, imports, dynamic = per_class[index]
-        value = line.value
-        shown_imports = "null" if imports is None else _money(value * imports)
-        shown_dynamic = "null" if dynamic is None else _money(value * dynamic)
-        out.append(
-            Compact(
-                f'{head}, {rates}, "static_duties": {_money(value * duties)}, '
-                f'"imports": {shown_imports}, "dynamic_duties": {shown_dynamic}}}'
+def metric_fields(kind: metrics.Kind, item: metrics.Item) -> dict[str, Any]:
+    """A kind's metrics of one item, each followed by its delta if it has one."""
+    out: dict[str, Any] = {}
+    for metric in kind.metrics:
+        out[metric.name] = typed(metric.unit, metrics.value(metric, item))
+        if metric.delta:
+            out[f"delta_{metric.name}"] = typed(
+                "pp" if metric.unit == "percent" else metric.unit,
+                metrics.delta(kind, metric, item),
             )
-        )
     return out
 
 
-def _response(r: Response | None) -> dict[str, Any] | None:
-    if r is None:
-        return None
-    return {
-        "static_imports": Money(r.static_imports),
-        "imports": Money(r.imports),
-        "dynamic_duties": Money(r.dynamic_duties),
-        "rate_on": Rate(r.rate_on),
-        "average": Rate(r.average),
-        "observed_duties": Money(r.observed_duties),
-        "consumer_cost": Money(r.consumer_cost),
-        "deadweight_loss": Money(r.deadweight_loss),
-        "delta": {
-            "imports": Money(r.delta_imports),
-            "dynamic_duties": Money(r.delta_dynamic_duties),
-            "consumer_cost": Money(r.delta_consumer_cost),
-            "deadweight_loss": Money(r.delta_deadweight_loss),
-        },
-    }
+def _line_texts(items: Iterable[metrics.Item]) -> Iterator[str]:
+    """Each product line as one compact JSON object: its code and description, then the
+    registry's line metrics in order.
+
+    A line's value is the same under every scenario, and a class's rates are the same for
+    all its lines, so those fields are written once and reused (see `_SHARED`).
+    """
+    kind = metrics.LINE
+    keys = {m.name: json_string(m.name) for m in kind.metrics}
+    written: dict[tuple[str, int], str] = {}
+    heads: dict[int, str] = {}
+    for item in items:
+        line = item.value.line
+        head = heads.get(id(line))
+        if head is None:
+            code = json_string(line.code) if line.code else "null"
+            description = json_string(line.description)
+            head = heads[id(line)] = f'{{"hs": {code}, "description": {description}'
+        parts = [head]
+        for metric in kind.metrics:
+            part = _SHARED.get(metric.name)
+            key = (metric.name, id(item.value[part])) if part is not None else None
+            text = written.get(key) if key is not None else None
+            if text is None:
+                value = typed(metric.unit, metrics.value(metric, item))
+                text = f", {keys[metric.name]}: {_scalar(value)}"
+                if key is not None:
+                    written[key] = text
+            parts.append(text)
+        parts.append("}")
+        yield "".join(parts)
 
 
-def _heads(cache: dict[int, list[str]], f: FlowResult) -> list[str]:
-    key = id(f.flow.lines)
-    if key not in cache:
-        cache[key] = _line_heads(f.flow.lines)
-    return cache[key]
+_SHARED = {"line_value": 0, "line_rate_on": 1, "line_average_rate": 1}
+"""Line metrics that depend on the line alone (0) or on its class alone (1): written once."""
 
 
 def study(result: StudyResult, path: str) -> dict[str, Any]:
-    """One file's results as plain data, ready for `dumps`."""
-    heads: dict[int, list[str]] = {}  # per flow: its lines' fixed fields, for every scenario
+    """One file's results as plain data, ready for `chunks`; product lines are streamed."""
+    flows = metrics.grouped(metrics.FLOW, result)
+    layers = metrics.grouped(metrics.LAYER, result)
+    responses = metrics.grouped(metrics.RESPONSE, result)
+    lines = metrics.grouped(metrics.LINE, result)
+    windows = metrics.grouped(metrics.WINDOW, result, by="scenario")
+    [file_item] = metrics.FILE.items(result)
     scenarios = []
     for scenario in result.scenarios:
-        flows = []
+        shown = []
         for f in scenario.flows:
-            flows.append(
+            key = (scenario.name, f.flow.key)
+            [item] = flows[key]
+            response = responses.get(key)
+            shown.append(
                 {
                     "importer": f.flow.importer,
                     "exporter": f.flow.exporter,
-                    "value": Money(f.flow.value),
-                    "rate_on": Rate(f.rate_on),
-                    "stack": [
+                    **metric_fields(metrics.FLOW, item),
+                    "layers": [
                         {
-                            "measure": x.measure,
-                            "basis": x.basis,
-                            "rate": Rate(x.rate),
-                            "average": Rate(x.average),
+                            "measure": x.value.measure,
+                            "basis": x.value.basis,
+                            **metric_fields(metrics.LAYER, x),
                         }
-                        for x in f.stack
+                        for x in layers.get(key, [])
                     ],
-                    "average": Rate(f.average),
-                    "low": {"rate": Rate(f.low), "from": f.low_from},
-                    "peak": {"rate": Rate(f.peak), "from": f.peak_from},
-                    "static_duties": Money(f.duties),
-                    "delta": {
-                        "rate_on": Rate(f.delta.rate_on),
-                        "average": Rate(f.delta.average),
-                        "low": Rate(f.delta.low),
-                        "peak": Rate(f.delta.peak),
-                        "static_duties": Money(f.delta.duties),
-                    },
-                    "response": _response(f.response),
-                    "lines": _lines(f, _heads(heads, f)) if f.flow.classified else [],
+                    "response": metric_fields(metrics.RESPONSE, response[0]) if response else None,
+                    "lines": Stream(_line_texts(lines.get(key, []))),
                 }
             )
-        windows = [
-            {
-                "window": w.window,
-                "importer": w.flow.importer,
-                "exporter": w.flow.exporter,
-                "first_day": w.first_day,
-                "last_day": w.last_day,
-                "days": w.days,
-                "rate_before": Rate(w.before),
-                "rate_inside": Rate(w.inside),
-                "rate_after": Rate(w.after),
-                "cliff": Rate(w.cliff),
-                "duties_with": Money(w.duties_with),
-                "duties_without": Money(w.duties_without),
-                "duties_saved": Money(w.saved),
-            }
-            for w in scenario.windows
-        ]
         scenarios.append(
             {
                 "name": scenario.name,
                 "description": scenario.description,
                 "is_baseline": scenario.name == result.baseline,
-                "flows": flows,
-                "windows": windows,
+                "flows": shown,
+                "windows": [
+                    {
+                        "window": w.name,
+                        "importer": w.value.flow.importer,
+                        "exporter": w.value.flow.exporter,
+                        **metric_fields(metrics.WINDOW, w),
+                    }
+                    for w in windows.get((scenario.name, ""), [])
+                ],
             }
         )
     return {
         "path": path,
         "title": result.title,
-        "period": {"start": result.start, "until": result.until, "days": result.days},
-        "on": result.on,
-        "baseline": result.baseline,
         "currency": result.currency,
         "sources": list(result.sources),
+        **metric_fields(metrics.FILE, file_item),
         "scenarios": scenarios,
     }
 
 
-def _envelope(kind: str, body_key: str, body: Any, **extra: Any) -> str:
+def _envelope(kind: str, body_key: str, body: Any, **extra: Any) -> Iterator[str]:
     doc = {
         "format": kind,
         "version": VERSION,
@@ -276,15 +253,16 @@ def _envelope(kind: str, body_key: str, body: Any, **extra: Any) -> str:
         **extra,
         body_key: body,
     }
-    return dumps(doc) + "\n"
+    yield from chunks(doc)
+    yield "\n"
 
 
-def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
-    """The JSON document for `tariffs compare`."""
+def compare(results: Sequence[tuple[str, StudyResult]]) -> Iterator[str]:
+    """The JSON document for `tariffs compare`, as pieces of text (product lines streamed)."""
     return _envelope(FORMAT, "files", [study(result, path) for path, result in results])
 
 
-def timeline(path: str, result: TimelineResult) -> str:
+def timeline(path: str, result: TimelineResult) -> Iterator[str]:
     """The JSON document for `tariffs timeline`."""
     body = [
         {
@@ -310,7 +288,7 @@ def _diffed(value: Decimal | str | None, unit: str) -> Any:
     return value
 
 
-def diff(report: DiffReport) -> str:
+def diff(report: DiffReport) -> Iterator[str]:
     """The JSON document for `tariffs diff`."""
     d = report.diff
     tol = report.tolerance
@@ -349,7 +327,7 @@ def diff(report: DiffReport) -> str:
     )
 
 
-def rate(path: str, stack: ProductStack) -> str:
+def rate(path: str, stack: ProductStack) -> Iterator[str]:
     """The JSON document for `tariffs rate`."""
     body = {
         "path": path,

@@ -1,0 +1,212 @@
+"""Writing results and messages: the only place that writes, and the choice of renderer.
+
+Every byte for stdout goes through `out`, and every message for stderr through `say`. Text
+for people (tables, Markdown, reports, messages) passes `visible` on its way, so that no
+control or invisible formatting character from a file reaches a terminal. JSON and CSV
+escape such characters themselves, and stream: their documents are written piece by piece.
+
+Each command's result has one `show_*` function that picks its renderer by a typed import,
+so mypy checks every renderer's signature; renderers are imported only when used.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from tariffs.cli.exits import EXIT_INVALID, EXIT_OUTPUT
+from tariffs.render import PLAIN_WIDTH
+
+if TYPE_CHECKING:
+    from tariffs.calc.results import DiffReport, ProductStack, StudyResult, TimelineResult
+    from tariffs.input.files import Inputs
+    from tariffs.render.table import Page
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def say(line: str) -> None:
+    """One message line on stderr, with any control character made visible."""
+    from tariffs.render.safe import visible
+
+    typer.echo(visible(line), err=True)
+
+
+def fail(problems: Iterable[object], code: int = EXIT_INVALID) -> NoReturn:
+    """Say each problem, one a line, and end the run with `code`."""
+    for line in problems:
+        say(str(line))
+    raise typer.Exit(code)
+
+
+def out(text: str | Iterable[str]) -> None:
+    """Write to stdout now, piece by piece. A closed pipe or a full disk ends the run
+    (see cli.streams)."""
+    write = sys.stdout.write
+    if isinstance(text, str):
+        write(text)
+    else:
+        for piece in text:
+            write(piece)
+    sys.stdout.flush()
+
+
+def emit(
+    text: str | Iterable[str],
+    output: Path | None,
+    inputs: Inputs,
+    *,
+    people: bool,
+    option: str = "--output",
+) -> None:
+    """Write a rendered document to stdout or to `output` (see cli.output.write_file).
+
+    `people` marks text meant for reading (tables, Markdown, reports): its control and
+    invisible characters are made visible.
+    """
+    from tariffs.cli.output import OutputProblem, OutputRefused, write_file
+
+    if people:
+        from tariffs.render.safe import visible
+
+        whole = text if isinstance(text, str) else "".join(text)
+        text = visible(whole, newlines=True)
+    if output is None:
+        out(text)
+        return
+    sys.stdout.flush()  # an output may be one of our own descriptors (/dev/stdout)
+    try:
+        write_file(text, output, inputs)
+    except OutputRefused as exc:
+        raise typer.BadParameter(str(exc), param_hint=f"'{option}'") from None
+    except OutputProblem as exc:
+        fail([f"tariffs: {exc}"], EXIT_OUTPUT)
+
+
+def computed(path: str, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a calculation. Its inputs are bounded so that arithmetic cannot overflow; should
+    a limit be reached all the same, the run ends with a message naming the file."""
+    try:
+        return work(*args, **kwargs)
+    except (ArithmeticError, RecursionError, MemoryError) as exc:
+        fail([f"{path}:1:1: cannot compute this file ({type(exc).__name__}): {exc}"])
+
+
+def is_terminal(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty()
+
+
+def page_width(width: int | None, output: Path | None) -> int:
+    """An explicit --width wins; a terminal gets its own width; anything else gets 120."""
+    if width is not None:
+        return width
+    if is_terminal(output):
+        import shutil
+
+        return max(60, shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns)
+    return PLAIN_WIDTH
+
+
+def show_page(page: Page, output: Path | None, inputs: Inputs) -> None:
+    """Print a table page: coloured on a terminal, plain text everywhere else."""
+    from tariffs.render.table import to_text
+
+    if is_terminal(output):
+        from rich.console import Console
+
+        Console(width=page.width, highlight=False, markup=False, emoji=False).print(page.body)
+        return
+    emit(to_text(page), output, inputs, people=True)
+
+
+class Where:
+    """Where and how a command's output goes: format, file (None: stdout), width, and the
+    inputs no output may replace."""
+
+    def __init__(self, fmt: str, output: Path | None, width: int | None, inputs: Inputs) -> None:
+        self.fmt = fmt
+        self.output = output
+        self.width = page_width(width, output)
+        self.inputs = inputs
+
+    def machine(self, text: Iterable[str]) -> None:
+        emit(text, self.output, self.inputs, people=False)
+
+    def people(self, text: str) -> None:
+        emit(text, self.output, self.inputs, people=True)
+
+    def page(self, page: Page) -> None:
+        show_page(page, self.output, self.inputs)
+
+
+def show_compare(where: Where, results: Sequence[tuple[str, StudyResult]]) -> None:
+    if where.fmt == "table":
+        from tariffs.render import table
+
+        where.page(table.compare(results, where.width))
+    elif where.fmt == "json":
+        from tariffs.render import json_out
+
+        where.machine(json_out.compare(results))
+    elif where.fmt == "csv":
+        from tariffs.render import csv_out
+
+        where.machine(csv_out.compare(results))
+    else:
+        from tariffs.render import markdown
+
+        where.people(markdown.compare(results))
+
+
+def show_timeline(where: Where, path: str, result: TimelineResult) -> None:
+    if where.fmt == "table":
+        from tariffs.render import table
+
+        where.page(table.timeline(path, result, where.width))
+    elif where.fmt == "json":
+        from tariffs.render import json_out
+
+        where.machine(json_out.timeline(path, result))
+    elif where.fmt == "csv":
+        from tariffs.render import csv_out
+
+        where.machine(csv_out.timeline(path, result))
+    else:
+        from tariffs.render import markdown
+
+        where.people(markdown.timeline(path, result, where.width))
+
+
+def show_rate(where: Where, path: str, stack: ProductStack) -> None:
+    if where.fmt == "table":
+        from tariffs.render import table
+
+        where.page(table.rate(path, stack, where.width))
+    elif where.fmt == "json":
+        from tariffs.render import json_out
+
+        where.machine(json_out.rate(path, stack))
+    else:
+        from tariffs.render import markdown
+
+        where.people(markdown.rate(path, stack))
+
+
+def show_diff(where: Where, report: DiffReport) -> None:
+    if where.fmt == "table":
+        from tariffs.render import table
+
+        where.page(table.diff(report, where.width))
+    elif where.fmt == "json":
+        from tariffs.render import json_out
+
+        where.machine(json_out.diff(report))
+    else:
+        from tariffs.render import markdown
+
+        where.people(markdown.diff(report))

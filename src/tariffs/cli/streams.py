@@ -1,0 +1,109 @@
+"""The standard streams and the exit status: how a run ends, whatever happens to its output.
+
+`run` prepares the streams (a closed stdout, an encoding that cannot hold a file name,
+SIGPIPE) and turns every way a run can end into an exit code and at most one line on stderr.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import sys
+from typing import NoReturn
+
+import typer
+
+from tariffs.cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_PIPE
+
+
+class _ClosedStream:
+    """Stands in for stdout when the process started with it closed (`>&-`): any write
+    fails, so a command that has something to say exits 74 instead of saying nothing."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _prepare_streams() -> None:
+    """Make the standard streams safe before anything runs.
+
+    - A closed descriptor 0, 1 or 2 is reopened on /dev/null, so that no file opened later
+      takes its number; a closed stdout becomes a stream whose writes fail.
+    - Text that the output encoding cannot hold (PYTHONIOENCODING=ascii) is written as a
+      backslash escape rather than ending the run.
+    - A closed pipe ends the run as it ends cat or grep: by SIGPIPE, which a shell reports
+      as 141. Python ignores SIGPIPE by default; restoring it covers every write, the help
+      text's included, whatever code makes it.
+    """
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            if fd == 1:
+                sys.stdout = _ClosedStream()  # type: ignore[assignment,unused-ignore]
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush has nowhere to fail."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:
+        pass
+
+
+def _failed_write(error: OSError) -> int:
+    """The exit code, and the message, for output that could not be written.
+
+    Every read and every output file is handled where it happens, so an OSError that
+    reaches here comes from writing stdout: a full disk, a closed descriptor, a closed pipe
+    where SIGPIPE is not available.
+    """
+    _silence_stdout()
+    if isinstance(error, BrokenPipeError):
+        return EXIT_PIPE  # the reader went away (| head): stop quietly, as cat would
+    typer.echo(f"tariffs: cannot write the output: {error.strerror or error}", err=True)
+    return EXIT_OUTPUT
+
+
+def run(app: typer.Typer) -> NoReturn:
+    """Run the app as the console script does. Every way a run can end has its exit code
+    and at most a one-line message (see the README, "Exit codes"); a traceback is a bug."""
+    _prepare_streams()
+    try:
+        code = app(prog_name="tariffs", standalone_mode=False)
+    except typer.TyperException as exc:  # usage errors and bad parameters
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            typer.echo(f"tariffs: {exc.format_message()}", err=True)
+        code = exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        code = EXIT_INTERRUPTED
+    except OSError as exc:
+        code = _failed_write(exc)
+    else:
+        try:
+            sys.stdout.flush()
+        except OSError as exc:
+            code = _failed_write(exc)
+    raise SystemExit(code if isinstance(code, int) else EXIT_OK)

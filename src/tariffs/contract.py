@@ -1,0 +1,279 @@
+"""The JSON output contract: the JSON Schema of every document, the compare document built
+from the registry of metrics (tariffs.metrics).
+
+schema/result.schema.json is `schema_text()` (a test keeps them equal); saved results are
+validated against `schema()` before `tariffs diff` reads them (input/saved.py). The metric
+keys, their types and their descriptions come from the registry, so a metric added there
+is in the schema with no other edit.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tariffs import metrics
+
+VERSION = 2
+"""The version of every JSON document; raised when a key changes (2: one name per metric,
+from the registry)."""
+
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+RATE = "A rate in percent (30 means 30%), at most 4 decimals."
+
+Schema = dict[str, Any]
+
+
+def _obj(properties: dict[str, Schema], description: str | None = None) -> Schema:
+    out: Schema = {}
+    if description:
+        out["description"] = description
+    out.update(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(properties),
+            "properties": properties,
+        }
+    )
+    return out
+
+
+def _list(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+def _nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+STRING: Schema = {"type": "string"}
+DATE: Schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+RATE_NUMBER: Schema = {"type": "number", "description": RATE}
+_BY_UNIT: dict[str, Schema] = {
+    "percent": RATE_NUMBER,
+    "pp": {"type": "number", "description": "Percentage points, at most 4 decimals."},
+    "money": {"type": "number", "description": "In the file's currency, at most 2 decimals."},
+    "date": DATE,
+    "days": {"type": "integer", "minimum": 0},
+    "text": STRING,
+}
+NULLABLE = frozenset({"line_imports", "line_dynamic_duties"})
+"""Metrics that may be null: a line's response figures, without a trade response."""
+
+
+def metric_properties(kind: metrics.Kind) -> dict[str, Schema]:
+    """The keys a kind's metrics give a JSON object: each metric, then its delta."""
+    out: dict[str, Schema] = {}
+    for metric in kind.metrics:
+        schema = {**_BY_UNIT[metric.unit], "description": metric.doc}
+        out[metric.name] = _nullable(schema) if metric.name in NULLABLE else schema
+        if metric.delta:
+            unit = "pp" if metric.unit == "percent" else metric.unit
+            out[f"delta_{metric.name}"] = {
+                **_BY_UNIT[unit],
+                "description": f"{metric.name} minus the baseline's.",
+            }
+    return out
+
+
+UNITS = _obj(
+    {
+        "rate": {"const": "percent"},
+        "rate_places": {"type": "integer", "minimum": 0},
+        "money_places": {"type": "integer", "minimum": 0},
+        "rounding": {"const": "ROUND_HALF_UP"},
+        "dates": STRING,
+    },
+    "The conventions of every number and date in the document.",
+)
+
+
+def _document(name: str, description: str, body: dict[str, Schema]) -> Schema:
+    return {
+        **_obj(
+            {
+                "format": {"const": name},
+                "version": {"const": VERSION},
+                "units": UNITS,
+                **body,
+            }
+        ),
+        "description": description,
+    }
+
+
+def compare_schema() -> Schema:
+    """The compare document: files, scenarios, flows (with their layers, response and
+    product lines) and windows, each object's metric keys from the registry."""
+    flow = _obj(
+        {
+            "importer": STRING,
+            "exporter": STRING,
+            **metric_properties(metrics.FLOW),
+            "layers": _list(
+                _obj(
+                    {"measure": STRING, "basis": STRING, **metric_properties(metrics.LAYER)},
+                    metrics.LAYER.doc,
+                )
+            ),
+            "response": _nullable(_obj(metric_properties(metrics.RESPONSE), metrics.RESPONSE.doc)),
+            "lines": _list(
+                _obj(
+                    {
+                        "hs": _nullable(STRING),
+                        "description": STRING,
+                        **metric_properties(metrics.LINE),
+                    },
+                    metrics.LINE.doc,
+                )
+            ),
+        },
+        metrics.FLOW.doc,
+    )
+    window = _obj(
+        {
+            "window": STRING,
+            "importer": STRING,
+            "exporter": STRING,
+            **metric_properties(metrics.WINDOW),
+        },
+        metrics.WINDOW.doc,
+    )
+    scenario = _obj(
+        {
+            "name": STRING,
+            "description": STRING,
+            "is_baseline": {"type": "boolean"},
+            "flows": _list(flow),
+            "windows": _list(window),
+        }
+    )
+    file = _obj(
+        {
+            "path": STRING,
+            "title": STRING,
+            "currency": STRING,
+            "sources": _list(STRING),
+            **metric_properties(metrics.FILE),
+            "scenarios": _list(scenario),
+        },
+        metrics.FILE.doc,
+    )
+    return _document("tariffs.compare", "tariffs compare --format json", {"files": _list(file)})
+
+
+def timeline_schema() -> Schema:
+    change = _obj({"measure": STRING, "from": RATE_NUMBER, "to": RATE_NUMBER, "cause": STRING})
+    segment = _obj(
+        {
+            "start": DATE,
+            "until": DATE,
+            "days": {"type": "integer", "minimum": 1},
+            "rate": RATE_NUMBER,
+            "layers": {"type": "object", "additionalProperties": RATE_NUMBER},
+            "changes": _list(change),
+        }
+    )
+    entry = _obj(
+        {
+            "path": STRING,
+            "scenario": STRING,
+            "importer": STRING,
+            "exporter": STRING,
+            "measures": _list(_obj({"name": STRING, "basis": STRING})),
+            "segments": _list(segment),
+        }
+    )
+    return _document(
+        "tariffs.timeline", "tariffs timeline --format json", {"timelines": _list(entry)}
+    )
+
+
+STATUSES = ("in force", "not in force", "not in scope", "excluded", "yields", "disabled")
+
+
+def rate_schema() -> Schema:
+    layer = _obj(
+        {
+            "measure": STRING,
+            "basis": STRING,
+            "rate": RATE_NUMBER,
+            "status": {"enum": list(STATUSES)},
+            "why": STRING,
+        }
+    )
+    stack = _obj(
+        {
+            "path": STRING,
+            "importer": STRING,
+            "exporter": STRING,
+            "hs": STRING,
+            "on": DATE,
+            "scenario": STRING,
+            "layers": _list(layer),
+            "total": RATE_NUMBER,
+        }
+    )
+    return _document("tariffs.rate", "tariffs rate --format json", {"stack": stack})
+
+
+def diff_schema() -> Schema:
+    change = _obj(
+        {
+            "section": {"enum": ["file", "flow", "measure", "scenario"]},
+            "name": STRING,
+            "field": STRING,
+            "old": {"type": ["string", "null"]},
+            "new": {"type": ["string", "null"]},
+        }
+    )
+    result = _obj(
+        {
+            "file": STRING,
+            "scenario": STRING,
+            "flow": STRING,
+            "item": STRING,
+            "metric": {"enum": [*(m for k in metrics.KINDS for m in _names(k)), "file"]},
+            "unit": STRING,
+            "old": {"type": ["number", "string", "null"]},
+            "new": {"type": ["number", "string", "null"]},
+            "delta": {"type": ["number", "null"]},
+        }
+    )
+    return _document(
+        "tariffs.diff",
+        "tariffs diff --format json",
+        {
+            "old": STRING,
+            "new": STRING,
+            "tolerance": _obj(
+                {"rate": {"type": ["number", "null"]}, "money": {"type": ["number", "null"]}}
+            ),
+            "differences": {"type": "integer", "minimum": 0},
+            "inputs": {"oneOf": [{"type": "null"}, _list(change)]},
+            "results": _list(result),
+        },
+    )
+
+
+def _names(kind: metrics.Kind) -> list[str]:
+    return [metric.name for metric in kind.metrics]
+
+
+def schema() -> Schema:
+    """The JSON Schema (draft 2020-12) of every JSON document tariffs writes."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:tariffs:schema:result",
+        "title": f"tariffs results (JSON output of compare, timeline, rate and diff), "
+        f"version {VERSION}",
+        "description": "See docs/output.md. Keys and list order are stable; numbers are "
+        "exact decimals.",
+        "oneOf": [compare_schema(), timeline_schema(), rate_schema(), diff_schema()],
+    }
+
+
+def schema_text() -> str:
+    """Stable text of `schema()`: two-space indent, keys in order, a final newline."""
+    return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"

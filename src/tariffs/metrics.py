@@ -1,0 +1,651 @@
+"""The registry of result metrics: each kind of result declares its metrics once, here.
+
+Every output reads this declaration and nothing else for its keys and columns: the JSON
+document (render/json_out), the tidy CSV (render/csv_out), the tables and Markdown
+(render/grids), `tariffs diff` (calc/changes), `tariffs check` (calc/expectations),
+schema/result.schema.json (render/result_schema) and docs/output.md (a test checks that
+every metric is documented there). A metric has one name in every format.
+
+Adding a metric is one entry in a kind's tuple below (plus the golden files): its name,
+unit, how to get it from a result, what it means, and optionally the date it refers to,
+whether it has a delta against the baseline, the key an `expect:` entry checks it with, and
+its table column.
+
+Values are exact (`Decimal`, `date`, `int` or `str`); None means "not applicable here" (a
+line's imports without a trade response): JSON writes null, CSV and diff leave it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from tariffs.calc.results import FlowResult, ScenarioResult, StudyResult
+
+UNITS = {
+    "percent": "a rate in percent (30 means 30%)",
+    "pp": "a difference or part of rates, in percentage points",
+    "money": "an amount in the file's currency",
+    "date": "an ISO 8601 date",
+    "days": "a number of days",
+    "text": "text",
+}
+"""Every unit a metric can have, and what it means."""
+
+
+class At(NamedTuple):
+    """Where an item sits: the study's result, the scenario and, below a flow, the flow."""
+
+    study: StudyResult
+    scenario: ScenarioResult | None = None
+    flow: FlowResult | None = None
+
+
+Get = Callable[[Any, At], Any]
+
+
+class Metric(NamedTuple):
+    """One metric of one kind of result."""
+
+    name: str
+    unit: str
+    get: Get
+    doc: str
+    when: Get | None = None
+    """The date the value refers to (the CSV `date` column); None: no date."""
+    delta: bool = False
+    """Whether outputs also give `delta_NAME`: this scenario's value minus the baseline's."""
+    expect: str | None = None
+    """The key an `expect:` entry of a scenario file checks this metric with."""
+    label: str | None = None
+    """The column header in tables ({unit} is replaced by the money unit); None: not shown."""
+    vs_base: bool = False
+    """Whether tables show the delta in a `vs base` column after the value."""
+
+
+class Item(NamedTuple):
+    """One result of a kind: where it is, what names it (the CSV `item`), and the object."""
+
+    at: At
+    name: str
+    value: Any
+
+    @property
+    def scenario(self) -> str:
+        """The scenario's name; empty for a file-level item."""
+        return self.at.scenario.name if self.at.scenario is not None else ""
+
+    @property
+    def flow(self) -> FlowResult:
+        """The flow the item belongs to (a flow's own item is the flow)."""
+        if self.at.flow is None:
+            raise ValueError(f"a {type(self.value).__name__} item has no flow")
+        return self.at.flow
+
+    @property
+    def flow_key(self) -> str:
+        """IMPORTER:EXPORTER of the item's flow; empty for an item above flows."""
+        if self.at.flow is not None:
+            return self.at.flow.flow.key
+        window_flow = getattr(self.value, "flow", None)
+        return str(window_flow.key) if window_flow is not None else ""
+
+
+class Kind(NamedTuple):
+    """A kind of result: its metrics, how to find its items in a study's result, and how to
+    find the same item under the baseline (for deltas)."""
+
+    name: str
+    doc: str
+    metrics: tuple[Metric, ...]
+    items: Callable[[StudyResult], Iterator[Item]]
+    base: Callable[[Item, StudyResult], Any] | None = None
+
+    def metric(self, name: str) -> Metric:
+        for metric in self.metrics:
+            if metric.name == name:
+                return metric
+        raise KeyError(name)
+
+
+def _on(_: Any, at: At) -> date:
+    return at.study.on
+
+
+def _start(_: Any, at: At) -> date:
+    return at.study.start
+
+
+def _low_from(f: Any, _: At) -> date:
+    return f.low_from  # type: ignore[no-any-return]
+
+
+def _peak_from(f: Any, _: At) -> date:
+    return f.peak_from  # type: ignore[no-any-return]
+
+
+WHEN = {
+    "_on": "report date",
+    "_start": "period start",
+    "_low_from": "first day it applied",
+    "_peak_from": "first day it applied",
+    "_first": "window's first day",
+    "_day_before": "day before the window",
+    "_after": "day after the window",
+}
+"""What each `when` says, for the reference in docs/output.md."""
+
+
+# --- the study ---------------------------------------------------------------------------
+
+
+def _study_items(study: StudyResult) -> Iterator[Item]:
+    yield Item(At(study), "", study)
+
+
+FILE = Kind(
+    "file",
+    "One scenario file's results as a whole.",
+    (
+        Metric("period_start", "date", lambda s, _: s.start, "The period's first day."),
+        Metric("period_until", "date", lambda s, _: s.until, "The first day after the period."),
+        Metric("report_on", "date", lambda s, _: s.on, "The report date of `rate_on` figures."),
+        Metric("baseline", "text", lambda s, _: s.baseline, "The baseline scenario's name."),
+    ),
+    _study_items,
+)
+
+
+# --- flows -------------------------------------------------------------------------------
+
+
+def _flow_items(study: StudyResult) -> Iterator[Item]:
+    for scenario in study.scenarios:
+        for flow in scenario.flows:
+            yield Item(At(study, scenario, flow), "", flow)
+
+
+def _base_flow(item: Item, study: StudyResult) -> FlowResult:
+    for flow in study.base.flows:
+        if flow.flow.key == item.value.flow.key:
+            return flow
+    raise KeyError(item.value.flow.key)
+
+
+FLOW = Kind(
+    "flow",
+    "One flow (an importer's tariffs on an exporter's goods) under one scenario, over the "
+    "study period.",
+    (
+        Metric(
+            "trade_value",
+            "money",
+            lambda f, _: f.flow.value,
+            "The flow's annual trade value (the sum of its product lines).",
+        ),
+        Metric(
+            "rate_on",
+            "percent",
+            lambda f, _: f.rate_on,
+            "The flow's total rate (the sum of its measures) on the report date; for a flow "
+            "of product lines, import-weighted.",
+            when=_on,
+            delta=True,
+            expect="rate",
+            label="Rate on",
+            vs_base=True,
+        ),
+        Metric(
+            "average_rate",
+            "percent",
+            lambda f, _: f.average,
+            "The time-weighted average rate over the period: sum(rate% x days) / days.",
+            when=_start,
+            delta=True,
+            expect="average",
+            label="Average",
+            vs_base=True,
+        ),
+        Metric(
+            "low_rate",
+            "percent",
+            lambda f, _: f.low,
+            "The lowest rate during the period.",
+            when=_low_from,
+            delta=True,
+            expect="low",
+            label="Low",
+        ),
+        Metric(
+            "low_from",
+            "date",
+            lambda f, _: f.low_from,
+            "The first day the lowest rate applied.",
+            label="from",
+        ),
+        Metric(
+            "peak_rate",
+            "percent",
+            lambda f, _: f.peak,
+            "The highest rate during the period.",
+            when=_peak_from,
+            delta=True,
+            expect="peak",
+            label="Peak",
+        ),
+        Metric(
+            "peak_from",
+            "date",
+            lambda f, _: f.peak_from,
+            "The first day the highest rate applied.",
+            label="from",
+        ),
+        Metric(
+            "static_duties",
+            "money",
+            lambda f, _: f.duties,
+            "Duties over the period with trade held at its annual value: "
+            "value x sum(rate% x days) / (365 x 100).",
+            when=_start,
+            delta=True,
+            expect="duties",
+            label="Duties\n{unit}",
+            vs_base=True,
+        ),
+    ),
+    _flow_items,
+    _base_flow,
+)
+
+
+# --- each layer's part of a flow's rate --------------------------------------------------
+
+
+def _layer_items(study: StudyResult) -> Iterator[Item]:
+    for scenario in study.scenarios:
+        for flow in scenario.flows:
+            for layer in flow.stack:
+                yield Item(At(study, scenario, flow), layer.measure, layer)
+
+
+LAYER = Kind(
+    "layer",
+    "One measure's part of a flow's rate (item: the measure). For a flow of product lines "
+    "it is import-weighted, before substitution: the measure's contribution to the effective "
+    "rate. A flow's layers add up to its rate_on and average_rate.",
+    (
+        Metric(
+            "layer_rate_on",
+            "pp",
+            lambda x, _: x.rate,
+            "The measure's part of rate_on.",
+            when=_on,
+        ),
+        Metric(
+            "layer_average_rate",
+            "pp",
+            lambda x, _: x.average,
+            "The measure's part of average_rate.",
+            when=_start,
+        ),
+    ),
+    _layer_items,
+)
+
+
+# --- the trade response ------------------------------------------------------------------
+
+
+def _response_items(study: StudyResult) -> Iterator[Item]:
+    for scenario in study.scenarios:
+        for flow in scenario.flows:
+            if flow.response is not None:
+                yield Item(At(study, scenario, flow), "", flow.response)
+
+
+def _base_response(item: Item, study: StudyResult) -> Any:
+    flow = item.at.flow
+    if flow is None:
+        raise KeyError("a response belongs to a flow")
+    return _base_flow(Item(item.at, "", flow), study).response
+
+
+RESPONSE = Kind(
+    "response",
+    "A flow's trade response over the period, for a flow whose lines have an elasticity "
+    "(see docs/economics.md).",
+    (
+        Metric(
+            "static_imports",
+            "money",
+            lambda r, _: r.static_imports,
+            "Imports over the period with no response.",
+            when=_start,
+        ),
+        Metric(
+            "imports",
+            "money",
+            lambda r, _: r.imports,
+            "Imports over the period after the response.",
+            when=_start,
+            delta=True,
+            label="Imports",
+            vs_base=True,
+        ),
+        Metric(
+            "dynamic_duties",
+            "money",
+            lambda r, _: r.dynamic_duties,
+            "Duties on the imports after the response.",
+            when=_start,
+            delta=True,
+            label="Duties\ndynamic",
+        ),
+        Metric(
+            "post_substitution_rate_on",
+            "percent",
+            lambda r, _: r.rate_on,
+            "The effective rate on the report date, weighted by the imports after the response.",
+            when=_on,
+            label="Rate on\npost-subst.",
+        ),
+        Metric(
+            "post_substitution_average_rate",
+            "percent",
+            lambda r, _: r.average,
+            "dynamic_duties over imports: the post-substitution average rate.",
+            when=_start,
+            label="Average\npost-subst.",
+        ),
+        Metric(
+            "observed_duties",
+            "money",
+            lambda r, _: r.observed_duties,
+            "Duties at the observed rates T0, on the observed imports.",
+            when=_start,
+        ),
+        Metric(
+            "consumer_cost",
+            "money",
+            lambda r, _: r.consumer_cost,
+            "The area under the demand curve between the observed and the scenario's prices.",
+            when=_start,
+            delta=True,
+            label="Consumer\ncost",
+        ),
+        Metric(
+            "deadweight_loss",
+            "money",
+            lambda r, _: r.deadweight_loss,
+            "consumer_cost minus the change in duties (dynamic_duties - observed_duties).",
+            when=_start,
+            delta=True,
+            label="Deadweight\nloss",
+        ),
+    ),
+    _response_items,
+    _base_response,
+)
+
+
+# --- product lines -----------------------------------------------------------------------
+
+
+class LineResult(NamedTuple):
+    """One product line of a flow with the class of lines it belongs to."""
+
+    line: Any  # tariffs.domain.Line
+    cls: Any  # tariffs.calc.results.LineClass
+
+
+def _line_items(study: StudyResult) -> Iterator[Item]:
+    for scenario in study.scenarios:
+        for flow in scenario.flows:
+            if flow.flow.classified:
+                at = At(study, scenario, flow)
+                for line, cls in flow.lines():
+                    yield Item(at, line.code or "unclassified", LineResult(line, cls))
+
+
+LINE = Kind(
+    "line",
+    "One product line of a flow given with lines (item: its HS code as written, or "
+    "`unclassified`).",
+    (
+        Metric("line_value", "money", lambda x, _: x.line.value, "The line's annual value."),
+        Metric(
+            "line_rate_on",
+            "percent",
+            lambda x, _: x.cls.rate_on,
+            "The line's total rate on the report date.",
+            when=_on,
+        ),
+        Metric(
+            "line_average_rate",
+            "percent",
+            lambda x, _: x.cls.average,
+            "The line's time-weighted average rate over the period.",
+            when=_start,
+        ),
+        Metric(
+            "line_static_duties",
+            "money",
+            lambda x, _: x.cls.duties(x.line),
+            "The line's static duties over the period.",
+            when=_start,
+        ),
+        Metric(
+            "line_imports",
+            "money",
+            lambda x, _: x.cls.imports(x.line),
+            "The line's imports after the response (none without one).",
+            when=_start,
+        ),
+        Metric(
+            "line_dynamic_duties",
+            "money",
+            lambda x, _: x.cls.dynamic_duties(x.line),
+            "Duties on the line's imports after the response (none without one).",
+            when=_start,
+        ),
+    ),
+    _line_items,
+)
+
+
+# --- windows -----------------------------------------------------------------------------
+
+
+def _window_items(study: StudyResult) -> Iterator[Item]:
+    for scenario in study.scenarios:
+        for window in scenario.windows:
+            yield Item(At(study, scenario), window.window, window)
+
+
+def _first(w: Any, _: At) -> date:
+    return w.first_day  # type: ignore[no-any-return]
+
+
+def _day_before(w: Any, _: At) -> date:
+    return w.first_day - timedelta(days=1)  # type: ignore[no-any-return]
+
+
+def _after(w: Any, _: At) -> date:
+    return w.last_day + timedelta(days=1)  # type: ignore[no-any-return]
+
+
+WINDOW = Kind(
+    "window",
+    "A window's effect on one flow (item: the window's name). Its figures cover the whole "
+    "window, even where it runs past the period's end.",
+    (
+        Metric(
+            "window_first_day",
+            "date",
+            _first,
+            "The first day the window covers.",
+            label="First day",
+        ),
+        Metric(
+            "window_last_day",
+            "date",
+            lambda w, _: w.last_day,
+            "The last day the window covers.",
+            label="Last day",
+        ),
+        Metric("window_days", "days", lambda w, _: w.days, "The window's length.", label="Days"),
+        Metric(
+            "rate_before",
+            "percent",
+            lambda w, _: w.before,
+            "The flow's rate on the day before the window.",
+            when=_day_before,
+            label="Before",
+        ),
+        Metric(
+            "rate_inside",
+            "percent",
+            lambda w, _: w.inside,
+            "The flow's rate on the window's first day.",
+            when=_first,
+            label="Inside",
+        ),
+        Metric(
+            "rate_after",
+            "percent",
+            lambda w, _: w.after,
+            "The flow's rate on the first day after the window (the snapback, or what follows).",
+            when=_after,
+            label="After",
+        ),
+        Metric(
+            "cliff",
+            "pp",
+            lambda w, _: w.cliff,
+            "rate_after minus the rate on the window's last day: the jump when it ends.",
+            when=_after,
+            label="Cliff",
+        ),
+        Metric(
+            "duties_with",
+            "money",
+            lambda w, _: w.duties_with,
+            "Static duties over the window's days with the window.",
+            when=_first,
+        ),
+        Metric(
+            "duties_without",
+            "money",
+            lambda w, _: w.duties_without,
+            "Static duties over the window's days without it (the same scenario with only "
+            "this window removed).",
+            when=_first,
+        ),
+        Metric(
+            "duties_saved",
+            "money",
+            lambda w, _: w.saved,
+            "duties_without minus duties_with: what the window saved importers.",
+            when=_first,
+            expect="saved",
+            label="Saved\n{unit}",
+        ),
+    ),
+    _window_items,
+)
+
+
+KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW)
+"""Every kind of result of `tariffs compare`, in the order outputs list them."""
+
+
+EXPECTED: dict[str, tuple[Kind, Metric]] = {
+    metric.expect: (kind, metric)
+    for kind in KINDS
+    for metric in kind.metrics
+    if metric.expect is not None
+}
+"""What an `expect:` entry of a scenario file can check: its key -> (kind, metric)."""
+
+
+def grouped(kind: Kind, study: StudyResult, by: str = "flow") -> dict[tuple[str, str], list[Item]]:
+    """A kind's items by (scenario, flow key), or by (scenario, "") with `by="scenario"`."""
+    found: dict[tuple[str, str], list[Item]] = {}
+    for item in kind.items(study):
+        key = (item.scenario, item.flow_key if by == "flow" else "")
+        found.setdefault(key, []).append(item)
+    return found
+
+
+def in_order(study: StudyResult) -> Iterator[tuple[Kind, Item]]:
+    """Every item of every kind in the order of the compare document: the file, then per
+    scenario each flow with its layers, response and lines, then the scenario's windows."""
+    below = [(kind, grouped(kind, study)) for kind in (FLOW, LAYER, RESPONSE, LINE)]
+    windows = grouped(WINDOW, study, by="scenario")
+    for item in FILE.items(study):
+        yield FILE, item
+    for scenario in study.scenarios:
+        for flow in scenario.flows:
+            key = (scenario.name, flow.flow.key)
+            for kind, found in below:
+                for item in found.get(key, ()):
+                    yield kind, item
+        for item in windows.get((scenario.name, ""), ()):
+            yield WINDOW, item
+
+
+def value(metric: Metric, item: Item) -> Any:
+    """The metric's value for an item."""
+    return metric.get(item.value, item.at)
+
+
+def delta(kind: Kind, metric: Metric, item: Item) -> Decimal | None:
+    """The metric's value for an item minus the baseline's value for the same item."""
+    if kind.base is None or item.at.scenario is None:
+        return None
+    base = kind.base(item, item.at.study)
+    if base is None:
+        return None
+    mine, theirs = metric.get(item.value, item.at), metric.get(base, item.at)
+    if not isinstance(mine, Decimal) or not isinstance(theirs, Decimal):
+        return None
+    return mine - theirs
+
+
+def date_of(metric: Metric, item: Item) -> date | None:
+    """The date the metric's value refers to, if any."""
+    return None if metric.when is None else metric.when(item.value, item.at)
+
+
+Flat = dict[tuple[str, str, str, str], tuple[Decimal | str | None, str]]
+"""Results as flat metrics, for `tariffs diff`: (scenario, flow, item, metric) -> (value,
+unit), no deltas. render/flat.py makes it from results, input/saved.py from saved JSON."""
+
+
+def unit_label(unit: str, currency: str) -> str:
+    """The unit a diff shows: the currency code for money, '' for text."""
+    return {"money": currency, "text": ""}.get(unit, unit)
+
+
+def numbered(
+    seen: dict[tuple[str, str, str, str], int], kind: Kind, where: tuple[str, str, str]
+) -> str:
+    """An item's name in flat metrics, `where` being (scenario, flow, name): numbered from
+    the second time one kind's name repeats in a scenario's flow (`Geneva truce #2`)."""
+    key = (kind.name, *where)
+    count = seen[key] = seen.get(key, 0) + 1
+    return where[2] if count == 1 else f"{where[2]} #{count}"
+
+
+def names() -> list[str]:
+    """Every metric's name, deltas included, in registry order."""
+    out: list[str] = []
+    for kind in KINDS:
+        for metric in kind.metrics:
+            out.append(metric.name)
+            if metric.delta:
+                out.append(f"delta_{metric.name}")
+    return out
