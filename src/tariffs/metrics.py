@@ -64,6 +64,12 @@ class Metric(NamedTuple):
     """The column header in tables ({unit} is replaced by the money unit); None: not shown."""
     vs_base: bool = False
     """Whether tables show the delta in a `vs base` column after the value."""
+    per: str | None = None
+    """For a line metric, what its value depends on, read by `of`: "line" (the line alone),
+    "class" (its class of lines alone) or "value" (the line's value times a per-unit amount
+    of its class). Outputs use it to write a value once and reuse it."""
+    of: Get | None = None
+    """For a line metric: the getter of the part named by `per` (see `line_metric`)."""
 
 
 class Item(NamedTuple):
@@ -95,13 +101,15 @@ class Item(NamedTuple):
 
 
 class Kind(NamedTuple):
-    """A kind of result: its metrics, how to find its items in a study's result, and how to
-    find the same item under the baseline (for deltas)."""
+    """A kind of result: its metrics, where its items sit (`level`: "file", "scenario" or
+    "flow"), how to find them there (`under`), and the same item under the baseline (for
+    deltas)."""
 
     name: str
     doc: str
     metrics: tuple[Metric, ...]
-    items: Callable[[StudyResult], Iterator[Item]]
+    level: str
+    under: Callable[[At], Iterator[Item]]
     base: Callable[[Item, StudyResult], Any] | None = None
 
     def metric(self, name: str) -> Metric:
@@ -109,6 +117,18 @@ class Kind(NamedTuple):
             if metric.name == name:
                 return metric
         raise KeyError(name)
+
+    def items(self, study: StudyResult) -> Iterator[Item]:
+        """Every item of this kind in a study's result, in the order of the documents."""
+        if self.level == "file":
+            yield from self.under(At(study))
+            return
+        for scenario in study.scenarios:
+            if self.level == "scenario":
+                yield from self.under(At(study, scenario))
+                continue
+            for flow in scenario.flows:
+                yield from self.under(At(study, scenario, flow))
 
 
 def _on(_: Any, at: At) -> date:
@@ -142,8 +162,8 @@ WHEN = {
 # --- the study ---------------------------------------------------------------------------
 
 
-def _study_items(study: StudyResult) -> Iterator[Item]:
-    yield Item(At(study), "", study)
+def _study_items(at: At) -> Iterator[Item]:
+    yield Item(at, "", at.study)
 
 
 FILE = Kind(
@@ -155,6 +175,7 @@ FILE = Kind(
         Metric("report_on", "date", lambda s, _: s.on, "The report date of `rate_on` figures."),
         Metric("baseline", "text", lambda s, _: s.baseline, "The baseline scenario's name."),
     ),
+    "file",
     _study_items,
 )
 
@@ -162,10 +183,8 @@ FILE = Kind(
 # --- flows -------------------------------------------------------------------------------
 
 
-def _flow_items(study: StudyResult) -> Iterator[Item]:
-    for scenario in study.scenarios:
-        for flow in scenario.flows:
-            yield Item(At(study, scenario, flow), "", flow)
+def _flow_items(at: At) -> Iterator[Item]:
+    yield Item(at, "", at.flow)
 
 
 def _base_flow(item: Item, study: StudyResult) -> FlowResult:
@@ -256,6 +275,7 @@ FLOW = Kind(
             vs_base=True,
         ),
     ),
+    "flow",
     _flow_items,
     _base_flow,
 )
@@ -264,11 +284,10 @@ FLOW = Kind(
 # --- each layer's part of a flow's rate --------------------------------------------------
 
 
-def _layer_items(study: StudyResult) -> Iterator[Item]:
-    for scenario in study.scenarios:
-        for flow in scenario.flows:
-            for layer in flow.stack:
-                yield Item(At(study, scenario, flow), layer.measure, layer)
+def _layer_items(at: At) -> Iterator[Item]:
+    if at.flow is not None:
+        for layer in at.flow.stack:
+            yield Item(at, layer.measure, layer)
 
 
 LAYER = Kind(
@@ -292,6 +311,7 @@ LAYER = Kind(
             when=_start,
         ),
     ),
+    "flow",
     _layer_items,
 )
 
@@ -299,11 +319,9 @@ LAYER = Kind(
 # --- the trade response ------------------------------------------------------------------
 
 
-def _response_items(study: StudyResult) -> Iterator[Item]:
-    for scenario in study.scenarios:
-        for flow in scenario.flows:
-            if flow.response is not None:
-                yield Item(At(study, scenario, flow), "", flow.response)
+def _response_items(at: At) -> Iterator[Item]:
+    if at.flow is not None and at.flow.response is not None:
+        yield Item(at, "", at.flow.response)
 
 
 def _base_response(item: Item, study: StudyResult) -> Any:
@@ -386,6 +404,7 @@ RESPONSE = Kind(
             label="Deadweight\nloss",
         ),
     ),
+    "flow",
     _response_items,
     _base_response,
 )
@@ -401,13 +420,27 @@ class LineResult(NamedTuple):
     cls: Any  # tariffs.calc.results.LineClass
 
 
-def _line_items(study: StudyResult) -> Iterator[Item]:
-    for scenario in study.scenarios:
-        for flow in scenario.flows:
-            if flow.flow.classified:
-                at = At(study, scenario, flow)
-                for line, cls in flow.lines():
-                    yield Item(at, line.code or "unclassified", LineResult(line, cls))
+def _line_items(at: At) -> Iterator[Item]:
+    flow = at.flow
+    if flow is not None and flow.flow.classified:
+        for line, cls in flow.lines():
+            yield Item(at, line.code or "unclassified", LineResult(line, cls))
+
+
+def line_metric(name: str, unit: str, per: str, of: Get, doc: str, **extra: Any) -> Metric:
+    """A line metric whose value depends on the line (per="line": `of(line, at)`), on its
+    class (per="class": `of(cls, at)`), or on both as the line's value times the per-unit
+    amount `of(cls, at)` (per="value"; None when the class has none)."""
+
+    def get(x: Any, at: At) -> Any:
+        if per == "line":
+            return of(x.line, at)
+        found = of(x.cls, at)
+        if per == "class" or found is None:
+            return found
+        return x.line.value * found
+
+    return Metric(name, unit, get, doc, per=per, of=of, **extra)
 
 
 LINE = Kind(
@@ -415,43 +448,51 @@ LINE = Kind(
     "One product line of a flow given with lines (item: its HS code as written, or "
     "`unclassified`).",
     (
-        Metric("line_value", "money", lambda x, _: x.line.value, "The line's annual value."),
-        Metric(
+        line_metric(
+            "line_value", "money", "line", lambda x, _: x.value, "The line's annual value."
+        ),
+        line_metric(
             "line_rate_on",
             "percent",
-            lambda x, _: x.cls.rate_on,
+            "class",
+            lambda c, _: c.rate_on,
             "The line's total rate on the report date.",
             when=_on,
         ),
-        Metric(
+        line_metric(
             "line_average_rate",
             "percent",
-            lambda x, _: x.cls.average,
+            "class",
+            lambda c, _: c.average,
             "The line's time-weighted average rate over the period.",
             when=_start,
         ),
-        Metric(
+        line_metric(
             "line_static_duties",
             "money",
-            lambda x, _: x.cls.duties(x.line),
+            "value",
+            lambda c, _: c.per_unit_duties,
             "The line's static duties over the period.",
             when=_start,
         ),
-        Metric(
+        line_metric(
             "line_imports",
             "money",
-            lambda x, _: x.cls.imports(x.line),
+            "value",
+            lambda c, _: c.per_unit_imports,
             "The line's imports after the response (none without one).",
             when=_start,
         ),
-        Metric(
+        line_metric(
             "line_dynamic_duties",
             "money",
-            lambda x, _: x.cls.dynamic_duties(x.line),
+            "value",
+            lambda c, _: c.per_unit_dynamic,
             "Duties on the line's imports after the response (none without one).",
             when=_start,
         ),
     ),
+    "flow",
     _line_items,
 )
 
@@ -459,10 +500,10 @@ LINE = Kind(
 # --- windows -----------------------------------------------------------------------------
 
 
-def _window_items(study: StudyResult) -> Iterator[Item]:
-    for scenario in study.scenarios:
-        for window in scenario.windows:
-            yield Item(At(study, scenario), window.window, window)
+def _window_items(at: At) -> Iterator[Item]:
+    if at.scenario is not None:
+        for window in at.scenario.windows:
+            yield Item(at, window.window, window)
 
 
 def _first(w: Any, _: At) -> date:
@@ -554,6 +595,7 @@ WINDOW = Kind(
             label="Saved\n{unit}",
         ),
     ),
+    "scenario",
     _window_items,
 )
 
@@ -571,29 +613,22 @@ EXPECTED: dict[str, tuple[Kind, Metric]] = {
 """What an `expect:` entry of a scenario file can check: its key -> (kind, metric)."""
 
 
-def grouped(kind: Kind, study: StudyResult, by: str = "flow") -> dict[tuple[str, str], list[Item]]:
-    """A kind's items by (scenario, flow key), or by (scenario, "") with `by="scenario"`."""
-    found: dict[tuple[str, str], list[Item]] = {}
-    for item in kind.items(study):
-        key = (item.scenario, item.flow_key if by == "flow" else "")
-        found.setdefault(key, []).append(item)
-    return found
+FLOW_KINDS = (FLOW, LAYER, RESPONSE, LINE)
+"""The kinds whose items sit in a flow, in the order a flow's document lists them."""
 
 
 def in_order(study: StudyResult) -> Iterator[tuple[Kind, Item]]:
     """Every item of every kind in the order of the compare document: the file, then per
     scenario each flow with its layers, response and lines, then the scenario's windows."""
-    below = [(kind, grouped(kind, study)) for kind in (FLOW, LAYER, RESPONSE, LINE)]
-    windows = grouped(WINDOW, study, by="scenario")
-    for item in FILE.items(study):
+    for item in FILE.under(At(study)):
         yield FILE, item
     for scenario in study.scenarios:
         for flow in scenario.flows:
-            key = (scenario.name, flow.flow.key)
-            for kind, found in below:
-                for item in found.get(key, ()):
+            at = At(study, scenario, flow)
+            for kind in FLOW_KINDS:
+                for item in kind.under(at):
                     yield kind, item
-        for item in windows.get((scenario.name, ""), ()):
+        for item in WINDOW.under(At(study, scenario)):
             yield WINDOW, item
 
 

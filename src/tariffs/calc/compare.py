@@ -96,7 +96,19 @@ def _line_results(
             observed += cls.value * cls.observed * days
             weight_on += cls.value * answer.factor_on
             duty_on += cls.value * answer.factor_on * rate_on
-        out.append(LineClass(cls.lines, rate_on, integral / days, integral, volume, dyn))
+        out.append(
+            LineClass(
+                cls.lines,
+                rate_on,
+                integral / days,
+                integral,
+                volume,
+                dyn,
+                per_unit_duties=integral / (DAYS_PER_YEAR * 100),
+                per_unit_imports=None if volume is None else volume / DAYS_PER_YEAR,
+                per_unit_dynamic=None if dyn is None else dyn / (DAYS_PER_YEAR * 100),
+            )
+        )
     if not responds:
         return tuple(out), None
     dynamic_duties = dynamic / (DAYS_PER_YEAR * 100)

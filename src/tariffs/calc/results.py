@@ -64,6 +64,8 @@ class LineClass(NamedTuple):
     `rate_on` and `average` are the lines' total rate on the report date and over the period;
     `integral` is sum(rate% x days) over the period. With a trade response, `volume` is
     sum(f x days) and `dynamic` sum(f x rate% x days), f being M(t)/M0 in each segment.
+    The `per_unit_` fields are static duties, imports and dynamic duties over the period per
+    unit of a line's value: a line's are its value times these.
     """
 
     lines: tuple[Line, ...]
@@ -72,29 +74,21 @@ class LineClass(NamedTuple):
     integral: Decimal
     volume: Decimal | None
     dynamic: Decimal | None
-
-    def per_unit(self) -> tuple[Decimal, Decimal | None, Decimal | None]:
-        """Static duties, imports and dynamic duties over the period per unit of a line's
-        value: a line's are its value times these (rounded once more, in the 28th digit)."""
-        return (
-            self.integral / (DAYS_PER_YEAR * 100),
-            None if self.volume is None else self.volume / DAYS_PER_YEAR,
-            None if self.dynamic is None else self.dynamic / (DAYS_PER_YEAR * 100),
-        )
+    per_unit_duties: Decimal
+    per_unit_imports: Decimal | None
+    per_unit_dynamic: Decimal | None
 
     def duties(self, line: Line) -> Decimal:
         """Static duties on `line` over the period."""
-        return line.value * self.per_unit()[0]
+        return line.value * self.per_unit_duties
 
     def imports(self, line: Line) -> Decimal | None:
         """Imports of `line` over the period after the trade response."""
-        per_unit = self.per_unit()[1]
-        return None if per_unit is None else line.value * per_unit
+        return None if self.per_unit_imports is None else line.value * self.per_unit_imports
 
     def dynamic_duties(self, line: Line) -> Decimal | None:
         """Duties on the responded imports of `line` over the period."""
-        per_unit = self.per_unit()[2]
-        return None if per_unit is None else line.value * per_unit
+        return None if self.per_unit_dynamic is None else line.value * self.per_unit_dynamic
 
 
 class Response(NamedTuple):

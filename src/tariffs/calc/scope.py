@@ -88,19 +88,24 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
     numbers (plus its trade response), cheap to hash for 100,000s of lines.
     """
     known: list[dict[Scope, int]] = [{} for _ in measures]
-    outside = [scope_of(m, "") if not m.applies_to else None for m in measures]
+    # A measure without scope rules treats every line alike: its number is the same for all.
+    base = [-1] * len(measures)
+    scoped: list[tuple[int, Measure, tuple[str, ...]]] = []
+    for i, measure in enumerate(measures):
+        if measure.scoped:
+            scoped.append((i, measure, measure.applies_to))
+        else:
+            known[i][scope_of(measure, "")] = 0
+            base[i] = 0
     groups: dict[tuple[tuple[int, ...], Decimal | None, Decimal | None], list[int]] = {}
     for index, line in enumerate(flow.lines):
-        ids = []
-        for i, measure in enumerate(measures):
-            if not measure.scoped:
-                scope = outside[i]
-            elif measure.applies_to and not (line.hs and line.hs.startswith(measure.applies_to)):
-                ids.append(-1)  # not in scope
-                continue
-            else:
-                scope = scope_of(measure, line.hs)
-            ids.append(known[i].setdefault(scope, len(known[i])) if scope else -1)
+        ids = base.copy()
+        hs = line.hs
+        for i, measure, prefixes in scoped:
+            if prefixes and not (hs and hs.startswith(prefixes)):
+                continue  # not in scope: -1
+            scope = scope_of(measure, hs)
+            ids[i] = known[i].setdefault(scope, len(known[i]))
         groups.setdefault((tuple(ids), line.elasticity, line.observed), []).append(index)
     scopes_of = [{number: scope for scope, number in table.items()} for table in known]
     classes: list[_Class] = []

@@ -1,13 +1,12 @@
 """Tidy CSV: one value per row, ready for a spreadsheet or pandas (see docs/output.md).
 
 The rows of `compare` come from the registry (tariffs.metrics): one row per metric of each
-item, its delta after it where it has one, under the metric's own name.
+item, its delta after it where it has one, under the metric's own name. The document is
+made and written piece by piece.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -17,100 +16,143 @@ from tariffs.render import fmt
 from tariffs.render.safe import csv_cell
 
 HEADER = ("file", "scenario", "importer", "exporter", "item", "metric", "date", "value", "unit")
-Row = tuple[str, str, str, str, str, str, str, str, str]
-
-TEXT_COLUMNS = (0, 1, 4)
-"""The columns that hold text from files (file, scenario, item); the others are codes,
-dates, numbers and units that tariffs writes itself (a text value is neutralised too)."""
 
 BATCH = 2_000
 """Rows written per piece of text: the document streams out, it is never held whole."""
 
 
-def _pieces(rows: Iterable[Row]) -> Iterator[str]:
-    """The CSV text in pieces of BATCH rows. Text cells go through `safe.csv_cell`, once per
-    distinct value: a spreadsheet never reads them as formulas, and no control character
-    reaches a terminal. Numbers are left as they are."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    safe: dict[str, str] = {}
-    for count, row in enumerate(rows, 1):
-        cells = list(row)
-        for column in TEXT_COLUMNS:
-            text = cells[column]
-            shown = safe.get(text)
-            if shown is None:
-                shown = safe[text] = csv_cell(text)
-            cells[column] = shown
-        writer.writerow(cells)
-        if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+def field(text: str) -> str:
+    """One CSV field of text tariffs did not write: made safe for a spreadsheet (see
+    `safe.csv_cell`), then quoted as RFC 4180 says if it holds a comma or a quote."""
+    shown = csv_cell(text)
+    if "," in shown or '"' in shown:
+        return '"' + shown.replace('"', '""') + '"'
+    return shown
+
+
+def _pieces(rows: Iterable[str]) -> Iterator[str]:
+    """The header, then the rows, BATCH of them to a piece."""
+    batch = [",".join(HEADER) + "\n"]
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield "".join(batch)
+            batch = []
+    yield "".join(batch)
 
 
 def number(unit: str, value: Any) -> str:
-    """A value in the `value` column: rates to 4 decimals, money to 2, days whole; a date
-    goes to the `date` column instead (see `_row`)."""
+    """A value in the `value` column: rates to 4 decimals, money to 2, days whole, text
+    made safe; a date goes to the `date` column instead (see `_cells`)."""
     if unit in {"percent", "pp"}:
         return fmt.number(value, fmt.RATE_PLACES)
     if unit == "money":
         return fmt.number(value, fmt.MONEY_PLACES)
     if unit == "text":
-        return csv_cell(str(value))
+        return field(str(value))
     return str(value)
 
 
-def _rows(path: str, result: StudyResult) -> Iterator[Row]:
+class _Prefixes:
+    """The first five cells of a row (file, scenario, importer, exporter, item), made
+    once per distinct value: the text cells come from files and are made safe."""
+
+    def __init__(self) -> None:
+        self.safe: dict[str, str] = {}
+
+    def __call__(self, path: str, item: metrics.Item) -> str:
+        importer, _, exporter = item.flow_key.partition(":")
+        cells = (path, item.scenario, importer, exporter, item.name)
+        return ",".join(self._safe(cell) for cell in cells) + ","
+
+    def _safe(self, text: str) -> str:
+        shown = self.safe.get(text)
+        if shown is None:
+            shown = self.safe[text] = field(text)
+        return shown
+
+
+def _rows(path: str, result: StudyResult, prefix: _Prefixes) -> Iterator[str]:
     """Every metric of every item of one file, in the order of the compare JSON."""
+    tails: dict[tuple[str, int], str] = {}
     for kind, item in metrics.in_order(result):
-        yield from _item_rows(path, result, kind, item)
+        if kind is metrics.LINE:
+            yield from _line_rows(prefix(path, item), result, item, tails)
+        else:
+            yield from _item_rows(prefix(path, item), result, kind, item)
+
+
+def _line_rows(
+    head: str, result: StudyResult, item: metrics.Item, tails: dict[tuple[str, int], str]
+) -> Iterator[str]:
+    """A product line's rows. What depends on the line alone or its class alone
+    (Metric.per) is written once and reused; a share ("value") for every line."""
+    line, cls = item.value
+    for metric in metrics.LINE.metrics:
+        if metric.per == "value" or metric.of is None:
+            value = metric.get(item.value, item.at)
+            if value is not None:
+                when = metrics.date_of(metric, item)
+                yield f"{head}{metric.name},{_cells(result, metric.unit, value, when)}\n"
+            continue
+        part = line if metric.per == "line" else cls
+        tail = tails.get((metric.name, id(part)))
+        if tail is None:
+            value = metric.of(part, item.at)
+            when = metrics.date_of(metric, item)
+            tail = tails[(metric.name, id(part))] = (
+                ""
+                if value is None
+                else f"{metric.name},{_cells(result, metric.unit, value, when)}\n"
+            )
+        if tail:
+            yield head + tail
 
 
 def _item_rows(
-    path: str, result: StudyResult, kind: metrics.Kind, item: metrics.Item
-) -> Iterator[Row]:
-    importer, _, exporter = item.flow_key.partition(":")
-    head = (path, item.scenario, importer, exporter, item.name)
+    head: str, result: StudyResult, kind: metrics.Kind, item: metrics.Item
+) -> Iterator[str]:
     for metric in kind.metrics:
         value = metrics.value(metric, item)
         if value is None:
             continue
         when = metrics.date_of(metric, item)
-        yield (*head, metric.name, *_cells(result, metric.unit, value, when))
+        yield f"{head}{metric.name},{_cells(result, metric.unit, value, when)}\n"
         if metric.delta:
             change = metrics.delta(kind, metric, item)
             if change is not None:
                 unit = "pp" if metric.unit == "percent" else metric.unit
-                yield (*head, f"delta_{metric.name}", *_cells(result, unit, change, when))
+                yield f"{head}delta_{metric.name},{_cells(result, unit, change, when)}\n"
 
 
-def _cells(result: StudyResult, unit: str, value: Any, when: Any) -> tuple[str, str, str]:
+def _cells(result: StudyResult, unit: str, value: Any, when: Any) -> str:
     """The date, value and unit cells of a row; a date value goes to the date column."""
     if unit == "date":
-        return value.isoformat(), "", "date"
+        return f"{value.isoformat()},,date"
     day = when.isoformat() if when is not None else ""
-    return day, number(unit, value), result.currency if unit == "money" else unit
+    return f"{day},{number(unit, value)},{result.currency if unit == 'money' else unit}"
 
 
 def compare(results: Sequence[tuple[str, StudyResult]]) -> Iterator[str]:
     """The CSV document for `tariffs compare`, in pieces."""
-    return _pieces(row for path, result in results for row in _rows(path, result))
+    prefix = _Prefixes()
+    return _pieces(row for path, result in results for row in _rows(path, result, prefix))
 
 
 def timeline(path: str, result: TimelineResult) -> Iterator[str]:
     """The CSV document for `tariffs timeline`: per segment, its days, each layer and the total."""
 
-    def rows() -> Iterator[Row]:
+    def rows() -> Iterator[str]:
         for entry in result.entries:
-            head = (path, entry.scenario, entry.flow.importer, entry.flow.exporter)
+            head = ",".join(
+                (field(path), field(entry.scenario), entry.flow.importer, entry.flow.exporter)
+            )
             for seg in entry.segments:
                 start = seg.start.isoformat()
-                yield (*head, "", "segment_days", start, str(seg.days), "days")
+                yield f"{head},,segment_days,{start},{seg.days},days\n"
                 for m, r in zip(entry.measures, seg.layers, strict=True):
-                    yield (*head, m.name, "layer_rate", start, number("percent", r), "percent")
-                yield (*head, "", "rate", start, number("percent", seg.rate), "percent")
+                    shown = number("percent", r)
+                    yield f"{head},{field(m.name)},layer_rate,{start},{shown},percent\n"
+                yield f"{head},,rate,{start},{number('percent', seg.rate)},percent\n"
 
     return _pieces(rows())

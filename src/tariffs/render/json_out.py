@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs import contract, metrics
 from tariffs.calc.results import Segment, StudyResult, TimelineResult
@@ -45,40 +45,69 @@ def dumps(value: Any) -> str:
     return "".join(chunks(value))
 
 
-def chunks(value: Any, indent: str = "") -> Iterator[str]:
+BATCH = 1_000
+"""Stream items joined into one piece of output."""
+
+
+class _Placed(NamedTuple):
+    """A Stream in the document, with the indentation of its place."""
+
+    stream: Stream
+    indent: str
+
+
+def chunks(value: Any) -> Iterator[str]:
     """Serialise dicts, lists, `Stream`s, strings, ints, bools, None, dates and our Decimals,
     as pieces of text, in order.
 
-    The standard json module cannot write a Decimal as a number without passing through a
-    float, so numbers are written here from their exact decimal text.
+    Everything but the Streams is small and written first, with each Stream left in its
+    place; then the pieces go out, each Stream's items read and written as they come, in
+    batches. The standard json module cannot write a Decimal as a number without passing
+    through a float, so numbers are written here from their exact decimal text.
     """
+    parts: list[str | _Placed] = []
+    _write(value, "", parts)
+    batch: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            batch.append(part)
+            continue
+        inner = part.indent + "  "
+        first = True
+        for item in part.stream.items:
+            batch.append(("[\n" if first else ",\n") + inner + item)
+            first = False
+            if len(batch) >= BATCH:
+                yield "".join(batch)
+                batch = []
+        batch.append("[]" if first else "\n" + part.indent + "]")
+    yield "".join(batch)
+
+
+def _write(value: Any, indent: str, out: list[str | _Placed]) -> None:
     inner = indent + "  "
     if isinstance(value, Stream):
-        first = True
-        for item in value.items:
-            yield ("[\n" if first else ",\n") + inner + item
-            first = False
-        yield "[]" if first else "\n" + indent + "]"
+        out.append(_Placed(value, indent))
     elif isinstance(value, dict):
         if not value:
-            yield "{}"
+            out.append("{}")
             return
-        yield "{\n"
+        out.append("{\n")
         for index, (key, item) in enumerate(value.items()):
-            yield (",\n" if index else "") + inner + json_string(str(key)) + ": "
-            yield from chunks(item, inner)
-        yield "\n" + indent + "}"
+            out.append((",\n" if index else "") + inner + json_string(str(key)) + ": ")
+            _write(item, inner, out)
+        out.append("\n" + indent + "}")
     elif isinstance(value, list | tuple):
         if not value:
-            yield "[]"
+            out.append("[]")
             return
-        yield "[\n"
+        out.append("[\n")
         for index, item in enumerate(value):
-            yield (",\n" if index else "") + inner
-            yield from chunks(item, inner)
-        yield "\n" + indent + "]"
+            out.append((",\n" if index else "") + inner)
+            _write(item, inner, out)
+        out.append("\n" + indent + "]")
     else:
-        yield _scalar(value)
+        out.append(_scalar(value))
 
 
 def _scalar(value: Any) -> str:
@@ -143,73 +172,116 @@ def metric_fields(kind: metrics.Kind, item: metrics.Item) -> dict[str, Any]:
     return out
 
 
-def _line_texts(items: Iterable[metrics.Item]) -> Iterator[str]:
-    """Each product line as one compact JSON object: its code and description, then the
-    registry's line metrics in order.
+Written = dict[str, dict[int, str]]
+"""Line fields already written, per run of metrics: by the id of the line or class."""
 
-    A line's value is the same under every scenario, and a class's rates are the same for
-    all its lines, so those fields are written once and reused (see `_SHARED`).
+
+def machine(unit: str) -> Callable[[Any], str]:
+    """How a value of `unit` is written in JSON: the same as `_scalar(typed(unit, v))`,
+    without wrapping each number first (this runs for every field of every product line)."""
+    places = {"percent": fmt.RATE_PLACES, "pp": fmt.RATE_PLACES, "money": fmt.MONEY_PLACES}
+    if unit in places:
+        number, digits = fmt.number, places[unit]
+        return lambda v: "null" if v is None else number(v, digits)
+    return lambda v: _scalar(typed(unit, v))
+
+
+Run = tuple[str, int, list[tuple[str, metrics.Get, str]]]
+
+
+def _line_runs() -> list[Run]:
+    """The registry's line metrics in order, as runs of the same `per`: (per, the run's
+    index, [(JSON key, getter of the part, unit)])."""
+    runs: list[Run] = []
+    for m in metrics.LINE.metrics:
+        if m.per is None or m.of is None or (m.per == "value" and m.unit not in _PLACES):
+            raise ValueError(f"line metric {m.name}: `per` and `of` must say what it is")
+        field = (f", {json_string(m.name)}: ", m.of, m.unit)
+        if runs and runs[-1][0] == m.per:
+            runs[-1][2].append(field)
+        else:
+            runs.append((m.per, len(runs), [field]))
+    return runs
+
+
+def _line_texts(at: metrics.At, written: Written) -> Iterator[str]:
+    """Each product line of a flow as one compact JSON object: its code and description,
+    then the registry's line metrics in order.
+
+    A run of metrics that depends on the line alone, or on its class alone (Metric.per), is
+    written once, in `written`, and reused for every scenario and every line of the class.
+    A run of shares ("value": the line's value times a per-unit amount of its class) is
+    written for each line, from the class's amounts, read once.
     """
-    kind = metrics.LINE
-    keys = {m.name: json_string(m.name) for m in kind.metrics}
-    written: dict[tuple[str, int], str] = {}
-    heads: dict[int, str] = {}
-    for item in items:
-        line = item.value.line
+    flow = at.flow
+    if flow is None or not flow.flow.classified:
+        return
+    runs = _line_runs()
+    caches = [written.setdefault(f"run {index}", {}) for _, index, _ in runs]
+    heads = written.setdefault("head", {})
+    amounts: list[dict[int, list[tuple[str, Any, int]]]] = [{} for _ in runs]
+    number = fmt.number
+    for line, cls in flow.lines():
         head = heads.get(id(line))
         if head is None:
             code = json_string(line.code) if line.code else "null"
-            description = json_string(line.description)
-            head = heads[id(line)] = f'{{"hs": {code}, "description": {description}'
-        parts = [head]
-        for metric in kind.metrics:
-            part = _SHARED.get(metric.name)
-            key = (metric.name, id(item.value[part])) if part is not None else None
-            text = written.get(key) if key is not None else None
+            head = heads[id(line)] = (
+                f'{{"hs": {code}, "description": {json_string(line.description)}'
+            )
+        pieces = [head]
+        for per, index, fields in runs:
+            if per == "value":
+                found = amounts[index].get(id(cls))
+                if found is None:
+                    found = amounts[index][id(cls)] = [
+                        (key, of(cls, at), _PLACES[unit]) for key, of, unit in fields
+                    ]
+                value = line.value
+                for key, amount, places in found:
+                    pieces.append(
+                        key + ("null" if amount is None else number(value * amount, places))
+                    )
+                continue
+            part = line if per == "line" else cls
+            text = caches[index].get(id(part))
             if text is None:
-                value = typed(metric.unit, metrics.value(metric, item))
-                text = f", {keys[metric.name]}: {_scalar(value)}"
-                if key is not None:
-                    written[key] = text
-            parts.append(text)
-        parts.append("}")
-        yield "".join(parts)
+                text = caches[index][id(part)] = "".join(
+                    key + machine(unit)(of(part, at)) for key, of, unit in fields
+                )
+            pieces.append(text)
+        pieces.append("}")
+        yield "".join(pieces)
 
 
-_SHARED = {"line_value": 0, "line_rate_on": 1, "line_average_rate": 1}
-"""Line metrics that depend on the line alone (0) or on its class alone (1): written once."""
+_PLACES = {"percent": fmt.RATE_PLACES, "pp": fmt.RATE_PLACES, "money": fmt.MONEY_PLACES}
 
 
 def study(result: StudyResult, path: str) -> dict[str, Any]:
     """One file's results as plain data, ready for `chunks`; product lines are streamed."""
-    flows = metrics.grouped(metrics.FLOW, result)
-    layers = metrics.grouped(metrics.LAYER, result)
-    responses = metrics.grouped(metrics.RESPONSE, result)
-    lines = metrics.grouped(metrics.LINE, result)
-    windows = metrics.grouped(metrics.WINDOW, result, by="scenario")
+    written: Written = {}  # lines and classes live as long as `result`: their ids hold
     [file_item] = metrics.FILE.items(result)
     scenarios = []
     for scenario in result.scenarios:
-        shown = []
+        flows = []
         for f in scenario.flows:
-            key = (scenario.name, f.flow.key)
-            [item] = flows[key]
-            response = responses.get(key)
-            shown.append(
+            at = metrics.At(result, scenario, f)
+            [flow_item] = metrics.FLOW.under(at)
+            response = list(metrics.RESPONSE.under(at))
+            flows.append(
                 {
                     "importer": f.flow.importer,
                     "exporter": f.flow.exporter,
-                    **metric_fields(metrics.FLOW, item),
+                    **metric_fields(metrics.FLOW, flow_item),
                     "layers": [
                         {
                             "measure": x.value.measure,
                             "basis": x.value.basis,
                             **metric_fields(metrics.LAYER, x),
                         }
-                        for x in layers.get(key, [])
+                        for x in metrics.LAYER.under(at)
                     ],
                     "response": metric_fields(metrics.RESPONSE, response[0]) if response else None,
-                    "lines": Stream(_line_texts(lines.get(key, []))),
+                    "lines": Stream(_line_texts(at, written)),
                 }
             )
         scenarios.append(
@@ -217,7 +289,7 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                 "name": scenario.name,
                 "description": scenario.description,
                 "is_baseline": scenario.name == result.baseline,
-                "flows": shown,
+                "flows": flows,
                 "windows": [
                     {
                         "window": w.name,
@@ -225,7 +297,7 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                         "exporter": w.value.flow.exporter,
                         **metric_fields(metrics.WINDOW, w),
                     }
-                    for w in windows.get((scenario.name, ""), [])
+                    for w in metrics.WINDOW.under(metrics.At(result, scenario))
                 ],
             }
         )
