@@ -114,12 +114,12 @@ def page_width(width: int | None, output: Path | None) -> int:
 
 def show_page(page: Page, output: Path | None, inputs: Inputs) -> None:
     """Print a table page: coloured on a terminal, plain text everywhere else."""
-    from tariffs.render.table import to_text
+    from tariffs.render.table import body, to_text
 
     if is_terminal(output):
         from rich.console import Console
 
-        Console(width=page.width, highlight=False, markup=False, emoji=False).print(page.body)
+        Console(width=page.width, highlight=False, markup=False, emoji=False).print(body(page))
         return
     emit(to_text(page), output, inputs, people=True)
 

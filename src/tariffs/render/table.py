@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tariffs.calc.results import StudyResult, TimelineResult
+from tariffs.render import plain
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     BASE,
@@ -40,14 +41,20 @@ WRAP_FLOOR = 12
 """Free-text columns may wrap down to this many characters, and no further."""
 
 
+Block = str | Grid
+"""A piece of a page: a line of text ("" for a blank line; a chart may span lines) or a
+grid, drawn as its title line and its table."""
+
+
 class Page(NamedTuple):
-    """Something to print, and the width to print it at.
+    """What to print, and the width to print it at.
 
     `width` is the width asked for, or more when a table needs it: numbers, names and dates
     are never wrapped or cropped, so a table too wide for the page widens the page instead.
+    Text from files in `blocks` is escaped when the page is drawn.
     """
 
-    body: RenderableType
+    blocks: tuple[Block, ...]
     width: int
 
 
@@ -56,7 +63,7 @@ def needed_width(grid: Grid) -> int:
     total = 1  # the left border
     for column, kind in enumerate(grid.kinds):
         cells = [grid.headers[column], *(row[column] for row in grid.rows)]
-        lines = [line for cell in cells for line in visible(cell, newlines=True).split("\n")]
+        lines = [line for cell in cells for line in cell.split("\n")]
         widest = max(len(line) for line in lines)
         if kind == "t":
             longest_word = max((len(word) for line in lines for word in line.split()), default=1)
@@ -65,8 +72,20 @@ def needed_width(grid: Grid) -> int:
     return total
 
 
-def _page(parts: list[RenderableType], grids: list[Grid], width: int) -> Page:
-    return Page(Group(*parts), max([width, *(needed_width(g) for g in grids)]))
+def _shown(grid: Grid) -> Grid:
+    """The grid with every cell, header and its title made visible (render.safe)."""
+    return Grid(
+        visible(grid.title),
+        tuple(visible(h, newlines=True) for h in grid.headers),
+        grid.kinds,
+        tuple(tuple(visible(cell, newlines=True) for cell in row) for row in grid.rows),
+    )
+
+
+def _page(blocks: list[Block], width: int) -> Page:
+    shown = tuple(_shown(b) if isinstance(b, Grid) else b for b in blocks)
+    widest = [needed_width(b) for b in shown if isinstance(b, Grid)]
+    return Page(shown, max([width, *widest]))
 
 
 def grid_table(grid: Grid) -> Group:
@@ -81,14 +100,14 @@ def grid_table(grid: Grid) -> Group:
     )
     for header, kind in zip(grid.headers, grid.kinds, strict=True):
         table.add_column(
-            visible(header, newlines=True),
+            header,
             justify="right" if kind == "n" else "left",
             no_wrap=kind != "t",  # numbers, names and dates never wrap
             overflow="fold",
         )
     for row in grid.rows:
-        table.add_row(*(_styled(visible(cell, newlines=True)) for cell in row))
-    return Group(Text(visible(grid.title), style="bold"), table)
+        table.add_row(*(_styled(cell) for cell in row))
+    return Group(Text(grid.title, style="bold"), table)
 
 
 def _styled(cell: str) -> Text:
@@ -102,57 +121,55 @@ def _styled(cell: str) -> Text:
     return Text(cell)
 
 
-def heading(title: str, facts: Facts) -> list[RenderableType]:
+def heading(title: str, facts: Facts) -> list[Block]:
     """The title, then one aligned 'Label:  value' line per fact."""
     pad = max((len(label) for label, _ in facts), default=0) + 2
     lines = (f"{label + ':':<{pad}}{value}" for label, value in facts)
-    return [Text(visible(title)), *(Text(visible(line)) for line in lines)]
+    return [visible(title), *(visible(line) for line in lines)]
 
 
-def document(title: str, facts: Facts, grids: Iterable[Grid]) -> Group:
+def document(title: str, facts: Facts, grids: Iterable[Grid]) -> list[Block]:
     """The heading, then one table per grid."""
-    parts = heading(title, facts)
+    blocks = heading(title, facts)
     for grid in grids:
-        parts.extend((Text(""), grid_table(grid)))
-    return Group(*parts)
+        blocks.extend(("", grid))
+    return blocks
 
 
 def compare(results: Sequence[tuple[str, StudyResult]], width: int) -> Page:
     """The terminal view of `tariffs compare`: per file, per flow, its scenarios and windows."""
-    parts: list[RenderableType] = []
-    all_grids: list[Grid] = []
+    blocks: list[Block] = []
     for index, (path, result) in enumerate(results):
         if index:
-            parts.append(Text(""))
-        grids = compare_grids(result)
-        all_grids.extend(grids)
-        parts.append(document(result.title, header_facts(result, path), grids))
-    return _page(parts, all_grids, width)
+            blocks.append("")
+        blocks.extend(document(result.title, header_facts(result, path), compare_grids(result)))
+    return _page(blocks, width)
 
 
 def timeline(path: str, result: TimelineResult, width: int) -> Page:
     """The terminal view of `tariffs timeline`: per flow and scenario, segments and a chart."""
-    parts = heading(result.title, timeline_facts(result, path))
-    grids = [timeline_grid(entry) for entry in result.entries]
-    for entry, grid in zip(result.entries, grids, strict=True):
+    blocks = heading(result.title, timeline_facts(result, path))
+    for entry in result.entries:
         chart = step_chart(entry.segments, width=chart_width(width))
-        parts.extend((Text(""), grid_table(grid), Text(""), Text(chart)))
-    return _page(parts, grids, width)
+        blocks.extend(("", timeline_grid(entry), "", chart))
+    return _page(blocks, width)
 
 
 def diff(report: DiffReport, width: int) -> Page:
     """The terminal view of `tariffs diff`: what changed in the inputs, then in the results."""
-    grids = diff_grids(report.diff)
     title = "Differences" if report.diff.differences else "No differences"
-    return _page([document(title, diff_facts(report), grids)], grids, width)
+    return _page(document(title, diff_facts(report), diff_grids(report.diff)), width)
 
 
 def rate(path: str, stack: ProductStack, width: int) -> Page:
     """The terminal view of `tariffs rate`: a product's duty stack on a date."""
     grid = rate_grid(stack)
-    return _page(
-        [document(f"Duty stack of HS {stack.hs}", rate_facts(stack, path), [grid])], [grid], width
-    )
+    return _page(document(f"Duty stack of HS {stack.hs}", rate_facts(stack, path), [grid]), width)
+
+
+def body(page: Page) -> RenderableType:
+    """The page as rich renderables: for a terminal, or where a cell must wrap."""
+    return Group(*(grid_table(b) if isinstance(b, Grid) else Text(b) for b in page.blocks))
 
 
 def plain_console(file: io.StringIO, width: int) -> Console:
@@ -174,9 +191,31 @@ def plain_console(file: io.StringIO, width: int) -> Console:
     )
 
 
+def _fits(page: Page) -> bool:
+    """Whether plain drawing gives rich's bytes: no line of text and no table is wider than
+    the page, so rich would wrap nothing."""
+    for block in page.blocks:
+        if isinstance(block, Grid):
+            if plain.natural_width(block) > page.width or len(block.title) > page.width:
+                return False
+        elif any(len(line) > page.width for line in block.split("\n")):
+            return False
+    return True
+
+
 def to_text(page: Page) -> str:
-    """Render to plain text with no ANSI codes and no trailing spaces."""
+    """Render to plain text with no ANSI codes and no trailing spaces.
+
+    Drawn directly (render.plain) when nothing needs wrapping, by rich otherwise."""
+    if _fits(page):
+        out: list[str] = []
+        for block in page.blocks:
+            if isinstance(block, Grid):
+                out.extend(plain.lines(block))
+            else:
+                out.extend(line.rstrip() for line in block.split("\n"))
+        return "\n".join(out) + "\n"
     buffer = io.StringIO()
-    plain_console(buffer, page.width).print(page.body)
+    plain_console(buffer, page.width).print(body(page))
     lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
     return "\n".join(lines) + "\n"
