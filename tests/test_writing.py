@@ -238,3 +238,88 @@ def test_a_folder_as_output_is_refused(tmp_path: Path) -> None:
     result = run("compare", GENEVA, "-o", str(tmp_path))
     assert result.exit_code == 2
     assert "Invalid value for '--output'" in result.stderr
+
+
+# --- links that lead where tariffs will not follow -------------------------------------------
+
+
+@POSIX
+def test_a_committed_link_cannot_lead_an_output_out_of_the_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pull request commits results/a.json as a link to a tool on the runner; CI writes
+    # `-o results/a.json`. The tool must not become a JSON file (a shell would run it).
+    tool = tmp_path / "bin" / "tool"
+    tool.parent.mkdir()
+    tool.write_text("#!/bin/sh\necho legit\n")
+    tool.chmod(0o755)
+    repo = tmp_path / "repo"
+    (repo / "results").mkdir(parents=True)
+    shutil.copy(ROOT / GENEVA, repo / "geneva.yaml")
+    (repo / "results" / "a.json").symlink_to(tool)
+    (repo / "results" / "b.json").symlink_to("../../bin/tool")
+    monkeypatch.chdir(repo)
+    for name in ("results/a.json", "results/b.json"):
+        for option in (
+            ["compare", "geneva.yaml", "-o", name],
+            ["check", "geneva.yaml", "--junit", name],
+        ):
+            result = run(*option)
+            assert result.exit_code == 2
+            assert "leads outside the current folder through a symbolic link" in result.stderr
+    assert tool.read_text() == "#!/bin/sh\necho legit\n"
+
+
+@POSIX
+def test_an_absolute_link_out_of_its_folder_is_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("keep\n")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "report.json").symlink_to(secret)
+    result = run("compare", GENEVA, "-o", str(folder / "report.json"))
+    assert result.exit_code == 2
+    assert "is a symbolic link that leads out of its folder" in result.stderr
+    assert secret.read_text() == "keep\n"
+
+
+@POSIX
+@ROOT_ONLY
+def test_a_strangers_link_in_a_sticky_folder_is_not_followed(tmp_path: Path) -> None:
+    # /tmp's rule (the kernel's protected_symlinks): another user's link there is not ours
+    # to follow, even to a file beside it.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    target = shared / "shadow"
+    target.write_text("root:secret\n")
+    link = shared / "report.json"
+    link.symlink_to(target)
+    os.lchown(link, 65534, 65534)  # planted by nobody
+    result = run("compare", GENEVA, "-o", str(link))
+    assert result.exit_code == 2
+    assert "belongs to another user; refusing to follow it" in result.stderr
+    assert target.read_text() == "root:secret\n"
+
+
+@POSIX
+def test_a_scenario_file_read_through_a_link_out_of_the_tree_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd.yaml").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    repo = tmp_path / "repo"
+    (repo / "scenarios").mkdir(parents=True)
+    (repo / "scenarios" / "x.yaml").symlink_to(outside / "passwd.yaml")
+    (repo / "linked").symlink_to(outside)  # a committed link to a folder
+    monkeypatch.chdir(repo)
+    for path in ("scenarios/x.yaml", "linked/passwd.yaml"):
+        for command in ("validate", "compare", "check"):
+            result = run(command, path)
+            assert result.exit_code == 1
+            assert "root" not in result.stderr.replace("refusing", "")
+            assert "symbolic link" in result.stderr
+        result = run("diff", path, path)
+        assert result.exit_code == 2
+        assert "root" not in result.stderr.replace("refusing", "")

@@ -419,11 +419,13 @@ def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
 
 
 def _read_side(path: Path, inputs: Inputs) -> _Side:
-    from tariffs.input.files import folder_reader, read_text
+    from tariffs.input.files import LinkRefused, folder_reader, followed, read_text
     from tariffs.input.problems import ScenarioError
 
     try:
-        text = read_text(path, inputs=inputs)
+        text = read_text(followed(path), shown=str(path), inputs=inputs, follow=False)
+    except LinkRefused as exc:
+        _diff_fail([f"{path}:1:1: {exc}; refusing to read it"])
     except ScenarioError as exc:
         _diff_fail(exc.problems)
     return _diff_side(str(path), text, folder_reader(path, inputs))

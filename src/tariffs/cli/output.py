@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from tariffs.input.files import Inputs, kind
+from tariffs.input.files import Inputs, LinkRefused, followed, kind
 
 
 class OutputProblem(Exception):
@@ -38,7 +38,9 @@ def write_file(text: str | Iterable[str], path: Path, inputs: Inputs | None = No
     """Write `text` (UTF-8; a string, or pieces of one, written as they come) to `path`,
     safely.
 
-    - A symbolic link is followed to its target; the link stays.
+    - A symbolic link is followed to its target, and the link stays, when the target lies
+      where tariffs may follow it (input.files.followed: in the current folder's tree for
+      a relative path, in the link's own folder, never a stranger's link in /tmp).
     - A regular file or a new path is written atomically: a temporary file in the same
       folder, then a rename. An existing file keeps its mode (and its owner, for root); a
       new file gets the mode the umask gives, as a shell redirection would.
@@ -60,12 +62,16 @@ def write_file(text: str | Iterable[str], path: Path, inputs: Inputs | None = No
         if read is not None:
             same = "" if read == shown else f" (this run reads it as {read!r})"
             raise OutputRefused(f"refusing to overwrite the input file {shown!r}{same}")
+    descriptor = _descriptor(path)
     try:
-        descriptor = _descriptor(path)
+        target = path if descriptor is not None else followed(path)
+    except LinkRefused as exc:
+        raise OutputRefused(f"cannot write {shown!r}: {exc}") from None
+    try:
         if descriptor is not None:
             _write_descriptor(text, descriptor)
         elif info is None or stat.S_ISREG(info.st_mode):
-            _replace(text, Path(os.path.realpath(path)), info)
+            _replace(text, target, info)
         elif stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
             _write_through(text, path, fifo=stat.S_ISFIFO(info.st_mode))
         else:

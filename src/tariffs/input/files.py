@@ -175,6 +175,46 @@ def inside(folder: PurePath, name: str, *, resolve: bool = True) -> PurePath:
     return PurePosixPath(joined)
 
 
+class LinkRefused(ValueError):
+    """A path whose symbolic links lead where tariffs will not follow them."""
+
+
+def followed(path: Path) -> Path:
+    """The real path behind `path` (a file named on the command line, to read or write),
+    if tariffs may follow the symbolic links on the way there; LinkRefused if not.
+
+    - A relative path names something in the current folder's tree: where links lead must
+      stay in it, so a link committed to a repository cannot lead a run out of it.
+    - A link as the last part of the path must lead into the link's own folder (or, for a
+      relative path, the current folder's tree).
+    - As the kernel's protected_symlinks does, a link in a sticky world-writable folder
+      (/tmp) that belongs neither to the caller nor to the folder's owner is not followed.
+    The path returned is the one to open.
+    """
+    real = path.resolve()
+    home = Path.cwd().resolve()
+    if not path.is_absolute() and not real.is_relative_to(home):
+        raise LinkRefused(f"{str(path)!r} leads outside the current folder through a symbolic link")
+    if not path.is_symlink():
+        return real
+    folder = path.parent.resolve()
+    if not (real.is_relative_to(folder) or (not path.is_absolute() and real.is_relative_to(home))):
+        raise LinkRefused(f"{str(path)!r} is a symbolic link that leads out of its folder")
+    _protected(path, folder)
+    return real
+
+
+def _protected(link: Path, folder: Path) -> None:
+    info = os.lstat(link)
+    place = os.stat(folder)
+    sticky = place.st_mode & stat.S_ISVTX and place.st_mode & stat.S_IWOTH
+    if sticky and info.st_uid not in {os.geteuid(), place.st_uid}:
+        raise LinkRefused(
+            f"{str(link)!r} is a symbolic link in a shared folder that belongs to another "
+            "user; refusing to follow it"
+        )
+
+
 def folder_reader(scenario: Path, inputs: Inputs | None = None) -> FileReader:
     """Reads files inside the scenario file's folder, and nothing outside it (see `inside`)."""
     folder = scenario.parent

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from tariffs import domain
 from tariffs.input import format as models
 from tariffs.input.errors import from_pydantic
-from tariffs.input.files import FileReader, Inputs, folder_reader, read_text
+from tariffs.input.files import FileReader, Inputs, LinkRefused, folder_reader, followed, read_text
 from tariffs.input.lines import Files
 from tariffs.input.problems import Loc, Problem, ScenarioError, quoted
 from tariffs.input.resolve import resolve
@@ -31,7 +31,11 @@ def load(path: Path, *, inputs: Inputs | None = None) -> domain.Study:
     `inputs`, when given, records every file read, so that no output replaces one.
     """
     shown = os.fspath(path)
-    text = read_text(path, shown=shown, inputs=inputs)
+    try:
+        real = followed(path)
+    except LinkRefused as exc:
+        raise ScenarioError([Problem(1, 1, f"{exc}; refusing to read it", shown)]) from None
+    text = read_text(real, shown=shown, inputs=inputs, follow=False)
     return load_text(text, shown, folder_reader(path, inputs))
 
 
