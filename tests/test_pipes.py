@@ -159,3 +159,17 @@ def test_an_undecodable_file_name_is_shown_not_fatal(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert b'"path": "' + os.fsencode(tmp_path) + b'/bad-\\udcff.yaml"' in done.stdout
+
+
+def test_with_stderr_closed_a_usage_error_does_not_land_in_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    done = shell(f'"$T" compare scenarios/geneva.yaml -s nope -f json 2>&- > {out}; echo "code $?"')
+    assert done.stdout == "code 2\n"
+    assert out.read_text() == ""
+
+
+@pytest.mark.parametrize("encoding", ["idna", "ascii", "latin-1"])
+def test_an_odd_output_encoding_still_writes(encoding: str) -> None:
+    done = shell('"$T" --version; echo "code $?"', PYTHONIOENCODING=encoding)
+    assert done.stdout.startswith("tariffs ")
+    assert done.stdout.endswith("code 0\n")

@@ -25,6 +25,7 @@ from typer.testing import CliRunner, Result
 from tariffs.cli import app
 from tariffs.render import safe
 
+from .conftest import ROOT as ROOT_DIR
 from .test_installed import TARIFFS
 
 # In YAML double quotes: \e is ESC, \a is BEL, \r is CR.
@@ -257,3 +258,88 @@ def test_on_a_terminal_only_our_own_colours_are_escapes(hostile: Path) -> None:
     without_colour = re.sub(r"\x1b\[[0-9;]*m", "", shown)
     assert_inert(without_colour.replace("\r\n", "\n"))
     assert "Title\\x1b]0;pwned\\x07" in without_colour
+
+
+# --- usage errors and messages that quote what a user gave -------------------------------
+
+
+def test_a_file_name_in_a_usage_error_is_shown_escaped(tmp_path: Path) -> None:
+    # A file a pull request adds, named with escapes, quoted by "has no scenario".
+    named = tmp_path / "g\x1b]0;PWN\x07\u202e.yaml"
+    named.write_text((ROOT_DIR / "scenarios" / "geneva.yaml").read_text())
+    for args in (
+        ["compare", str(named), "-s", "nope"],
+        ["timeline", str(named), "--flow", "XX:YY"],
+    ):
+        done = subprocess.run(
+            [TARIFFS, *args], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 2
+        assert_inert(done.stderr)
+        assert "g\\x1b]0;PWN\\x07\\u202e.yaml" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["compare", "--x\u202ey\u200b"], ["timeline", "a", "b", "c\u202ed\u200b"]],
+    ids=["no-such-option", "extra-argument"],
+)
+def test_typer_s_own_usage_errors_are_escaped(args: list[str]) -> None:
+    done = subprocess.run([TARIFFS, *args], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert_inert(done.stderr)
+    assert "\\u202e" in done.stderr
+
+
+def test_quoted_values_are_cut_to_about_60_characters(tmp_path: Path) -> None:
+    long = "q" * 1_000  # YAML allows plain keys of up to 1,024 characters
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        "tariffs: 1\ntitle: t\nperiod: {start: 2025-01-01, until: 2026-01-01}\non: 2025-06-01\n"
+        f"{long}: 1\n"
+        "flows:\n  - {importer: US, exporter: CN, value: 1bn}\n"
+        "measures:\n  m: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}}\n"
+        f"scenarios:\n  {long}: {{}}\n  s:\n    windows:\n"
+        f"      - {{name: {long}, start: 2025-01-01, days: 5, set: {{m: 0%}}}}\n"
+        f"      - {{name: {long}, start: 2025-02-01, days: 5, set: {{m: 0%}}}}\n"
+    )
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) >= 2  # the unknown key and the scenario name, at least
+    assert all(len(line) < len(str(path)) + 300 for line in lines)  # two cut names at most
+    result = run("rate", "scenarios/geneva.yaml", "--flow", "US:" + "C" * 100_000, "--hs", "85")
+    assert result.exit_code == 2
+    assert len(result.stderr) < 2_000
+
+
+def test_names_a_message_lists_are_cut_to_ten(tmp_path: Path) -> None:
+    # 4,000 measures and 4,000 unknown names: one line each, not 4,000 names each.
+    measures = "".join(
+        f"  m{i:04d}: {{importer: US, exporter: CN, basis: b}}\n" for i in range(4_000)
+    )
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        "tariffs: 1\ntitle: t\nperiod: {start: 2025-01-01, until: 2026-01-01}\non: 2025-06-01\n"
+        "flows:\n  - {importer: US, exporter: CN, value: 1bn}\n"
+        f"measures:\n{measures}scenarios:\n  s: {{disable: [{', '.join(['q'] * 4_000)}]}}\n"
+    )
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith(
+        "unknown measure 'q' (known: m0000, m0001, m0002, m0003, m0004, m0005, m0006, m0007, "
+        "m0008, m0009 and 3,990 more)"
+    )
+    assert len(lines) == 101  # the first 100 problems, and how many more there are
+    assert lines[-1].endswith("3,900 more problems after this line are not shown; fix these first")
+
+
+def test_a_control_character_in_yaml_is_placed(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text('tariffs: 1\ntitle: t\n\n\nnotes: "a\x1bb"\n')
+    result = run("validate", str(path))
+    assert result.stderr == (
+        f"{path}:5:10: the character U+001B is not allowed in a YAML file "
+        "(control characters are not allowed)\n"
+    )

@@ -209,3 +209,25 @@ def _plain(value: Decimal) -> str:
 def hs_code(digits: str) -> str:
     """HS digits as usually written: '851713' -> '8517.13'."""
     return digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"
+
+
+QUOTE_LIMIT = 60
+"""Longest text of a user's value quoted in a message; longer values are cut."""
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A user's value for a message: repr-quoted (so control characters show as escapes),
+    and cut to about `limit` characters, so a huge value never makes a huge message."""
+    text = repr(value) if isinstance(value, str) else _short_number(value)
+    if len(text) > limit:
+        return text[: limit - 5] + "[...]" + (text[-1] if isinstance(value, str) else "")
+    return text
+
+
+def _short_number(value: object) -> str:
+    """str() of a number, kept short: a Decimal keeps its exponent (1E-999999), and an
+    integer too long to print in full is said to be one."""
+    try:
+        return str(value)
+    except ValueError:  # int digits over sys.get_int_max_str_digits()
+        return "a number with thousands of digits"

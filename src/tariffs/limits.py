@@ -22,7 +22,7 @@ MAX_LINES = 250_000
 """The most product lines a file may hold, over all its flows."""
 
 MAX_FILE_PROBLEMS = 100
-"""A lines file stops being read after this many problems."""
+"""The most problems reported for one file; a lines file stops being read after this many."""
 
 MAX_WORK = 60_000_000
 """The most work a file may ask for, in steps: a step is one rate in force from one date,

@@ -17,6 +17,7 @@ from tariffs import __version__
 from tariffs.cli import show
 from tariffs.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from tariffs.cli.streams import run
+from tariffs.domain import quoted
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -136,7 +137,7 @@ def _check_names(kind: str, option: str, wanted: list[str], known: list[str], pa
     for name in wanted:
         if name not in known:
             raise typer.BadParameter(
-                f"{path} has no {kind} {name!r} (it has: {', '.join(known)})",
+                f"{path} has no {kind} {quoted(name)} (it has: {', '.join(known)})",
                 param_hint=f"'{option}'",
             )
 

@@ -7,6 +7,7 @@ SIGPIPE) and turns every way a run can end into an exit code and at most one lin
 from __future__ import annotations
 
 import errno
+import io
 import os
 import signal
 import sys
@@ -14,7 +15,7 @@ from typing import NoReturn
 
 import typer
 
-from tariffs.cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_PIPE
+from tariffs.cli.exits import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTPUT, EXIT_PIPE
 
 
 class _ClosedStream:
@@ -54,10 +55,31 @@ def _prepare_streams() -> None:
                 os.close(null)
             if fd == 1:
                 sys.stdout = _ClosedStream()  # type: ignore[assignment,unused-ignore]
+            elif fd == 2:  # messages go nowhere, rather than into stdout
+                sys.stderr = open(fd, "w", closefd=False)  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
+        if reconfigure is None:
+            continue
+        try:
+            "tariffs \\ \u2013\n".encode(stream.encoding, "backslashreplace")
             reconfigure(errors="backslashreplace")
+        except (LookupError, UnicodeError, ValueError):  # a codec that is no text encoding
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def _usage(exc: typer.TyperException) -> None:
+    """A usage error, as click would show it, but through `visible`: its text may quote a
+    file name or an option value, which are not to reach a terminal raw."""
+    from tariffs.render.safe import visible
+
+    buffer = io.StringIO()
+    show = getattr(exc, "show", None)
+    if show is not None:
+        show(file=buffer)
+    else:
+        buffer.write(f"tariffs: {exc.format_message()}\n")
+    typer.echo(visible(buffer.getvalue(), newlines=True), err=True, nl=False)
 
 
 def _silence_stdout() -> None:
@@ -91,16 +113,16 @@ def run(app: typer.Typer) -> NoReturn:
     try:
         code = app(prog_name="tariffs", standalone_mode=False)
     except typer.TyperException as exc:  # usage errors and bad parameters
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
-        else:
-            typer.echo(f"tariffs: {exc.format_message()}", err=True)
+        _usage(exc)
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         code = EXIT_INTERRUPTED
     except OSError as exc:
         code = _failed_write(exc)
+    except MemoryError:
+        _silence_stdout()
+        typer.echo("tariffs: out of memory; the input is too large for this machine", err=True)
+        code = EXIT_INVALID
     else:
         try:
             sys.stdout.flush()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tariffs.input.problems import Loc, Problem, quoted
+from tariffs.domain import quoted
+from tariffs.input.problems import Loc, Problem
 from tariffs.input.yamlsource import KEY, locate
 
 
 def _dotted(loc: Loc) -> str:
-    return ".".join(str(part) for part in loc if part != KEY)
+    """A data path as messages show it: `scenarios.geneva.windows.0`, each part cut short."""
+    return ".".join(quoted(str(part))[1:-1] for part in loc if part != KEY)
 
 
 def from_pydantic(error: Any, root: Any, path: str) -> Problem:
@@ -18,10 +20,10 @@ def from_pydantic(error: Any, root: Any, path: str) -> Problem:
     message = error["msg"]
     if kind == "extra_forbidden":
         loc = (*loc, KEY)
-        message = f"unknown key {loc[-2]!r}"
+        message = f"unknown key {quoted(loc[-2])}"
         loc_text = _dotted(loc[:-2])
     elif kind == "missing":
-        message = f"missing required key {loc[-1]!r}"
+        message = f"missing required key {quoted(loc[-1])}"
         loc_text = _dotted(loc[:-1])
     else:
         if loc and loc[-1] == "[key]":
@@ -30,7 +32,7 @@ def from_pydantic(error: Any, root: Any, path: str) -> Problem:
         if kind in _EXPECTED:
             message = f"expected {_EXPECTED[kind]}, got {_shown(error['input'])}"
         elif kind == "string_pattern_mismatch":
-            message = f"{error['input']!r} is not allowed here ({_pattern_hint(loc)})"
+            message = f"{quoted(error['input'])} is not allowed here ({_pattern_hint(loc)})"
     line, column = locate(root, loc)
     prefix = f"{loc_text}: " if loc_text else ""
     return Problem(line, column, prefix + message, path)

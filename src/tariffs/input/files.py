@@ -20,7 +20,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path, PurePath, PurePosixPath
 
-from tariffs.input.problems import Problem, ScenarioError, quoted
+from tariffs.domain import quoted
+from tariffs.input.problems import Problem, ScenarioError
 from tariffs.limits import MAX_BYTES
 
 FileReader = Callable[[str], tuple[str, str]]

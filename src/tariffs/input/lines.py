@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from tariffs import domain
-from tariffs.domain import money_literal
+from tariffs.domain import money_literal, quoted
 from tariffs.input import format as models
 from tariffs.input.files import FileReader
 from tariffs.input.literals import hs_digits
@@ -138,9 +138,12 @@ def _csv_header(reader: Any, report: Report) -> list[str]:
     columns = [cell.strip() for cell in header]
     for index, column in enumerate(columns):
         if column not in LINE_COLUMNS:
-            report((1, index + 1), f"unknown column {column!r} (known: {', '.join(LINE_COLUMNS)})")
+            report(
+                (1, index + 1),
+                f"unknown column {quoted(column)} (known: {', '.join(LINE_COLUMNS)})",
+            )
         elif columns.index(column) != index:
-            report((1, index + 1), f"column {column!r} appears twice")
+            report((1, index + 1), f"column {quoted(column)} appears twice")
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         report((1, 1), f"missing column {', '.join(map(repr, missing))}")
@@ -182,6 +185,6 @@ def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc
             for error in exc.errors(include_url=False):
                 field = str(error["loc"][0]) if error["loc"] else ""
                 place = columns.index(field) + 1 if field in columns else 1
-                message = f"missing {field!r}" if error["type"] == "missing" else error["msg"]
+                message = f"missing {quoted(field)}" if error["type"] == "missing" else error["msg"]
                 counted((row, place), f"{field}: {message}" if field else message)
     return out

@@ -10,8 +10,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from tariffs.domain import SCALE, Bound
-from tariffs.input.problems import quoted
+from tariffs.domain import SCALE, Bound, quoted
 from tariffs.limits import FIRST_DAY, LAST_DAY
 
 PERCENT_PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,6})?%$"
@@ -93,9 +92,9 @@ def parse_date(value: object) -> date:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a calendar date ({exc})") from None
+        raise ValueError(f"{quoted(value)} is not a calendar date ({exc})") from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"dates run from {FIRST_DAY} to {LAST_DAY}, got {value.strip()!r}")
+        raise ValueError(f"dates run from {FIRST_DAY} to {LAST_DAY}, got {quoted(value.strip())}")
     return day
 
 
@@ -103,7 +102,7 @@ def parse_flow(text: str) -> tuple[str, str]:
     """`"US:CN"` -> ("US", "CN"): importer, then exporter."""
     importer, sep, exporter = text.partition(":")
     if not sep or not importer or not exporter:
-        raise ValueError(f"a flow is written IMPORTER:EXPORTER, such as US:CN, got {text!r}")
+        raise ValueError(f"a flow is written IMPORTER:EXPORTER, such as US:CN, got {quoted(text)}")
     return importer.strip().upper(), exporter.strip().upper()
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tariffs import domain
+from tariffs.domain import quoted
 from tariffs.input import format as models
 from tariffs.input.errors import from_pydantic
 from tariffs.input.files import FileReader, Inputs, LinkRefused, folder_reader, followed, read_text
 from tariffs.input.lines import Files
-from tariffs.input.problems import Loc, Problem, ScenarioError, quoted
+from tariffs.input.problems import Loc, Problem, ScenarioError, capped
 from tariffs.input.resolve import resolve
 from tariffs.input.yamlsource import YamlProblem, locate, parse
 
@@ -67,11 +68,11 @@ def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
         parsed = models.ScenarioFile.model_validate(data)
     except ValidationError as exc:
         problems = [from_pydantic(error, root, path) for error in exc.errors(include_url=False)]
-        raise ScenarioError(sorted(set(problems))) from None
+        raise ScenarioError(capped(sorted(set(problems)))) from None
     found: list[tuple[Loc, str]] = []
     other_files: list[Problem] = []
     study = resolve(parsed, found, lambda loc: locate(root, loc), Files(read_file, other_files))
     if found or other_files or study is None:
         unique = {Problem(*locate(root, loc), message, path) for loc, message in found}
-        raise ScenarioError(sorted(unique) + other_files)
+        raise ScenarioError(capped(sorted(unique)) + other_files)
     return study

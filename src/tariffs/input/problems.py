@@ -6,31 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tariffs.limits import MAX_FILE_PROBLEMS
+
 Loc = tuple[Any, ...]
 """A place in a file's data, as pydantic reports it: keys and list indexes."""
 Report = Callable[[Loc, str], None]
 """Records a problem at a data path; positions are looked up once, at the end."""
-
-QUOTE_LIMIT = 60
-"""Longest text of a user's value quoted in a message; longer values are cut."""
-
-
-def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
-    """A user's value for a message: repr-quoted (so control characters show as escapes),
-    and cut to about `limit` characters, so a huge value never makes a huge message."""
-    text = repr(value) if isinstance(value, str) else _short_number(value)
-    if len(text) > limit:
-        return text[: limit - 5] + "[...]" + (text[-1] if isinstance(value, str) else "")
-    return text
-
-
-def _short_number(value: object) -> str:
-    """str() of a number, kept short: a Decimal keeps its exponent (1E-999999), and an
-    integer too long to print in full is said to be one."""
-    try:
-        return str(value)
-    except ValueError:  # int digits over sys.get_int_max_str_digits()
-        return "a number with thousands of digits"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -52,3 +33,15 @@ class ScenarioError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_FILE_PROBLEMS problems of a file, in line order, then one that says how
+    many more there are: a file of 100,000 mistakes gets a readable answer, fast."""
+    if len(problems) <= MAX_FILE_PROBLEMS:
+        return problems
+    kept = problems[:MAX_FILE_PROBLEMS]
+    last = kept[-1]
+    more = len(problems) - MAX_FILE_PROBLEMS
+    note = f"{more:,} more problems after this line are not shown; fix these first"
+    return [*kept, Problem(last.line, last.column, note, last.path)]

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tariffs import domain
+from tariffs.domain import quoted
 from tariffs.input import format as models
 from tariffs.input.lines import Files, build_flow
 from tariffs.input.literals import hs_digits
@@ -58,7 +59,7 @@ def resolve(
         if (measure.importer, measure.exporter) not in seen_flows:
             problem(
                 ("measures", name, "importer"),
-                f"measure {name!r} applies to {measure.importer}:{measure.exporter}, "
+                f"measure {quoted(name)} applies to {measure.importer}:{measure.exporter}, "
                 "but no flow with that importer and exporter is declared",
             )
         measures.append(_measure(name, measure, problem))
@@ -68,7 +69,9 @@ def resolve(
     names = list(parsed.scenarios)
     baseline = parsed.baseline or names[0]
     if parsed.baseline is not None and parsed.baseline not in parsed.scenarios:
-        problem(("baseline",), f"baseline {parsed.baseline!r} is not a scenario ({_known(names)})")
+        problem(
+            ("baseline",), f"baseline {quoted(parsed.baseline)} is not a scenario ({_known(names)})"
+        )
 
     for name, scenario in parsed.scenarios.items():
         _check_scenario(name, scenario, known, names, problem)
@@ -107,8 +110,17 @@ def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:
         )
 
 
+KNOWN_SHOWN = 10
+"""At most this many names are listed in a message such as 'unknown measure'."""
+
+
 def _known(names: list[str]) -> str:
-    return "known: " + ", ".join(names) if names else "none are defined"
+    """The names a message lists: the first few, and how many more there are."""
+    if not names:
+        return "none are defined"
+    shown = ", ".join(quoted(name)[1:-1] for name in names[:KNOWN_SHOWN])
+    more = len(names) - KNOWN_SHOWN
+    return f"known: {shown}" + (f" and {more:,} more" if more > 0 else "")
 
 
 def _check_scenario(
@@ -123,7 +135,7 @@ def _check_scenario(
     if scenario.extends is not None and scenario.extends not in scenario_names:
         problem(
             (*here, "extends"),
-            f"scenario {name!r} extends {scenario.extends!r}, which is not a scenario "
+            f"scenario {quoted(name)} extends {quoted(scenario.extends)}, which is not a scenario "
             f"({_known(scenario_names)})",
         )
     for day, settings in scenario.changes.items():
@@ -131,16 +143,20 @@ def _check_scenario(
             if measure not in known:
                 problem(
                     (*here, "changes", day.isoformat(), measure, KEY),
-                    f"unknown measure {measure!r} ({_known(measure_list)})",
+                    f"unknown measure {quoted(measure)} ({_known(measure_list)})",
                 )
     for i, measure in enumerate(scenario.disable):
         if measure not in known:
-            problem((*here, "disable", i), f"unknown measure {measure!r} ({_known(measure_list)})")
+            problem(
+                (*here, "disable", i), f"unknown measure {quoted(measure)} ({_known(measure_list)})"
+            )
     window_names: set[str] = set()
     for i, window in enumerate(scenario.windows):
         at: Loc = (*here, "windows", i)
         if window.name in window_names:
-            problem((*at, "name"), f"window name {window.name!r} is used twice in {name!r}")
+            problem(
+                (*at, "name"), f"window name {quoted(window.name)} is used twice in {quoted(name)}"
+            )
         window_names.add(window.name)
         _check_window(window, at, known, measure_list, problem)
 
@@ -149,15 +165,16 @@ def _check_window(
     window: models.Window, at: Loc, known: set[str], measure_list: list[str], problem: Report
 ) -> None:
     if (window.days is None) == (window.until is None):
-        problem(at, f"window {window.name!r} needs exactly one of 'days' or 'until'")
+        problem(at, f"window {quoted(window.name)} needs exactly one of 'days' or 'until'")
     elif window.until is not None and window.until <= window.start:
-        problem((*at, "until"), f"window {window.name!r} must end after it starts")
+        problem((*at, "until"), f"window {quoted(window.name)} must end after it starts")
     elif window.days is not None and date.max - window.start < timedelta(days=window.days):
-        problem((*at, "days"), f"window {window.name!r} runs past the year 9999")
+        problem((*at, "days"), f"window {quoted(window.name)} runs past the year 9999")
     for measure in window.set:
         if measure not in known:
             problem(
-                (*at, "set", measure, KEY), f"unknown measure {measure!r} ({_known(measure_list)})"
+                (*at, "set", measure, KEY),
+                f"unknown measure {quoted(measure)} ({_known(measure_list)})",
             )
 
 
@@ -228,8 +245,9 @@ def _check_overlaps(
                 last = min(first.until, second.until) - timedelta(days=1)
                 problem(
                     (*own[0], "start"),
-                    f"windows {first.name!r} and {second.name!r} both set {measure!r} "
-                    f"from {second.start} to {last} (in scenario {scenario!r})",
+                    f"windows {quoted(first.name)} and {quoted(second.name)} both set "
+                    f"{quoted(measure)} "
+                    f"from {second.start} to {last} (in scenario {quoted(scenario)})",
                 )
 
 
@@ -254,7 +272,7 @@ def _expectations(
             continue
         metric = given[0]
         if entry.on is not None and metric != "rate":
-            problem((*at, "on", KEY), f"'on' goes with 'rate' only, not with {metric!r}")
+            problem((*at, "on", KEY), f"'on' goes with 'rate' only, not with {quoted(metric)}")
         if (entry.window is None) != (metric != "saved"):
             problem(at, "'window' names the window of a 'saved' expectation, and goes with it only")
         if entry.flow not in flow_keys:
@@ -263,7 +281,7 @@ def _expectations(
         if entry.scenario not in parsed.scenarios:
             problem(
                 (*at, "scenario"),
-                f"unknown scenario {entry.scenario!r} ({_known(list(parsed.scenarios))})",
+                f"unknown scenario {quoted(entry.scenario)} ({_known(list(parsed.scenarios))})",
             )
         elif scenario is not None and entry.window is not None:
             windows = [w for w in scenario.windows if w.name == entry.window]
@@ -271,12 +289,13 @@ def _expectations(
                 names = list(dict.fromkeys(w.name for w in scenario.windows))
                 problem(
                     (*at, "window"),
-                    f"scenario {entry.scenario!r} has no window {entry.window!r} ({_known(names)})",
+                    f"scenario {quoted(entry.scenario)} has no window "
+                    f"{quoted(entry.window)} ({_known(names)})",
                 )
             elif not any(flow_of.get(m) == entry.flow for w in windows for m, _ in w.rates):
                 problem(
                     (*at, "window"),
-                    f"window {entry.window!r} sets no measure of flow {entry.flow}",
+                    f"window {quoted(entry.window)} sets no measure of flow {entry.flow}",
                 )
         line, column = where((*at, metric))
         bound = getattr(entry, metric)
@@ -298,7 +317,7 @@ def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Meas
             if digits in seen:
                 problem(
                     (*at, "product_rates", i, "hs", j),
-                    f"HS {code} has two product rates in measure {name!r}",
+                    f"HS {code} has two product rates in measure {quoted(name)}",
                 )
             seen.add(digits)
             product_rates.append((digits, tuple(sorted(entry.rates.items()))))
@@ -327,14 +346,14 @@ def _check_yields(parsed: models.ScenarioFile, problem: Report) -> None:
             at: Loc = ("measures", name, "yields_to", i)
             target = parsed.measures.get(other)
             if target is None:
-                problem(at, f"unknown measure {other!r} ({_known(sorted(parsed.measures))})")
+                problem(at, f"unknown measure {quoted(other)} ({_known(sorted(parsed.measures))})")
             elif other == name:
-                problem(at, f"measure {name!r} cannot yield to itself")
+                problem(at, f"measure {quoted(name)} cannot yield to itself")
             elif (target.importer, target.exporter) != (measure.importer, measure.exporter):
                 problem(
                     at,
-                    f"measure {name!r} can only yield to a measure of the same flow "
-                    f"({measure.importer}:{measure.exporter}); {other!r} is on "
+                    f"measure {quoted(name)} can only yield to a measure of the same flow "
+                    f"({measure.importer}:{measure.exporter}); {quoted(other)} is on "
                     f"{target.importer}:{target.exporter}",
                 )
     for name in parsed.measures:

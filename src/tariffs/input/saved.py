@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from tariffs import contract, metrics
-from tariffs.input.problems import Problem, ScenarioError, quoted
+from tariffs.domain import quoted
+from tariffs.input.problems import Problem, ScenarioError
 
 FORMAT = "tariffs.compare"
 MAX_EXPONENT = 100

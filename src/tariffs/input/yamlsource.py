@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from tariffs.domain import quoted
 from tariffs.limits import MAX_DEPTH, MAX_NUMBER_LENGTH
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -105,7 +106,7 @@ def _construct_mapping(
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"duplicate key {key!r} (first defined on line {seen[key].line + 1})",
+                f"duplicate key {quoted(key)} (first defined on line {seen[key].line + 1})",
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark
@@ -191,8 +192,15 @@ def parse(text: str) -> tuple[Any, yaml.Node | None]:
         raise _problem_from(exc) from None
     except yaml.MarkedYAMLError as exc:
         raise _explain_tabs(_problem_from(exc), text) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text
-        raise YamlProblem(1, 1, str(exc)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"the character U+{code:04X} is not allowed in a YAML file ({exc.reason})"
+        raise YamlProblem(line, column, message) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(1, 1, str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     return data, root
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from tariffs.calc.results import Outcome
-from tariffs.domain import Expectation
+from tariffs.domain import Expectation, quoted
 from tariffs.metrics import EXPECTED
 from tariffs.render import fmt
 from tariffs.render.safe import visible
@@ -33,7 +33,7 @@ def describe(outcome: Outcome) -> str:
     if outcome.on is not None:
         what += f" on {outcome.on.isoformat()}"
     if e.window is not None:
-        what += f" by window {e.window!r}"
+        what += f" by window {quoted(e.window)}"
     return f"{e.scenario}, {importer} on {exporter}, {what}"
 
 
