@@ -91,7 +91,52 @@ def size_cases(folder: Path) -> list[tuple[str, list[str]]]:
     (folder / "rows-1m.csv").write_text("hs,description,value\n" + ",d,1\n" * 1_000_000)
     at_limit = _lines(folder, "rows-250k", 250_000, 1)
     ten = _lines(folder, "rows-200k-x10", 200_000, 10)
+    head = (
+        "tariffs: 1\ntitle: t\nperiod: {start: 1950-01-01, until: 2199-12-31}\n"
+        "on: 2025-06-01\nflows:\n  - {importer: US, exporter: CN, value: 1bn}\nmeasures:\n"
+    )
+    windows = folder / "windows-4000.yaml"
+    windows.write_text(
+        head
+        + "  m: {importer: US, exporter: CN, basis: b, rates: {1950-01-01: 50%}}\n"
+        + "scenarios:\n  s:\n    windows:\n"
+        + "".join(
+            f"      - {{name: w{i}, start: {date(1950, 1, 1) + timedelta(days=2 * i)}, "
+            f"days: 1, set: {{m: {i % 40}%}}}}\n"
+            for i in range(4_000)
+        )
+    )
+    timeline = folder / "timeline-40x500.yaml"
+    timeline.write_text(
+        head
+        + "".join(
+            f"  m{k}:\n    importer: US\n    exporter: CN\n    basis: b\n    rates:\n"
+            + "".join(
+                f"      {date(1950, 1, 2) + timedelta(days=k + 40 * i)}: {(i + k) % 50}%\n"
+                for i in range(500)
+            )
+            for k in range(40)
+        )
+        + "scenarios:\n  s: {}\n"
+    )
+    layers = folder / "layers-300x3000.yaml"
+    layers.write_text(
+        head
+        + "".join(
+            f"  m{k}: {{importer: US, exporter: CN, basis: b, rates: {{2025-02-01: 1%}}}}\n"
+            for k in range(300)
+        )
+        + "scenarios:\n"
+        + "".join(f"  s{i}: {{}}\n" for i in range(3_000))
+    )
+    values = folder / "values-10mib.yaml"
+    values.write_text("tariffs: 1\nnotes:\n" + "- {a: 1}\n" * 950_000)
     return [
+        ("4,000 windows on one measure", ["compare", str(windows), "-f", "json"]),
+        ("timeline of 40 measures x 500 rates, json", ["timeline", str(timeline), "-f", "json"]),
+        ("timeline of 40 measures x 500 rates, table", ["timeline", str(timeline)]),
+        ("300 measures x 3,000 scenarios, json", ["compare", str(layers), "-f", "json"]),
+        ("950,000 small mappings (10 MiB)", ["validate", str(values)]),
         ("4 x 20,000 steps x 3,000 scenarios, json", ["compare", str(issue), "-f", "json"]),
         ("4 x 20,000 steps x 3,000 scenarios, table", ["compare", str(issue)]),
         ("3,000 scenarios each changing 20,000 steps", ["compare", str(touching)]),

@@ -137,7 +137,30 @@ def test_extends_cycle() -> None:
     text = VALID.replace("  a: {}\n", "  a: {extends: b}\n")
     found = problems(text)
     assert all("'extends' forms a cycle" in p[2] for p in found)
-    assert {p[0] for p in found} == {14, 16}
+    assert {p[0] for p in found} == {14}  # once per cycle, at its first scenario
+
+
+def test_long_chains_of_yields_and_extends_are_linear() -> None:
+    # 4,000 measures each yielding to the next, closed into a cycle; 4,000 scenarios each
+    # extending the previous: one cycle message (cut short), and the chain limit.
+    measures = "".join(
+        f"  m{i}: {{importer: US, exporter: CN, basis: b, yields_to: [m{(i + 1) % 4000}]}}\n"
+        for i in range(4000)
+    )
+    scenarios = "  s0: {}\n" + "".join(f"  s{i}: {{extends: s{i - 1}}}\n" for i in range(1, 4000))
+    text = (
+        "tariffs: 1\ntitle: t\nperiod: {start: 2025-01-01, until: 2026-01-01}\non: 2025-06-01\n"
+        "flows: [{importer: US, exporter: CN, value: 1bn}]\n"
+        f"measures:\n{measures}scenarios:\n{scenarios}"
+    )
+    found = problems(text)
+    assert found[0][2] == (
+        "'yields_to' forms a cycle: m0 -> m1 -> m2 -> m3 -> m4 -> m5 -> m6 -> m7 -> m8 -> m9 "
+        "-> ... (4,000 in all) -> m0"
+    )
+    assert found[1][2] == (
+        "scenario 's32' extends a chain of more than 32 scenarios, the most there may be"
+    )
 
 
 def test_unknown_disable_and_change_measures() -> None:

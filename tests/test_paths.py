@@ -465,3 +465,90 @@ def test_a_lines_file_stops_after_100_problems(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 101
     assert lines[-1] == f"{folder / 'lines.csv'}:102:1: stopped reading after 100 problems"
+
+
+def head(extra_measures: str = "", scenarios: str = "  s: {}\n") -> str:
+    return (
+        "tariffs: 1\ntitle: t\nperiod: {start: 2025-01-01, until: 2026-01-01}\non: 2025-06-01\n"
+        "flows:\n  - {importer: US, exporter: CN, value: 1bn}\n"
+        "measures:\n  m: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}}\n"
+        f"{extra_measures}scenarios:\n{scenarios}"
+    )
+
+
+def test_a_file_of_too_many_values_is_refused_while_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The node tree that keeps every value's place costs about 600 bytes a value: counted
+    # on the parse events, before any tree is built.
+    from tariffs.input import yamlsource  # noqa: PLC0415
+
+    monkeypatch.setattr(yamlsource, "MAX_EVENTS", 2 * 1_000 + 10)
+    monkeypatch.setattr(yamlsource, "MAX_NODES", 1_000)
+    path = tmp_path / "x.yaml"
+    path.write_text("tariffs: 1\nnotes:\n" + "- {a: 1}\n" * 1_000)
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert "the file holds more than 1,000 values and collections" in result.stderr
+
+
+def test_too_many_expectations_are_refused_before_they_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(head() + "expect:\n" + '  - {scenario: s, flow: "US:CN", rate: 10%}\n' * 10_001)
+    result = run("validate", str(path))
+    assert result.stderr == (
+        f"{path}:12:3: the file states 10,001 expectations; a file may state at most 10,000\n"
+    )
+
+
+def test_windows_cost_the_square_of_their_number_in_the_estimate(tmp_path: Path) -> None:
+    # Each window's counterfactual remakes its measure with every window applied: 4,000
+    # windows on one measure are about 4,000 x 8,000 x 5 steps, over the limit.
+    from datetime import date, timedelta  # noqa: PLC0415
+
+    windows = "".join(
+        f"      - {{name: w{i}, start: {date(1990, 1, 1) + timedelta(days=2 * i)}, days: 1, "
+        f"set: {{m: {i % 40}%}}}}\n"
+        for i in range(4_000)
+    )
+    path = tmp_path / "x.yaml"
+    path.write_text(head(scenarios=f"  s:\n    windows:\n{windows}"))
+    result = run("compare", str(path))
+    assert result.exit_code == 1
+    assert "steps of work (1 scenarios" in result.stderr
+
+
+def test_a_timeline_too_large_is_refused_before_it_is_made(tmp_path: Path) -> None:
+    # 80 measures of 500 dated rates each: up to 40,000 rows of 86 columns.
+    from datetime import date, timedelta  # noqa: PLC0415
+
+    measures = "".join(
+        f"  m{k}:\n    importer: US\n    exporter: CN\n    basis: b\n    rates:\n"
+        + "".join(
+            f"      {date(1950, 1, 1) + timedelta(days=k + 80 * i)}: {(i + k) % 50}%\n"
+            for i in range(500)
+        )
+        for k in range(80)
+    )
+    path = tmp_path / "x.yaml"
+    path.write_text(head(extra_measures=measures).replace("m: {importer", "m00: {importer"))
+    result = run("timeline", str(path), "-f", "json")
+    assert result.exit_code == 1
+    assert "cells (1 scenarios x 1 flows" in result.stderr
+    assert "over the limit of 1,500,000" in result.stderr
+
+
+def test_a_table_too_large_is_refused_but_json_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tariffs import limits  # noqa: PLC0415
+
+    monkeypatch.setattr(limits, "MAX_TABLE_CELLS", 100)
+    path = tmp_path / "x.yaml"
+    path.write_text(head(scenarios="".join(f"  s{i}: {{}}\n" for i in range(20))))
+    for fmt in ("table", "markdown"):
+        result = run("compare", str(path), "-f", fmt)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("tariffs: the tables would hold ")
+        assert "over the limit of 100 for a table or Markdown; use --format json" in result.stderr
+    assert run("compare", str(path), "-f", "json").exit_code == 0

@@ -12,6 +12,10 @@ from datetime import date
 MAX_BYTES = 10 * 1024 * 1024
 """The largest file read: scenario files, lines files and saved results alike."""
 
+MAX_NODES = 500_000
+"""The most values (and mappings and lists) a scenario file may hold: the node tree that
+keeps each value's line and column costs about 600 bytes a value."""
+
 MAX_DEPTH = 64
 """The deepest nesting of mappings and lists in a scenario file."""
 
@@ -24,6 +28,9 @@ MAX_LINES = 250_000
 MAX_FILE_PROBLEMS = 100
 """The most problems reported for one file; a lines file stops being read after this many."""
 
+MAX_EXPECTATIONS = 10_000
+"""The most expectations (`expect:` entries) a file may state."""
+
 MAX_WORK = 60_000_000
 """The most work a file may ask for, in steps: a step is one rate in force from one date,
 made for one class of product lines under one scenario, and writing out results counts
@@ -33,3 +40,10 @@ FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)
 """Dates in files and options run from FIRST_DAY to LAST_DAY, so that no date arithmetic
 (a window's last day, the day before it) can leave the calendar."""
+
+MAX_TIMELINE_CELLS = 1_500_000
+"""The most cells a timeline may hold (segments x columns, over every scenario and flow
+shown), whatever the format; JSON of that size is about 0.7 GB."""
+
+MAX_TABLE_CELLS = 250_000
+"""The most cells a table or Markdown page may hold; JSON and CSV carry more."""

@@ -235,10 +235,22 @@ def timelines(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...])
     return TimelineResult(study.title, study.start, study.until, tuple(entries))
 
 
-def flow_rate_on(study: Study, scenario: str, flow: str, day: date) -> Decimal:
-    """A flow's (import-weighted) rate on `day` under `scenario`; `flow` is 'US:CN'."""
-    layered = layers_by_flow(study, plan_of(study.scenario(scenario)))[flow]
-    return total_at(layered.layers, day)
+class RatesOn:
+    """Flows' (import-weighted) rates on any day, under any scenario of a study: each
+    scenario's layers are made once, however many days are asked about."""
+
+    def __init__(self, study: Study) -> None:
+        self.study = study
+        self.models = flow_models(study)
+        self.layers: dict[str, dict[str, FlowLayers]] = {}
+
+    def __call__(self, scenario: str, flow: str, day: date) -> Decimal:
+        """The rate of `flow` ('US:CN') on `day` under `scenario`."""
+        found = self.layers.get(scenario)
+        if found is None:
+            plan = plan_of(self.study.scenario(scenario))
+            found = self.layers[scenario] = layers_by_flow(self.study, plan, self.models)
+        return total_at(found[flow].layers, day)
 
 
 def product_layers(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from tariffs.calc.scope import FlowModel, closure, flow_models
-from tariffs.domain import Measure, Study
+from tariffs.domain import Flow, Measure, Study
 
 
 class TooMuchWork(Exception):
     """A file asks for more work than the limit: refused before the work starts."""
 
-    def __init__(self, needed: int, limit: int, detail: str) -> None:
+    def __init__(self, needed: int, limit: int, detail: str, unit: str = "steps of work") -> None:
         super().__init__(
-            f"this file asks for about {needed:,} steps of work ({detail}), over the limit "
+            f"this file asks for about {needed:,} {unit} ({detail}), over the limit "
             f"of {limit:,}; split its scenarios or flows over several files"
         )
         self.needed = needed
@@ -51,10 +51,24 @@ def work(study: Study, models: dict[str, FlowModel] | None = None) -> tuple[int,
                 continue
             touched_flows += 1
             affected = closure(model, set(touched))
-            steps = sum(own[i] + changes.get(model.measures[i].name, 0) for i in affected)
-            total += ((len(model.classes) + 1) * steps + every) * (1 + len(windows))
+            set_by = dict.fromkeys(names, 0)
+            for window in windows:
+                for name, _ in window.rates:
+                    set_by[name] = set_by.get(name, 0) + 1
+            steps = sum(
+                own[i] + changes.get(m.name, 0) + 2 * set_by.get(m.name, 0)
+                for i, m in enumerate(model.measures)
+                if i in affected
+            )  # each window's counterfactual makes the steps of its measures again
+            redone = (len(model.classes) + 1) * steps + every
+            total += redone * (1 + WINDOW_FACTOR * len(windows))
     lines = sum(len(flow.lines) for flow in study.flows)
-    total += len(study.scenarios) * (LINE_STEPS * lines + RESULT_STEPS * len(study.flows))
+    layers = len(study.measures)  # each flow's result lists its measures: all flows, all
+    window_count = sum(len(s.windows) for s in study.scenarios)
+    total += len(study.scenarios) * (
+        LINE_STEPS * lines + RESULT_STEPS * len(study.flows) + LAYER_STEPS * layers
+    )
+    total += WINDOW_STEPS * window_count + EXPECTATION_STEPS * len(study.expectations)
     detail = (
         f"{len(study.scenarios):,} scenarios, {sum(len(m.classes) for m in models.values()):,} "
         f"classes of {lines:,} product lines, "
@@ -63,6 +77,19 @@ def work(study: Study, models: dict[str, FlowModel] | None = None) -> tuple[int,
     )
     return total, detail
 
+
+WINDOW_FACTOR = 5
+"""A window's counterfactual remakes its measures' steps with windows applied (sorting and
+searching them): measured at about five times the cost of making them once."""
+
+LAYER_STEPS = 100
+"""What one measure's part of one flow's result under one scenario costs to write."""
+
+WINDOW_STEPS = 500
+"""What one window's effect costs beyond its steps (its rates, duties and output)."""
+
+EXPECTATION_STEPS = 200
+"""What one expectation costs to read, evaluate and report."""
 
 LINE_STEPS = 25
 """What writing one product line's results under one scenario costs, counted in steps."""
@@ -81,3 +108,38 @@ def check_work(study: Study, limit: int, models: dict[str, FlowModel] | None = N
     needed, detail = work(study, models)
     if needed > limit:
         raise TooMuchWork(needed, limit, detail)
+
+
+def timeline_cells(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...]) -> int:
+    """An upper bound of the cells of a timeline: for each scenario and flow shown, its
+    segments (at most one per dated rate, change and window edge of the flow's measures,
+    plus one) times its columns (one per measure, and five more)."""
+    by_flow: dict[str, list[Measure]] = {}
+    for measure in study.measures:
+        by_flow.setdefault(f"{measure.importer}:{measure.exporter}", []).append(measure)
+    total = 0
+    for name in scenarios:
+        scenario = study.scenario(name)
+        for flow in flows:
+            measures = by_flow.get(flow.key, [])
+            names = {m.name for m in measures}
+            steps = sum(_measure_steps(m) for m in measures)
+            steps += sum(1 for _, m, _ in scenario.changes if m in names)
+            steps += sum(2 for w in scenario.windows for m, _ in w.rates if m in names)
+            total += (steps + 1) * (len(measures) + 5)
+    return total
+
+
+def check_timeline(
+    study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...], limit: int
+) -> None:
+    """Raise TooMuchWork if the timeline could have more than `limit` cells."""
+    cells = timeline_cells(study, scenarios, flows)
+    if cells > limit:
+        raise TooMuchWork(
+            cells,
+            limit,
+            f"{len(scenarios)} scenarios x {len(flows)} flows, each a row per change of rate "
+            "and a column per measure",
+            unit="cells",
+        )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tariffs.calc.compare import compare, flow_rate_on
+from tariffs.calc.compare import RatesOn, compare
 from tariffs.calc.results import Outcome
 from tariffs.domain import Study
-from tariffs.metrics import EXPECTED, FLOW, WINDOW, value
+from tariffs.metrics import EXPECTED, FLOW, WINDOW, Item, value
 
 
 def check(study: Study) -> tuple[Outcome, ...]:
@@ -20,20 +20,20 @@ def check(study: Study) -> tuple[Outcome, ...]:
     if not study.expectations:
         return ()
     result = compare(study)
+    rate_on = RatesOn(study)
     flows = {(item.scenario, item.flow_key): item for item in FLOW.items(result)}
+    windows: dict[tuple[str, str | None, str], list[Item]] = {}
+    for item in WINDOW.items(result):
+        windows.setdefault((item.scenario, item.name, item.flow_key), []).append(item)
     outcomes = []
     for e in study.expectations:
         kind, metric = EXPECTED[e.metric]
         on = (e.on or result.on) if e.metric == "rate" else None
         if on is not None and on != result.on:
-            got = flow_rate_on(study, e.scenario, e.flow, on)
+            got = rate_on(e.scenario, e.flow, on)
         elif kind is WINDOW:
             got = sum(
-                (
-                    value(metric, item)
-                    for item in WINDOW.items(result)
-                    if (item.scenario, item.name, item.flow_key) == (e.scenario, e.window, e.flow)
-                ),
+                (value(metric, item) for item in windows.get((e.scenario, e.window, e.flow), ())),
                 Decimal(0),
             )
         else:

@@ -280,7 +280,9 @@ def timeline(
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
     """
     from tariffs.calc.compare import timelines
+    from tariffs.calc.cost import TooMuchWork, check_timeline
     from tariffs.input.literals import parse_flow
+    from tariffs.limits import MAX_TIMELINE_CELLS
 
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
@@ -294,6 +296,10 @@ def timeline(
         raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
     _check_names("flow", "--flow", flows, keys, path)
     chosen = tuple(f for key in flows for f in study.flows if f.key == key)
+    try:
+        check_timeline(study, tuple(wanted), chosen, MAX_TIMELINE_CELLS)
+    except TooMuchWork as exc:
+        show.fail([f"{path}:1:1: {exc}"])
     result = show.computed(path, timelines, study, tuple(wanted), chosen)
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 

@@ -114,14 +114,29 @@ def page_width(width: int | None, output: Path | None) -> int:
 
 def show_page(page: Page, output: Path | None, inputs: Inputs) -> None:
     """Print a table page: coloured on a terminal, plain text everywhere else."""
-    from tariffs.render.table import body, to_text
+    from tariffs.render.table import body, cells, to_text
 
+    _refuse_large(cells(page))
     if is_terminal(output):
         from rich.console import Console
 
         Console(width=page.width, highlight=False, markup=False, emoji=False).print(body(page))
         return
     emit(to_text(page), output, inputs, people=True)
+
+
+def _refuse_large(count: int) -> None:
+    """End the run if a page for people would hold more than MAX_TABLE_CELLS cells."""
+    from tariffs.limits import MAX_TABLE_CELLS
+
+    if count > MAX_TABLE_CELLS:
+        fail(
+            [
+                f"tariffs: the tables would hold {count:,} cells, over the limit of "
+                f"{MAX_TABLE_CELLS:,} for a table or Markdown; use --format json or csv, "
+                "or show fewer scenarios or flows"
+            ]
+        )
 
 
 class Where:
@@ -139,6 +154,13 @@ class Where:
 
     def people(self, text: str) -> None:
         emit(text, self.output, self.inputs, people=True)
+
+    def markdown(self, page: Page, render: Callable[[], str]) -> None:
+        """Markdown of what `page` shows, refused like the page when it is too large."""
+        from tariffs.render.table import cells
+
+        _refuse_large(cells(page))
+        self.people(render())
 
     def page(self, page: Page) -> None:
         show_page(page, self.output, self.inputs)
@@ -158,9 +180,9 @@ def show_compare(where: Where, results: Sequence[tuple[str, StudyResult]]) -> No
 
         where.machine(csv_out.compare(results))
     else:
-        from tariffs.render import markdown
+        from tariffs.render import markdown, table
 
-        where.people(markdown.compare(results))
+        where.markdown(table.compare(results, where.width), lambda: markdown.compare(results))
 
 
 def show_timeline(where: Where, path: str, result: TimelineResult) -> None:
@@ -177,9 +199,10 @@ def show_timeline(where: Where, path: str, result: TimelineResult) -> None:
 
         where.machine(csv_out.timeline(path, result))
     else:
-        from tariffs.render import markdown
+        from tariffs.render import markdown, table
 
-        where.people(markdown.timeline(path, result, where.width))
+        page = table.timeline(path, result, where.width)
+        where.markdown(page, lambda: markdown.timeline(path, result, where.width))
 
 
 def show_rate(where: Where, path: str, stack: ProductStack) -> None:
@@ -207,6 +230,6 @@ def show_diff(where: Where, report: DiffReport) -> None:
 
         where.machine(json_out.diff(report))
     else:
-        from tariffs.render import markdown
+        from tariffs.render import markdown, table
 
-        where.people(markdown.diff(report))
+        where.markdown(table.diff(report, where.width), lambda: markdown.diff(report))

@@ -6,7 +6,7 @@ from typing import Any
 
 from tariffs.domain import quoted
 from tariffs.input.problems import Loc, Problem
-from tariffs.input.yamlsource import KEY, locate
+from tariffs.input.yamlsource import KEY, Locator
 
 
 def _dotted(loc: Loc) -> str:
@@ -14,7 +14,7 @@ def _dotted(loc: Loc) -> str:
     return ".".join(quoted(str(part))[1:-1] for part in loc if part != KEY)
 
 
-def from_pydantic(error: Any, root: Any, path: str) -> Problem:
+def from_pydantic(error: Any, locate: Locator, path: str) -> Problem:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     message = error["msg"]
@@ -33,7 +33,7 @@ def from_pydantic(error: Any, root: Any, path: str) -> Problem:
             message = f"expected {_EXPECTED[kind]}, got {_shown(error['input'])}"
         elif kind == "string_pattern_mismatch":
             message = f"{quoted(error['input'])} is not allowed here ({_pattern_hint(loc)})"
-    line, column = locate(root, loc)
+    line, column = locate(loc)
     prefix = f"{loc_text}: " if loc_text else ""
     return Problem(line, column, prefix + message, path)
 

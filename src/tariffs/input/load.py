@@ -19,7 +19,8 @@ from tariffs.input.files import FileReader, Inputs, LinkRefused, folder_reader, 
 from tariffs.input.lines import Files
 from tariffs.input.problems import Loc, Problem, ScenarioError, capped
 from tariffs.input.resolve import resolve
-from tariffs.input.yamlsource import YamlProblem, locate, parse
+from tariffs.input.yamlsource import Locator, YamlProblem, parse
+from tariffs.limits import MAX_EXPECTATIONS
 
 
 def _no_files(name: str) -> tuple[str, str]:
@@ -59,20 +60,29 @@ def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
         raise ScenarioError([Problem(exc.line, exc.column, exc.message, path)]) from None
     if data is None:
         raise ScenarioError([Problem(1, 1, "file is empty; expected a scenario mapping", path)])
+    where = Locator(root)
     if not isinstance(data, dict):
-        line, column = locate(root, ())
+        line, column = where(())
         raise ScenarioError(
             [Problem(line, column, "the top level must be a mapping (key: value)", path)]
         )
+    expect = data.get("expect")
+    if isinstance(expect, list) and len(expect) > MAX_EXPECTATIONS:
+        line, column = where(("expect",))
+        message = (
+            f"the file states {len(expect):,} expectations; a file may state at most "
+            f"{MAX_EXPECTATIONS:,}"
+        )
+        raise ScenarioError([Problem(line, column, message, path)])
     try:
         parsed = models.ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        problems = [from_pydantic(error, root, path) for error in exc.errors(include_url=False)]
+        problems = [from_pydantic(error, where, path) for error in exc.errors(include_url=False)]
         raise ScenarioError(capped(sorted(set(problems)))) from None
     found: list[tuple[Loc, str]] = []
     other_files: list[Problem] = []
-    study = resolve(parsed, found, lambda loc: locate(root, loc), Files(read_file, other_files))
+    study = resolve(parsed, found, where, Files(read_file, other_files))
     if found or other_files or study is None:
-        unique = {Problem(*locate(root, loc), message, path) for loc, message in found}
+        unique = {Problem(*where(loc), message, path) for loc, message in found}
         raise ScenarioError(capped(sorted(unique)) + other_files)
     return study

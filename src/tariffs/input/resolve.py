@@ -179,21 +179,74 @@ def _check_window(
 
 
 def _chains(parsed: models.ScenarioFile, problem: Report) -> dict[str, list[str]]:
-    """For each scenario, its `extends` chain from the root ancestor down to itself."""
+    """For each scenario, its `extends` chain from the root ancestor down to itself.
+
+    A cycle is reported once, at its first scenario in file order; a chain longer than
+    MAX_EXTENDS scenarios is refused (each scenario merges its whole chain).
+    """
+    parents = {name: s.extends for name, s in parsed.scenarios.items()}
+    for cycle in _cycles({name: [p] if p in parents else [] for name, p in parents.items()}):
+        problem(("scenarios", cycle[0], "extends"), f"'extends' forms a cycle: {_path(cycle)}")
     chains: dict[str, list[str]] = {}
     for name in parsed.scenarios:
         chain = [name]
-        current = parsed.scenarios[name].extends
-        while current is not None and current in parsed.scenarios:
-            if current in chain:
-                cycle = " -> ".join([*chain[chain.index(current) :], current])
-                problem(("scenarios", name, "extends"), f"'extends' forms a cycle: {cycle}")
-                break
+        current = parents[name]
+        while current is not None and current in parents and current not in chain:
             chain.append(current)
-            current = parsed.scenarios[current].extends
+            if len(chain) > MAX_EXTENDS:
+                problem(
+                    ("scenarios", name, "extends"),
+                    f"scenario {quoted(name)} extends a chain of more than {MAX_EXTENDS} "
+                    "scenarios, the most there may be",
+                )
+                break
+            current = parents[current]
         else:
-            chains[name] = chain[::-1]
+            if current is None or current not in parents:
+                chains[name] = chain[::-1]
     return chains
+
+
+MAX_EXTENDS = 32
+"""The longest `extends` chain: a scenario and at most 31 ancestors."""
+
+
+def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    """A cycle of each strongly knit part of a graph (name -> names it points to), found by
+    one depth-first walk: linear in the names and edges. Each cycle starts at its first
+    name in the order of `edges` and is given as [a, b, ..., a]."""
+    order = {name: i for i, name in enumerate(edges)}
+    state: dict[str, int] = {}  # 1: on the walk's path, 2: done
+    found: list[list[str]] = []
+    for root, targets in edges.items():
+        if root in state:
+            continue
+        path = [root]
+        state[root] = 1
+        todo = [iter(targets)]
+        while todo:
+            step = next(todo[-1], None)
+            if step is None:
+                state[path.pop()] = 2
+                todo.pop()
+            elif step not in state and step in edges:
+                state[step] = 1
+                path.append(step)
+                todo.append(iter(edges[step]))
+            elif state.get(step) == 1:  # back to the walk's own path: a cycle
+                loop = path[path.index(step) :]
+                first = min(range(len(loop)), key=lambda i: order[loop[i]])
+                loop = loop[first:] + loop[:first]
+                found.append([*loop, loop[0]])
+    return found
+
+
+def _path(cycle: list[str]) -> str:
+    """'a -> b -> a', cut after ten names."""
+    names = [quoted(n)[1:-1] for n in cycle]
+    if len(names) <= 11:
+        return " -> ".join(names)
+    return " -> ".join(names[:10]) + f" -> ... ({len(cycle) - 1:,} in all) -> {names[-1]}"
 
 
 def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> domain.Scenario:
@@ -356,22 +409,9 @@ def _check_yields(parsed: models.ScenarioFile, problem: Report) -> None:
                     f"({measure.importer}:{measure.exporter}); {quoted(other)} is on "
                     f"{target.importer}:{target.exporter}",
                 )
-    for name in parsed.measures:
-        cycle = _cycle_from(name, parsed)
-        if cycle:
-            problem(("measures", name, "yields_to"), f"'yields_to' forms a cycle: {cycle}")
-
-
-def _cycle_from(start: str, parsed: models.ScenarioFile) -> str:
-    """A `yields_to` cycle through `start`, as 'a -> b -> a', or '' if there is none."""
-    stack = [(start, [start])]
-    seen: set[str] = set()
-    while stack:
-        name, path = stack.pop()
-        for other in parsed.measures[name].yields_to:
-            if other == start and len(path) > 1:
-                return " -> ".join([*path, start])
-            if other in parsed.measures and other not in seen and other != start:
-                seen.add(other)
-                stack.append((other, [*path, other]))
-    return ""
+    edges = {
+        name: [o for o in m.yields_to if o in parsed.measures and o != name]
+        for name, m in parsed.measures.items()
+    }
+    for cycle in _cycles(edges):
+        problem(("measures", cycle[0], "yields_to"), f"'yields_to' forms a cycle: {_path(cycle)}")

@@ -24,7 +24,10 @@ from typing import Any
 import yaml
 
 from tariffs.domain import quoted
-from tariffs.limits import MAX_DEPTH, MAX_NUMBER_LENGTH
+from tariffs.limits import MAX_DEPTH, MAX_NODES, MAX_NUMBER_LENGTH
+
+MAX_EVENTS = 2 * MAX_NODES + 10
+"""Parse events: one per scalar, two per collection, four for the stream and document."""
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DROPPED_TAGS = {
@@ -143,13 +146,19 @@ def _at(mark: Any, message: str) -> YamlProblem:
 
 
 def _prescan(text: str) -> None:
-    """Reject aliases, anchors and deep nesting from the event stream.
+    """Reject aliases, anchors, tags, deep nesting and too many values from the event stream.
 
     The C composer ignores Python-level compose hooks, so this runs over parse events,
     which is cheap and stops at the first offending event.
     """
     depth = 0
-    for event in yaml.parse(text, Loader=_ScenarioLoader):
+    for count, event in enumerate(yaml.parse(text, Loader=_ScenarioLoader)):
+        if count > MAX_EVENTS:
+            raise _at(
+                event.start_mark,
+                f"the file holds more than {MAX_NODES:,} values and collections, the most a "
+                "scenario file may hold; put product lines in a CSV file",
+            )
         if isinstance(event, yaml.AliasEvent):
             raise _at(event.start_mark, "aliases (*name) are not allowed in scenario files")
         anchor = getattr(event, "anchor", None)
@@ -208,30 +217,51 @@ KEY = "[key]"
 """A loc part meaning: point at the key of the previous part, not at its value."""
 
 
-def locate(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int, int]:
-    """Map a data path (as pydantic reports it) to a 1-based (line, column).
+class Locator:
+    """Maps data paths (as pydantic reports them) to 1-based (line, column) in one file.
 
-    Parts that do not name a key or index (such as union tags) are skipped; a path into a
-    missing key stops at its parent. A part equal to `KEY` selects the previous key node.
+    Each mapping's keys are indexed the first time a path goes through it, so finding the
+    place of every problem of a file with 100,000s of keys stays linear.
     """
-    if root is None:
-        return 1, 1
-    node: yaml.Node = root
-    key_node: yaml.Node | None = None
-    for part in loc:
-        if part == KEY:
-            if key_node is not None:
-                node = key_node
-            continue
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if k.value == str(part):
-                    key_node, node = k, v
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(part, int)
-            and 0 <= part < len(node.value)
-        ):
-            key_node, node = None, node.value[part]
-    return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self.root = root
+        self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
+
+    def _entry(self, node: yaml.MappingNode, part: object) -> tuple[yaml.Node, yaml.Node] | None:
+        index = self._keys.get(id(node))
+        if index is None:
+            index = self._keys[id(node)] = {}
+            for key, value in node.value:
+                index.setdefault(str(key.value), (key, value))
+        return index.get(str(part))
+
+    def __call__(self, loc: tuple[Any, ...]) -> tuple[int, int]:
+        """The place of `loc`. Parts that do not name a key or index (such as union tags)
+        are skipped; a path into a missing key stops at its parent. A part equal to `KEY`
+        selects the previous key node."""
+        if self.root is None:
+            return 1, 1
+        node: yaml.Node = self.root
+        key_node: yaml.Node | None = None
+        for part in loc:
+            if part == KEY:
+                if key_node is not None:
+                    node = key_node
+                continue
+            if isinstance(node, yaml.MappingNode):
+                found = self._entry(node, part)
+                if found is not None:
+                    key_node, node = found
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                key_node, node = None, node.value[part]
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def locate(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int, int]:
+    """The place of one data path (see `Locator`, which indexes for many)."""
+    return Locator(root)(loc)

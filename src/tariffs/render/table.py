@@ -167,6 +167,11 @@ def rate(path: str, stack: ProductStack, width: int) -> Page:
     return _page(document(f"Duty stack of HS {stack.hs}", rate_facts(stack, path), [grid]), width)
 
 
+def cells(page: Page) -> int:
+    """How many cells the page's tables hold."""
+    return sum(len(b.headers) * (len(b.rows) + 1) for b in page.blocks if isinstance(b, Grid))
+
+
 def body(page: Page) -> RenderableType:
     """The page as rich renderables: for a terminal, or where a cell must wrap."""
     return Group(*(grid_table(b) if isinstance(b, Grid) else Text(b) for b in page.blocks))
