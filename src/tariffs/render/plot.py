@@ -7,9 +7,11 @@ without it; a call without matplotlib raises `PlotUnavailable`.
 The same input gives the same bytes, run after run and process after process (with the
 same matplotlib and the bundled DejaVu Sans font): the figure has a fixed width and dpi, its
 height follows from what it shows, the settings start from matplotlib's defaults (not the
-user's matplotlibrc) inside `rc_context`, SVG ids come from a fixed `svg.hashsalt`, and
-neither format carries a date or a software version. Global matplotlib state is left as it
-was; pyplot is never used.
+user's matplotlibrc) inside `rc_context`, the layout is computed once and rounded (see
+`_freeze`), SVG ids come from a fixed `svg.hashsalt`, and neither format carries a date or
+a software version. Global matplotlib state is left as it was (rcParams are restored; the
+context is not thread-safe, as nothing in matplotlib's global state is); pyplot is never
+used.
 
 Text from files (titles, names, paths, captions) is untrusted. It goes through
 `safe.visible`, characters the font cannot draw are written as escapes such as `\\u4e2d`,
@@ -149,9 +151,23 @@ _RATE_UNITS = frozenset({"percent", "pp", "%"})
 # --- text -------------------------------------------------------------------------------
 
 
+def _require() -> None:
+    """Raise PlotUnavailable unless a recent enough matplotlib can be imported."""
+    try:
+        import matplotlib as mpl
+    except ImportError as exc:
+        raise PlotUnavailable(UNAVAILABLE) from exc
+    if tuple(mpl.__version_info__[:2]) < (3, 8):
+        raise PlotUnavailable(
+            f"--plot needs matplotlib 3.8 or later, not {mpl.__version__}: "
+            "pip install 'tariffs[plot]'"
+        )
+
+
 @lru_cache(maxsize=1)
 def _glyphs() -> frozenset[int]:
     """The characters the bundled DejaVu Sans can draw."""
+    _require()
     from matplotlib import get_data_path
     from matplotlib.ft2font import FT2Font
 
@@ -159,13 +175,20 @@ def _glyphs() -> frozenset[int]:
     return frozenset(font.get_charmap())
 
 
-def shown(text: str, limit: int = LABEL_CHARS) -> str:
-    """Untrusted text as drawn: visible escapes, escapes for characters the font lacks,
-    and at most `limit` characters (the last an ellipsis)."""
+def _clean(text: str) -> str:
+    """Untrusted text as drawn: visible escapes, and escapes for characters the font lacks
+    (which would otherwise be drawn as empty boxes, with a warning)."""
     glyphs = _glyphs()
     text = visible(text)
     if any(ord(char) not in glyphs for char in text):
         text = "".join(c if ord(c) in glyphs else _escape(ord(c)) for c in text)
+    return text
+
+
+def _shown(text: str, limit: int = LABEL_CHARS) -> str:
+    """Untrusted text as drawn (see `_clean`), at most `limit` characters, the last an
+    ellipsis when it is cut."""
+    text = _clean(text[: 4 * limit])  # cleaning never shortens: the prefix is enough
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
@@ -179,7 +202,7 @@ def _escape(code: int) -> str:
 
 def _path(text: str) -> str:
     """A file path, shortened in the middle so that its file name stays."""
-    text = shown(text, 10 * PATH_CHARS)
+    text = _clean(text)
     if len(text) <= PATH_CHARS:
         return text
     half = (PATH_CHARS - 1) // 2
@@ -188,7 +211,7 @@ def _path(text: str) -> str:
 
 def _names(names: Sequence[str]) -> str:
     """Scenario names for a caption, the first CAPTION_NAMES of them."""
-    listed = ", ".join(shown(name, NAME_CHARS) for name in names[:CAPTION_NAMES])
+    listed = ", ".join(_shown(name, NAME_CHARS) for name in names[:CAPTION_NAMES])
     more = len(names) - CAPTION_NAMES
     return f"{listed} and {more} more" if more > 0 else listed
 
@@ -210,11 +233,10 @@ def _check_kind(kind: str) -> None:
 @contextmanager
 def _settings() -> Iterator[None]:
     """matplotlib's default settings with ours on top, restored afterwards."""
-    try:
-        import matplotlib as mpl
-        import matplotlib.style
-    except ImportError as exc:
-        raise PlotUnavailable(UNAVAILABLE) from exc
+    _require()
+    import matplotlib as mpl
+    import matplotlib.style
+
     with matplotlib.style.context("default"), mpl.rc_context(_RC):
         yield
 
@@ -284,7 +306,7 @@ def _frame(title: str, subtitle: str, caption: str, heights: Sequence[float]) ->
     title_style: dict[str, Any] = {"fontsize": 14, "fontweight": "bold", "linespacing": 1.25}
     subtitle_style: dict[str, Any] = {"fontsize": 10}
     caption_style: dict[str, Any] = {"fontsize": 7.5, "linespacing": 1.35}
-    title_lines = _fit(figure, shown(title, TITLE_CHARS), TITLE_LINES, **title_style)
+    title_lines = _fit(figure, _shown(title, TITLE_CHARS), TITLE_LINES, **title_style)
     subtitle_lines = _fit(figure, subtitle, 1, **subtitle_style)
     caption_lines = _fit(figure, caption, CAPTION_LINES, **caption_style)
     title_in = 14 * 1.25 / 72 * len(title_lines)
@@ -315,13 +337,33 @@ def _frame(title: str, subtitle: str, caption: str, heights: Sequence[float]) ->
     return _Frame(figure, axes)
 
 
+def _freeze(figure: Figure) -> None:
+    """Lay the figure out once, and keep that layout, rounded, for the file.
+
+    The constrained layout's solver may differ in the last bits of a float from one process
+    to the next (it follows memory addresses); SVG ids are hashes of exact coordinates, so
+    such noise would change the file. Rounded to a millionth of the figure, the panels'
+    positions are the same every time.
+    """
+    figure.draw_without_rendering()
+    for ax in figure.axes:
+        x, y, width, height = (round(float(v), 6) for v in ax.get_position().bounds)
+        ax.set_position((x, y, width, height))
+    figure.set_layout_engine("none")
+
+
 def _bytes(figure: Figure, kind: str, title: str) -> bytes:
     """The figure as SVG or PNG, with no date or software version in it."""
     from io import BytesIO
 
+    _freeze(figure)
     out = BytesIO()
     if kind == "svg":
-        metadata: dict[str, Any] = {"Date": None, "Creator": None, "Title": shown(title, 200)}
+        metadata: dict[str, Any] = {
+            "Date": None,
+            "Creator": None,
+            "Title": _shown(title, TITLE_CHARS),
+        }
         figure.savefig(out, format="svg", metadata=metadata)
     else:
         figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
@@ -352,8 +394,9 @@ def _date_axis(ax: Axes, start: date, until: date) -> None:
 
 
 def _percent_tick(value: float, _: object = None) -> str:
-    """A tick of a rate axis: 25 -> '25%', 2.5 -> '2.5%'."""
-    return f"{round(value, 6):g}%"
+    """A tick of a rate axis: 25 -> '25%', 2.5 -> '2.5%', 150000 -> '150,000%'."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return f"{'0' if text == '-0' else text}%"
 
 
 def _percent_axis(ax: Axes, label: str = "Tariff rate (%)") -> None:
@@ -398,24 +441,16 @@ class _Span(NamedTuple):
     name: str
     start: date
     until: date
-    scenarios: tuple[str, ...]
 
 
-def _spans(
-    windows: Sequence[WindowResult], names: Sequence[str], start: date, until: date
-) -> list[_Span]:
+def _spans(windows: Sequence[WindowResult], start: date, until: date) -> list[_Span]:
     """Distinct windows (by name and dates), clipped to the period, in order of start."""
-    found: dict[tuple[str, date, date], list[str]] = {}
-    for window, scenario in zip(windows, names, strict=True):
-        key = (window.window, window.first_day, window.last_day)
-        found.setdefault(key, [])
-        if scenario not in found[key]:
-            found[key].append(scenario)
+    found = dict.fromkeys((w.window, w.first_day, w.last_day) for w in windows)
     spans = []
-    for (name, first, last), scenarios in found.items():
+    for name, first, last in found:
         lo, hi = max(first, start), min(last + _ONE_DAY, until)
         if lo < hi:
-            spans.append(_Span(name, lo, hi, tuple(scenarios)))
+            spans.append(_Span(name, lo, hi))
     return sorted(spans, key=lambda s: (s.start, s.until))
 
 
@@ -431,21 +466,22 @@ def _shade(ax: Axes, spans: Sequence[_Span]) -> None:
         ax.axvline(_x(span.start), color="#9A9A9A", linewidth=0.6, zorder=0.6)
 
 
-def _label_spans(frame: _Frame, ax: Axes, spans: Sequence[_Span], top: float) -> None:
+def _label_spans(figure: Figure, ax: Axes, spans: Sequence[_Span], top: float) -> None:
     """Name each window at the top of the panel, in rows so that no two names overlap, and
-    leave the rates below the names: the y axis ends above `top` by the rows' height."""
+    leave the rates below the names: the y axis ends above `top` by the rows' height.
+
+    The figure must have been laid out (names are measured against the panel's width)."""
     from matplotlib.transforms import offset_copy
 
     if not spans:
         ax.set_ylim(0, _headroom(top, 0))
         return
-    frame.figure.draw_without_rendering()  # lay the figure out, to measure widths
     left_edge, right_edge = ax.get_window_extent().intervalx
     rows: list[float] = []  # the right end (in pixels) of the last name in each row
     placed: list[tuple[_Span, int, bool]] = []
     pad = 3.0 * DPI / 72
     for span in spans:
-        probe = ax.text(0, 0, shown(span.name, NAME_CHARS), fontsize=7.5)
+        probe = ax.text(0, 0, _shown(span.name, NAME_CHARS), fontsize=7.5)
         width = probe.get_window_extent().width
         probe.remove()
         x0 = ax.transData.transform((_x(span.start), 0))[0]
@@ -470,8 +506,8 @@ def _label_spans(frame: _Frame, ax: Axes, spans: Sequence[_Span], top: float) ->
         text = ax.text(
             _x(x),
             y,
-            shown(span.name, NAME_CHARS),
-            transform=offset_copy(transform, fig=frame.figure, x=shift, units="points"),
+            _shown(span.name, NAME_CHARS),
+            transform=offset_copy(transform, fig=figure, x=shift, units="points"),
             ha="right" if right else "left",
             va="top",
             fontsize=7.5,
@@ -538,11 +574,10 @@ def _rate_panel(
                 markeredgecolor=colour,
             )
         )
-        name = shown(scenario.name, NAME_CHARS)
+        name = _shown(scenario.name, NAME_CHARS)
         labels.append(f"{name} (baseline)" if scenario.name == result.baseline else name)
     windows = [w for s in result.scenarios for w in s.windows if w.flow.key == flow.key]
-    owners = [s.name for s in result.scenarios for w in s.windows if w.flow.key == flow.key]
-    spans = _spans(windows, owners, result.start, result.until)
+    spans = _spans(windows, result.start, result.until)
     _shade(ax, spans)
     if result.start <= result.on < result.until:
         ax.axvline(_x(result.on), color="#444444", linewidth=0.9, linestyle=(0, (1, 2)), zorder=2)
@@ -556,7 +591,7 @@ def _rate_panel(
     _legend(ax, handles, labels)
     _date_axis(ax, result.start, result.until)
     _percent_axis(ax)
-    ax.set_title(f"{file_title}{shown(flow.label, NAME_CHARS)}: total tariff rate by scenario")
+    ax.set_title(f"{file_title}{_shown(flow.label, NAME_CHARS)}: total tariff rate by scenario")
     return spans, top
 
 
@@ -596,7 +631,7 @@ def _stack_panel(
             zorder=2,
         )
         handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor="white", linewidth=0.0))
-        labels.append(shown(name, NAME_CHARS))
+        labels.append(_shown(name, NAME_CHARS))
         base = upper
     ax.step(xs, totals, where="post", color="#111111", linewidth=1.3, zorder=4)
     handles.reverse()  # the top layer first, as drawn
@@ -619,10 +654,42 @@ def _layers_panel(ax: Axes, result: StudyResult, index: int, *, file_title: str)
     )
     which = "baseline" if chosen.name == result.baseline else "first scenario shown"
     ax.set_title(
-        f"{file_title}{shown(flow.flow.label, NAME_CHARS)} under "
-        f"{shown(chosen.name, NAME_CHARS)} ({which}): effective rate by layer, import-weighted"
+        f"{file_title}{_shown(flow.flow.label, NAME_CHARS)} under "
+        f"{_shown(chosen.name, NAME_CHARS)} ({which}): effective rate by layer, import-weighted"
     )
     ax.set_ylim(0, _headroom(peak, 0))
+
+
+class _Panel(NamedTuple):
+    """A panel of a compare chart: a flow of a file's result, its rates or its layers."""
+
+    result: StudyResult
+    flow: int
+    layers: bool
+    prefix: str  # the file's title, when the chart shows several files
+
+
+def _compare_panels(results: Sequence[tuple[str, StudyResult]]) -> list[_Panel]:
+    panels: list[_Panel] = []
+    for _, result in results:
+        prefix = f"{_shown(result.title, 40)} \u2013 " if len(results) > 1 else ""
+        for index, flow in enumerate(result.scenarios[0].flows):
+            panels.append(_Panel(result, index, False, prefix))
+            if flow.flow.classified:
+                panels.append(_Panel(result, index, True, prefix))
+    return panels
+
+
+def _compare_headings(results: Sequence[tuple[str, StudyResult]]) -> tuple[str, str]:
+    """The title and subtitle of a compare chart."""
+    if len(results) > 1:
+        return f"Tariff rates by scenario in {len(results)} files", ""
+    result = results[0][1]
+    return result.title, (
+        f"Each flow's total tariff rate under each scenario, {result.start.isoformat()} "
+        f"to {(result.until - _ONE_DAY).isoformat()}; baseline "
+        f"{_shown(result.baseline, NAME_CHARS)}"
+    )
 
 
 def compare_chart(results: Sequence[tuple[str, StudyResult]], kind: str) -> bytes:
@@ -637,38 +704,25 @@ def compare_chart(results: Sequence[tuple[str, StudyResult]], kind: str) -> byte
     if not results or any(not r.scenarios for _, r in results):
         raise ValueError("nothing to chart: no files or no scenarios")
     with _settings():
-        panels: list[tuple[StudyResult, int, bool, str]] = []  # result, flow, layers?, prefix
-        for _, result in results:
-            prefix = f"{shown(result.title, 40)} \u2013 " if len(results) > 1 else ""
-            for index, flow in enumerate(result.scenarios[0].flows):
-                panels.append((result, index, False, prefix))
-                if flow.flow.classified:
-                    panels.append((result, index, True, prefix))
+        panels = _compare_panels(results)
         if not panels:
             raise ValueError("nothing to chart: no flows")
-        if len(results) == 1:
-            result = results[0][1]
-            title = result.title
-            subtitle = (
-                f"Each flow's total tariff rate under each scenario, {result.start.isoformat()} "
-                f"to {(result.until - _ONE_DAY).isoformat()}; baseline "
-                f"{shown(result.baseline, NAME_CHARS)}"
-            )
-        else:
-            title = f"Tariff rates by scenario in {len(results)} files"
-            subtitle = ""
-        caption = _compare_caption(results)
-        frame = _frame(title, subtitle, caption, [3.1] * len(panels))
+        title, subtitle = _compare_headings(results)
+        frame = _frame(title, subtitle, _compare_caption(results), [3.1] * len(panels))
         labelled: list[tuple[Axes, list[_Span], float]] = []
-        for ax, (result, index, layers, prefix) in zip(frame.axes, panels, strict=True):
-            if layers:
-                _layers_panel(ax, result, index, file_title=prefix)
+        for ax, panel in zip(frame.axes, panels, strict=True):
+            if panel.layers:
+                _layers_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
             else:
-                spans, top = _rate_panel(ax, result, index, file_title=prefix)
+                spans, top = _rate_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
                 labelled.append((ax, spans, top))
         frame.axes[-1].set_xlabel("Date")
+        if any(spans for _, spans, _ in labelled):
+            for ax, spans, top in labelled:  # room for about one row of names, for now
+                ax.set_ylim(0, _headroom(top, min(len(spans), 1)))
+            frame.figure.draw_without_rendering()  # lay the figure out, to measure names
         for ax, spans, top in labelled:
-            _label_spans(frame, ax, spans, top)
+            _label_spans(frame.figure, ax, spans, top)
         return _bytes(frame.figure, kind, title)
 
 
@@ -713,7 +767,7 @@ def timeline_chart(path: str, result: TimelineResult, kind: str) -> bytes:
             names = [m.name for m in entry.measures]
             peak = _stack_panel(ax, entry.segments, names, result.start, result.until)
             ax.set_title(
-                f"{shown(entry.flow.label, NAME_CHARS)} under {shown(entry.scenario, NAME_CHARS)}"
+                f"{_shown(entry.flow.label, NAME_CHARS)} under {_shown(entry.scenario, NAME_CHARS)}"
             )
             ax.set_ylim(0, _headroom(peak, 0))
         frame.axes[-1].set_xlabel("Date")
@@ -732,11 +786,11 @@ def _bar_label(change: ResultChange, files: bool) -> str:
     flow = f"{importer} on {exporter}" if exporter else change.flow
     what = _HEADLINE[change.metric]
     if change.item:
-        what = f"{shown(change.item, NAME_CHARS)}: {what}"
-    text = f"{shown(change.scenario, NAME_CHARS)} \u00b7 {shown(flow, 20)} \u00b7 {what}"
+        what = f"{_shown(change.item, NAME_CHARS)}: {what}"
+    text = f"{_shown(change.scenario, NAME_CHARS)} \u00b7 {_shown(flow, 20)} \u00b7 {what}"
     if files:
         text = f"{_path(change.file).rsplit('/', 1)[-1]} \u00b7 {text}"
-    return shown(text, LABEL_CHARS)
+    return _shown(text, LABEL_CHARS)
 
 
 def diff_chart(report: DiffReport, kind: str) -> bytes:
@@ -785,7 +839,7 @@ def _bars(ax: Axes, unit: str, bars: Sequence[ResultChange], files: bool) -> Non
         panel = "Rates (pp)"
     else:
         divisor, suffix = fmt.scale_for(max(abs(d) for d in deltas))
-        shown_unit = f"{shown(unit, 12)} {suffix}".strip()
+        shown_unit = f"{_shown(unit, 12)} {suffix}".strip()
         xlabel = f"Change ({shown_unit})"
         places = 1 if max(abs(d) for d in deltas) / divisor >= 10 else 2
         texts = [fmt.signed_money(d, divisor, places) for d in deltas]
@@ -852,7 +906,7 @@ def _valid(value: Decimal | None) -> bool:
 
 def _value_scale(unit: str, values: Sequence[Decimal]) -> tuple[Decimal, str]:
     """Divisor and label of a metric's unit: money in the unit that suits its size."""
-    shown_unit = shown(unit, 20)
+    shown_unit = _shown(unit, 20)
     if unit in _RATE_UNITS or not values:
         return Decimal(1), shown_unit
     divisor, suffix = fmt.scale_for(max(abs(v) for v in values))
@@ -883,13 +937,15 @@ def sweep_chart(  # noqa: PLR0917 (the CLI's call passes a sweep's parts in this
         raise ValueError("a sweep varies one or two parameters, each with its axis")
     if any(not axis for axis in axes):
         raise ValueError("each varied parameter needs at least one value")
+    if not all(_valid(value) for axis in axes for value in axis):
+        raise ValueError("the values of a varied parameter must be finite numbers")
     if len(values) != math.prod(len(axis) for axis in axes):
         raise ValueError("values must have one entry per combination of the axes")
     numbers = [v for v in values if v is not None and _valid(v)]
     divisor, unit_label = _value_scale(unit, numbers)
-    label = shown(metric, NAME_CHARS) + (f" ({unit_label})" if unit_label else "")
+    label = _shown(metric, NAME_CHARS) + (f" ({unit_label})" if unit_label else "")
     with _settings():
-        frame = _frame(title, "", shown(caption, CAPTION_CHARS), [4.2])
+        frame = _frame(title, "", _shown(caption, CAPTION_CHARS), [4.2])
         ax = frame.axes[0]
         if len(params) == 1:
             _sweep_line(
@@ -925,6 +981,7 @@ def _sweep_line(
     label: str,
 ) -> None:
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
 
     xs = [float(a) for a in axis]
     ys = [float(v / divisor) if v is not None and _valid(v) else math.nan for v in values]
@@ -949,9 +1006,10 @@ def _sweep_line(
             Line2D([], [], linestyle="none", marker="x", color=COLOURS[4], markeredgewidth=1.6)
         )
         labels.append("Invalid variant (no value)")
-    if len(axis) <= 16:
-        ax.set_xticks(xs, [_decimal(a) for a in axis])
-    ax.set_xlabel(shown(param, NAME_CHARS))
+    # automatic ticks (the markers show the values): close values keep their labels apart
+    integers = all(a == a.to_integral_value() for a in axis)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=integers))
+    ax.set_xlabel(_shown(param, NAME_CHARS))
     ax.set_ylabel(label)
     ax.grid(axis="x", visible=True)
     if all(math.isnan(y) or y >= 0 for y in ys):
@@ -1036,8 +1094,8 @@ def _heat_map(
     ax.set_xticks(xticks, xlabels)
     ax.set_yticks(yticks, ylabels)
     ax.tick_params(length=0)
-    ax.set_xlabel(shown(params[1], NAME_CHARS))
-    ax.set_ylabel(shown(params[0], NAME_CHARS))
+    ax.set_xlabel(_shown(params[1], NAME_CHARS))
+    ax.set_ylabel(_shown(params[0], NAME_CHARS))
     if invalid:  # the colour bar is the legend of the values
         ax.legend(
             [Patch(facecolor="white", edgecolor="#888888", hatch="xxx")],
