@@ -169,6 +169,15 @@ WidthOpt = Annotated[
         "terminal, 120 everywhere else.",
     ),
 ]
+PlotOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        metavar="PATH.svg|PATH.png",
+        dir_okay=False,
+        help="Also draw a chart here (needs: pip install 'tariffs[plot]').",
+    ),
+]
 ScenarioOpt = Annotated[
     list[str] | None,
     typer.Option("--scenario", "-s", metavar="NAME", help="Only these scenarios (repeat)."),
@@ -193,6 +202,7 @@ def compare(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
+    plot: PlotOpt = None,
 ) -> None:
     """Compare the scenarios of each file: rates, averages, duties and windows.
 
@@ -201,6 +211,7 @@ def compare(
         tariffs compare scenarios/geneva.yaml
         tariffs compare scenarios/geneva.yaml --on 2025-09-01 -s geneva -s extended
         tariffs compare scenarios/*.yaml --format json --output results.json
+        tariffs compare scenarios/geneva.yaml --plot geneva.svg
     """
     from tariffs.calc.compare import compare as run
 
@@ -214,6 +225,7 @@ def compare(
         only = tuple(dict.fromkeys(scenario or ()))  # each named scenario once, in order
         result = show.computed(path, run, study, on=report_on, baseline=baseline, only=only)
         results.append((path, result))
+    show.chart(plot, lambda module, kind: module.compare_chart(results, kind), inputs)
     show.show_compare(show.Where(fmt, output, width, inputs), results)
 
 
@@ -272,6 +284,7 @@ def timeline(
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
+    plot: PlotOpt = None,
 ) -> None:
     """Show each segment of the rate timeline, what changed, and a step chart.
 
@@ -301,6 +314,7 @@ def timeline(
     except TooMuchWork as exc:
         show.fail([f"{path}:1:1: {exc}"])
     result = show.computed(path, timelines, study, tuple(wanted), chosen)
+    show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 
 
@@ -497,6 +511,7 @@ def diff(
     fmt: ReportFormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
+    plot: PlotOpt = None,
 ) -> None:
     """Show what changed between two versions of a scenario, in its inputs and its results.
 
@@ -526,6 +541,7 @@ def diff(
         changed = input_changes(old.study, new.study)
     found = Diff(changed, result_changes(old.files, new.files, limits))
     report = DiffReport(old.label, new.label, limits, found)
+    show.chart(plot, lambda module, kind: module.diff_chart(report, kind), inputs)
     show.show_diff(show.Where(fmt, output, width, inputs), report)
     if found.differences:
         raise typer.Exit(EXIT_INVALID)

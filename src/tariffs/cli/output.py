@@ -34,9 +34,12 @@ def _umask() -> int:
     return mask
 
 
-def write_file(text: str | Iterable[str], path: Path, inputs: Inputs | None = None) -> None:
-    """Write `text` (UTF-8; a string, or pieces of one, written as they come) to `path`,
-    safely.
+Content = str | bytes | Iterable[str]
+"""What write_file writes: text (UTF-8), pieces of text written as they come, or bytes."""
+
+
+def write_file(text: Content, path: Path, inputs: Inputs | None = None) -> None:
+    """Write `text` to `path`, safely.
 
     - A symbolic link is followed to its target, and the link stays, when the target lies
       where tariffs may follow it (input.files.followed: in the current folder's tree for
@@ -103,24 +106,28 @@ def _ours(path: str) -> bool:
     return owner in {"self", "thread-self", str(os.getpid())}
 
 
-def _pieces(text: str | Iterable[str]) -> Iterable[str]:
-    return (text,) if isinstance(text, str) else text
+def _pieces(text: Content) -> Iterable[bytes]:
+    if isinstance(text, bytes):
+        return (text,)
+    if isinstance(text, str):
+        return (text.encode("utf-8"),)
+    return (piece.encode("utf-8") for piece in text)
 
 
-def _write_descriptor(text: str | Iterable[str], descriptor: int) -> None:
+def _write_descriptor(text: Content, descriptor: int) -> None:
     for piece in _pieces(text):
-        data = memoryview(piece.encode("utf-8"))
+        data = memoryview(piece)
         while data:
             data = data[os.write(descriptor, data) :]
 
 
-def _replace(text: str | Iterable[str], target: Path, info: os.stat_result | None) -> None:
+def _replace(text: Content, target: Path, info: os.stat_result | None) -> None:
     parent = target.parent
     if not parent.is_dir():
         raise OutputRefused(f"cannot write {str(target)!r}: folder {str(parent)!r} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:
             for piece in _pieces(text):
                 handle.write(piece)
             handle.flush()
@@ -136,7 +143,7 @@ def _replace(text: str | Iterable[str], target: Path, info: os.stat_result | Non
         raise
 
 
-def _write_through(text: str | Iterable[str], path: Path, *, fifo: bool) -> None:
+def _write_through(text: Content, path: Path, *, fifo: bool) -> None:
     flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags | (os.O_NONBLOCK if fifo else 0))

@@ -14,11 +14,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from tariffs.cli.exits import EXIT_INVALID, EXIT_OUTPUT
+from tariffs.cli.exits import EXIT_INVALID, EXIT_OUTPUT, EXIT_USAGE
 from tariffs.render import PLAIN_WIDTH
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def out(text: str | Iterable[str]) -> None:
 
 
 def emit(
-    text: str | Iterable[str],
+    text: str | bytes | Iterable[str],
     output: Path | None,
     inputs: Inputs,
     *,
@@ -71,12 +71,14 @@ def emit(
     """
     from tariffs.cli.output import OutputProblem, OutputRefused, write_file
 
-    if people:
+    if people and not isinstance(text, bytes):
         from tariffs.render.safe import visible
 
         whole = text if isinstance(text, str) else "".join(text)
         text = visible(whole, newlines=True)
     if output is None:
+        if isinstance(text, bytes):
+            raise ValueError("bytes are written to a file, not to stdout")
         out(text)
         return
     sys.stdout.flush()  # an output may be one of our own descriptors (/dev/stdout)
@@ -164,6 +166,28 @@ class Where:
 
     def page(self, page: Page) -> None:
         show_page(page, self.output, self.inputs)
+
+
+def chart(path: Path | None, draw: Callable[[Any, str], bytes], inputs: Inputs) -> None:
+    """Write a chart for `--plot PATH`, drawn by `draw(plot module, kind)`; its kind (SVG or
+    PNG) comes from the file name. matplotlib is imported only here, only when asked."""
+    if path is None:
+        return
+    kind = path.suffix.lower().lstrip(".")
+    if kind not in {"svg", "png"}:
+        raise typer.BadParameter(
+            f"a chart is written as .svg or .png, not {path.suffix or 'no suffix'}",
+            param_hint="'--plot'",
+        )
+    from tariffs.render import plot
+
+    try:
+        data = draw(plot, kind)
+    except plot.PlotUnavailable as exc:
+        fail([f"tariffs: {exc}"], EXIT_USAGE)
+    except ValueError as exc:
+        fail([f"tariffs: cannot draw the chart: {exc}"], EXIT_USAGE)
+    emit(data, path, inputs, people=False, option="--plot")
 
 
 def show_compare(where: Where, results: Sequence[tuple[str, StudyResult]]) -> None:
