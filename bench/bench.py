@@ -6,7 +6,8 @@ Run from the repository root after `pip install -e '.[test]'`:
     python bench/bench.py --runs 40
 
 It prints one line per command: median wall time, and the ratio to `python -c pass`.
-Child processes may write bytecode caches (see CHILD_ENV), as an installed package has them.
+Child processes may write bytecode caches (see measure.CHILD_ENV), as an installed package has
+them.
 The large case is a generated file with 200 measures, 50 scenarios and 50 windows per
 scenario (`generate_large`), compared with `--format json`.
 """
@@ -14,16 +15,12 @@ scenario (`generate_large`), compared with `--format json`.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from measure import stage_seconds
+from measure import median_seconds, stage_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,22 +81,6 @@ def _month_day(day_of_year: int) -> str:
     return f"{month + 1:02d}-{day_of_year + 1:02d}"
 
 
-# Bytecode is cached as after a normal install: an environment that sets
-# PYTHONDONTWRITEBYTECODE (as some sandboxes do) would otherwise time the compilation of
-# our sources on every run. One untimed run first writes the cache.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-def median_ms(command: list[str], runs: int) -> float:
-    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True, env=CHILD_ENV)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True, env=CHILD_ENV)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -132,7 +113,7 @@ def main() -> None:
         print(f"large.yaml: {size:.0f} KiB, 200 measures, 50 scenarios x 50 windows each")
         base = None
         for label, command, runs in cases:
-            ms = median_ms(command, runs)
+            ms = median_seconds(command, runs) * 1000
             base = base or ms
             print(
                 f"{label:<45} median {ms:8.1f} ms  ({ms / base:5.1f}x python -c pass, {runs} runs)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,30 @@ def peak_mb(command: list[str]) -> tuple[float, int]:
     )
     peak, code = done.stdout.split()
     return int(peak) / 1024, int(code)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Bytecode is cached as after a normal install: an environment that sets
+# PYTHONDONTWRITEBYTECODE (as some sandboxes do) would otherwise time the compilation of
+# our sources on every run. One untimed run first writes the cache.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def run(command: list[str]) -> None:
+    """Run a command from the repository root, its output thrown away."""
+    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True, env=CHILD_ENV)
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    """Median wall seconds of a whole command, after one untimed run."""
+    run(command)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run(command)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def stage_seconds(path: Path, runs: int, *, with_table: bool = False) -> dict[str, float]:

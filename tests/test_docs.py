@@ -73,6 +73,7 @@ def _fields(model: type[BaseModel]) -> set[str]:
         models.Measure,
         models.Scenario,
         models.Window,
+        models.Sweep,
         models.Expectation,
         models.Line,
         models.Exclusion,

@@ -464,8 +464,21 @@ def _cli(*args: str) -> Any:
         ["timeline", GENEVA, "-s", "busan"],
         ["diff", GENEVA, EDITED],
         ["compare", "scenarios/products-2025.yaml"],
+        ["sweep", GENEVA, "--sweep", "truce-length", "-f", "csv"],
+        [
+            "sweep",
+            GENEVA,
+            "-s",
+            "extended",
+            "--vary",
+            "window:Geneva truce.days=80..100/10",
+            "--vary",
+            "window:First extension.until=2025-11-01..2025-11-10/9",
+            "-m",
+            "saved",
+        ],
     ],
-    ids=["compare", "timeline", "diff", "products"],
+    ids=["compare", "timeline", "diff", "products", "sweep-line", "sweep-heat-map"],
 )
 def test_plot_writes_the_same_chart_twice_beside_the_output(
     tmp_path: Path, args: list[str]

@@ -29,7 +29,14 @@ def test_the_schema_is_a_valid_schema() -> None:
 
 def test_there_are_goldens_of_every_json_format() -> None:
     formats = {json.loads(p.read_text(encoding="utf-8"))["format"] for p in GOLDEN_JSON}
-    assert formats == {"tariffs.compare", "tariffs.timeline", "tariffs.diff", "tariffs.rate"}
+    assert formats == {
+        "tariffs.compare",
+        "tariffs.timeline",
+        "tariffs.diff",
+        "tariffs.rate",
+        "tariffs.sweep",
+        "tariffs.solve",
+    }
 
 
 @pytest.mark.parametrize("path", GOLDEN_JSON, ids=lambda p: p.name)

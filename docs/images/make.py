@@ -2,8 +2,8 @@
 
     python docs/images/make.py [FOLDER]
 
-Writes compare-geneva.svg, timeline-geneva.svg, diff-geneva-145.svg and
-sweep-geneva-days.svg into FOLDER (default: this script's folder, docs/images/), from any
+Writes compare-geneva.svg, timeline-geneva.svg, diff-geneva-145.svg, sweep-geneva-days.svg
+and sweep-extended-grid.svg into FOLDER (default: this script's folder, docs/images/), from any
 working directory. tests/test_plot.py runs it into a temporary folder and checks that the
 committed images are the same bytes: rerun it after a change to tariffs.render.plot, and
 review the images before committing them.
@@ -12,13 +12,14 @@ review the images before committing them.
 from __future__ import annotations
 
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 from tariffs.calc.changes import input_changes, result_changes
 from tariffs.calc.compare import compare, timelines
-from tariffs.calc.results import Diff, DiffReport, Tolerance
-from tariffs.domain import Study
+from tariffs.calc.results import Diff, DiffReport, SweepResult, Tolerance
+from tariffs.calc.sweep import Sweeper
+from tariffs.domain import Study, Sweep
+from tariffs.input import vary
 from tariffs.input.load import load
 from tariffs.metrics import Flat as Metrics
 from tariffs.render import plot
@@ -35,6 +36,32 @@ def _side(path: str) -> tuple[Study, list[tuple[str, Metrics]]]:
     return study, [(path, study_metrics(compare(study)))]
 
 
+def _sweep_chart(study: Study, scenario: str, texts: list[str], kind: str) -> bytes:
+    """The chart `tariffs sweep GENEVA -s SCENARIO --vary TEXT... -m saved --flow US:CN
+    --plot` draws."""
+    varies = tuple(vary.vary(study, study.scenario(scenario), text) for text in texts)
+    sweep = Sweep("", scenario, varies, ("duties_saved",), ("US:CN",))
+    sweeper = Sweeper(study, sweep)
+    rows = [sweeper.row(n) for n in range(1, sweeper.count + 1)]
+    values = [None if row.problem else row.cells[0][0] for row in rows]
+    result = SweepResult(
+        study.title,
+        scenario,
+        study.baseline,
+        study.start,
+        study.until,
+        study.on,
+        study.currency,
+        max(f.value for f in study.flows),
+        varies,
+        sweep.flows,
+        sweep.metrics,
+        sweeper.count,
+        rows,
+    )
+    return plot.sweep_result_chart(GENEVA, result, values, kind)
+
+
 def charts(kind: str = "svg") -> dict[str, bytes]:
     """Each example image's file name and bytes (the docs use SVG; the tests also PNG)."""
     study = load(ROOT / GENEVA)
@@ -46,26 +73,22 @@ def charts(kind: str = "svg") -> dict[str, bytes]:
         tolerance,
         Diff(input_changes(old[0], new[0]), result_changes(old[1], new[1], tolerance)),
     )
-    # Illustrative sweep, not computed by tariffs: were the Geneva window N days long, US
-    # importers would save the 24 suspended points on 438.9bn a year for N days.
-    days = [Decimal(n) for n in (*range(30, 361, 30), 365)]
-    saved: list[Decimal | None] = [Decimal("438.9e9") * 24 / 100 * n / 365 for n in days]
     return {
         f"compare-geneva.{kind}": plot.compare_chart([(GENEVA, compare(study))], kind),
         f"timeline-geneva.{kind}": plot.timeline_chart(
             GENEVA, timelines(study, ("busan",), study.flows), kind
         ),
         f"diff-geneva-145.{kind}": plot.diff_chart(report, kind),
-        f"sweep-geneva-days.{kind}": plot.sweep_chart(
-            "Static duties the Geneva truce saves, by its length (illustrative)",
-            ["Length of the Geneva truce (days)"],
-            [days],
-            "Static duties saved",
-            "USD",
-            saved,
-            "Illustrative values passed straight to sweep_chart, not computed by tariffs: "
-            "saved = 438.9bn USD x 24% x days / 365, the 24 suspended points of the US "
-            f"reciprocal tariff on a year's imports from China ({GENEVA}, scenario geneva).",
+        f"sweep-geneva-days.{kind}": _sweep_chart(
+            study, "geneva", ["window:Geneva truce.days=30..230/5"], kind
+        ),
+        f"sweep-extended-grid.{kind}": _sweep_chart(
+            study,
+            "extended",
+            [
+                "window:Geneva truce.days=60..100/5",
+                "window:First extension.us-reciprocal=0%..30%/5%",
+            ],
             kind,
         ),
     }

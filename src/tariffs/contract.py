@@ -257,6 +257,100 @@ def diff_schema() -> Schema:
     )
 
 
+VARIED: Schema = {
+    "description": "A varied value as written in a file, without its suffix: a number of "
+    "days, a rate in percent, an amount or an elasticity (at most 6 decimals), or a date.",
+    "type": ["number", "string"],
+}
+
+
+def _vary() -> Schema:
+    return _obj(
+        {
+            "target": STRING,
+            "unit": {"enum": ["days", "date", "percent", "money", "number"]},
+            "count": {"type": "integer", "minimum": 1},
+        },
+        "A varied number, as written (--vary TARGET=...), and how many values it takes.",
+    )
+
+
+def sweep_schema() -> Schema:
+    """The sweep document: a row per variant per flow, the metrics' keys from the registry."""
+    names = [m.name for m in metrics.SWEEP.metrics]
+    row: Schema = {
+        "description": metrics.SWEEP.doc,
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["variant", "values", "importer", "exporter", "problem"],
+        "properties": {
+            "variant": {"type": "integer", "minimum": 1},
+            "values": {"type": "object", "additionalProperties": VARIED},
+            "importer": STRING,
+            "exporter": STRING,
+            **{
+                m.name: _nullable({**_BY_UNIT[m.unit], "description": m.doc})
+                for m in metrics.SWEEP.metrics
+            },
+            "problem": {
+                "type": ["string", "null"],
+                "description": "Why the variant is invalid; null for a valid one, whose "
+                "metrics are all given.",
+            },
+        },
+    }
+    return _document(
+        "tariffs.sweep",
+        "tariffs sweep --format json",
+        {
+            "path": STRING,
+            "title": STRING,
+            "scenario": STRING,
+            "baseline": STRING,
+            "report_on": DATE,
+            "currency": STRING,
+            "vary": _list(_vary()),
+            "metrics": _list(_obj({"name": {"enum": names}, "unit": STRING})),
+            "variants": {"type": "integer", "minimum": 1},
+            "rows": _list(row),
+        },
+    )
+
+
+def solve_schema() -> Schema:
+    number = {"type": ["number", "null"]}
+    answer = _obj(
+        {
+            "importer": STRING,
+            "exporter": STRING,
+            "status": {"enum": ["exact", "crossed", "none", "invalid"]},
+            "value": _nullable(VARIED),
+            "metric": number,
+            "value_before": _nullable(VARIED),
+            "metric_before": number,
+            "least": number,
+            "greatest": number,
+            "variants_computed": {"type": "integer", "minimum": 0},
+            "note": STRING,
+        },
+        "Where one flow's metric reaches the goal (see docs/sweep.md).",
+    )
+    return _document(
+        "tariffs.solve",
+        "tariffs sweep --solve METRIC=GOAL --format json",
+        {
+            "path": STRING,
+            "title": STRING,
+            "scenario": STRING,
+            "vary": _vary(),
+            "metric": {"enum": [m.name for m in metrics.SWEEP.metrics]},
+            "unit": STRING,
+            "goal": {"type": "number"},
+            "answers": _list(answer),
+        },
+    )
+
+
 def _names(kind: metrics.Kind) -> list[str]:
     return [metric.name for metric in kind.metrics]
 
@@ -266,11 +360,18 @@ def schema() -> Schema:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "urn:tariffs:schema:result",
-        "title": f"tariffs results (JSON output of compare, timeline, rate and diff), "
+        "title": f"tariffs results (JSON output of compare, timeline, rate, diff and sweep), "
         f"version {VERSION}",
         "description": "See docs/output.md. Keys and list order are stable; numbers are "
         "exact decimals.",
-        "oneOf": [compare_schema(), timeline_schema(), rate_schema(), diff_schema()],
+        "oneOf": [
+            compare_schema(),
+            timeline_schema(),
+            rate_schema(),
+            diff_schema(),
+            sweep_schema(),
+            solve_schema(),
+        ],
     }
 
 

@@ -6,6 +6,8 @@ are `Decimal` percents (30 means 30%); money is a `Decimal` amount in the study'
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -153,6 +155,76 @@ METRICS = tuple(EXPECTED)
 """The keys an expectation can check, from the registry (tariffs.metrics)."""
 
 
+class Target(NamedTuple):
+    """A number in a study that a sweep varies (see docs/sweep.md for how each is written).
+
+    `kind` says where it is: "window" (`name` a window of the swept scenario; `field` days,
+    until, start, or rate with `measure`), "change" (the swept scenario's change of `measure`
+    on `day`), "measure" (the step of `name`'s own schedule from `day`), "flow" (`name` a
+    flow key; `field` value, elasticity or observed_at) or "line" (the line `hs` of flow
+    `name`; `field` value, share, elasticity or observed_at). `unit` is how its values are
+    written: days, date, percent, money or number. `text` is the target as written.
+    """
+
+    kind: str
+    name: str
+    field: str
+    unit: str
+    text: str
+    measure: str = ""
+    day: date | None = None
+    hs: str = ""
+
+
+VaryValue = Decimal | date
+"""A varied value: a Decimal (days, percent, money, number) or a date."""
+
+
+class Vary(NamedTuple):
+    """One varied number and the values it takes, in order."""
+
+    target: Target
+    values: tuple[VaryValue, ...]
+    text: str
+
+
+class Solve(NamedTuple):
+    """A break-even question: the value of the one varied number at which `metric` (a
+    sweep metric's name) reaches `goal`."""
+
+    metric: str
+    goal: Decimal
+    text: str
+
+
+class Sweep(NamedTuple):
+    """A grid of variants of one scenario: every combination of the varies' values (the
+    first vary outermost), with the metrics and flows to report, or a question to solve.
+    `flows` and `metrics` empty mean the defaults (see tariffs.calc.sweep)."""
+
+    name: str
+    scenario: str
+    vary: tuple[Vary, ...]
+    metrics: tuple[str, ...] = ()
+    flows: tuple[str, ...] = ()
+    solve: Solve | None = None
+    description: str = ""
+
+
+def window_overlaps(windows: Iterable[Window]) -> Iterator[tuple[Window, Window, str]]:
+    """Each pair of windows that set the same measure on a common day: (earlier, later,
+    measure), the earlier by (start, until)."""
+    by_measure: dict[str, list[Window]] = {}
+    for window in windows:
+        for measure, _ in window.rates:
+            by_measure.setdefault(measure, []).append(window)
+    for measure, entries in by_measure.items():
+        entries.sort(key=lambda window: (window.start, window.until))
+        for first, second in itertools.pairwise(entries):
+            if second.start < first.until:
+                yield first, second, measure
+
+
 class Study(NamedTuple):
     """Everything one scenario file says, resolved and checked."""
 
@@ -167,6 +239,7 @@ class Study(NamedTuple):
     measures: tuple[Measure, ...]
     scenarios: tuple[Scenario, ...]
     expectations: tuple[Expectation, ...] = ()
+    sweeps: tuple[Sweep, ...] = ()
 
     def scenario(self, name: str) -> Scenario:
         for scenario in self.scenarios:
@@ -222,6 +295,20 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     if len(text) > limit:
         return text[: limit - 5] + "[...]" + (text[-1] if isinstance(value, str) else "")
     return text
+
+
+LISTED = 10
+"""At most this many names are listed in a message such as 'unknown measure'."""
+
+
+def listed(names: Sequence[str]) -> str:
+    """Names for a message: the first LISTED, quoted as needed, and how many more there
+    are; "none" for no names."""
+    if not names:
+        return "none"
+    shown = ", ".join(quoted(name)[1:-1] for name in names[:LISTED])
+    more = len(names) - LISTED
+    return shown + (f" and {more:,} more" if more > 0 else "")
 
 
 def _short_number(value: object) -> str:

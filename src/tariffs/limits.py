@@ -47,3 +47,11 @@ shown), whatever the format; JSON of that size is about 0.7 GB."""
 
 MAX_TABLE_CELLS = 250_000
 """The most cells a table or Markdown page may hold; JSON and CSV carry more."""
+
+MAX_VARIANTS = 1_000_000
+"""The most variants one sweep may have (the product of its varied values' counts)."""
+
+MAX_SWEEP_WORK = 40 * MAX_WORK
+"""The most work a sweep may ask for: its variants times the work of computing the swept
+scenario and the baseline once (see `tariffs.calc.sweep.work`). Sweeps may use every
+core (--jobs), and stream their rows: at the limit, about ten minutes on one core."""

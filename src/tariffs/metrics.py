@@ -632,6 +632,106 @@ def in_order(study: StudyResult) -> Iterator[tuple[Kind, Item]]:
             yield WINDOW, item
 
 
+# --- sweeps ------------------------------------------------------------------------------
+
+
+def _point_flow(point: Any) -> Any:
+    return point.flow
+
+
+def _point_response(point: Any) -> Any:
+    return point.flow.response
+
+
+def _base_flow_of(point: Any) -> Any:
+    return point.base
+
+
+def _base_response_of(point: Any) -> Any:
+    return point.base.response
+
+
+def _via(get: Get, part: Callable[[Any], Any]) -> Get:
+    """A sweep metric read from a part of the point: None where the part is absent."""
+
+    def read(point: Any, at: At) -> Any:
+        found = part(point)
+        return None if found is None else get(found, at)
+
+    return read
+
+
+def _delta_via(get: Get, part: Callable[[Any], Any], base: Callable[[Any], Any]) -> Get:
+    def read(point: Any, at: At) -> Any:
+        mine, theirs = part(point), base(point)
+        if mine is None or theirs is None:
+            return None
+        return get(mine, at) - get(theirs, at)
+
+    return read
+
+
+def _saved(point: Any, _: At) -> Decimal:
+    return sum((window.saved for window in point.windows), Decimal(0))
+
+
+_SWEPT = ((FLOW, _point_flow, _base_flow_of), (RESPONSE, _point_response, _base_response_of))
+
+
+def _sweep_metrics() -> tuple[Metric, ...]:
+    """The flow and response metrics that are numbers, each with its delta, under their
+    own names, units and meanings; and the duties saved by all the scenario's windows."""
+    out: list[Metric] = []
+    for kind, part, base in _SWEPT:
+        for metric in kind.metrics:
+            if metric.unit not in {"percent", "money"}:
+                continue
+            out.append(metric._replace(get=_via(metric.get, part), when=None, vs_base=False))
+            if metric.delta:
+                unit = "pp" if metric.unit == "percent" else metric.unit
+                out.append(
+                    Metric(
+                        f"delta_{metric.name}",
+                        unit,
+                        _delta_via(metric.get, part, base),
+                        f"{metric.name} minus the baseline's.",
+                        label=f"{metric.label}\nvs base" if metric.label else None,
+                    )
+                )
+    out.append(
+        Metric(
+            "duties_saved",
+            "money",
+            _saved,
+            "What the swept scenario's windows saved importers on the flow: the sum of the "
+            "window metric duties_saved over its windows.",
+            expect="saved",
+            label="Saved\n{unit}",
+        )
+    )
+    return tuple(out)
+
+
+SWEEP = Kind(
+    "sweep",
+    "One flow under one variant of `tariffs sweep` (one row per variant per flow). The "
+    "baseline of a delta has the variant's measures, flows and lines; windows and changes "
+    "vary in the swept scenario only.",
+    _sweep_metrics(),
+    "variant",
+    lambda _: iter(()),
+)
+"""The metrics of `tariffs sweep`, from the flow and response metrics above."""
+
+SWEEP_ALIASES = {metric.expect: metric.name for metric in SWEEP.metrics if metric.expect}
+"""Short names a sweep accepts for its metrics: the keys of `expect:` (rate, average, ...)."""
+
+
+def sweep_metric(name: str) -> Metric:
+    """A sweep metric by its name or short name; KeyError if there is none."""
+    return SWEEP.metric(SWEEP_ALIASES.get(name, name))
+
+
 def value(metric: Metric, item: Item) -> Any:
     """The metric's value for an item."""
     return metric.get(item.value, item.at)

@@ -18,6 +18,7 @@ from tariffs.calc.results import (
     LineClass,
     Response,
     ScenarioResult,
+    Segment,
     StudyResult,
     TimelineEntry,
     TimelineResult,
@@ -25,6 +26,7 @@ from tariffs.calc.results import (
 )
 from tariffs.calc.scope import (
     FlowLayers,
+    FlowModel,
     Scope,
     class_layers,
     flow_layers,
@@ -47,8 +49,12 @@ def _flow_result(
     integral = rate_days(parts)
     low = min(parts, key=lambda seg: seg.rate)  # min/max keep the first of equals
     peak = max(parts, key=lambda seg: seg.rate)
-    per_layer = [sum((seg.layers[i] * seg.days for seg in parts), ZERO) for i in range(len(layers))]
-    classes, response = _line_results(study, layered, on, respond)
+    lengths = [seg.days for seg in parts]
+    per_layer = [
+        sum((seg.layers[i] * n for seg, n in zip(parts, lengths, strict=True)), ZERO)
+        for i in range(len(layers))
+    ]
+    classes, response = _line_results(study, layered, on, respond, parts)
     return FlowResult(
         flow=model.flow,
         rate_on=total_at(layers, on),
@@ -70,7 +76,11 @@ def _flow_result(
 
 
 def _line_results(
-    study: Study, layered: FlowLayers, on: date, respond: trade.TradeModel
+    study: Study,
+    layered: FlowLayers,
+    on: date,
+    respond: trade.TradeModel,
+    flow_parts: tuple[Segment, ...],
 ) -> tuple[tuple[LineClass, ...], Response | None]:
     """Per class of lines: rates and integrals; and the flow's trade response, if it has one.
 
@@ -83,7 +93,9 @@ def _line_results(
     imports = dynamic = cost = observed = ZERO
     weight_on = duty_on = ZERO
     for cls, layers in zip(layered.model.classes, layered.classes, strict=True):
-        parts = segments(layers, study.start, study.until)
+        # a flow of one class has that class's layers: its segments are the flow's
+        same = len(layered.classes) == 1 and layers == layered.layers
+        parts = flow_parts if same else segments(layers, study.start, study.until)
         integral = rate_days(parts)
         rate_on = total_at(layers, on)
         volume = dyn = None
@@ -165,6 +177,36 @@ def _window_effects(
     return tuple(out)
 
 
+def scenario_result(
+    study: Study,
+    scenario: Scenario,
+    models: dict[str, FlowModel],
+    on: date,
+    respond: trade.TradeModel,
+    *,
+    windows: bool = True,
+    shared: dict[int, tuple[FlowLayers, FlowResult]] | None = None,
+) -> ScenarioResult:
+    """Every flow of `study` under `scenario`, and (with `windows`) each window's effect.
+
+    Scenarios that leave a flow alone share its layers, and so its result: `shared` holds
+    the results made so far by their layers' id(), with the layers, since an id() is only
+    unique while its object lives.
+    """
+    shared = {} if shared is None else shared
+    plan = plan_of(scenario)
+    layers = layers_by_flow(study, plan, models)
+    flows = []
+    for flow in study.flows:
+        layered = layers[flow.key]
+        known = shared.get(id(layered))
+        if known is None:
+            known = shared[id(layered)] = (layered, _flow_result(study, layered, on, respond))
+        flows.append(known[1])
+    effects = _window_effects(study, scenario, plan, layers) if windows else ()
+    return ScenarioResult(scenario.name, scenario.description, tuple(flows), effects)
+
+
 def compare(
     study: Study,
     *,
@@ -183,26 +225,18 @@ def compare(
     base_name = baseline or study.baseline
     wanted = only or tuple(s.name for s in study.scenarios)
     models = flow_models(study)
-    # Scenarios that leave a flow alone share its layers, and so its result. The layers are
-    # kept with the result: an id() is only unique while its object lives.
     shared: dict[int, tuple[FlowLayers, FlowResult]] = {}
     results: dict[str, ScenarioResult] = {}
     for name in dict.fromkeys((*wanted, base_name)):
-        scenario = study.scenario(name)
-        plan = plan_of(scenario)
-        layers = layers_by_flow(study, plan, models)
-        flows = []
-        for flow in study.flows:
-            layered = layers[flow.key]
-            known = shared.get(id(layered))
-            if known is None:
-                known = shared[id(layered)] = (
-                    layered,
-                    _flow_result(study, layered, report_on, respond),
-                )
-            flows.append(known[1])
-        windows = _window_effects(study, scenario, plan, layers) if name in wanted else ()
-        results[name] = ScenarioResult(name, scenario.description, tuple(flows), windows)
+        results[name] = scenario_result(
+            study,
+            study.scenario(name),
+            models,
+            report_on,
+            respond,
+            windows=name in wanted,
+            shared=shared,
+        )
     return StudyResult(
         title=study.title,
         start=study.start,

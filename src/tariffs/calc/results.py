@@ -6,12 +6,12 @@ currency; intervals are half-open, [start, until).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from tariffs.domain import Expectation, Flow, Line, Measure
+from tariffs.domain import Expectation, Flow, Line, Measure, Solve, Vary, VaryValue
 
 Value = Decimal | str | None
 
@@ -277,3 +277,78 @@ class DiffReport(NamedTuple):
     new: str
     tolerance: Tolerance
     diff: Diff
+
+
+class Point(NamedTuple):
+    """One flow under one variant of a sweep: its result, the swept scenario's windows on
+    it, and the same flow under the baseline (with the variant's measures, flows and lines).
+    The sweep metrics of tariffs.metrics read it."""
+
+    flow: FlowResult
+    windows: tuple[WindowResult, ...]
+    base: FlowResult
+
+
+class VariantRow(NamedTuple):
+    """One variant of a sweep: its number (from 1), the value of each varied number, and
+    for each flow shown the value of each metric; or, for an invalid variant, why."""
+
+    number: int
+    values: tuple[VaryValue, ...]
+    cells: tuple[tuple[Decimal | None, ...], ...]
+    problem: str | None = None
+
+
+class SweepResult(NamedTuple):
+    """A sweep: what was varied and reported, and its rows, one per variant, in order.
+
+    `rows` may be a generator: renderers read it once, as the rows are computed.
+    """
+
+    title: str
+    scenario: str
+    baseline: str
+    start: date
+    until: date
+    on: date
+    currency: str
+    money_scale: Decimal  # the largest flow value of the file, for tables' money unit
+    vary: tuple[Vary, ...]
+    flows: tuple[str, ...]
+    metrics: tuple[str, ...]
+    variants: int
+    rows: Iterable[VariantRow]
+
+
+class Answer(NamedTuple):
+    """Where one flow's metric reaches the goal over the varied range.
+
+    `status` is "exact" (the metric equals the goal at `value`), "crossed" (it passes the
+    goal between `below` and `value`, the first value on the goal's other side), "none"
+    (no value in the range reaches it; `low` and `high` are the metric's least and
+    greatest) or "invalid" (a variant on the way is invalid: `note` says which and why).
+    """
+
+    flow: str
+    status: str
+    value: VaryValue | None = None
+    metric: Decimal | None = None
+    below: VaryValue | None = None
+    metric_below: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    note: str = ""
+    evaluated: int = 0
+
+
+class SolveResult(NamedTuple):
+    """The answers of a break-even question, one per flow shown."""
+
+    title: str
+    scenario: str
+    currency: str
+    money_scale: Decimal
+    vary: Vary
+    solve: Solve
+    unit: str
+    answers: tuple[Answer, ...]

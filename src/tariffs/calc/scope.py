@@ -150,11 +150,15 @@ def _yield_order(measures: tuple[Measure, ...]) -> tuple[int, ...]:
     return tuple(done)
 
 
-def flow_models(study: Study) -> dict[str, FlowModel]:
-    by_flow: dict[str, list[Measure]] = {flow.key: [] for flow in study.flows}
+def flow_models(study: Study, only: Iterable[Flow] | None = None) -> dict[str, FlowModel]:
+    """The model of each flow of `study` (or of the flows in `only`)."""
+    flows = tuple(study.flows if only is None else only)
+    by_flow: dict[str, list[Measure]] = {flow.key: [] for flow in flows}
     for measure in study.measures:
-        by_flow[f"{measure.importer}:{measure.exporter}"].append(measure)
-    return {flow.key: _flow_model(flow, tuple(by_flow[flow.key])) for flow in study.flows}
+        found = by_flow.get(f"{measure.importer}:{measure.exporter}")
+        if found is not None:
+            found.append(measure)
+    return {flow.key: _flow_model(flow, tuple(by_flow[flow.key])) for flow in flows}
 
 
 _NOT_IN_SCOPE = (Step(date.min, ZERO, "not in scope"),)

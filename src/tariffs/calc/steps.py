@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from tariffs.calc.results import DAYS_PER_YEAR, ZERO, Change, Segment
@@ -30,9 +31,12 @@ class Step(NamedTuple):
     cause: str
 
 
+_START = attrgetter("start")
+
+
 def rate_at(steps: tuple[Step, ...], day: date) -> Decimal:
     """The rate of a step function on `day` (0% before its first step)."""
-    index = bisect_right(steps, day, key=lambda step: step.start) - 1
+    index = bisect_right(steps, day, key=_START) - 1
     return steps[index].rate if index >= 0 else ZERO
 
 
@@ -90,12 +94,12 @@ def steps_for(
 
 def _apply_windows(underlying: tuple[Step, ...], measure: str, windows: list[Window]) -> list[Step]:
     """Overlay non-overlapping windows on a step function."""
-    windows = sorted(windows, key=lambda w: w.start)
+    windows = sorted(windows, key=_START)
     by_day: dict[date, Step] = {}
     for step in underlying:
         # Windows do not overlap, so only the last one starting on or before the step can
         # cover it.
-        index = bisect_right(windows, step.start, key=lambda w: w.start) - 1
+        index = bisect_right(windows, step.start, key=_START) - 1
         if index < 0 or windows[index].until <= step.start:
             by_day[step.start] = step
     for window in windows:  # window ends first, so an adjacent window's start wins
@@ -134,7 +138,7 @@ def yielding(
         if blocker is not None:
             out.append(Step(day, ZERO, f"yields to {blocker}"))
         else:
-            index = bisect_right(steps, day, key=lambda step: step.start) - 1
+            index = bisect_right(steps, day, key=_START) - 1
             own = steps[index] if index >= 0 else Step(day, ZERO, "")
             out.append(Step(day, own.rate, own.cause))
     return without_repeats(out)
@@ -145,7 +149,7 @@ def segments(layers: Layers, start: date, until: date) -> tuple[Segment, ...]:
     current = [rate_at(steps, start) for _, steps in layers]
     events: dict[date, list[tuple[int, Step]]] = {}
     for index, (_, steps) in enumerate(layers):
-        first = bisect_right(steps, start, key=lambda step: step.start)
+        first = bisect_right(steps, start, key=_START)
         for step in steps[first:]:
             if step.start >= until:
                 break

@@ -8,6 +8,8 @@ modules (pydantic, yaml, rich, the calculation) are imported inside the commands
 from __future__ import annotations
 
 import enum
+import math
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
 
@@ -265,7 +267,9 @@ def validate(files: FilesArg) -> None:
 
 @app.command()
 def timeline(
-    file: Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)
+    ],
     scenario: Annotated[
         list[str] | None,
         typer.Option(
@@ -320,7 +324,9 @@ def timeline(
 
 @app.command()
 def rate(
-    file: Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)
+    ],
     flow: Annotated[
         str, typer.Option("--flow", metavar="IMPORTER:EXPORTER", help="The flow, such as US:CN.")
     ],
@@ -545,6 +551,143 @@ def diff(
     show.show_diff(show.Where(fmt, output, width, inputs), report)
     if found.differences:
         raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def sweep(
+    file: Annotated[
+        Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)
+    ],
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            "-v",
+            metavar="TARGET=VALUES",
+            help="A number to vary and its values (repeat for a grid), such as "
+            "'window:Geneva truce.days=30..365/5' or 'change:2025-05-14.us-reciprocal="
+            "10%..60%/5%'. See docs/sweep.md.",
+        ),
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", metavar="NAME", help="The scenario to vary; default: baseline."
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--sweep", metavar="NAME", help="Run this sweep of the file's 'sweeps:'."),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            metavar="NAMES",
+            help="Metrics to report, comma-separated (average,duties,saved or their full names).",
+        ),
+    ] = None,
+    flow: Annotated[
+        list[str] | None,
+        typer.Option("--flow", metavar="IMPORTER:EXPORTER", help="Only these flows (repeat)."),
+    ] = None,
+    solve: Annotated[
+        str | None,
+        typer.Option(
+            "--solve",
+            metavar="METRIC=GOAL",
+            help="Find the value of the one varied number at which METRIC reaches GOAL, such "
+            "as 'saved=0' or 'average=30%'.",
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="Report rates on this date (YYYY-MM-DD)."),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", "-b", metavar="NAME", help="Measure deltas against this."),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            max=256,
+            metavar="N",
+            help="Processes to compute the variants with; the rows are the same.",
+        ),
+    ] = 1,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
+    plot: PlotOpt = None,
+) -> None:
+    """Run one scenario over a grid of varied numbers, in one process (or --jobs N).
+
+    One row per variant per flow, with the varied values as columns; an invalid variant
+    (a window overlapping another) is a row saying why. With --solve, find where a
+    metric reaches a goal instead.
+
+    \b
+    Example:
+        tariffs sweep scenarios/geneva.yaml -s geneva --vary 'window:Geneva truce.days=30..365/5'
+        tariffs sweep scenarios/geneva.yaml -s geneva \\
+            --vary 'change:2025-05-14.us-reciprocal=10%..60%/5%' --solve saved=0
+        tariffs sweep scenarios/geneva.yaml --sweep truce-length --plot truce.svg
+    """
+    from tariffs.calc.results import SweepResult
+    from tariffs.calc.sweep import Sweeper, default_metrics
+    from tariffs.calc.sweep import solve as solved
+    from tariffs.cli import sweeping
+    from tariffs.cli.progress import tracked
+
+    inputs = _inputs()
+    [(path, study)] = _load_all([file], inputs)
+    names = [s.name for s in study.scenarios]
+    _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
+    asked = sweeping.Asked(
+        name, scenario, vary or [], metric or [], flow or [], solve, _parse_on(on), baseline, jobs
+    )
+    chosen = sweeping.build(study, asked, path)
+    sweeping.check_chart(plot, chosen)
+    sweeping.check_work(study, chosen, baseline, path)
+    where = show.Where(fmt, output, width, inputs)
+    if chosen.solve is not None:
+        sweeper = show.computed(path, Sweeper, study, chosen, on=asked.on, baseline=baseline)
+        answers = show.computed(path, solved, sweeper)
+        show.show_solve(where, path, answers)
+        return
+    if not chosen.metrics:
+        chosen = chosen._replace(metrics=default_metrics(study, study.scenario(chosen.scenario)))
+    if not chosen.flows:
+        chosen = chosen._replace(flows=tuple(f.key for f in study.flows))
+    count = math.prod(len(one.values) for one in chosen.vary)
+    if fmt in {Format.table, Format.markdown}:
+        show.refuse_large(count * len(chosen.flows) * (len(chosen.vary) + len(chosen.metrics) + 2))
+    computing = sweeping.rows(study, chosen, asked, path, count)
+    buffered = fmt in {Format.table, Format.markdown} or not show.is_terminal(output)
+    rows = tracked(computing, count, "variants") if buffered else computing
+    kept = sweeping.Kept(rows, keep=plot is not None)
+    result = SweepResult(
+        study.title,
+        chosen.scenario,
+        baseline or study.baseline,
+        study.start,
+        study.until,
+        asked.on or study.on,
+        study.currency,
+        max((f.value for f in study.flows), default=Decimal(0)),
+        chosen.vary,
+        chosen.flows,
+        chosen.metrics,
+        count,
+        kept,
+    )
+    show.show_sweep(where, path, result)
+    sweeping.chart(plot, path, result, kept, inputs)
 
 
 @app.command()

@@ -22,8 +22,16 @@ from tariffs.cli.exits import EXIT_INVALID, EXIT_OUTPUT, EXIT_USAGE
 from tariffs.render import PLAIN_WIDTH
 
 if TYPE_CHECKING:
-    from tariffs.calc.results import DiffReport, ProductStack, StudyResult, TimelineResult
+    from tariffs.calc.results import (
+        DiffReport,
+        ProductStack,
+        SolveResult,
+        StudyResult,
+        SweepResult,
+        TimelineResult,
+    )
     from tariffs.input.files import Inputs
+    from tariffs.render.grids import Facts, Grid
     from tariffs.render.table import Page
 
 T = TypeVar("T")
@@ -118,7 +126,7 @@ def show_page(page: Page, output: Path | None, inputs: Inputs) -> None:
     """Print a table page: coloured on a terminal, plain text everywhere else."""
     from tariffs.render.table import body, cells, to_text
 
-    _refuse_large(cells(page))
+    refuse_large(cells(page))
     if is_terminal(output):
         from rich.console import Console
 
@@ -127,7 +135,7 @@ def show_page(page: Page, output: Path | None, inputs: Inputs) -> None:
     emit(to_text(page), output, inputs, people=True)
 
 
-def _refuse_large(count: int) -> None:
+def refuse_large(count: int) -> None:
     """End the run if a page for people would hold more than MAX_TABLE_CELLS cells."""
     from tariffs.limits import MAX_TABLE_CELLS
 
@@ -161,11 +169,29 @@ class Where:
         """Markdown of what `page` shows, refused like the page when it is too large."""
         from tariffs.render.table import cells
 
-        _refuse_large(cells(page))
+        refuse_large(cells(page))
         self.people(render())
 
     def page(self, page: Page) -> None:
         show_page(page, self.output, self.inputs)
+
+
+def chart_kind(path: Path) -> str:
+    """The kind of chart a `--plot` path asks for ("svg" or "png"), once matplotlib is
+    known to be there; a usage error otherwise. matplotlib is imported only here."""
+    kind = path.suffix.lower().lstrip(".")
+    if kind not in {"svg", "png"}:
+        raise typer.BadParameter(
+            f"a chart is written as .svg or .png, not {path.suffix or 'no suffix'}",
+            param_hint="'--plot'",
+        )
+    from tariffs.render import plot
+
+    try:
+        plot.require()
+    except plot.PlotUnavailable as exc:
+        fail([f"tariffs: {exc}"], EXIT_USAGE)
+    return kind
 
 
 def chart(path: Path | None, draw: Callable[[Any, str], bytes], inputs: Inputs) -> None:
@@ -173,12 +199,7 @@ def chart(path: Path | None, draw: Callable[[Any, str], bytes], inputs: Inputs) 
     PNG) comes from the file name. matplotlib is imported only here, only when asked."""
     if path is None:
         return
-    kind = path.suffix.lower().lstrip(".")
-    if kind not in {"svg", "png"}:
-        raise typer.BadParameter(
-            f"a chart is written as .svg or .png, not {path.suffix or 'no suffix'}",
-            param_hint="'--plot'",
-        )
+    kind = chart_kind(path)
     from tariffs.render import plot
 
     try:
@@ -257,3 +278,42 @@ def show_diff(where: Where, report: DiffReport) -> None:
         from tariffs.render import markdown, table
 
         where.markdown(table.diff(report, where.width), lambda: markdown.diff(report))
+
+
+def show_sweep(where: Where, path: str, result: SweepResult) -> None:
+    """A sweep's rows: JSON and CSV stream them; tables and Markdown hold them first."""
+    from tariffs.render import sweep_out
+
+    if where.fmt == "json":
+        where.machine(sweep_out.sweep_json(result, path))
+        return
+    if where.fmt == "csv":
+        where.machine(sweep_out.sweep_csv(result))
+        return
+    rows = list(result.rows)
+    grids = sweep_out.sweep_grids(result, rows)
+    facts = sweep_out.sweep_facts(result, path)
+    title = f"Sweep of {result.title}"
+    _report(where, title, facts, grids)
+
+
+def show_solve(where: Where, path: str, result: SolveResult) -> None:
+    from tariffs.render import sweep_out
+
+    if where.fmt == "json":
+        where.machine(sweep_out.solve_json(result, path))
+    elif where.fmt == "csv":
+        where.machine(sweep_out.solve_csv(result))
+    else:
+        title = f"Break-even of {result.title}"
+        _report(where, title, sweep_out.solve_facts(result, path), sweep_out.solve_grids(result))
+
+
+def _report(where: Where, title: str, facts: Facts, grids: list[Grid]) -> None:
+    from tariffs.render import markdown, table
+
+    page = table.report(title, facts, grids, where.width)
+    if where.fmt == "table":
+        where.page(page)
+    else:
+        where.markdown(page, lambda: markdown.report(title, facts, grids))

@@ -245,6 +245,59 @@ Expectation = create_model(
 check, from the registry (tariffs.metrics.EXPECTED)."""
 
 
+def _vary_text(value: object) -> str:
+    """A sweep's values as the text `--vary` takes: a list [30, 60, 90] becomes 30,60,90."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list) and value and not any(isinstance(v, list | dict) for v in value):
+        return ",".join(_vary_text(item) for item in value)
+    raise PydanticCustomError(
+        "vary",
+        "expected values such as 30..365/5 (FIRST..LAST/STEP), or a list of values",
+    )
+
+
+VaryValues = Annotated[
+    str,
+    BeforeValidator(_vary_text),
+    StringConstraints(min_length=1, max_length=10_000),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "examples": ["30..365/5", "10%..60%/5%"]},
+                {"type": "number"},
+                {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 1},
+            ]
+        }
+    ),
+]
+FlowKey = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}:[A-Z]{2,3}$")]
+
+
+class Sweep(_Model):
+    """A sweep of one scenario, run by `tariffs sweep FILE --sweep NAME` (docs/sweep.md)."""
+
+    scenario: Name
+    description: Text | None = None
+    vary: dict[Annotated[str, StringConstraints(min_length=1, max_length=300)], VaryValues] = Field(
+        min_length=1,
+        description="TARGET: VALUES, such as 'window:Geneva truce.days: 30..365/5'; "
+        "several make a grid, the first outermost.",
+    )
+    metrics: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        default_factory=list, description="Metrics to report; default: see docs/sweep.md."
+    )
+    flows: list[FlowKey] = Field(default_factory=list, description="Default: every flow.")
+    solve: Annotated[str, StringConstraints(min_length=3, max_length=200)] | None = Field(
+        default=None, description="METRIC=GOAL: where the one varied number meets it."
+    )
+    note: Text | None = None
+
+
 class ScenarioFile(_Model):
     """A whole scenario file."""
 
@@ -264,6 +317,7 @@ class ScenarioFile(_Model):
     measures: dict[Name, Measure] = Field(min_length=1)
     scenarios: dict[Name, Scenario] = Field(min_length=1)
     expect: list[Expectation] = Field(default_factory=list)
+    sweeps: dict[Name, Sweep] = Field(default_factory=dict)
 
     @field_validator("tariffs")
     @classmethod

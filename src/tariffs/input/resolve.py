@@ -6,17 +6,17 @@ found here, every one of them, with the place in the file it comes from.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from tariffs import domain
-from tariffs.domain import quoted
+from tariffs.domain import listed, quoted
 from tariffs.input import format as models
 from tariffs.input.lines import Files, build_flow
 from tariffs.input.literals import hs_digits
 from tariffs.input.problems import Loc, Report
+from tariffs.input.sweeps import resolve_sweeps
 from tariffs.input.yamlsource import KEY
 from tariffs.limits import MAX_LINES
 
@@ -86,7 +86,7 @@ def resolve(
     expectations = _expectations(parsed, resolved, flow_of, problem, where)
     if found:
         return None
-    return domain.Study(
+    study = domain.Study(
         title=parsed.title,
         start=period.start,
         until=period.until,
@@ -99,6 +99,8 @@ def resolve(
         scenarios=tuple(resolved),
         expectations=expectations,
     )
+    sweeps = resolve_sweeps(parsed.sweeps, study, problem) if parsed.sweeps else ()
+    return None if found else study._replace(sweeps=sweeps)
 
 
 def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:
@@ -110,17 +112,9 @@ def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:
         )
 
 
-KNOWN_SHOWN = 10
-"""At most this many names are listed in a message such as 'unknown measure'."""
-
-
 def _known(names: list[str]) -> str:
     """The names a message lists: the first few, and how many more there are."""
-    if not names:
-        return "none are defined"
-    shown = ", ".join(quoted(name)[1:-1] for name in names[:KNOWN_SHOWN])
-    more = len(names) - KNOWN_SHOWN
-    return f"known: {shown}" + (f" and {more:,} more" if more > 0 else "")
+    return f"known: {listed(names)}" if names else "none are defined"
 
 
 def _check_scenario(
@@ -286,22 +280,16 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
 def _check_overlaps(
     scenario: str, windows: list[tuple[Loc, domain.Window]], problem: Report
 ) -> None:
-    by_measure: dict[str, list[tuple[Loc, domain.Window]]] = {}
-    for loc, window in windows:
-        for measure, _ in window.rates:
-            by_measure.setdefault(measure, []).append((loc, window))
-    for measure, entries in by_measure.items():
-        entries.sort(key=lambda entry: (entry[1].start, entry[1].until))
-        for (first_loc, first), (loc, second) in itertools.pairwise(entries):
-            own = [at for at in (loc, first_loc) if at[1] == scenario]
-            if second.start < first.until and own:  # ancestors report their own overlaps
-                last = min(first.until, second.until) - timedelta(days=1)
-                problem(
-                    (*own[0], "start"),
-                    f"windows {quoted(first.name)} and {quoted(second.name)} both set "
-                    f"{quoted(measure)} "
-                    f"from {second.start} to {last} (in scenario {quoted(scenario)})",
-                )
+    place = {id(window): loc for loc, window in windows}
+    for first, second, measure in domain.window_overlaps(w for _, w in windows):
+        own = [at for at in (place[id(second)], place[id(first)]) if at[1] == scenario]
+        if own:  # ancestors report their own overlaps
+            last = min(first.until, second.until) - timedelta(days=1)
+            problem(
+                (*own[0], "start"),
+                f"windows {quoted(first.name)} and {quoted(second.name)} both set "
+                f"{quoted(measure)} from {second.start} to {last} (in scenario {quoted(scenario)})",
+            )
 
 
 def _expectations(

@@ -31,6 +31,14 @@ class Money(Decimal):
     """An amount, written with `fmt.MONEY_PLACES` decimals."""
 
 
+EXACT_PLACES = 6
+"""Decimal places of an input written back (a sweep's varied values): as a file may."""
+
+
+class Exact(Decimal):
+    """An input number written back as it is, with at most `EXACT_PLACES` decimals."""
+
+
 class Stream:
     """A list of objects written one per line as they come: each item is already compact
     JSON text. Product lines are written this way, so a document of 100,000s of lines is
@@ -115,6 +123,8 @@ def _scalar(value: Any) -> str:
         return fmt.number(value, fmt.RATE_PLACES)
     if isinstance(value, Money):
         return fmt.number(value, fmt.MONEY_PLACES)
+    if isinstance(value, Exact):
+        return fmt.number(value, EXACT_PLACES)
     if isinstance(value, Decimal):
         raise TypeError("a bare Decimal has no stated precision; wrap it in Rate or Money")
     if isinstance(value, date):
@@ -311,7 +321,9 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
     }
 
 
-def _envelope(kind: str, body_key: str, body: Any, **extra: Any) -> Iterator[str]:
+def envelope(kind: str, body_key: str, body: Any, **extra: Any) -> Iterator[str]:
+    """A document of one kind: its format, version and units, the `extra` keys, then the
+    body (the largest part, so it comes last), as pieces of text."""
     doc = {
         "format": kind,
         "version": VERSION,
@@ -331,7 +343,7 @@ def _envelope(kind: str, body_key: str, body: Any, **extra: Any) -> Iterator[str
 
 def compare(results: Sequence[tuple[str, StudyResult]]) -> Iterator[str]:
     """The JSON document for `tariffs compare`, as pieces of text (product lines streamed)."""
-    return _envelope(FORMAT, "files", [study(result, path) for path, result in results])
+    return envelope(FORMAT, "files", [study(result, path) for path, result in results])
 
 
 def timeline(path: str, result: TimelineResult) -> Iterator[str]:
@@ -347,7 +359,7 @@ def timeline(path: str, result: TimelineResult) -> Iterator[str]:
         }
         for entry in result.entries
     ]
-    return _envelope(TIMELINE_FORMAT, "timelines", body)
+    return envelope(TIMELINE_FORMAT, "timelines", body)
 
 
 def _diffed(value: Decimal | str | None, unit: str) -> Any:
@@ -384,7 +396,7 @@ def diff(report: DiffReport) -> Iterator[str]:
         }
         for c in d.results
     ]
-    return _envelope(
+    return envelope(
         DIFF_FORMAT,
         "results",
         results,
@@ -420,4 +432,4 @@ def rate(path: str, stack: ProductStack) -> Iterator[str]:
         ],
         "total": Rate(stack.total),
     }
-    return _envelope(RATE_FORMAT, "stack", body)
+    return envelope(RATE_FORMAT, "stack", body)

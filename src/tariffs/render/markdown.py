@@ -90,6 +90,11 @@ def diff(report: DiffReport) -> str:
     return _document(title, diff_facts(report), [grid(g) for g in diff_grids(report.diff)])
 
 
+def report(title: str, facts: Facts, grids: Iterable[Grid]) -> str:
+    """The Markdown of any titled document: its facts, then its grids (`tariffs sweep`)."""
+    return _document(title, facts, [grid(g) for g in grids])
+
+
 def rate(path: str, stack: ProductStack) -> str:
     """The Markdown document for `tariffs rate`."""
     return _document(

@@ -29,6 +29,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from tariffs import metrics
 from tariffs.render import fmt
 from tariffs.render.safe import visible
 
@@ -43,9 +44,11 @@ if TYPE_CHECKING:
         ResultChange,
         Segment,
         StudyResult,
+        SweepResult,
         TimelineResult,
         WindowResult,
     )
+    from tariffs.domain import Vary
 
 
 class PlotUnavailable(Exception):
@@ -158,7 +161,7 @@ _RATE_UNITS = frozenset({"percent", "pp", "%"})
 # --- text -------------------------------------------------------------------------------
 
 
-def _require() -> None:
+def require() -> None:
     """Raise PlotUnavailable unless a recent enough matplotlib can be imported."""
     try:
         import matplotlib as mpl
@@ -174,7 +177,7 @@ def _require() -> None:
 @lru_cache(maxsize=1)
 def _glyphs() -> frozenset[int]:
     """The characters the bundled DejaVu Sans can draw."""
-    _require()
+    require()
     from matplotlib import get_data_path
     from matplotlib.ft2font import FT2Font
 
@@ -240,7 +243,7 @@ def _check_kind(kind: str) -> None:
 @contextmanager
 def _settings() -> Iterator[None]:
     """matplotlib's default settings with ours on top, restored afterwards."""
-    _require()
+    require()
     import matplotlib as mpl
     import matplotlib.style
 
@@ -1110,3 +1113,49 @@ def _heat_map(
             loc="lower right",
             bbox_to_anchor=(1.0, 1.0),
         )
+
+
+def _sweep_axis(vary: Vary, currency: str) -> tuple[list[Decimal], str]:
+    """A varied number's values as a chart axis, with its unit: dates as days from the
+    first, money in the unit that suits its largest value."""
+    values = vary.values
+    text = vary.target.text
+    first = values[0]
+    if isinstance(first, date):
+        return [Decimal((v - first).days) for v in values if isinstance(v, date)], (
+            f"{text} (days after {first})"
+        )
+    numbers = [v for v in values if isinstance(v, Decimal)]
+    unit = vary.target.unit
+    if unit == "money":
+        divisor, suffix = fmt.scale_for(max(abs(v) for v in numbers))
+        return [v / divisor for v in numbers], f"{text} ({currency} {suffix})".replace(" )", ")")
+    shown = {"days": " (days)", "percent": " (%)", "number": ""}[unit]
+    return numbers, text + shown
+
+
+def sweep_result_chart(
+    path: str, result: SweepResult, values: Sequence[Decimal | None], kind: str
+) -> bytes:
+    """The chart of `tariffs sweep`: its first metric for its first flow (`values`, one per
+    variant, None for an invalid one), against the one or two varied numbers."""
+    metric = metrics.SWEEP.metric(result.metrics[0])
+    flow = result.flows[0]
+    axes = [_sweep_axis(vary, result.currency) for vary in result.vary]
+    unit = {"percent": "%", "pp": "pp", "money": result.currency}[metric.unit]
+    invalid = sum(1 for v in values if v is None)
+    caption = (
+        f"Source: {path}, scenario {result.scenario}, flow {flow}; {result.variants:,} variants"
+        + (f", {invalid:,} invalid" if invalid else "")
+        + f". {metric.name}: {metric.doc}"
+    )
+    return sweep_chart(
+        f"{metric.name} of {flow} under variants of {result.scenario}",
+        [label for _, label in axes],
+        [axis for axis, _ in axes],
+        metric.name,
+        unit,
+        values,
+        caption,
+        kind,
+    )

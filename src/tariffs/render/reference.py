@@ -40,5 +40,14 @@ def metrics_markdown() -> str:
                 f"| {label} | {_cell(metric.doc)} |"
             )
         parts.append("")
+    sweep = metrics.SWEEP
+    parts.append(f"#### `{sweep.name}`: {sweep.doc}")
+    parts.append("")
+    parts.append("| Metric | Unit | Short name | Meaning |")
+    parts.append("|---|---|---|---|")
+    for metric in sweep.metrics:
+        short = f"`{metric.expect}`" if metric.expect else "-"
+        parts.append(f"| `{metric.name}` | {metric.unit} | {short} | {_cell(metric.doc)} |")
+    parts.append("")
     parts.append(END)
     return "\n".join(parts) + "\n"

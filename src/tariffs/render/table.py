@@ -161,6 +161,12 @@ def diff(report: DiffReport, width: int) -> Page:
     return _page(document(title, diff_facts(report), diff_grids(report.diff)), width)
 
 
+def report(title: str, facts: Facts, grids: Iterable[Grid], width: int) -> Page:
+    """The terminal view of any titled document: its facts, then its grids (`tariffs
+    sweep`)."""
+    return _page(document(title, facts, grids), width)
+
+
 def rate(path: str, stack: ProductStack, width: int) -> Page:
     """The terminal view of `tariffs rate`: a product's duty stack on a date."""
     grid = rate_grid(stack)
