@@ -24,7 +24,7 @@ from tariffs.calc.steps import (
     without_repeats,
     yielding,
 )
-from tariffs.domain import Flow, Line, Measure, Schedule, Study, Window
+from tariffs.domain import Flow, Line, Measure, Schedule, Study, Window, hs_code
 
 
 class Scope(NamedTuple):
@@ -188,7 +188,8 @@ def class_layers(
             found[i] = _NOT_IN_SCOPE
             continue
         schedule = scope.schedule if scope.prefix else None
-        steps = steps_for(measure, plan, without, schedule)
+        label = f"product rate for HS {hs_code(scope.prefix)}"
+        steps = steps_for(measure, plan, without, schedule, label)
         if scope.excluded_from is not None:
             steps = excluded(steps, scope.excluded_from, scope.note)
         if measure.yields_to:

@@ -33,7 +33,5 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
         elif blockers:
             shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
             status, why = "yields", f"yields to {shown}"
-        elif scope.prefix and step.cause == "product rate":
-            why = f"product rate for HS {hs_code(scope.prefix)}, since {step.start}"
         out.append(ProductLayer(measure.name, measure.basis, step.rate, status, why))
     return ProductStack(flow, hs, on, scenario, tuple(out))

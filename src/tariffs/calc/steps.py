@@ -76,12 +76,21 @@ def steps_for(
     plan: Plan,
     without: str | None = None,
     schedule: Schedule | None = None,
+    label: str = "product rate",
 ) -> tuple[Step, ...]:
+    """A measure's step function under a plan; `schedule` (named `label`, such as
+    "product rate for HS 8517.13") replaces the measure's own.
+
+    Each step's cause names the rule in force from its start: "schedule", the `label`,
+    "scenario change", a window ("Geneva truce starts"), or the rule a window hands back
+    to when it ends, with that rule's own date. A rule that changes without changing the
+    rate is a step of its own, so that the cause of a rate is always the rule in force.
+    """
     if measure.name in plan.disabled:
         return (Step(date.min, ZERO, "disabled"),)
     steps = [Step(date.min, ZERO, "")]
     own = measure.rates if schedule is None else schedule
-    cause = "schedule" if schedule is None else "product rate"
+    cause = "schedule" if schedule is None else label
     steps.extend(Step(day, rate, cause) for day, rate in own)
     for day, rate in plan.changes.get(measure.name, ()):
         steps = [step for step in steps if step.start < day]
@@ -103,9 +112,10 @@ def _apply_windows(underlying: tuple[Step, ...], measure: str, windows: list[Win
         if index < 0 or windows[index].until <= step.start:
             by_day[step.start] = step
     for window in windows:  # window ends first, so an adjacent window's start wins
-        by_day[window.until] = Step(
-            window.until, rate_at(underlying, window.until), f"{window.name} ends"
-        )
+        index = bisect_right(underlying, window.until, key=_START) - 1
+        back = underlying[index] if index >= 0 else Step(date.min, ZERO, "")
+        rule = f"{back.cause} of {back.start}" if back.cause else "no rate"
+        by_day[window.until] = Step(window.until, back.rate, f"{window.name} ends: {rule}")
     for window in windows:
         rate = next(r for name, r in window.rates if name == measure)
         by_day[window.start] = Step(window.start, rate, f"{window.name} starts")
@@ -113,9 +123,11 @@ def _apply_windows(underlying: tuple[Step, ...], measure: str, windows: list[Win
 
 
 def without_repeats(steps: Iterable[Step]) -> tuple[Step, ...]:
+    """The steps, less each that repeats the one before it: the same rate by the same rule.
+    A new rule at the same rate is kept (its cause is the one in force from then)."""
     kept: list[Step] = []
     for step in steps:
-        if not kept or step.rate != kept[-1].rate:
+        if not kept or step.rate != kept[-1].rate or step.cause != kept[-1].cause:
             kept.append(step)
     return tuple(kept)
 

@@ -248,7 +248,10 @@ def _flows(result: StudyResult) -> list[str]:
 def describe_changes(segment: Segment) -> str:
     """One line per measure that changed at the segment's start."""
     return "\n".join(
-        f"{c.measure} {fmt.pct(c.old)} -> {fmt.pct(c.new)} ({c.cause})" for c in segment.changes
+        f"{c.measure} {fmt.pct(c.old)} -> {fmt.pct(c.new)} ({c.cause})"
+        if c.old != c.new
+        else f"{c.measure} stays {fmt.pct(c.new)} ({c.cause}; the rate is unchanged)"
+        for c in segment.changes
     )
 
 
