@@ -138,6 +138,8 @@ class Expectation(NamedTuple):
 
     `metric` is one of METRICS (a key of tariffs.metrics.EXPECTED). `on` is set for "rate"
     only (the file's `on` by default); `window` for a window's metric ("saved") only.
+    `hs` (HS code as written, with "rate") asks for one product's own rate; `layer` (a
+    measure, with "rate" or "average") for that measure's part instead of the total.
     `line` and `column` say where the file states it.
     """
 
@@ -149,6 +151,8 @@ class Expectation(NamedTuple):
     window: str | None
     line: int
     column: int
+    hs: str | None = None
+    layer: str | None = None
 
 
 METRICS = tuple(EXPECTED)

@@ -278,13 +278,21 @@ class RatesOn:
         self.models = flow_models(study)
         self.layers: dict[str, dict[str, FlowLayers]] = {}
 
-    def __call__(self, scenario: str, flow: str, day: date) -> Decimal:
-        """The rate of `flow` ('US:CN') on `day` under `scenario`."""
+    def _layers(self, scenario: str) -> dict[str, FlowLayers]:
         found = self.layers.get(scenario)
         if found is None:
             plan = plan_of(self.study.scenario(scenario))
             found = self.layers[scenario] = layers_by_flow(self.study, plan, self.models)
-        return total_at(found[flow].layers, day)
+        return found
+
+    def __call__(self, scenario: str, flow: str, day: date) -> Decimal:
+        """The rate of `flow` ('US:CN') on `day` under `scenario`."""
+        return total_at(self._layers(scenario)[flow].layers, day)
+
+    def layer(self, scenario: str, flow: str, measure: str, day: date) -> Decimal:
+        """One measure's part of the rate of `flow` on `day` under `scenario`."""
+        layers = self._layers(scenario)[flow].layers
+        return next(rate_at(steps, day) for m, steps in layers if m.name == measure)
 
 
 def product_layers(

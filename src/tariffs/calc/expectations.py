@@ -6,8 +6,12 @@ from decimal import Decimal
 
 from tariffs.calc.compare import RatesOn, compare
 from tariffs.calc.results import Outcome
+from tariffs.calc.stack import product_stack
 from tariffs.domain import Study
-from tariffs.metrics import EXPECTED, FLOW, WINDOW, Item, value
+from tariffs.metrics import EXPECTED, FLOW, LAYER, WINDOW, Item, value
+
+LAYER_METRIC = {"rate": "layer_rate_on", "average": "layer_average_rate"}
+"""The layer metric an expectation with a `layer` checks, by its key."""
 
 
 def check(study: Study) -> tuple[Outcome, ...]:
@@ -16,6 +20,9 @@ def check(study: Study) -> tuple[Outcome, ...]:
     Each expectation names a metric of the registry (tariffs.metrics.EXPECTED). A window's
     metric adds up every window of that name on the flow: a child scenario may reuse an
     ancestor's window name. A rate on another date than the report date is computed for it.
+    With `hs`, the product's own stack (as `tariffs rate` shows it) gives the rate; with
+    `layer`, that measure's part of the flow's rate or average (import-weighted for a flow
+    of product lines), or its rate on the product.
     """
     if not study.expectations:
         return ()
@@ -25,11 +32,23 @@ def check(study: Study) -> tuple[Outcome, ...]:
     windows: dict[tuple[str, str | None, str], list[Item]] = {}
     for item in WINDOW.items(result):
         windows.setdefault((item.scenario, item.name, item.flow_key), []).append(item)
+    layers = {(item.scenario, item.flow_key, item.name): item for item in LAYER.items(result)}
     outcomes = []
     for e in study.expectations:
         kind, metric = EXPECTED[e.metric]
         on = (e.on or result.on) if e.metric == "rate" else None
-        if on is not None and on != result.on:
+        if e.hs is not None and on is not None:
+            flow = next(f for f in study.flows if f.key == e.flow)
+            stack = product_stack(study, flow, e.hs, on, e.scenario)
+            got = stack.total
+            if e.layer is not None:
+                got = next(layer.rate for layer in stack.layers if layer.measure == e.layer)
+        elif e.layer is not None and on is not None and on != result.on:
+            got = rate_on.layer(e.scenario, e.flow, e.layer, on)
+        elif e.layer is not None:
+            item = layers[(e.scenario, e.flow, e.layer)]
+            got = value(LAYER.metric(LAYER_METRIC[e.metric]), item)
+        elif on is not None and on != result.on:
             got = rate_on(e.scenario, e.flow, on)
         elif kind is WINDOW:
             got = sum(

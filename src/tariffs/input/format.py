@@ -229,6 +229,15 @@ class _ExpectationBase(_Model):
     window: Text | None = Field(
         default=None, description="With a window's metric ('saved') only: the window's name."
     )
+    hs: HsCode | None = Field(
+        default=None,
+        description="With 'rate' only: the product's own rate, as `tariffs rate` shows it.",
+    )
+    layer: Name | None = Field(
+        default=None,
+        description="With 'rate' or 'average': one measure's rate (or its part of the "
+        "flow's average) instead of the flow's total.",
+    )
     note: Text | None = None
 
 

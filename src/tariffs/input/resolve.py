@@ -338,14 +338,52 @@ def _expectations(
                     (*at, "window"),
                     f"window {quoted(entry.window)} sets no measure of flow {entry.flow}",
                 )
+        _check_product_or_layer(entry, metric, parsed, at, problem)
         line, column = where((*at, metric))
         bound = getattr(entry, metric)
         out.append(
             domain.Expectation(
-                entry.scenario, entry.flow, metric, bound, entry.on, entry.window, line, column
+                entry.scenario,
+                entry.flow,
+                metric,
+                bound,
+                entry.on,
+                entry.window,
+                line,
+                column,
+                hs=entry.hs,
+                layer=entry.layer,
             )
         )
     return tuple(out)
+
+
+LAYER_METRICS = ("rate", "average")
+"""What an expectation can state of one layer: its rate on a date, its part of the average."""
+
+
+def _check_product_or_layer(
+    entry: Any, metric: str, parsed: models.ScenarioFile, at: Loc, problem: Report
+) -> None:
+    """`hs` goes with `rate`; `layer` with `rate` or `average`, and names a measure of the
+    expectation's flow."""
+    if entry.hs is not None and metric != "rate":
+        problem((*at, "hs", KEY), f"'hs' goes with 'rate' only, not with {quoted(metric)}")
+    if entry.layer is None:
+        return
+    if metric not in LAYER_METRICS:
+        problem(
+            (*at, "layer", KEY),
+            f"'layer' goes with {' or '.join(map(repr, LAYER_METRICS))}, not with {quoted(metric)}",
+        )
+    measures = [
+        name for name, m in parsed.measures.items() if f"{m.importer}:{m.exporter}" == entry.flow
+    ]
+    if entry.layer not in measures:
+        problem(
+            (*at, "layer"),
+            f"flow {entry.flow} has no measure {quoted(entry.layer)} ({_known(measures)})",
+        )
 
 
 def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Measure:

@@ -30,6 +30,10 @@ def describe(outcome: Outcome) -> str:
     e = outcome.expectation
     importer, _, exporter = e.flow.partition(":")
     what = _METRIC_NAMES[e.metric]
+    if e.layer is not None:
+        what = f"{quoted(e.layer)} {'part of the average rate' if e.metric == 'average' else what}"
+    if e.hs is not None:
+        what += f" of HS {e.hs}"
     if outcome.on is not None:
         what += f" on {outcome.on.isoformat()}"
     if e.window is not None:
