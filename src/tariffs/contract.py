@@ -181,6 +181,15 @@ def timeline_schema() -> Schema:
             "scenario": STRING,
             "importer": STRING,
             "exporter": STRING,
+            "hs": {
+                "type": ["string", "null"],
+                "description": "The product followed (--hs), as given; null for the flow.",
+            },
+            "weighted": {
+                "type": "boolean",
+                "description": "The rates are the flow's, import-weighted over its product "
+                "lines: each measure's part of the flow's rate, in percentage points.",
+            },
             "measures": _list(_obj({"name": STRING, "basis": STRING})),
             "segments": _list(segment),
         }

@@ -250,20 +250,28 @@ def compare(
     )
 
 
-def timelines(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...]) -> TimelineResult:
-    """The segments of each flow under each scenario over the study period."""
+def timelines(
+    study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...], hs: str = ""
+) -> TimelineResult:
+    """The segments of each flow under each scenario over the study period; with `hs` (an
+    HS code as written), of that product of each flow, at its own rates."""
     entries = []
     models = flow_models(study)
     for name in scenarios:
         by_flow = layers_by_flow(study, plan_of(study.scenario(name)), models)
         for flow in flows:
-            layers = by_flow[flow.key].layers
+            if hs:
+                layers, _, _ = product_layers(study, flow, hs.replace(".", ""), name)
+            else:
+                layers = by_flow[flow.key].layers
             entries.append(
                 TimelineEntry(
                     name,
                     flow,
                     tuple(m for m, _ in layers),
                     segments(layers, study.start, study.until),
+                    hs=hs,
+                    weighted=not hs and flow.classified,
                 )
             )
     return TimelineResult(study.title, study.start, study.until, tuple(entries))

@@ -177,12 +177,23 @@ class StudyResult(NamedTuple):
 
 
 class TimelineEntry(NamedTuple):
-    """One flow under one scenario: its measures, and the segments of the period."""
+    """One flow (or, with `hs`, one product of it) under one scenario: its measures, and
+    the segments of the period. `weighted`: the rates are the flow's, import-weighted over
+    its product lines (each measure's part of the flow's rate), not any product's own."""
 
     scenario: str
     flow: Flow
     measures: tuple[Measure, ...]
     segments: tuple[Segment, ...]
+    hs: str = ""
+    weighted: bool = False
+
+    @property
+    def label(self) -> str:
+        """'US on CN', or 'HS 8517.13 from CN into US' for one product."""
+        if self.hs:
+            return f"HS {self.hs} from {self.flow.exporter} into {self.flow.importer}"
+        return self.flow.label
 
 
 class TimelineResult(NamedTuple):

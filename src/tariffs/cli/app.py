@@ -285,6 +285,15 @@ def timeline(
             "--flow", metavar="IMPORTER:EXPORTER", help="Flows to show (repeat), such as US:CN."
         ),
     ] = None,
+    hs: Annotated[
+        str | None,
+        typer.Option(
+            "--hs",
+            metavar="CODE",
+            help="Follow one product's own rates (an HS code such as 8517.13), not the "
+            "flow's import-weighted ones.",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
@@ -295,6 +304,7 @@ def timeline(
     \b
     Example:
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
+        tariffs timeline scenarios/products-2025.yaml --flow US:CN --hs 8517.13
     """
     from tariffs.calc.compare import timelines
     from tariffs.calc.cost import TooMuchWork, check_timeline
@@ -317,7 +327,15 @@ def timeline(
         check_timeline(study, tuple(wanted), chosen, MAX_TIMELINE_CELLS)
     except TooMuchWork as exc:
         show.fail([f"{path}:1:1: {exc}"])
-    result = show.computed(path, timelines, study, tuple(wanted), chosen)
+    code = ""
+    if hs is not None:
+        from tariffs.input.literals import parse_hs
+
+        try:
+            code = parse_hs(hs)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
+    result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
     show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 

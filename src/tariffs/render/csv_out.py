@@ -147,12 +147,13 @@ def timeline(path: str, result: TimelineResult) -> Iterator[str]:
             head = ",".join(
                 (field(path), field(entry.scenario), entry.flow.importer, entry.flow.exporter)
             )
+            product = field(entry.hs)  # the product followed (--hs); empty for the flow
             for seg in entry.segments:
                 start = seg.start.isoformat()
-                yield f"{head},,segment_days,{start},{seg.days},days\n"
+                yield f"{head},{product},segment_days,{start},{seg.days},days\n"
                 for m, r in zip(entry.measures, seg.layers, strict=True):
                     shown = number("percent", r)
                     yield f"{head},{field(m.name)},layer_rate,{start},{shown},percent\n"
-                yield f"{head},,rate,{start},{number('percent', seg.rate)},percent\n"
+                yield f"{head},{product},rate,{start},{number('percent', seg.rate)},percent\n"
 
     return _pieces(rows())

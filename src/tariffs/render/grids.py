@@ -275,8 +275,17 @@ def timeline_grid(entry: TimelineEntry) -> Grid:
         for seg in entry.segments
     ]
     names = tuple(m.name for m in entry.measures)
+    title = f"{entry.label} under {entry.scenario!r}"
+    if entry.weighted:
+        lines = len(entry.flow.lines)
+        title += (
+            f": layers in pp of the flow's rate, import-weighted over {lines:,} "
+            f"line{'s' if lines != 1 else ''}"
+        )
+    elif entry.hs:
+        title += ": the product's own rates"
     return Grid(
-        title=f"{entry.flow.label} under {entry.scenario!r}",
+        title=title,
         headers=("From", "To", "Days", *names, "Total", "What changed"),
         kinds="kkn" + "n" * len(names) + "nt",
         rows=tuple(rows),

@@ -354,6 +354,8 @@ def timeline(path: str, result: TimelineResult) -> Iterator[str]:
             "scenario": entry.scenario,
             "importer": entry.flow.importer,
             "exporter": entry.flow.exporter,
+            "hs": entry.hs or None,
+            "weighted": entry.weighted,
             "measures": [{"name": m.name, "basis": m.basis} for m in entry.measures],
             "segments": _segments(entry.segments, [m.name for m in entry.measures]),
         }

@@ -777,7 +777,7 @@ def timeline_chart(path: str, result: TimelineResult, kind: str) -> bytes:
             names = [m.name for m in entry.measures]
             peak = _stack_panel(ax, entry.segments, names, result.start, result.until)
             ax.set_title(
-                f"{_shown(entry.flow.label, NAME_CHARS)} under {_shown(entry.scenario, NAME_CHARS)}"
+                f"{_shown(entry.label, NAME_CHARS)} under {_shown(entry.scenario, NAME_CHARS)}"
             )
             ax.set_ylim(0, _headroom(peak, 0))
         frame.axes[-1].set_xlabel("Date")
