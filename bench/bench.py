@@ -5,7 +5,9 @@ Run from the repository root after `pip install -e '.[test]'`:
     python bench/bench.py            # 20 runs of each small command, 5 of the large file
     python bench/bench.py --runs 40
 
-It prints one line per command: median wall time, and the ratio to `python -c pass`.
+It prints one line per command: median wall and CPU (user + system) time, and the CPU ratio to
+the floor of this stack, `python -c "import typer._adapters, pydantic, yaml, rich.console"`,
+measured in the same run (a command cannot start faster than its libraries import).
 Child processes may write bytecode caches (see measure.CHILD_ENV), as an installed package has
 them.
 The large case is a generated file with 200 measures, 50 scenarios and 50 windows per
@@ -20,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import median_seconds, stage_seconds
+from measure import median_wall_and_cpu, stage_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,12 +92,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         large = Path(tmp) / "large.yaml"
         large.write_text(generate_large(), encoding="utf-8")
+        floor = "import typer._adapters, pydantic, yaml, rich.console"
         cases = [
+            ("floor: import typer, pydantic, yaml, rich", [sys.executable, "-c", floor], args.runs),
             ("python -c pass", [sys.executable, "-c", "pass"], args.runs),
             ("tariffs --help", [tariffs, "--help"], args.runs),
             (
                 "tariffs compare scenarios/geneva.yaml",
                 [tariffs, "compare", "scenarios/geneva.yaml"],
+                args.runs,
+            ),
+            (
+                "tariffs compare scenarios/geneva.yaml -f json",
+                [tariffs, "compare", "scenarios/geneva.yaml", "--format", "json"],
                 args.runs,
             ),
             (
@@ -113,10 +122,11 @@ def main() -> None:
         print(f"large.yaml: {size:.0f} KiB, 200 measures, 50 scenarios x 50 windows each")
         base = None
         for label, command, runs in cases:
-            ms = median_seconds(command, runs) * 1000
-            base = base or ms
+            wall, cpu = (seconds * 1000 for seconds in median_wall_and_cpu(command, runs))
+            base = base or cpu
             print(
-                f"{label:<45} median {ms:8.1f} ms  ({ms / base:5.1f}x python -c pass, {runs} runs)"
+                f"{label:<45} median wall {wall:8.1f} ms, cpu {cpu:8.1f} ms "
+                f"({cpu / base:4.2f}x the floor's cpu, {runs} runs)"
             )
         print(f"large.yaml in one process, median of {args.large_runs} runs:")
         for stage, seconds in stage_seconds(large, args.large_runs, with_table=True).items():

@@ -47,6 +47,27 @@ def run(command: list[str]) -> None:
     subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True, env=CHILD_ENV)
 
 
+def cpu_seconds(command: list[str]) -> tuple[float, float]:
+    """(wall, user + system) seconds of one whole run of `command`, its output thrown away."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=CHILD_ENV)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command)
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def median_wall_and_cpu(command: list[str], runs: int) -> tuple[float, float]:
+    """Medians of wall and CPU seconds of a whole command, after one untimed run."""
+    run(command)
+    samples = [cpu_seconds(command) for _ in range(runs)]
+    return (
+        statistics.median(wall for wall, _ in samples),
+        statistics.median(cpu for _, cpu in samples),
+    )
+
+
 def median_seconds(command: list[str], runs: int) -> float:
     """Median wall seconds of a whole command, after one untimed run."""
     run(command)

@@ -4,6 +4,7 @@ Run from the repository root after `pip install -e '.[test]'`:
 
     python bench/products.py                 # 20,000 and 40,000 lines, 3 runs each
     python bench/products.py --lines 20000 --runs 5
+    python bench/products.py --lines 20000 --partners 16   # MFN, all-in ceilings, dated yields
 
 For each size it prints the whole-process wall time (median) and peak memory (largest) of
 `tariffs compare FILE --format json > /dev/null`, then the in-process stages, and finally
@@ -91,6 +92,58 @@ def generate(folder: Path, lines: int) -> Path:
     return path
 
 
+def generate_partners(folder: Path, lines: int, partners: int) -> Path:
+    """The law's forms at scale: `lines` over `partners` flows into the US, each line with an
+    MFN rate (one of 20), each partner with two scoped measures (as `generate` makes them),
+    a reciprocal rate that becomes all-in 15% over MFN on 2025-08-07, and a dated yield."""
+    names = [f"P{chr(65 + k // 26)}{chr(65 + k % 26)}" for k in range(partners)]
+    out = [
+        "tariffs: 1",
+        "title: generated many-partner benchmark",
+        "period: {start: 2025-01-01, until: 2026-01-01}",
+        "on: 2025-09-01",
+        "flows:",
+    ]
+    for k, partner in enumerate(names):
+        rows = ["hs,description,value,mfn"]
+        rows += [
+            f"{hs_code(i)},product {i},{(i * 7919) % 1000 + 1}m,{(i % 20) * 1.5}%"
+            for i in range(k, lines, partners)
+        ]
+        (folder / f"lines-{k}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        out.append(f"  - {{importer: US, exporter: {partner}, lines_file: lines-{k}.csv}}")
+    out.append("measures:")
+    for k, partner in enumerate(names):
+        for j in range(2):
+            m = 2 * k + j
+            chapters = ", ".join(f'"{1 + (3 * m + c) % 97:02d}"' for c in range(6))
+            out += [
+                f"  m{m}:",
+                f"    {{importer: US, exporter: {partner}, basis: generated {m},"
+                f" rates: {{2025-03-12: 25%, 2025-06-04: 50%}}, applies_to: [{chapters}]}}",
+            ]
+        out += [
+            f"  r{k}:",
+            "    importer: US",
+            f"    exporter: {partner}",
+            "    basis: reciprocal",
+            "    rates: {2025-04-05: 10%, 2025-08-07: 15%}",
+            "    all_in: [{over: [mfn], from: 2025-08-07}]",
+            f"    yields_to: [{{measure: m{2 * k}, from: 2025-06-04}}]",
+        ]
+    out.append("scenarios:")
+    out.append("  as-written: {}")
+    for s in range(SCENARIOS - 1):
+        out += [f"  s{s}:", "    changes:"]
+        out += [
+            f"      2025-{month:02d}-15: {{r{(s + month) % partners}: {month + s}%}}"
+            for month in (3, 6, 10)
+        ]
+    path = folder / "study.yaml"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
 def whole_process(tariffs: str, path: Path, runs: int) -> tuple[float, float]:
     """(median seconds, largest peak MB) of compare --format json into /dev/null."""
     command = [tariffs, "compare", str(path), "--format", "json"]
@@ -110,17 +163,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, nargs="+", default=[20_000, 40_000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--partners",
+        type=int,
+        default=0,
+        help="spread the lines over this many partners, with MFN, all-in and dated yields",
+    )
     args = parser.parse_args()
     tariffs = shutil.which("tariffs") or str(Path(sys.executable).with_name("tariffs"))
     walls = []
     for count in args.lines:
         with tempfile.TemporaryDirectory() as tmp:
-            path = generate(Path(tmp), count)
+            if args.partners:
+                path = generate_partners(Path(tmp), count, args.partners)
+            else:
+                path = generate(Path(tmp), count)
             wall, peak = whole_process(tariffs, path, args.runs)
             walls.append(wall)
-            classes = len(compare(load(path)).scenarios[0].flows[0].classes)
+            flows = compare(load(path)).scenarios[0].flows
+            classes = sum(len(flow.classes) for flow in flows)
+            shape = f"{len(flows)} partners" if args.partners else f"{MEASURES} measures"
             print(
-                f"{count:>7} lines, {MEASURES} measures, {SCENARIOS} scenarios: "
+                f"{count:>7} lines, {shape}, {SCENARIOS} scenarios: "
                 f"compare --format json {wall:6.2f} s wall (median of {args.runs}), "
                 f"peak {peak:6.1f} MB ({classes} classes of lines)"
             )

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tariffs.calc.compare import compare, timelines
 from tariffs.calc.results import StudyResult
 from tariffs.calc.steps import measure_steps, rate_at, rate_days, segments, static_duties
-from tariffs.domain import Flow, Measure, Scenario, Study, Window
+from tariffs.domain import Flow, Line, Measure, Scenario, Study, Window
 from tariffs.input.load import load
 from tariffs.metrics import FLOW, delta
 
@@ -238,7 +238,8 @@ def study(
         baseline=scenarios[0].name,
         currency="USD",
         sources=(),
-        flows=(Flow("US", "CN", D(365)),),  # 1 a day: duties are rate% x days / 100
+        # 1 a day: duties are rate% x days / 100; one unclassified line holds it all
+        flows=(Flow("US", "CN", D(365), (Line("", "", "", D(365)),)),),
         measures=measures,
         scenarios=scenarios,
     )

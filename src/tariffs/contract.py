@@ -222,6 +222,11 @@ def rate_schema() -> Schema:
             "scenario": STRING,
             "layers": _list(layer),
             "total": RATE_NUMBER,
+            "mfn_stated": {
+                "type": "boolean",
+                "description": "The flow states MFN rates, so `total` includes its MFN base "
+                "layer; false: `total` is the additional duties only (MFN unknown).",
+            },
         }
     )
     return _document("tariffs.rate", "tariffs rate --format json", {"stack": stack})

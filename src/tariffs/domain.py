@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -20,7 +19,8 @@ class Line(NamedTuple):
     """A product line: its HS code's digits (empty: unclassified), as written, and its value.
 
     `elasticity` and `observed` (the total rate in percent at which `value` was observed)
-    are both set, or both None for a line whose imports do not respond to the rate.
+    are both set, or both None for a line whose imports do not respond to the rate. `mfn`
+    is its MFN rate, the base layer; None where the file does not say (unknown, not 0%).
     """
 
     hs: str
@@ -29,25 +29,22 @@ class Line(NamedTuple):
     value: Decimal
     elasticity: Decimal | None = None
     observed: Decimal | None = None
+    mfn: Decimal | None = None  # its MFN rate in percent; None: not stated (unknown)
+    mfn_form: str = ""  # a specific MFN as written, with its quantity; mfn is then its AVE
 
 
-@dataclass(frozen=True, slots=True)
-class Flow:
+class Flow(NamedTuple):
     """Annual trade into `importer` from `exporter`, as one or more product lines.
 
-    A flow given without lines has one unclassified line holding its whole value; then
-    `classified` is False.
+    A flow given without lines has one unclassified line (HS code empty) holding its whole
+    value; then `classified` is False.
     """
 
     importer: str
     exporter: str
     value: Decimal
-    lines: tuple[Line, ...] = ()
+    lines: tuple[Line, ...]
     classified: bool = False
-
-    def __post_init__(self) -> None:
-        if not self.lines:  # one unclassified line holding the whole value
-            object.__setattr__(self, "lines", (Line("", "", "", self.value),))
 
     @property
     def label(self) -> str:
@@ -61,6 +58,28 @@ class Flow:
 Schedule = tuple[tuple[date, Decimal], ...]
 """(from, rate) pairs sorted by date; 0% before the first."""
 
+MFN = "mfn"
+"""The kind, and the name, of a flow's base layer: its MFN (column 1 general) rates."""
+YIELDS = "yields"
+ALL_IN = "all_in"
+
+
+class Rule(NamedTuple):
+    """How a measure stands to other layers of its flow over [start, until).
+
+    `YIELDS`: the measure pays nothing on a line and day where one of `names` is owed there
+    at a rate above 0 (CBP's "subject to"). `ALL_IN`: the measure's rate is a ceiling over
+    `names`: it pays max(0, its rate - the sum of theirs), the EU's 15% "all-in" form.
+    """
+
+    kind: str
+    names: tuple[str, ...]
+    start: date = date.min
+    until: date = date.max
+
+    def active(self, day: date) -> bool:
+        return self.start <= day < self.until
+
 
 class Measure(NamedTuple):
     """A tariff layer with its product scope (HS prefixes are digit strings).
@@ -69,8 +88,7 @@ class Measure(NamedTuple):
     whose HS code starts with one of the prefixes. `excludes` holds (prefix, from, note): a
     matching line pays nothing from that day on (`date.min`: always). `product_rates` holds
     (prefix, schedule): the longest matching prefix's schedule replaces `rates` for a line.
-    The measure pays nothing on a line and day where a measure in `yields_to` applies there
-    at a rate above zero.
+    `rules` say how it stands to the flow's other layers, by date (see `Rule`).
     """
 
     name: str
@@ -81,11 +99,22 @@ class Measure(NamedTuple):
     applies_to: tuple[str, ...] = ()
     excludes: tuple[tuple[str, date, str], ...] = ()
     product_rates: tuple[tuple[str, Schedule], ...] = ()
-    yields_to: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    kind: str = ""  # MFN for the base layer built from the lines' `mfn`; "" otherwise
 
     @property
     def scoped(self) -> bool:
         return bool(self.applies_to or self.excludes or self.product_rates)
+
+    @property
+    def yields_to(self) -> tuple[str, ...]:
+        """The measures it yields to on some day."""
+        return tuple(dict.fromkeys(n for r in self.rules if r.kind == YIELDS for n in r.names))
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """The measures whose rates its own depends on, on some day."""
+        return tuple(dict.fromkeys(n for r in self.rules for n in r.names))
 
 
 class Window(NamedTuple):
@@ -111,8 +140,7 @@ class Scenario(NamedTuple):
     disabled: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Bound:
+class Bound(NamedTuple):
     """What an expectation accepts: an exact value at a stated precision, or a range.
 
     Exact: `low == high` and `quantum` is the precision the value was written with (30% ->

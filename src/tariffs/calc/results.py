@@ -221,6 +221,7 @@ class ProductStack(NamedTuple):
     on: date
     scenario: str
     layers: tuple[ProductLayer, ...]
+    mfn_stated: bool = False  # the flow has an MFN base layer; else the layers are additional
 
     @property
     def total(self) -> Decimal:

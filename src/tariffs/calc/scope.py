@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from tariffs.calc.precedence import Interval, apply_rules, intervals
 from tariffs.calc.results import ZERO
 from tariffs.calc.steps import (
     Layers,
@@ -22,9 +23,8 @@ from tariffs.calc.steps import (
     rate_at,
     steps_for,
     without_repeats,
-    yielding,
 )
-from tariffs.domain import Flow, Line, Measure, Schedule, Study, Window, hs_code
+from tariffs.domain import MFN, Flow, Line, Measure, Schedule, Study, Window, hs_code
 
 
 class Scope(NamedTuple):
@@ -33,31 +33,37 @@ class Scope(NamedTuple):
     applies: bool
     excluded_from: date | None
     note: str
-    prefix: str  # the product_rates prefix whose schedule is used; "" for the measure's own
+    label: str  # the rule its own `schedule` comes under; "" for the measure's `rates`
     schedule: Schedule
 
 
-def scope_of(measure: Measure, hs: str) -> Scope:
+def scope_of(measure: Measure, hs: str, product_rates: dict[str, Schedule] | None = None) -> Scope:
     """The scope of `measure` for a product with HS digits `hs` ("" for unclassified).
 
     `applies_to` (when given) must match; an unclassified product matches only a measure
     without `applies_to`, and no exclusion or product rate. Of several exclusions the
-    earliest wins; of several product rates, the longest prefix.
+    earliest wins; of several product rates, the longest prefix (`product_rates`: the
+    measure's, as a dict, when the caller has built it once). An MFN layer's product rate
+    is the line's own, so lines at one MFN rate share a scope.
     """
     if measure.applies_to and not (hs and hs.startswith(measure.applies_to)):
         return _not_in_scope(measure)
     excluded: date | None = None
     note = ""
-    prefix = ""
+    label = ""
     schedule = measure.rates
     if hs:
         for start, since, text in measure.excludes:
             if hs.startswith(start) and (excluded is None or since < excluded):
                 excluded, note = since, text
-        for start, rates in measure.product_rates:
-            if hs.startswith(start) and len(start) > len(prefix):
-                prefix, schedule = start, rates
-    return Scope(True, excluded, note, prefix, schedule)
+        if measure.product_rates:
+            table = dict(measure.product_rates) if product_rates is None else product_rates
+            prefix = next((hs[:n] for n in range(len(hs), 0, -1) if hs[:n] in table), "")
+            if prefix:
+                schedule = table[prefix]
+                mfn = measure.kind == MFN
+                label = "MFN of the line" if mfn else f"product rate for HS {hs_code(prefix)}"
+    return Scope(True, excluded, note, label, schedule)
 
 
 class _Class(NamedTuple):
@@ -71,11 +77,12 @@ class _Class(NamedTuple):
 
 
 class FlowModel(NamedTuple):
-    """A flow, its measures (file order), the order to stack them in, and its line classes."""
+    """A flow, its measures (file order), their rules' intervals, and its line classes."""
 
     flow: Flow
     measures: tuple[Measure, ...]
-    order: tuple[int, ...]  # each measure after the measures it yields to
+    spans: tuple[Interval, ...]  # see calc.precedence
+    ruled: frozenset[int]  # the measures with rules
     classes: tuple[_Class, ...]
     line_class: tuple[int, ...]
     memo: dict[str, FlowLayers]  # the untouched layers, once computed (see _untouched)
@@ -90,10 +97,10 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
     known: list[dict[Scope, int]] = [{} for _ in measures]
     # A measure without scope rules treats every line alike: its number is the same for all.
     base = [-1] * len(measures)
-    scoped: list[tuple[int, Measure, tuple[str, ...]]] = []
+    scoped: list[tuple[int, Measure, tuple[str, ...], dict[str, Schedule]]] = []
     for i, measure in enumerate(measures):
         if measure.scoped:
-            scoped.append((i, measure, measure.applies_to))
+            scoped.append((i, measure, measure.applies_to, dict(measure.product_rates)))
         else:
             known[i][scope_of(measure, "")] = 0
             base[i] = 0
@@ -101,10 +108,10 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
     for index, line in enumerate(flow.lines):
         ids = base.copy()
         hs = line.hs
-        for i, measure, prefixes in scoped:
+        for i, measure, prefixes, table in scoped:
             if prefixes and not (hs and hs.startswith(prefixes)):
                 continue  # not in scope: -1
-            scope = scope_of(measure, hs)
+            scope = scope_of(measure, hs, table)
             ids[i] = known[i].setdefault(scope, len(known[i]))
         groups.setdefault((tuple(ids), line.elasticity, line.observed), []).append(index)
     scopes_of = [{number: scope for scope, number in table.items()} for table in known]
@@ -120,34 +127,13 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
         lines = tuple(flow.lines[i] for i in members)
         total = sum((line.value for line in lines), ZERO)
         classes.append(_Class(scopes, elasticity, observed, total, lines))
-    return FlowModel(flow, measures, _yield_order(measures), tuple(classes), tuple(line_class), {})
+    ruled = frozenset(i for i, m in enumerate(measures) if m.rules)
+    spans = intervals(measures) if ruled else ()
+    return FlowModel(flow, measures, spans, ruled, tuple(classes), tuple(line_class), {})
 
 
 def _not_in_scope(measure: Measure) -> Scope:
     return Scope(False, None, "", "", measure.rates)
-
-
-def _yield_order(measures: tuple[Measure, ...]) -> tuple[int, ...]:
-    """Measure indexes such that each comes after the measures it yields to (no cycles):
-    a depth-first walk without recursion, so a chain of 1,000s of measures is no matter."""
-    index = {m.name: i for i, m in enumerate(measures)}
-    done: list[int] = []
-    seen: set[int] = set()
-    for first in range(len(measures)):
-        if first in seen:
-            continue
-        seen.add(first)
-        todo = [(first, iter(measures[first].yields_to))]
-        while todo:
-            at, rest = todo[-1]
-            name = next(rest, None)
-            if name is None:
-                done.append(at)
-                todo.pop()
-            elif index[name] not in seen:
-                seen.add(index[name])
-                todo.append((index[name], iter(measures[index[name]].yields_to)))
-    return tuple(done)
 
 
 def flow_models(study: Study, only: Iterable[Flow] | None = None) -> dict[str, FlowModel]:
@@ -178,24 +164,25 @@ def class_layers(
     With `reuse` (the same class's layers with every window), only the `affected` measures
     are computed again: those the window `without` sets, and those that yield to them.
     """
-    found: dict[int, tuple[Step, ...]] = {}
-    for i in model.order:
-        measure, scope = model.measures[i], scopes[i]
+    found: list[tuple[Step, ...]] = []
+    todo: set[int] = set()
+    for i, (measure, scope) in enumerate(zip(model.measures, scopes, strict=True)):
         if reuse is not None and affected is not None and i not in affected:
-            found[i] = reuse[i][1]
+            found.append(reuse[i][1])
             continue
         if not scope.applies:
-            found[i] = _NOT_IN_SCOPE
+            found.append(_NOT_IN_SCOPE)
             continue
-        schedule = scope.schedule if scope.prefix else None
-        label = f"product rate for HS {hs_code(scope.prefix)}"
-        steps = steps_for(measure, plan, without, schedule, label)
+        schedule = scope.schedule if scope.label else None
+        steps = steps_for(measure, plan, without, schedule, scope.label)
         if scope.excluded_from is not None:
             steps = excluded(steps, scope.excluded_from, scope.note)
-        if measure.yields_to:
-            names = {m.name: j for j, m in enumerate(model.measures)}
-            steps = yielding(steps, [(name, found[names[name]]) for name in measure.yields_to])
-        found[i] = steps
+        if i in model.ruled and measure.name not in plan.disabled:
+            todo.add(i)
+        found.append(steps)
+    if todo:
+        for i, steps in apply_rules(found, model.measures, model.spans, todo).items():
+            found[i] = steps
     return [(m, found[i]) for i, m in enumerate(model.measures)]
 
 
@@ -232,10 +219,10 @@ class FlowLayers(NamedTuple):
 
 
 def closure(model: FlowModel, names: set[str]) -> set[int]:
-    """The measures named, and those that yield to them (directly or not)."""
+    """The measures named, and those that depend on them (directly or not)."""
     grew = True
     while grew:
-        more = {m.name for m in model.measures if names.intersection(m.yields_to)} - names
+        more = {m.name for m in model.measures if names.intersection(m.depends_on)} - names
         names |= more
         grew = bool(more)
     return {i for i, m in enumerate(model.measures) if m.name in names}

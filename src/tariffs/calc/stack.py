@@ -8,20 +8,36 @@ from datetime import date
 from tariffs.calc.compare import product_layers
 from tariffs.calc.results import ZERO, ProductLayer, ProductStack
 from tariffs.calc.steps import Step, rate_at
-from tariffs.domain import Flow, Study, hs_code
+from tariffs.domain import MFN, YIELDS, Flow, Study, hs_code
 
 
 def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
     """Every measure of `flow` for the product with HS code `hs` (as written) on `on`."""
     layers, scopes, disabled = product_layers(study, flow, hs.replace(".", ""), scenario)
     out: list[ProductLayer] = []
+    digits = hs.replace(".", "")
+    form = next((line.mfn_form for line in flow.lines if line.hs == digits), "")
     rates = {m.name: rate_at(steps, on) for m, steps in layers}
     for (measure, steps), scope in zip(layers, scopes, strict=True):
         index = bisect_right(steps, on, key=lambda step: step.start) - 1
         step = steps[index] if index >= 0 else Step(on, ZERO, "")
-        blockers = [name for name in measure.yields_to if rates[name] > 0]
-        status = "in force" if step.rate > 0 else "not in force"
-        why = f"{step.cause}, since {step.start}" if step.cause else "no rate yet"
+        blockers = [
+            name
+            for rule in measure.rules
+            if rule.kind == YIELDS and rule.active(on)
+            for name in rule.names
+            if rates[name] > 0
+        ]
+        # an MFN of 0% ("Free") is a rate in force, not the absence of one
+        status = "in force" if step.rate > 0 or measure.kind == MFN else "not in force"
+        if not step.cause:
+            why = "no rate yet"
+        elif step.start == date.min:  # a rate with no start, such as a line's MFN
+            why = step.cause
+            if measure.kind == MFN and form:
+                why = f"MFN {form}, as its ad valorem equivalent"
+        else:
+            why = f"{step.cause}, since {step.start}"
         if not scope.applies:
             prefixes = ", ".join(hs_code(p) for p in measure.applies_to)
             status, why = "not in scope", f"applies only to HS {prefixes}"
@@ -34,4 +50,5 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
             shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
             status, why = "yields", f"yields to {shown}"
         out.append(ProductLayer(measure.name, measure.basis, step.rate, status, why))
-    return ProductStack(flow, hs, on, scenario, tuple(out))
+    mfn = any(measure.kind == MFN for measure, _ in layers)
+    return ProductStack(flow, hs, on, scenario, tuple(out), mfn_stated=mfn)

@@ -3,7 +3,7 @@
 A step function is a sorted tuple of `Step`s, each rate in force from its date until the
 next step (0% before the first). A scenario's changes replace a measure's schedule from
 their date on; windows override both over [start, until); an exclusion drops a product's
-rate to 0% from a date; a measure that yields to others pays 0% on the days they apply.
+rate to 0% from a date. Rules between layers (yields, all-in ceilings) are in calc.precedence.
 All work is proportional to the number of steps, never to the number of days.
 
 Static duties assume trade runs at the flow's annual value every day, 1/365 of it per
@@ -137,23 +137,6 @@ def excluded(steps: tuple[Step, ...], since: date, note: str) -> tuple[Step, ...
     cause = f"excluded: {note}" if note else "excluded"
     kept = [step for step in steps if step.start < since]
     return without_repeats([*kept, Step(since, ZERO, cause)])
-
-
-def yielding(
-    steps: tuple[Step, ...], others: list[tuple[str, tuple[Step, ...]]]
-) -> tuple[Step, ...]:
-    """0% on the days when any of `others` is above 0%: the measure yields to them."""
-    days = sorted({step.start for s in (steps, *(o for _, o in others)) for step in s})
-    out: list[Step] = []
-    for day in days:
-        blocker = next((name for name, other in others if rate_at(other, day) > 0), None)
-        if blocker is not None:
-            out.append(Step(day, ZERO, f"yields to {blocker}"))
-        else:
-            index = bisect_right(steps, day, key=_START) - 1
-            own = steps[index] if index >= 0 else Step(day, ZERO, "")
-            out.append(Step(day, own.rate, own.cause))
-    return without_repeats(out)
 
 
 def segments(layers: Layers, start: date, until: date) -> tuple[Segment, ...]:

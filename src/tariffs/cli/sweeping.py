@@ -7,11 +7,10 @@ computes its variants, here or in a pool of processes (cli.parallel); cli.show w
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import typer
 
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
     from tariffs.input.files import Inputs
 
 
-@dataclass(frozen=True, slots=True)
-class Asked:
+class Asked(NamedTuple):
     """What the command line asks of a sweep."""
 
     sweep: str | None

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from tariffs.input import duties
 from tariffs.input import literals as units
 from tariffs.metrics import EXPECTED
 
@@ -119,6 +120,25 @@ Elasticity = Annotated[
     BeforeValidator(_user_error("elasticity", units.parse_elasticity)),
     WithJsonSchema({"type": "number", "minimum": -20, "maximum": 0, "examples": [-1.5]}),
 ]
+# Typed Any, as the bounds are: the validators return tariffs.input.duties values.
+DutyRate = Annotated[
+    Any,
+    PlainValidator(_user_error("duty", duties.parse_duty)),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": duties.DUTY_PATTERN,
+            "examples": ["2.5%", "$1.055/kg", "6.3¢/liter", "0.9¢/each + 15.8%"],
+        }
+    ),
+]
+LineQuantity = Annotated[
+    Any,
+    PlainValidator(_user_error("quantity", duties.parse_quantity)),
+    WithJsonSchema(
+        {"type": "string", "pattern": duties.QUANTITY_PATTERN, "examples": ["1000 kg", "2.5m l"]}
+    ),
+]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -143,6 +163,14 @@ class Line(_Model):
     value: Money
     elasticity: Elasticity | None = Field(default=None, description="Default: the flow's.")
     observed_at: Percent | None = Field(default=None, description="Default: the flow's.")
+    mfn: DutyRate | None = Field(
+        default=None,
+        description="Its MFN (column 1 general) rate, the base layer: ad valorem, specific "
+        "or compound. Default: the flow's; unknown if neither is given.",
+    )
+    quantity: LineQuantity | None = Field(
+        default=None, description="Its annual quantity with the unit, for a specific rate."
+    )
 
 
 class Flow(_Model):
@@ -160,6 +188,11 @@ class Flow(_Model):
     )
     observed_at: Percent | None = Field(
         default=None, description="The total rate at which the values were observed."
+    )
+    mfn: Percent | None = Field(
+        default=None,
+        description="The MFN rate of a flow without lines (trade-weighted), or of each line "
+        "that states none. Unknown if not given: never taken as 0%.",
     )
     note: Text | None = None
 
@@ -180,6 +213,23 @@ class ProductRate(_Model):
     note: Text | None = None
 
 
+class Yield(_Model):
+    """A dated yield: the measure pays nothing where `measure` is owed, over [from, until)."""
+
+    measure: Name
+    from_: Day | None = Field(default=None, alias="from", description="Default: always.")
+    until: Day | None = Field(default=None, description="Exclusive. Default: for ever.")
+
+
+class AllIn(_Model):
+    """The measure's rate is a ceiling over the layers `over`, over [from, until): it pays
+    max(0, its rate - their sum), as the EU's 15% all-in rate does over MFN."""
+
+    over: list[Name] = Field(min_length=1)
+    from_: Day | None = Field(default=None, alias="from", description="Default: always.")
+    until: Day | None = Field(default=None, description="Exclusive. Default: for ever.")
+
+
 class Measure(_Model):
     """One tariff layer on one flow. `rates` maps a date to the rate in force from it on."""
 
@@ -192,8 +242,13 @@ class Measure(_Model):
     )
     excludes: list[Exclusion] = Field(default_factory=list)
     product_rates: list[ProductRate] = Field(default_factory=list)
-    yields_to: list[Name] = Field(
-        default_factory=list, description="Measures that displace it where they apply."
+    yields_to: list[Name | Yield] = Field(
+        default_factory=list,
+        description="Measures that displace it where they are owed: a name (always) or "
+        "{measure, from, until}.",
+    )
+    all_in: list[AllIn] = Field(
+        default_factory=list, description="Dated all-in ceilings over other layers."
     )
     sources: list[Text] = Field(default_factory=list)
     note: Text | None = None

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from tariffs import domain
 from tariffs.domain import money_literal, quoted
 from tariffs.input import format as models
+from tariffs.input.duties import ad_valorem_equivalent
 from tariffs.input.files import FileReader
 from tariffs.input.literals import hs_digits
 from tariffs.input.problems import Loc, Problem, Report, ScenarioError
@@ -29,7 +30,7 @@ class Files(NamedTuple):
     problems: list[Problem]
 
 
-LINE_COLUMNS = ("hs", "description", "value", "elasticity", "observed_at")
+LINE_COLUMNS = ("hs", "description", "value", "elasticity", "observed_at", "mfn", "quantity")
 
 REQUIRED_COLUMNS = ("description", "value")
 
@@ -46,7 +47,7 @@ def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> dom
             return None
         if (flow.elasticity is None) != (flow.observed_at is None):
             problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
-        line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at)
+        line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at, flow.mfn)
         return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
     if flow.lines is not None:
         raw = [((*at, "lines", j), line) for j, line in enumerate(flow.lines)]
@@ -93,7 +94,18 @@ def _lines(
         if digits and digits in seen:
             problem(loc, f"HS code {code} is listed twice in flow {key} (also as {seen[digits]})")
         seen[digits] = code
-        out.append(domain.Line(digits, code, line.description, line.value, elasticity, observed))
+        mfn, form = flow.mfn, ""
+        if line.mfn is not None:
+            try:
+                mfn = ad_valorem_equivalent(line.mfn, line.quantity, line.value)
+            except ValueError as exc:
+                problem(loc, f"flow {key}, HS {code or '(unclassified)'}: {exc}")
+                continue
+            if line.mfn.specific:
+                form = f"{line.mfn.text} on {line.quantity.text}" if line.quantity else ""
+        out.append(
+            domain.Line(digits, code, line.description, line.value, elasticity, observed, mfn, form)
+        )
     return out
 
 

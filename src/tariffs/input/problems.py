@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tariffs.limits import MAX_FILE_PROBLEMS
 
@@ -14,9 +13,8 @@ Report = Callable[[Loc, str], None]
 """Records a problem at a data path; positions are looked up once, at the end."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Problem:
-    """One user error, printed as `path:line:col: message`."""
+class Problem(NamedTuple):
+    """One user error, printed as `path:line:col: message`; problems sort by position."""
 
     line: int
     column: int

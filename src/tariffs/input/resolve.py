@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from tariffs import domain
-from tariffs.domain import listed, quoted
+from tariffs.domain import MFN, listed, quoted
 from tariffs.input import format as models
+from tariffs.input import law
 from tariffs.input.lines import Files, build_flow
 from tariffs.input.literals import hs_digits
 from tariffs.input.problems import Loc, Report
@@ -54,18 +55,9 @@ def resolve(
 
     _check_line_count(flows, problem)
 
-    measures: list[domain.Measure] = []
-    for name, measure in parsed.measures.items():
-        if (measure.importer, measure.exporter) not in seen_flows:
-            problem(
-                ("measures", name, "importer"),
-                f"measure {quoted(name)} applies to {measure.importer}:{measure.exporter}, "
-                "but no flow with that importer and exporter is declared",
-            )
-        measures.append(_measure(name, measure, problem))
-    _check_yields(parsed, problem)
+    measures, with_mfn = _measures(parsed, flows, seen_flows, problem)
 
-    known = set(parsed.measures)
+    known = set(parsed.measures) | ({MFN} if with_mfn else set())
     names = list(parsed.scenarios)
     baseline = parsed.baseline or names[0]
     if parsed.baseline is not None and parsed.baseline not in parsed.scenarios:
@@ -101,6 +93,39 @@ def resolve(
     )
     sweeps = resolve_sweeps(parsed.sweeps, study, problem) if parsed.sweeps else ()
     return None if found else study._replace(sweeps=sweeps)
+
+
+def _measures(
+    parsed: models.ScenarioFile,
+    flows: list[domain.Flow],
+    seen_flows: dict[tuple[str, str], int],
+    problem: Report,
+) -> tuple[list[domain.Measure], set[tuple[str, str]]]:
+    """The flows' MFN base layers, then the file's measures; and the flows with MFN."""
+    measures: list[domain.Measure] = []
+    with_mfn: set[tuple[str, str]] = set()
+    for built in flows:
+        pair = (built.importer, built.exporter)
+        base = law.mfn_measure(built, ("flows", seen_flows[pair]), problem)
+        if base is not None:
+            measures.append(base)
+            with_mfn.add(pair)
+    for name, measure in parsed.measures.items():
+        if (measure.importer, measure.exporter) not in seen_flows:
+            problem(
+                ("measures", name, "importer"),
+                f"measure {quoted(name)} applies to {measure.importer}:{measure.exporter}, "
+                "but no flow with that importer and exporter is declared",
+            )
+        if name == MFN and (measure.importer, measure.exporter) in with_mfn:
+            problem(
+                ("measures", name),
+                f"flow {measure.importer}:{measure.exporter} states MFN rates, so its base "
+                "layer is named 'mfn'; give this measure another name",
+            )
+        measures.append(_measure(name, measure, problem))
+    law.check_rules(parsed, with_mfn, problem)
+    return measures, with_mfn
 
 
 def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:
@@ -414,30 +439,5 @@ def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Meas
         applies_to=tuple(dict.fromkeys(hs_digits(code) for code in measure.applies_to)),
         excludes=excludes,
         product_rates=tuple(product_rates),
-        yields_to=tuple(dict.fromkeys(measure.yields_to)),
+        rules=law.rules_of(measure),
     )
-
-
-def _check_yields(parsed: models.ScenarioFile, problem: Report) -> None:
-    """`yields_to` names other measures of the same flow, without cycles."""
-    for name, measure in parsed.measures.items():
-        for i, other in enumerate(measure.yields_to):
-            at: Loc = ("measures", name, "yields_to", i)
-            target = parsed.measures.get(other)
-            if target is None:
-                problem(at, f"unknown measure {quoted(other)} ({_known(sorted(parsed.measures))})")
-            elif other == name:
-                problem(at, f"measure {quoted(name)} cannot yield to itself")
-            elif (target.importer, target.exporter) != (measure.importer, measure.exporter):
-                problem(
-                    at,
-                    f"measure {quoted(name)} can only yield to a measure of the same flow "
-                    f"({measure.importer}:{measure.exporter}); {quoted(other)} is on "
-                    f"{target.importer}:{target.exporter}",
-                )
-    edges = {
-        name: [o for o in m.yields_to if o in parsed.measures and o != name]
-        for name, m in parsed.measures.items()
-    }
-    for cycle in _cycles(edges):
-        problem(("measures", cycle[0], "yields_to"), f"'yields_to' forms a cycle: {_path(cycle)}")

@@ -17,7 +17,6 @@ numbers longer than `MAX_NUMBER_LENGTH`. Every error carries a 1-based line and 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -38,13 +37,14 @@ _DROPPED_TAGS = {
 }
 
 
-@dataclass(frozen=True)
 class YamlProblem(Exception):
     """A YAML-level error at a 1-based line and column."""
 
-    line: int
-    column: int
-    message: str
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(line, column, message)
+        self.line = line
+        self.column = column
+        self.message = message
 
 
 class _ScenarioLoader(_Base):  # type: ignore[valid-type,misc]

@@ -384,8 +384,14 @@ def rate_facts(stack: ProductStack, path: str) -> Facts:
         ("Product", f"HS {stack.hs}"),
         ("On", stack.on.isoformat()),
         ("Scenario", stack.scenario),
-        ("Total", f"{fmt.pct(stack.total, 2)} (additional duties; MFN is not modelled)"),
+        ("Total", f"{fmt.pct(stack.total, 2)} ({_what_total(stack)})"),
     ]
+
+
+def _what_total(stack: ProductStack) -> str:
+    if stack.mfn_stated:
+        return "MFN and additional duties"
+    return "additional duties only: the file states no MFN rate for this flow"
 
 
 def rate_grid(stack: ProductStack) -> Grid:

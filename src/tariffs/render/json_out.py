@@ -433,5 +433,6 @@ def rate(path: str, stack: ProductStack) -> Iterator[str]:
             for x in stack.layers
         ],
         "total": Rate(stack.total),
+        "mfn_stated": stack.mfn_stated,
     }
     return envelope(RATE_FORMAT, "stack", body)

@@ -1,0 +1,181 @@
+"""The law's forms in a file: MFN as the base layer, dated yields and all-in ceilings.
+
+- A flow whose lines (or the flow itself) state `mfn` gets a base layer named `mfn`, first
+  among its measures: each line's MFN rate, always in force. A flow that states none has no
+  base layer, and outputs say that its rates are additional duties only. A flow that states
+  MFN for some lines but not others is refused: an unknown MFN is never taken as 0%.
+- `yields_to` and `all_in` become `domain.Rule`s, each over [from, until). Within any day the
+  rules of a flow's measures must not form a cycle, and at most one all-in ceiling of a
+  measure may be in force.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import date
+
+from tariffs import domain
+from tariffs.domain import ALL_IN, MFN, YIELDS, Rule, quoted
+from tariffs.input import format as models
+from tariffs.input.problems import Loc, Report
+
+MFN_BASIS = "MFN (column 1 general rate)"
+
+
+def mfn_measure(flow: domain.Flow, at: Loc, problem: Report) -> domain.Measure | None:
+    """The base layer of `flow`, or None when it states no MFN at all."""
+    stated = [line for line in flow.lines if line.mfn is not None]
+    if not stated:
+        return None
+    if len(stated) < len(flow.lines):
+        missing = next(line for line in flow.lines if line.mfn is None)
+        shown = f"HS {missing.code}" if missing.code else "an unclassified line"
+        problem(
+            at,
+            f"flow {flow.key}: {len(stated):,} of its {len(flow.lines):,} lines state an MFN "
+            f"rate, but {shown} does not; give every line an 'mfn', or the flow an 'mfn' for "
+            "the rest (an unknown MFN is never taken as 0%)",
+        )
+        return None
+    whole = [line for line in flow.lines if not line.hs]
+    rates: domain.Schedule = ((date.min, whole[0].mfn),) if whole and whole[0].mfn else ()
+    product_rates = tuple(
+        (line.hs, ((date.min, line.mfn),))
+        for line in flow.lines
+        if line.hs and line.mfn is not None
+    )
+    return domain.Measure(
+        MFN,
+        flow.importer,
+        flow.exporter,
+        MFN_BASIS,
+        rates,
+        product_rates=product_rates,
+        kind=MFN,
+    )
+
+
+def rules_of(measure: models.Measure) -> tuple[Rule, ...]:
+    """A measure's yields and all-in ceilings as dated rules."""
+    out: list[Rule] = []
+    for entry in measure.yields_to:
+        if isinstance(entry, str):
+            out.append(Rule(YIELDS, (entry,)))
+        else:
+            out.append(Rule(YIELDS, (entry.measure,), *_span(entry.from_, entry.until)))
+    for ceiling in measure.all_in:
+        names = tuple(dict.fromkeys(ceiling.over))
+        out.append(Rule(ALL_IN, names, *_span(ceiling.from_, ceiling.until)))
+    return tuple(dict.fromkeys(out))
+
+
+def _span(start: date | None, until: date | None) -> tuple[date, date]:
+    return (start or date.min, until or date.max)
+
+
+def check_rules(
+    parsed: models.ScenarioFile, with_mfn: set[tuple[str, str]], problem: Report
+) -> None:
+    """Each rule names another measure of the same flow (or `mfn` where the flow states
+    MFN), ends after it starts, and no day's rules form a cycle or hold two ceilings."""
+    for name, measure in parsed.measures.items():
+        flow = (measure.importer, measure.exporter)
+        for key, entries in (("yields_to", measure.yields_to), ("all_in", measure.all_in)):
+            for i, entry in enumerate(entries):
+                at: Loc = ("measures", name, key, i)
+                start, until = _bounds(entry)
+                if start is not None and until is not None and until <= start:
+                    problem(at, f"'until' ({until}) must be after 'from' ({start})")
+                for other in _targets(entry):
+                    _check_target(parsed, (name, flow, other), at, with_mfn, problem)
+        ceilings = list(measure.all_in)
+        for i, (first, second) in enumerate(itertools.pairwise(ceilings)):
+            if _overlap(first, second):
+                problem(
+                    ("measures", name, "all_in", i + 1),
+                    f"measure {quoted(name)} has two all-in ceilings in force at once; "
+                    "give each its own [from, until)",
+                )
+    _check_cycles(parsed, problem)
+
+
+def _bounds(entry: str | models.Yield | models.AllIn) -> tuple[date | None, date | None]:
+    return (None, None) if isinstance(entry, str) else (entry.from_, entry.until)
+
+
+def _targets(entry: str | models.Yield | models.AllIn) -> Iterable[str]:
+    if isinstance(entry, str):
+        return (entry,)
+    if isinstance(entry, models.Yield):
+        return (entry.measure,)
+    return entry.over
+
+
+def _overlap(a: models.AllIn, b: models.AllIn) -> bool:
+    a_start, a_until = _span(a.from_, a.until)
+    b_start, b_until = _span(b.from_, b.until)
+    return a_start < b_until and b_start < a_until
+
+
+def _check_target(
+    parsed: models.ScenarioFile,
+    names: tuple[str, tuple[str, str], str],
+    at: Loc,
+    with_mfn: set[tuple[str, str]],
+    problem: Report,
+) -> None:
+    name, flow, other = names
+    if other == MFN and other not in parsed.measures:
+        if flow not in with_mfn:
+            problem(
+                at,
+                f"flow {flow[0]}:{flow[1]} states no MFN rates, so it has no 'mfn' layer; "
+                "give its lines (or the flow) an 'mfn'",
+            )
+        return
+    target = parsed.measures.get(other)
+    if target is None:
+        known = ", ".join(sorted(parsed.measures)[:20])
+        problem(at, f"unknown measure {quoted(other)} (known: {known})")
+    elif other == name:
+        verb = "yield to" if at[2] == "yields_to" else "be a ceiling over"
+        problem(at, f"measure {quoted(name)} cannot {verb} itself")
+    elif (target.importer, target.exporter) != flow:
+        verb = "yield to" if at[2] == "yields_to" else "be a ceiling over"
+        problem(
+            at,
+            f"measure {quoted(name)} can only {verb} a measure of the same flow "
+            f"({flow[0]}:{flow[1]}); {quoted(other)} is on {target.importer}:{target.exporter}",
+        )
+
+
+def _check_cycles(parsed: models.ScenarioFile, problem: Report) -> None:
+    """On every day, the rules in force point from each measure to others without a cycle."""
+    from tariffs.input.resolve import _cycles, _path  # noqa: PLC0415 - resolve imports us
+
+    rules = {name: rules_of(m) for name, m in parsed.measures.items()}
+    ceilings = any(m.all_in for m in parsed.measures.values())
+    cuts = sorted({date.min} | {d for rs in rules.values() for r in rs for d in (r.start, r.until)})
+    reported: set[tuple[str, ...]] = set()
+    for day in cuts:
+        if day == date.max:
+            continue
+        edges = {
+            name: [
+                n
+                for r in rs
+                if r.active(day)
+                for n in r.names
+                if n in parsed.measures and n != name
+            ]
+            for name, rs in rules.items()
+        }
+        for cycle in _cycles(edges):
+            key = tuple(sorted(cycle))
+            if key in reported:
+                continue
+            reported.add(key)
+            when = "" if day == date.min else f" from {day}"
+            keys = "'yields_to' and 'all_in' form" if ceilings else "'yields_to' forms"
+            problem(("measures", cycle[0], "yields_to"), f"{keys} a cycle{when}: {_path(cycle)}")

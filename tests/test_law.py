@@ -1,0 +1,342 @@
+"""The law as written: MFN as the base layer, all-in ceilings, dated precedence.
+
+tests/fixtures/law-2025.yaml holds three partners of the US in 2025 (rates and instruments in
+docs/sources.md#tariff-law-2025). Every figure below is worked by hand in its comment.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tariffs.calc.compare import compare
+from tariffs.calc.stack import product_stack
+from tariffs.cli import app
+from tariffs.domain import Study
+from tariffs.input.load import load, load_text
+from tariffs.input.problems import ScenarioError
+
+LAW = "tests/fixtures/law-2025.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def law() -> Study:
+    return load(ROOT / LAW)
+
+
+def stack(
+    study: Study, flow: str, hs: str, on: date, scenario: str = "as-written"
+) -> dict[str, Any]:
+    found = next(f for f in study.flows if f.key == flow)
+    result = product_stack(study, found, hs, on, scenario)
+    return {"total": result.total, **{x.measure: (x.rate, x.status, x.why) for x in result.layers}}
+
+
+@pytest.mark.parametrize(
+    ("hs", "on", "layers"),
+    [
+        # from 7 Aug the EU's reciprocal rate tops MFN up to 15%: 15 - 2.5 = 12.5
+        ("8703.23", date(2025, 9, 1), ("2.5", "12.5", "15.0")),
+        # MFN 16.5% is above the ceiling: max(0, 15 - 16.5) = 0, the total stays 16.5%
+        ("6110.20.20", date(2025, 9, 1), ("16.5", "0", "16.5")),
+        # before 7 Aug the 10% baseline is added to MFN: 2.5 + 10 and 16.5 + 10
+        ("8703.23", date(2025, 6, 1), ("2.5", "10", "12.5")),
+        ("6110.20.20", date(2025, 6, 1), ("16.5", "10", "26.5")),
+    ],
+)
+def test_eu_all_in_ceiling_over_mfn(
+    law: Study, hs: str, on: date, layers: tuple[str, str, str]
+) -> None:
+    mfn, reciprocal, total = map(Decimal, layers)
+    found = stack(law, "US:EU", hs, on)
+    assert found["mfn"][0] == mfn
+    assert found["us-reciprocal-eu"][0] == reciprocal
+    assert found["total"] == total
+
+
+def test_a_lower_ceiling_in_a_scenario(law: Study) -> None:
+    # ceiling-10 sets the all-in rate to 10% from 7 Aug: cars 10 - 2.5 = 7.5, total 10
+    found = stack(law, "US:EU", "8703.23", date(2025, 9, 1), "ceiling-10")
+    assert found["us-reciprocal-eu"][0] == Decimal("7.5")
+    assert found["total"] == Decimal(10)
+
+
+def test_chinese_steel_on_10_june_owes_no_reciprocal(law: Study) -> None:
+    found = stack(law, "US:CN", "7208.51", date(2025, 6, 10))
+    # 232 steel 50% (from 4 June) + 301 25% + fentanyl 20% + MFN 0 (Free) = 95%
+    assert found["us-232-steel-cn"][0] == 50
+    assert found["us-301-cn"][0] == 25
+    assert found["us-fentanyl-cn"][0] == 20
+    assert found["mfn"] == (0, "in force", "MFN of the line")
+    assert found["us-reciprocal-cn"] == (0, "yields", "yields to us-232-steel-cn (50%)")
+    assert found["total"] == 95
+    # on 1 June 232 was 25%: 25 + 25 + 20 = 70
+    assert stack(law, "US:CN", "7208.51", date(2025, 6, 1))["total"] == 70
+
+
+@pytest.mark.parametrize(
+    ("on", "ieepa", "steel"),
+    [
+        # EO 14289 (from 4 March): goods owing the Canada tariff owe no 232 steel
+        (date(2025, 5, 1), (25, "in force"), (0, "yields")),
+        # Procl. 10947 (from 4 June): the order is reversed, 232 steel at 50% wins
+        (date(2025, 6, 10), (0, "yields"), (50, "in force")),
+    ],
+)
+def test_dated_precedence_reverses_on_4_june(
+    law: Study, on: date, ieepa: tuple[int, str], steel: tuple[int, str]
+) -> None:
+    found = stack(law, "US:CA", "7208.51", on)
+    assert found["us-ieepa-ca"][:2] == ieepa
+    assert found["us-232-steel-ca"][:2] == steel
+
+
+def test_flow_figures_include_mfn(law: Study) -> None:
+    by = {(s.name, f.flow.key): f for s in compare(law).scenarios for f in s.flows}
+    eu = by[("as-written", "US:EU")]
+    # rate on 1 Sep: (40bn x 15 + 0.5bn x 16.5) / 40.5bn = 608.25 / 40.5 = 15.0185%
+    assert round(eu.rate_on, 4) == Decimal("15.0185")
+    # cars: 2.5 x 365 + 10 x 124 (5 Apr - 6 Aug) + 12.5 x 147 (7 Aug - 31 Dec) = 3,990 rate-days
+    # sweaters: 16.5 x 365 + 10 x 124 = 7,262.5; (40 x 3,990 + 0.5 x 7,262.5) / 40.5 / 365
+    # = 163,231.25 / 14,782.5 = 11.0422%
+    assert round(eu.average, 4) == Decimal("11.0422")
+    ca = by[("as-written", "US:CA")]
+    # 25 x 92 (4 Mar - 3 Jun) + 50 x 211 (4 Jun - 31 Dec) = 12,850 rate-days / 365 = 35.2055%
+    assert round(ca.average, 4) == Decimal("35.2055")
+    cn = by[("as-written", "US:CN")]
+    # phones: fentanyl 10 x 28 + 20 x 303 = 6,340; steel: 6,340 + 301 25 x 365 (9,125) + 232
+    # 25 x 84 (12 Mar - 3 Jun) + 50 x 211 (12,650) = 28,115; reciprocal 0 (excluded, yields)
+    # (41.7 x 6,340 + 1 x 28,115) / 42.7 / 365 = 292,493 / 15,585.5 = 18.7670%
+    assert round(cn.average, 4) == Decimal("18.7670")
+
+
+def test_rate_says_what_its_total_holds() -> None:
+    runner = CliRunner()
+    with_mfn = runner.invoke(app, ["rate", LAW, "--flow", "US:EU", "--hs", "8703.23"])
+    assert "Total:    15.00% (MFN and additional duties)" in with_mfn.stdout
+    doc = runner.invoke(app, ["rate", LAW, "--flow", "US:EU", "--hs", "8703.23", "-f", "json"])
+    assert json.loads(doc.stdout)["stack"]["mfn_stated"] is True
+    without = runner.invoke(
+        app, ["rate", "scenarios/geneva.yaml", "--flow", "US:CN", "--hs", "8703"]
+    )
+    assert "additional duties only: the file states no MFN rate for this flow" in without.stdout
+
+
+HEAD = """\
+tariffs: 1
+title: t
+period: {start: 2025-01-01, until: 2026-01-01}
+on: 2025-09-01
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        load_text(HEAD + text, "t.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_an_unknown_mfn_is_never_zero() -> None:
+    found = problems(
+        """\
+flows:
+  - importer: US
+    exporter: EU
+    lines:
+      - {hs: "8703", description: cars, value: 40bn, mfn: 2.5%}
+      - {hs: "8479", description: machines, value: 10bn}
+measures:
+  r: {importer: US, exporter: EU, basis: b, rates: {2025-04-05: 10%}}
+scenarios:
+  s: {}
+"""
+    )
+    assert found == [
+        "t.yaml:6:5: flow US:EU: 1 of its 2 lines state an MFN rate, but HS 8479 does not; "
+        "give every line an 'mfn', or the flow an 'mfn' for the rest (an unknown MFN is never "
+        "taken as 0%)"
+    ]
+
+
+def test_an_mfn_above_the_ceiling_pays_no_top_up() -> None:
+    # a line at MFN 32% under a 15% all-in ceiling: max(0, 15 - 32) = 0, total 32.0%
+    study = load_text(
+        HEAD
+        + """\
+flows:
+  - importer: US
+    exporter: EU
+    lines: [{hs: "6404", description: a line at MFN 32%, value: 1bn, mfn: 32%}]
+measures:
+  r:
+    importer: US
+    exporter: EU
+    basis: b
+    rates: {2025-04-05: 10%, 2025-08-07: 15%}
+    all_in: [{over: [mfn], from: 2025-08-07}]
+scenarios:
+  s: {}
+""",
+        "t.yaml",
+    )
+    found = stack(study, "US:EU", "6404", date(2025, 9, 1), "s")
+    assert (found["r"][0], found["total"]) == (0, 32)
+    assert found["r"][2] == "schedule; all-in 15% over mfn, since 2025-08-07"
+
+
+def test_a_flow_mfn_fills_the_lines_that_state_none() -> None:
+    study = load_text(
+        HEAD
+        + """\
+flows:
+  - importer: US
+    exporter: EU
+    mfn: 1%
+    lines:
+      - {hs: "8703", description: cars, value: 40bn, mfn: 2.5%}
+      - {hs: "8479", description: machines, value: 10bn}
+measures:
+  r: {importer: US, exporter: EU, basis: b, rates: {2025-04-05: 10%}}
+scenarios:
+  s: {}
+""",
+        "t.yaml",
+    )
+    # (40 x 2.5 + 10 x 1) / 50 = 2.2% on 1 Jan, before the 10% starts
+    [flow] = compare(study, on=date(2025, 1, 1)).scenarios[0].flows
+    assert flow.rate_on == Decimal("2.2")
+
+
+@pytest.mark.parametrize(
+    ("measures", "message"),
+    [
+        (
+            "  r: {importer: US, exporter: EU, basis: b, all_in: [{over: [mfn]}]}\n",
+            "flow US:EU states no MFN rates, so it has no 'mfn' layer; give its "
+            "lines (or the flow) an 'mfn'",
+        ),
+        (
+            "  r: {importer: US, exporter: EU, basis: b, yields_to: [{measure: q, from: "
+            "2025-06-04, until: 2025-06-04}]}\n"
+            "  q: {importer: US, exporter: EU, basis: b}\n",
+            "'until' (2025-06-04) must be after 'from' (2025-06-04)",
+        ),
+        (
+            "  r: {importer: US, exporter: EU, basis: b, yields_to: [{measure: q, from: "
+            "2025-03-04}]}\n"
+            "  q: {importer: US, exporter: EU, basis: b, yields_to: [{measure: r, from: "
+            "2025-06-04}]}\n",
+            "'yields_to' forms a cycle from 2025-06-04: r -> q -> r",
+        ),
+    ],
+    ids=["no-mfn-layer", "empty-span", "cycle-on-a-day"],
+)
+def test_rules_are_checked(measures: str, message: str) -> None:
+    text = (
+        """\
+flows:
+  - {importer: US, exporter: EU, value: 10bn}
+measures:
+"""
+        + measures
+        + """\
+scenarios:
+  s: {}
+"""
+    )
+    # the whole message, at the measure's own line (8; 9 for the second)
+    assert [p.split(": ", 1)[1] for p in problems(text)] == [message]
+    assert problems(text)[0].startswith("t.yaml:8:")
+
+
+def test_the_format_doc_examples_are_the_tested_fixture() -> None:
+    # docs/format.md's MFN and precedence examples are cut from the fixture tested above
+    doc = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    section = doc.split("### MFN, the base layer", 1)[1].split("### Stacking rules", 1)[0]
+    blocks = section.split("```yaml\n")[1:]
+    assert len(blocks) == 2
+    fixture = (ROOT / LAW).read_text(encoding="utf-8")
+    for block in blocks:
+        for line in block.split("```", 1)[0].splitlines():
+            assert line.strip() in fixture, line
+
+
+def _one_line(line: str, measures: str = "") -> Study:
+    return load_text(
+        HEAD
+        + f"""\
+flows:
+  - importer: US
+    exporter: EU
+    lines: [{line}]
+measures:
+  r: {{importer: US, exporter: EU, basis: b{measures}}}
+scenarios:
+  s: {{}}
+""",
+        "t.yaml",
+    )
+
+
+def test_a_specific_duty_is_exact_with_its_ad_valorem_equivalent() -> None:
+    study = _one_line(
+        '{hs: "2204.21", description: d, value: 2000, mfn: "$1.055/kg", quantity: 1000 kg}'
+    )
+    found = stack(study, "US:EU", "2204.21", date(2025, 9, 1), "s")
+    # AVE = 1.055 x 1,000 / 2,000 x 100 = 52.75%
+    assert found["mfn"] == (
+        Decimal("52.75"),
+        "in force",
+        "MFN $1.055/kg on 1000 kg, as its ad valorem equivalent",
+    )
+    [flow] = compare(study).scenarios[0].flows
+    # a year of it: 2,000 x 52.75% x 365 / 365 = $1,055.00, which is 1.055 x 1,000 exactly
+    assert flow.duties == Decimal("1055.00")
+
+
+def test_a_compound_duty_and_a_ceiling_over_it() -> None:
+    # 0.9¢/each + 15.8% on 10,000 each worth $1,000: 15.8 + 0.009 x 10,000 / 1,000 x 100
+    # = 15.8 + 9 = 24.8%
+    study = _one_line(
+        '{hs: "9503", description: d, value: 1000, mfn: "0.9¢/each + 15.8%", quantity: 10k each}'
+    )
+    assert stack(study, "US:EU", "9503", date(2025, 9, 1), "s")["total"] == Decimal("24.8")
+    # 6.3¢/liter on 1,000 l worth $1,000: AVE 6.3%; an all-in 15% tops it up by 8.7
+    wine = _one_line(
+        '{hs: "2204.21", description: d, value: 1000, mfn: "6.3¢/liter", quantity: 1000 l}',
+        ", rates: {2025-08-07: 15%}, all_in: [{over: [mfn]}]",
+    )
+    found = stack(wine, "US:EU", "2204.21", date(2025, 9, 1), "s")
+    assert (found["mfn"][0], found["r"][0], found["total"]) == (
+        Decimal("6.3"),
+        Decimal("8.7"),
+        Decimal(15),
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            '{hs: "2204.21", description: d, value: 2000, mfn: "$1.055/kg"}',
+            "flow US:EU, HS 2204.21: its rate $1.055/kg is per kg, so it needs a 'quantity' in "
+            "kg (such as 1000 kg); a specific duty is never taken as 0",
+        ),
+        (
+            '{hs: "2204.21", description: d, value: 2000, mfn: "$1.055/kg", quantity: 5 l}',
+            "flow US:EU, HS 2204.21: its rate $1.055/kg is per kg, but its quantity is in l",
+        ),
+    ],
+    ids=["no-quantity", "other-unit"],
+)
+def test_a_specific_duty_without_its_quantity_names_the_line(line: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        _one_line(line)
+    assert [p.message for p in caught.value.problems] == [message]
