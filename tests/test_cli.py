@@ -49,7 +49,8 @@ def test_no_arguments_is_a_usage_error() -> None:
 
 
 def test_compare_headline_rates() -> None:
-    # The reference sheet's headline rates on 1 June 2025: US 145% -> 30%, China 125% -> 10%.
+    # The headline rates on 1 June 2025 (docs/sources.md#headline-rates): US 145% -> 30%,
+    # China 125% -> 10%.
     result = run("compare", GENEVA, "--format", "json")
     assert result.exit_code == 0
     [file] = json.loads(result.stdout)["files"]

@@ -74,7 +74,7 @@ def test_cn_average_no_deal_and_geneva(geneva: Study) -> None:
 
 
 def test_headline_rates_on_1_june_2025(geneva: Study) -> None:
-    # The acceptance figures, from the reference sheet: 145%/30% and 125%/10%.
+    # The headline figures (docs/sources.md#headline-rates): 145%/30% and 125%/10%.
     result = compare(geneva, on=date(2025, 6, 1))
     by_name = {s.name: s for s in result.scenarios}
     assert flow(by_name["no-deal"], "US").rate_on == 145

@@ -1,6 +1,6 @@
 """Property-based tests: generated valid scenario files, through loading, the core and the CLI.
 
-Invariants (issue 3):
+Invariants:
 - every average lies between the lowest and the peak rate;
 - static duties equal the sum over the timeline's segments of value x rate x days / 36500;
 - reordering measures, scenarios, flows or keys in the file changes no result;
