@@ -101,8 +101,8 @@ scenarios: {s: {}}
 
 def test_line_values_must_add_up_to_the_flow_value() -> None:
     assert problems(LINES.replace("VALUE", "51m")) == (
-        "f.yaml:8:12: flow US:CN: its lines add up to 50m (50000000), but its value is 51m "
-        "(51000000); make them agree, or leave out 'value' to take the sum"
+        "f.yaml:8:12: flow US:CN: its lines add up to 50m (50,000,000), but its value is 51m "
+        "(51,000,000); make them agree, or leave out 'value' to take the sum"
     )
     assert load_text(LINES.replace("VALUE", "50m"), "f.yaml").flows[0].value == 50_000_000
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from tariffs import domain
-from tariffs.domain import money_literal, quoted
+from tariffs.domain import money_exact, money_literal, quoted
 from tariffs.input import format as models
 from tariffs.input.files import FileReader
 from tariffs.input.literals import hs_digits
@@ -41,13 +41,7 @@ def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> dom
         problem((*at, "lines_file", KEY), f"flow {key}: give 'lines' or 'lines_file', not both")
         return None
     if flow.lines is None and flow.lines_file is None:
-        if flow.value is None:
-            problem(at, f"flow {key} needs a 'value', or product lines to add it up from")
-            return None
-        if (flow.elasticity is None) != (flow.observed_at is None):
-            problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
-        line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at)
-        return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
+        return _unclassified(flow, at, problem)
     if flow.lines is not None:
         raw = [((*at, "lines", j), line) for j, line in enumerate(flow.lines)]
         where: Callable[[Loc, str], None] = problem
@@ -59,14 +53,16 @@ def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> dom
     if not raw:
         problem(at, f"flow {key} has no product lines")
         return None
-    lines = _lines(key, flow, raw, where)
+    lines = None if _half_paired(flow, raw, at, problem) else _lines(key, flow, raw, where)
+    if lines is None or len(lines) != len(raw):
+        return None  # a line's problem was reported; the sum would be of the others
     total = sum((line.value for line in lines), Decimal(0))
     if flow.value is not None and flow.value != total:
         problem(
             (*at, "value"),
-            f"flow {key}: its lines add up to {money_literal(total)} ({total:f}), but its "
-            f"value is {money_literal(flow.value)} ({flow.value:f}); make them agree, or "
-            "leave out 'value' to take the sum",
+            f"flow {key}: its lines add up to {money_literal(total)} ({money_exact(total)}), "
+            f"but its value is {money_literal(flow.value)} ({money_exact(flow.value)}); make "
+            "them agree, or leave out 'value' to take the sum",
         )
     if lines and len({line.elasticity is None for line in lines}) > 1:
         problem(
@@ -75,6 +71,36 @@ def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> dom
             "'observed_at', its own or the flow's) or none does",
         )
     return domain.Flow(flow.importer, flow.exporter, total, tuple(lines), classified=True)
+
+
+def _unclassified(flow: models.Flow, at: Loc, problem: Report) -> domain.Flow | None:
+    """A flow without product lines: one line of unknown kind."""
+    key = f"{flow.importer}:{flow.exporter}"
+    if flow.value is None:
+        problem(at, f"flow {key} needs a 'value', or product lines to add it up from")
+        return None
+    if (flow.elasticity is None) != (flow.observed_at is None):
+        problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
+    line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at)
+    return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
+
+
+def _half_paired(
+    flow: models.Flow, raw: list[tuple[Loc, models.Line]], at: Loc, problem: Report
+) -> bool:
+    """Whether the flow gives one of 'elasticity' and 'observed_at' for lines that give
+    neither: then one problem, at the flow, rather than one per line."""
+    if (flow.elasticity is None) == (flow.observed_at is None) or not any(
+        line.elasticity is None and line.observed_at is None for _, line in raw
+    ):
+        return False
+    given, other = ("elasticity", "observed_at")[:: 1 if flow.observed_at is None else -1]
+    problem(
+        (*at, given, KEY),
+        f"flow {flow.importer}:{flow.exporter} gives {quoted(given)} but not {quoted(other)}: "
+        f"they go together (give {quoted(other)} beside it, or both on each line)",
+    )
+    return True
 
 
 def _lines(
