@@ -400,6 +400,15 @@ def test_rate_command_golden(update_golden: bool) -> None:
         (["--flow", "US:CN", "--hs", "8"], "'8' is not an HS code"),
         (["--flow", "US:CN", "--hs", "85", "-s", "nope"], "has no scenario 'nope'"),
         (["--flow", "US:CN", "--hs", "85", "--on", "2025-02-30"], "is not a calendar date"),
+        (
+            ["--flow", "US:CN", "--hs", "85", "-s", "geneva", "-s", "no-deal"],
+            "Invalid value for '--scenario': given 2 times ('geneva', 'no-deal'); "
+            "this command takes one",
+        ),
+        (
+            ["--flow", "US:CN", "--hs", "85", "--hs", "8517"],
+            "Invalid value for '--hs': given 2 times ('85', '8517'); this command takes one",
+        ),
     ],
 )
 def test_rate_usage_errors(args: list[str], message: str) -> None:
