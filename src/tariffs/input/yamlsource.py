@@ -105,6 +105,8 @@ def _construct_mapping(
             raise yaml.constructor.ConstructorError(
                 None, None, "mapping keys must be plain scalars", key_node.start_mark
             )
+        if isinstance(key, int) and not isinstance(key, bool):
+            key = str(key)  # a name may be a bare number: `7:` and `"7":` are the same name
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
