@@ -130,13 +130,13 @@ def _as_text(value: object) -> object:
 
 Name = Annotated[
     str,
-    BeforeValidator(_as_text),
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+    BeforeValidator(_as_text),
 ]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 WindowName = Annotated[
-    str, BeforeValidator(_as_text), StringConstraints(min_length=1, max_length=2000)
+    str, StringConstraints(min_length=1, max_length=2000), BeforeValidator(_as_text)
 ]
 
 
