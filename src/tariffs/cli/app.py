@@ -506,20 +506,30 @@ def _rev_side(rev: str, path: Path) -> _Side:
     return _diff_side(revision.label(path.name), text, revision.read)
 
 
+TOLERANCE_UNITS = (
+    "write a rate in percentage points with pp or %, such as 0.5pp, and money with a "
+    "suffix k, m, bn or tn, such as 100m"
+)
+
+
 def _tolerance(values: list[str]) -> Tolerance:
     from tariffs.calc.results import Tolerance
     from tariffs.input.literals import parse_money, parse_percent
 
-    rate = money = None
-    for text in values:
+    limits = Tolerance()
+    for given in values:
+        text = given.strip()
         try:
             if text.endswith(("%", "pp")):
                 rate = parse_percent(text.removesuffix("pp").strip().removesuffix("%") + "%")
+                limits = limits._replace(rate=rate, rate_given=text)
+            elif text.endswith(("k", "m", "bn", "tn")):
+                limits = limits._replace(money=parse_money(text), money_given=text)
             else:
-                money = parse_money(text)
+                raise ValueError(f"{quoted(given)} has no unit: {TOLERANCE_UNITS}")
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--tolerance'") from None
-    return Tolerance(rate=rate, money=money)
+    return limits
 
 
 @app.command()
@@ -544,8 +554,8 @@ def diff(
             "--tolerance",
             "-t",
             metavar="SIZE",
-            help="Ignore result differences of at most SIZE: '0.01%' (or '0.01pp') for rates, "
-            "'1m' for money. Repeat for both.",
+            help="Ignore result differences of at most SIZE: '0.01pp' (or '0.01%') for rates, "
+            "'1m' (a suffix k, m, bn or tn) for money. Repeat for both.",
         ),
     ] = None,
     fmt: ReportFormatOpt = ReportFormat.table,
