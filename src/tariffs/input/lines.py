@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from tariffs import domain
 from tariffs.domain import money_exact, money_literal, quoted
 from tariffs.input import format as models
+from tariffs.input.errors import in_file_terms
 from tariffs.input.files import FileReader
 from tariffs.input.literals import hs_digits
 from tariffs.input.problems import Loc, Problem, Report, ScenarioError
@@ -162,18 +163,30 @@ def _csv_header(reader: Any, report: Report) -> list[str]:
         report((1, 1), "the file is empty; expected a header such as hs,description,value")
         return []
     columns = [cell.strip() for cell in header]
+    separator = next((c for c in ";\t|" if len(columns) == 1 and c in columns[0]), None)
+    if separator is not None:
+        report(
+            (1, 1),
+            f"the header {quoted(columns[0])} is one column: this file separates its cells "
+            f"with {separator!r}; a lines file separates them with commas, such as "
+            "hs,description,value",
+        )
+        return []
+    problems = False
     for index, column in enumerate(columns):
         if column not in LINE_COLUMNS:
             report(
                 (1, index + 1),
                 f"unknown column {quoted(column)} (known: {', '.join(LINE_COLUMNS)})",
             )
+            problems = True
         elif columns.index(column) != index:
             report((1, index + 1), f"column {quoted(column)} appears twice")
+            problems = True
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         report((1, 1), f"missing column {', '.join(map(repr, missing))}")
-    return columns
+    return [] if problems or missing else columns  # the rows' problems would be the header's
 
 
 def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc, models.Line]]:
@@ -211,6 +224,7 @@ def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc
             for error in exc.errors(include_url=False):
                 field = str(error["loc"][0]) if error["loc"] else ""
                 place = columns.index(field) + 1 if field in columns else 1
-                message = f"missing {quoted(field)}" if error["type"] == "missing" else error["msg"]
+                missing = error["type"] == "missing"
+                message = f"missing {quoted(field)}" if missing else in_file_terms(error)
                 counted((row, place), f"{field}: {message}" if field else message)
     return out
