@@ -130,7 +130,8 @@ expect:
 """
     )
     assert problems(text) == [
-        "11:67: scenarios.base.windows.0: unknown key 'colour' (known: name, start, days, until, set, note)",
+        "11:67: scenarios.base.windows.0: unknown key 'colour' "
+        "(known: name, start, days, until, set, note)",
         "12:36: unknown measure 'zz' (known: m)",
         "16:16: unknown scenario 'ghost' (known: base, child)",
     ]
