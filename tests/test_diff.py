@@ -106,6 +106,12 @@ def test_tolerance_hides_small_result_changes_but_not_input_changes() -> None:
     assert ("no-deal", "rate_on") in kept  # 20 pp > 14.5753
 
 
+def test_a_tolerance_is_shown_as_it_was_given() -> None:
+    result = run("diff", GENEVA, EDITED, "-t", "0.5pp", "-t", "100m")
+    assert result.exit_code == 1
+    assert "Tolerance: 0.5pp, 100m in money" in result.stdout
+
+
 @pytest.mark.parametrize(("fmt", "ext"), [("table", "txt"), ("json", "json"), ("markdown", "md")])
 def test_golden(fmt: str, ext: str, update_golden: bool) -> None:
     result = run("diff", GENEVA, EDITED, "--format", fmt)
@@ -121,7 +127,12 @@ def test_golden(fmt: str, ext: str, update_golden: bool) -> None:
     [
         ((GENEVA,), "give two files, OLD and NEW"),
         (("--rev", "HEAD", GENEVA, EDITED), "with --rev, give one scenario file"),
-        ((GENEVA, GENEVA, "-t", "lots"), "'lots' is not an amount"),
+        ((GENEVA, GENEVA, "-t", "lotsm"), "'lotsm' is not an amount"),
+        (
+            (GENEVA, GENEVA, "-t", "0.5"),
+            "'0.5' has no unit: write a rate in percentage points with pp or %, such as 0.5pp, "
+            "and money with a suffix k, m, bn or tn, such as 100m",
+        ),
         ((GENEVA, "tests/fixtures/nope.yaml"), "tests/fixtures/nope.yaml:1:1: no such file"),
     ],
 )

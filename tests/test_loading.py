@@ -85,7 +85,7 @@ def test_value_errors_point_at_the_value(
 def test_misspelt_key_is_never_silently_ignored() -> None:
     assert problems(VALID.replace("title: t", "titel: t")) == [
         (1, 1, "missing required key 'title'"),
-        (2, 1, "unknown key 'titel'"),
+        (2, 1, "unknown key 'titel'; did you mean 'title'?"),
     ]
 
 

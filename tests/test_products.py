@@ -101,8 +101,8 @@ scenarios: {s: {}}
 
 def test_line_values_must_add_up_to_the_flow_value() -> None:
     assert problems(LINES.replace("VALUE", "51m")) == (
-        "f.yaml:8:12: flow US:CN: its lines add up to 50m (50000000), but its value is 51m "
-        "(51000000); make them agree, or leave out 'value' to take the sum"
+        "f.yaml:8:12: flow US:CN: its lines add up to 50m (50,000,000), but its value is 51m "
+        "(51,000,000); make them agree, or leave out 'value' to take the sum"
     )
     assert load_text(LINES.replace("VALUE", "50m"), "f.yaml").flows[0].value == 50_000_000
 
@@ -400,6 +400,15 @@ def test_rate_command_golden(update_golden: bool) -> None:
         (["--flow", "US:CN", "--hs", "8"], "'8' is not an HS code"),
         (["--flow", "US:CN", "--hs", "85", "-s", "nope"], "has no scenario 'nope'"),
         (["--flow", "US:CN", "--hs", "85", "--on", "2025-02-30"], "is not a calendar date"),
+        (
+            ["--flow", "US:CN", "--hs", "85", "-s", "geneva", "-s", "no-deal"],
+            "Invalid value for '--scenario': given 2 times ('geneva', 'no-deal'); "
+            "this command takes one",
+        ),
+        (
+            ["--flow", "US:CN", "--hs", "85", "--hs", "8517"],
+            "Invalid value for '--hs': given 2 times ('85', '8517'); this command takes one",
+        ),
     ],
 )
 def test_rate_usage_errors(args: list[str], message: str) -> None:

@@ -401,6 +401,10 @@ def test_any_number_of_jobs_gives_the_same_bytes() -> None:
             ],
             "a chart shows one or two varied numbers",
         ),
+        (
+            ["-s", "geneva", "-s", "extended", *SWEEP_CASES["grid"][2:]],
+            "'--scenario': given 2 times ('geneva', 'extended'); this command takes one",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_a_message(args: list[str], message: str) -> None:

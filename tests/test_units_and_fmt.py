@@ -33,7 +33,7 @@ def test_percents(text: str, value: Decimal) -> None:
         ("30", "is not a percent"),
         ("30 %", "is not a percent"),
         (True, "expected a percent such as 30%, got true"),
-        ([30], "expected a percent such as 30%, got list"),
+        ([30], "expected a percent such as 30%, got a list"),
     ],
 )
 def test_bad_percents(value: object, message: str) -> None:

@@ -301,6 +301,12 @@ def money_literal(amount: Decimal) -> str:
     return _plain(amount)
 
 
+def money_exact(amount: Decimal) -> str:
+    """An amount in full, grouped in thousands: 87300000000.0 -> '87,300,000,000'."""
+    text = f"{amount:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def percent_literal(rate: Decimal) -> str:
     """The scenario-file literal for a rate: Decimal('7.50') -> '7.5%'."""
     return f"{_plain(rate)}%"

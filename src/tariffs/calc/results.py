@@ -269,6 +269,8 @@ class Tolerance(NamedTuple):
 
     rate: Decimal | None = None  # percentage points, for metrics in percent or pp
     money: Decimal | None = None  # in the file's currency
+    rate_given: str | None = None  # each as given on the command line, to show it so
+    money_given: str | None = None
 
 
 class Diff(NamedTuple):

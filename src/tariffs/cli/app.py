@@ -144,6 +144,18 @@ def _check_names(kind: str, option: str, wanted: list[str], known: list[str], pa
             )
 
 
+def _once(values: list[str] | None, option: str) -> str | None:
+    """The one value of an option that takes one: given twice, it is refused, not the last
+    taken (click's way), so that `-s a -s b` never silently shows `b` alone."""
+    given = values or []
+    if len(given) > 1:
+        shown = ", ".join(quoted(value) for value in given)
+        raise typer.BadParameter(
+            f"given {len(given)} times ({shown}); this command takes one", param_hint=f"'{option}'"
+        )
+    return given[0] if given else None
+
+
 FilesArg = Annotated[
     list[Path],
     typer.Argument(help="Scenario files (YAML).", metavar="FILE", show_default=False),
@@ -345,18 +357,20 @@ def rate(
     file: Annotated[
         Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)
     ],
-    flow: Annotated[
-        str, typer.Option("--flow", metavar="IMPORTER:EXPORTER", help="The flow, such as US:CN.")
+    flows: Annotated[
+        list[str],
+        typer.Option("--flow", metavar="IMPORTER:EXPORTER", help="The flow, such as US:CN."),
     ],
-    hs: Annotated[
-        str, typer.Option("--hs", metavar="CODE", help="The product's HS code, such as 8517.13.")
+    codes: Annotated[
+        list[str],
+        typer.Option("--hs", metavar="CODE", help="The product's HS code, such as 8517.13."),
     ],
-    on: Annotated[
-        str | None,
+    dates: Annotated[
+        list[str] | None,
         typer.Option("--on", metavar="DATE", help="The date (YYYY-MM-DD); default: the file's."),
     ] = None,
-    scenario: Annotated[
-        str | None,
+    scenarios: Annotated[
+        list[str] | None,
         typer.Option("--scenario", "-s", metavar="NAME", help="Default: the baseline."),
     ] = None,
     fmt: ReportFormatOpt = ReportFormat.table,
@@ -372,6 +386,8 @@ def rate(
     from tariffs.calc.stack import product_stack
     from tariffs.input.literals import parse_flow, parse_hs
 
+    flow, hs = _once(flows, "--flow") or "", _once(codes, "--hs") or ""
+    on, scenario = _once(dates, "--on"), _once(scenarios, "--scenario")
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
     try:
@@ -490,20 +506,30 @@ def _rev_side(rev: str, path: Path) -> _Side:
     return _diff_side(revision.label(path.name), text, revision.read)
 
 
+TOLERANCE_UNITS = (
+    "write a rate in percentage points with pp or %, such as 0.5pp, and money with a "
+    "suffix k, m, bn or tn, such as 100m"
+)
+
+
 def _tolerance(values: list[str]) -> Tolerance:
     from tariffs.calc.results import Tolerance
     from tariffs.input.literals import parse_money, parse_percent
 
-    rate = money = None
-    for text in values:
+    limits = Tolerance()
+    for given in values:
+        text = given.strip()
         try:
             if text.endswith(("%", "pp")):
                 rate = parse_percent(text.removesuffix("pp").strip().removesuffix("%") + "%")
+                limits = limits._replace(rate=rate, rate_given=text)
+            elif text.endswith(("k", "m", "bn", "tn")):
+                limits = limits._replace(money=parse_money(text), money_given=text)
             else:
-                money = parse_money(text)
+                raise ValueError(f"{quoted(given)} has no unit: {TOLERANCE_UNITS}")
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--tolerance'") from None
-    return Tolerance(rate=rate, money=money)
+    return limits
 
 
 @app.command()
@@ -528,8 +554,8 @@ def diff(
             "--tolerance",
             "-t",
             metavar="SIZE",
-            help="Ignore result differences of at most SIZE: '0.01%' (or '0.01pp') for rates, "
-            "'1m' for money. Repeat for both.",
+            help="Ignore result differences of at most SIZE: '0.01pp' (or '0.01%') for rates, "
+            "'1m' (a suffix k, m, bn or tn) for money. Repeat for both.",
         ),
     ] = None,
     fmt: ReportFormatOpt = ReportFormat.table,
@@ -587,8 +613,8 @@ def sweep(
             "10%..60%/5%'. See docs/sweep.md.",
         ),
     ] = None,
-    scenario: Annotated[
-        str | None,
+    scenarios: Annotated[
+        list[str] | None,
         typer.Option(
             "--scenario", "-s", metavar="NAME", help="The scenario to vary; default: baseline."
         ),
@@ -662,6 +688,7 @@ def sweep(
     from tariffs.cli import sweeping
     from tariffs.cli.progress import tracked
 
+    scenario = _once(scenarios, "--scenario")
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
     names = [s.name for s in study.scenarios]

@@ -139,9 +139,25 @@ LineQuantity = Annotated[
         {"type": "string", "pattern": duties.QUANTITY_PATTERN, "examples": ["1000 kg", "2.5m l"]}
     ),
 ]
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+
+
+def _as_text(value: object) -> object:
+    """A name written as a bare number (`123:` in YAML is a number) is read as its text."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+    BeforeValidator(_as_text),
+]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+WindowName = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000), BeforeValidator(_as_text)
+]
 
 
 class _Model(BaseModel):
@@ -257,7 +273,7 @@ class Measure(_Model):
 class Window(_Model):
     """A temporary override, [start, start + days) or [start, until)."""
 
-    name: Text
+    name: WindowName
     start: Day
     days: Annotated[int, Field(ge=1, le=36_500)] | None = None
     until: Day | None = None
@@ -281,7 +297,7 @@ class _ExpectationBase(_Model):
     scenario: Name
     flow: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}:[A-Z]{2,3}$")]
     on: Day | None = Field(default=None, description="With 'rate' only; default: the file's on.")
-    window: Text | None = Field(
+    window: WindowName | None = Field(
         default=None, description="With a window's metric ('saved') only: the window's name."
     )
     hs: HsCode | None = Field(

@@ -12,11 +12,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from tariffs import domain
 from tariffs.domain import ALL_IN, MFN, YIELDS, Rule, quoted
+from tariffs.domain import listed as listed_names
 from tariffs.input import format as models
 from tariffs.input.problems import Loc, Report
 
@@ -75,10 +76,17 @@ def _span(start: date | None, until: date | None) -> tuple[date, date]:
 
 
 def check_rules(
-    parsed: models.ScenarioFile, with_mfn: set[tuple[str, str]], problem: Report
+    parsed: models.ScenarioFile,
+    with_mfn: set[tuple[str, str]],
+    problem: Report,
+    broken: Callable[[str, str], bool] = lambda section, name: False,
+    listed: list[str] | None = None,
 ) -> None:
     """Each rule names another measure of the same flow (or `mfn` where the flow states
-    MFN), ends after it starts, and no day's rules form a cycle or hold two ceilings."""
+    MFN), ends after it starts, and no day's rules form a cycle or hold two ceilings.
+    `broken(section, name)`: whether a name may be a part that failed validation, which is
+    then not reported as unknown; `listed`: the measure names a message lists."""
+    names = sorted(parsed.measures) if listed is None else listed
     for name, measure in parsed.measures.items():
         flow = (measure.importer, measure.exporter)
         for key, entries in (("yields_to", measure.yields_to), ("all_in", measure.all_in)):
@@ -88,7 +96,9 @@ def check_rules(
                 if start is not None and until is not None and until <= start:
                     problem(at, f"'until' ({until}) must be after 'from' ({start})")
                 for other in _targets(entry):
-                    _check_target(parsed, (name, flow, other), at, with_mfn, problem)
+                    if other not in parsed.measures and broken("measures", other):
+                        continue
+                    _check_target(parsed, (name, flow, other), at, (with_mfn, names), problem)
         ceilings = list(measure.all_in)
         for i, (first, second) in enumerate(itertools.pairwise(ceilings)):
             if _overlap(first, second):
@@ -122,10 +132,11 @@ def _check_target(
     parsed: models.ScenarioFile,
     names: tuple[str, tuple[str, str], str],
     at: Loc,
-    with_mfn: set[tuple[str, str]],
+    context: tuple[set[tuple[str, str]], list[str]],
     problem: Report,
 ) -> None:
     name, flow, other = names
+    with_mfn, listed = context
     if other == MFN and other not in parsed.measures:
         if flow not in with_mfn:
             problem(
@@ -136,8 +147,7 @@ def _check_target(
         return
     target = parsed.measures.get(other)
     if target is None:
-        known = ", ".join(sorted(parsed.measures)[:20])
-        problem(at, f"unknown measure {quoted(other)} (known: {known})")
+        problem(at, f"unknown measure {quoted(other)} (known: {listed_names(listed)})")
     elif other == name:
         verb = "yield to" if at[2] == "yields_to" else "be a ceiling over"
         problem(at, f"measure {quoted(name)} cannot {verb} itself")

@@ -13,9 +13,10 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from tariffs import domain
-from tariffs.domain import money_literal, quoted
+from tariffs.domain import money_exact, money_literal, quoted
 from tariffs.input import format as models
 from tariffs.input.duties import ad_valorem_equivalent
+from tariffs.input.errors import in_file_terms
 from tariffs.input.files import FileReader
 from tariffs.input.literals import hs_digits
 from tariffs.input.problems import Loc, Problem, Report, ScenarioError
@@ -42,13 +43,7 @@ def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> dom
         problem((*at, "lines_file", KEY), f"flow {key}: give 'lines' or 'lines_file', not both")
         return None
     if flow.lines is None and flow.lines_file is None:
-        if flow.value is None:
-            problem(at, f"flow {key} needs a 'value', or product lines to add it up from")
-            return None
-        if (flow.elasticity is None) != (flow.observed_at is None):
-            problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
-        line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at, flow.mfn)
-        return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
+        return _unclassified(flow, at, problem)
     if flow.lines is not None:
         raw = [((*at, "lines", j), line) for j, line in enumerate(flow.lines)]
         where: Callable[[Loc, str], None] = problem
@@ -60,14 +55,16 @@ def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> dom
     if not raw:
         problem(at, f"flow {key} has no product lines")
         return None
-    lines = _lines(key, flow, raw, where)
+    lines = None if _half_paired(flow, raw, at, problem) else _lines(key, flow, raw, where)
+    if lines is None or len(lines) != len(raw):
+        return None  # a line's problem was reported; the sum would be of the others
     total = sum((line.value for line in lines), Decimal(0))
     if flow.value is not None and flow.value != total:
         problem(
             (*at, "value"),
-            f"flow {key}: its lines add up to {money_literal(total)} ({total:f}), but its "
-            f"value is {money_literal(flow.value)} ({flow.value:f}); make them agree, or "
-            "leave out 'value' to take the sum",
+            f"flow {key}: its lines add up to {money_literal(total)} ({money_exact(total)}), "
+            f"but its value is {money_literal(flow.value)} ({money_exact(flow.value)}); make "
+            "them agree, or leave out 'value' to take the sum",
         )
     if lines and len({line.elasticity is None for line in lines}) > 1:
         problem(
@@ -76,6 +73,36 @@ def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> dom
             "'observed_at', its own or the flow's) or none does",
         )
     return domain.Flow(flow.importer, flow.exporter, total, tuple(lines), classified=True)
+
+
+def _unclassified(flow: models.Flow, at: Loc, problem: Report) -> domain.Flow | None:
+    """A flow without product lines: one line of unknown kind."""
+    key = f"{flow.importer}:{flow.exporter}"
+    if flow.value is None:
+        problem(at, f"flow {key} needs a 'value', or product lines to add it up from")
+        return None
+    if (flow.elasticity is None) != (flow.observed_at is None):
+        problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
+    line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at, flow.mfn)
+    return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
+
+
+def _half_paired(
+    flow: models.Flow, raw: list[tuple[Loc, models.Line]], at: Loc, problem: Report
+) -> bool:
+    """Whether the flow gives one of 'elasticity' and 'observed_at' for lines that give
+    neither: then one problem, at the flow, rather than one per line."""
+    if (flow.elasticity is None) == (flow.observed_at is None) or not any(
+        line.elasticity is None and line.observed_at is None for _, line in raw
+    ):
+        return False
+    given, other = ("elasticity", "observed_at")[:: 1 if flow.observed_at is None else -1]
+    problem(
+        (*at, given, KEY),
+        f"flow {flow.importer}:{flow.exporter} gives {quoted(given)} but not {quoted(other)}: "
+        f"they go together (give {quoted(other)} beside it, or both on each line)",
+    )
+    return True
 
 
 def _lines(
@@ -148,18 +175,30 @@ def _csv_header(reader: Any, report: Report) -> list[str]:
         report((1, 1), "the file is empty; expected a header such as hs,description,value")
         return []
     columns = [cell.strip() for cell in header]
+    separator = next((c for c in ";\t|" if len(columns) == 1 and c in columns[0]), None)
+    if separator is not None:
+        report(
+            (1, 1),
+            f"the header {quoted(columns[0])} is one column: this file separates its cells "
+            f"with {separator!r}; a lines file separates them with commas, such as "
+            "hs,description,value",
+        )
+        return []
+    problems = False
     for index, column in enumerate(columns):
         if column not in LINE_COLUMNS:
             report(
                 (1, index + 1),
                 f"unknown column {quoted(column)} (known: {', '.join(LINE_COLUMNS)})",
             )
+            problems = True
         elif columns.index(column) != index:
             report((1, index + 1), f"column {quoted(column)} appears twice")
+            problems = True
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         report((1, 1), f"missing column {', '.join(map(repr, missing))}")
-    return columns
+    return [] if problems or missing else columns  # the rows' problems would be the header's
 
 
 def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc, models.Line]]:
@@ -197,6 +236,7 @@ def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc
             for error in exc.errors(include_url=False):
                 field = str(error["loc"][0]) if error["loc"] else ""
                 place = columns.index(field) + 1 if field in columns else 1
-                message = f"missing {quoted(field)}" if error["type"] == "missing" else error["msg"]
+                missing = error["type"] == "missing"
+                message = f"missing {quoted(field)}" if missing else in_file_terms(error)
                 counted((row, place), f"{field}: {message}" if field else message)
     return out

@@ -25,6 +25,21 @@ MONEY_PLACES = 6
 """The most decimal places an amount may have, as a number or as text (MONEY_PATTERN)."""
 
 
+def described(value: object) -> str:
+    """A value as a message names it, in the file's terms: 'a mapping', 'the number 30'."""
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f"text {quoted(value)}"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    return f"the number {quoted(value)}"
+
+
 def parse_percent(value: object) -> Decimal:
     """`"30%"` -> Decimal("30"): a rate in percent. A bare number is refused."""
     if isinstance(value, bool):
@@ -40,7 +55,7 @@ def parse_percent(value: object) -> Decimal:
             f"(did you mean {value}%, or {number.scaleb(2):f}%?)"
         )
     if not isinstance(value, str):
-        raise ValueError(f"expected a percent such as 30%, got {type(value).__name__}")
+        raise ValueError(f"expected a percent such as 30%, got {described(value)}")
     text = value.strip()
     if not _PERCENT.match(text):
         raise ValueError(
@@ -67,7 +82,7 @@ def parse_money(value: object) -> Decimal:
             )
         return amount
     if not isinstance(value, str):
-        raise ValueError(f"expected an amount such as 438.9bn, got {type(value).__name__}")
+        raise ValueError(f"expected an amount such as 438.9bn, got {described(value)}")
     text = value.strip()
     match = _MONEY.match(text)
     if not match:
@@ -87,7 +102,7 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _DATE.match(value.strip()):
-        shown = quoted(value) if isinstance(value, str) else repr(type(value).__name__)
+        shown = quoted(value) if isinstance(value, str) else described(value)
         raise ValueError(f"expected a date as YYYY-MM-DD, got {shown}")
     try:
         day = date.fromisoformat(value.strip())
@@ -158,7 +173,7 @@ def parse_hs(value: object) -> str:
     in JSON but not in our YAML, which keeps 0304 as a string.
     """
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise ValueError(f"expected an HS code such as 8517.13, got {type(value).__name__}")
+        raise ValueError(f"expected an HS code such as 8517.13, got {described(value)}")
     text = value.strip() if isinstance(value, str) else str(value)
     if not _HS.match(text):
         raise ValueError(
@@ -179,7 +194,7 @@ MIN_ELASTICITY = Decimal(-20)
 def parse_elasticity(value: object) -> Decimal:
     """An import demand elasticity: a plain number from -20 to 0, such as -1.5."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        raise ValueError(f"expected an elasticity such as -1.5, got {type(value).__name__}")
+        raise ValueError(f"expected an elasticity such as -1.5, got {described(value)}")
     try:
         number = Decimal(value.strip() if isinstance(value, str) else value)
     except ArithmeticError:

@@ -7,7 +7,9 @@ message. `load` raises `ScenarioError` with all problems of a file in line order
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -18,7 +20,7 @@ from tariffs.input.errors import from_pydantic
 from tariffs.input.files import FileReader, Inputs, LinkRefused, folder_reader, followed, read_text
 from tariffs.input.lines import Files
 from tariffs.input.problems import Loc, Problem, ScenarioError, capped
-from tariffs.input.resolve import resolve
+from tariffs.input.resolve import NOTHING_BROKEN, Broken, resolve
 from tariffs.input.yamlsource import Locator, YamlProblem, parse
 from tariffs.limits import MAX_EXPECTATIONS
 
@@ -74,15 +76,130 @@ def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
             f"{MAX_EXPECTATIONS:,}"
         )
         raise ScenarioError([Problem(line, column, message, path)])
+    problems: list[Problem] = []
+    broken = NOTHING_BROKEN
+    parsed: models.ScenarioFile | None
     try:
         parsed = models.ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        problems = [from_pydantic(error, where, path) for error in exc.errors(include_url=False)]
-        raise ScenarioError(capped(sorted(set(problems)))) from None
+        errors = exc.errors(include_url=False)
+        problems = [from_pydantic(error, where, path) for error in errors]
+        parsed, broken = _salvaged(data, errors)
     found: list[tuple[Loc, str]] = []
     other_files: list[Problem] = []
-    study = resolve(parsed, found, where, Files(read_file, other_files))
-    if found or other_files or study is None:
-        unique = {Problem(*where(loc), message, path) for loc, message in found}
+    study = None
+    if parsed is not None:
+        study = resolve(parsed, found, where, Files(read_file, other_files), broken)
+    if problems or found or other_files or study is None:
+        unique = {*problems, *(Problem(*where(loc), message, path) for loc, message in found)}
         raise ScenarioError(capped(sorted(unique)) + other_files)
     return study
+
+
+_LISTS = ("flows", "expect")
+_MAPPINGS = ("measures", "scenarios", "sweeps")
+_STAND_INS: dict[str, Any] = {
+    "tariffs": models.FORMAT_VERSION,
+    "title": "-",
+    "period": {"start": date(2000, 1, 1), "until": date(2000, 1, 2)},
+    "on": date(2000, 1, 1),
+    "flows": [{"importer": "AA", "exporter": "BB", "value": 0}],
+    "measures": {"m": {"importer": "AA", "exporter": "BB", "basis": "-"}},
+    "scenarios": {"s": {}},
+}
+"""Valid values for required parts of a file that failed validation as a whole, so that the
+rest can be checked; the sections among them are emptied again after validation."""
+
+
+def _salvaged(data: dict[Any, Any], errors: list[Any]) -> tuple[models.ScenarioFile | None, Broken]:
+    """The file without the parts that failed validation, and what was left out.
+
+    Each entry of a section (a flow, a measure, a scenario, an expectation, a sweep) is left
+    out on its own, so that the others' references can be checked in the same run; any other
+    top-level key that failed is left out whole (a required one gets a stand-in). None when
+    what is left still does not validate (then only the validation problems are reported).
+    """
+    entries: dict[str, dict[Any, set[str]]] = {}  # section: entry: the keys that failed
+    whole: set[str] = set()
+    emptied: set[str] = set()  # sections left without entries: a stand-in, emptied again
+    for again in range(3):
+        for error in errors:
+            loc = error["loc"]
+            if not loc:
+                return None, NOTHING_BROKEN
+            key = str(loc[0])
+            sections = (*_LISTS, *_MAPPINGS)
+            if not again and key in sections and len(loc) > 1 and _holds(data.get(key), loc[1]):
+                failed = entries.setdefault(key, {}).setdefault(loc[1], set())
+                failed.add(str(loc[2]) if len(loc) > 2 else "")
+            elif again and len(loc) == 1 and key in entries and key not in whole:
+                emptied.add(key)  # every entry was left out
+            else:
+                whole.add(key)
+        pruned, kept = _pruned(data, entries, whole | emptied)
+        if pruned is None:
+            return None, NOTHING_BROKEN
+        try:
+            parsed = models.ScenarioFile.model_validate(pruned)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            continue
+        stood_in = (whole | emptied) & {"flows", "measures", "scenarios"}
+        empty = {key: type(_STAND_INS[key])() for key in stood_in}
+        return parsed.model_copy(update=empty), _broken(data, entries, whole, kept)
+    return None, NOTHING_BROKEN
+
+
+def _holds(container: object, part: object) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
+
+
+def _pruned(
+    data: dict[Any, Any], entries: dict[str, dict[Any, set[str]]], whole: set[str]
+) -> tuple[dict[Any, Any] | None, dict[str, tuple[int, ...]]]:
+    pruned = dict(data)
+    kept: dict[str, tuple[int, ...]] = {}
+    for key, left_out in entries.items():
+        if key in whole:
+            continue
+        container = data[key]
+        if isinstance(container, dict):
+            pruned[key] = {k: v for k, v in container.items() if k not in left_out}
+        else:
+            kept[key] = tuple(i for i in range(len(container)) if i not in left_out)
+            pruned[key] = [container[i] for i in kept[key]]
+    for key in whole:
+        field = models.ScenarioFile.model_fields.get(key)
+        if field is None or not field.is_required():
+            pruned.pop(key, None)
+        elif key in _STAND_INS:
+            pruned[key] = _STAND_INS[key]
+        else:
+            return None, kept
+    return pruned, kept
+
+
+def _broken(
+    data: dict[Any, Any],
+    entries: dict[str, dict[Any, set[str]]],
+    whole: set[str],
+    kept: dict[str, tuple[int, ...]],
+) -> Broken:
+    names: set[tuple[str, str]] = set()
+    unknown = set(whole)
+    for key, left_out in entries.items():
+        for part, failed in left_out.items():
+            if key != "flows":
+                names.add((key, str(part)))
+            elif failed & {"", "importer", "exporter"}:
+                unknown.add(key)  # which pair it declares is not known
+            else:
+                names.add((key, f"{data[key][part]['importer']}:{data[key][part]['exporter']}"))
+    listed = {
+        key: tuple(str(name) for name in data[key])
+        for key in _MAPPINGS
+        if key not in whole and isinstance(data.get(key), dict)
+    }
+    return Broken(frozenset(names), frozenset(unknown), kept, listed)

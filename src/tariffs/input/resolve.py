@@ -6,9 +6,10 @@ found here, every one of them, with the place in the file it comes from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from tariffs import domain
 from tariffs.domain import MFN, listed, quoted
@@ -22,51 +23,86 @@ from tariffs.input.yamlsource import KEY
 from tariffs.limits import MAX_LINES
 
 
+class Broken(NamedTuple):
+    """The parts of a file that failed validation and were left out before resolving the
+    rest, so that no problem they would cause is reported: a reference to a measure that
+    exists but is invalid is not an unknown measure.
+
+    `entries` holds (section, name): a measure, scenario or sweep by its name, a flow by its
+    IMPORTER:EXPORTER. `unknown` holds the sections whose names cannot all be known (left
+    out whole, or with an entry whose name is unreadable): no reference into one is checked.
+    `kept` maps a list section (flows, expect) to the file's index of each entry kept, and
+    `names` a mapping section to all its names in the file, for messages that list them.
+    """
+
+    entries: frozenset[tuple[str, str]] = frozenset()
+    unknown: frozenset[str] = frozenset()
+    kept: Mapping[str, tuple[int, ...]] = MappingProxyType({})
+    names: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+
+    def named(self, section: str, valid: list[str]) -> list[str]:
+        """The names a message lists for `section`: those in the file, valid or not."""
+        return list(self.names.get(section, valid))
+
+    def has(self, section: str, name: str) -> bool:
+        """Whether `name` of `section` may be a part that failed validation."""
+        return section in self.unknown or (section, name) in self.entries
+
+    def touches(self, section: str) -> bool:
+        """Whether any part of `section` failed validation."""
+        return section in self.unknown or any(s == section for s, _ in self.entries)
+
+    def indexes(self, section: str, count: int) -> list[int]:
+        """The file's index of each of the `count` entries kept in a list section."""
+        return list(self.kept.get(section, range(count)))
+
+
+NOTHING_BROKEN = Broken()
+
+
 def resolve(
     parsed: models.ScenarioFile,
     found: list[tuple[Loc, str]],
     where: Callable[[Loc], tuple[int, int]],
     files: Files,
+    broken: Broken = NOTHING_BROKEN,
 ) -> domain.Study | None:
-    """Check cross-references and build the `Study`; append problems to `found`."""
+    """Check cross-references and build the `Study`; append problems to `found`.
+
+    With `broken` parts (left out because they failed validation), the rest is checked
+    all the same, and no `Study` is returned.
+    """
+    troubled: set[tuple[str, ...]] = set()
 
     def problem(loc: Loc, message: str) -> None:
         found.append((loc, message))
+        troubled.add(tuple(str(part) for part in loc[:2]))
 
     period = parsed.period
     if period.until <= period.start:
         problem(("period", "until"), "period.until must be after period.start")
 
-    flows: list[domain.Flow] = []
-    seen_flows: dict[tuple[str, str], int] = {}
-    for i, flow in enumerate(parsed.flows):
-        pair = (flow.importer, flow.exporter)
-        if flow.importer == flow.exporter:
-            problem(("flows", i, "exporter"), "a flow's importer and exporter must differ")
-        if pair in seen_flows:
-            problem(
-                ("flows", i),
-                f"flow {pair[0]}:{pair[1]} is declared twice (also flows[{seen_flows[pair]}])",
-            )
-        seen_flows[pair] = i
-        built = build_flow(flow, ("flows", i), problem, files)
-        if built is not None:
-            flows.append(built)
-
+    flows, seen_flows = _flows(parsed, broken, problem, files)
     _check_line_count(flows, problem)
 
-    measures, with_mfn = _measures(parsed, flows, seen_flows, problem)
+    measures, with_mfn = _measures(parsed, (flows, seen_flows), problem, broken)
 
-    known = set(parsed.measures) | ({MFN} if with_mfn else set())
+    known = _Known(set(parsed.measures) | ({MFN} if with_mfn else set()), broken)
     names = list(parsed.scenarios)
-    baseline = parsed.baseline or names[0]
-    if parsed.baseline is not None and parsed.baseline not in parsed.scenarios:
+    listed_names = broken.named("scenarios", names)
+    baseline = parsed.baseline or (names[0] if names else "")
+    if (
+        parsed.baseline is not None
+        and parsed.baseline not in parsed.scenarios
+        and not broken.has("scenarios", parsed.baseline)
+    ):
         problem(
-            ("baseline",), f"baseline {quoted(parsed.baseline)} is not a scenario ({_known(names)})"
+            ("baseline",),
+            f"baseline {quoted(parsed.baseline)} is not a scenario ({_known(listed_names)})",
         )
 
     for name, scenario in parsed.scenarios.items():
-        _check_scenario(name, scenario, known, names, problem)
+        _check_scenario(name, scenario, known, listed_names, problem)
     chains = _chains(parsed, problem)
 
     resolved: list[domain.Scenario] = []
@@ -74,10 +110,13 @@ def resolve(
         chain = chains.get(name)
         if chain is not None:
             resolved.append(_inherit(parsed, chain, problem))
+    whole = {  # scenarios whose every ancestor validated and resolved
+        name for name, chain in chains.items() if parsed.scenarios[chain[0]].extends is None
+    }
     flow_of = {m.name: f"{m.importer}:{m.exporter}" for m in measures}
-    expectations = _expectations(parsed, resolved, flow_of, problem, where)
-    if found:
-        return None
+    expectations = _expectations(
+        parsed, resolved, flow_of, problem, where, broken=broken, whole=whole
+    )
     study = domain.Study(
         title=parsed.title,
         start=period.start,
@@ -91,17 +130,78 @@ def resolve(
         scenarios=tuple(resolved),
         expectations=expectations,
     )
-    sweeps = resolve_sweeps(parsed.sweeps, study, problem) if parsed.sweeps else ()
-    return None if found else study._replace(sweeps=sweeps)
+    sweeps: tuple[domain.Sweep, ...] = ()
+    if parsed.sweeps and _sweepable(broken, troubled, len(flows) == len(parsed.flows)):
+        sound = {  # scenarios whose chain is whole and free of problems
+            name
+            for name in whole
+            if not any(("scenarios", ancestor) in troubled for ancestor in chains[name])
+        }
+        chosen = {
+            name: sweep
+            for name, sweep in parsed.sweeps.items()
+            if sweep.scenario in sound
+            or not (sweep.scenario in parsed.scenarios or broken.has("scenarios", sweep.scenario))
+        }
+        sweeps = resolve_sweeps(chosen, study, problem)
+    if found or broken != NOTHING_BROKEN:
+        return None
+    return study._replace(sweeps=sweeps)
+
+
+def _flows(
+    parsed: models.ScenarioFile, broken: Broken, problem: Report, files: Files
+) -> tuple[list[domain.Flow], dict[tuple[str, str], int]]:
+    """The flows that build, and the file's index of each importer and exporter pair."""
+    flows: list[domain.Flow] = []
+    seen_flows: dict[tuple[str, str], int] = {}
+    for i, flow in zip(broken.indexes("flows", len(parsed.flows)), parsed.flows, strict=True):
+        pair = (flow.importer, flow.exporter)
+        if flow.importer == flow.exporter:
+            problem(("flows", i, "exporter"), "a flow's importer and exporter must differ")
+        if pair in seen_flows:
+            problem(
+                ("flows", i),
+                f"flow {pair[0]}:{pair[1]} is declared twice (also flows[{seen_flows[pair]}])",
+            )
+        seen_flows[pair] = i
+        built = build_flow(flow, ("flows", i), problem, files)
+        if built is not None:
+            flows.append(built)
+    return flows, seen_flows
+
+
+def _sweepable(broken: Broken, troubled: set[tuple[str, ...]], every_flow: bool) -> bool:
+    """Whether sweeps can be checked without reporting a problem caused by another: only
+    scenarios, expectations and sweeps may have failed (each sweep then needs a sound
+    scenario), and every flow must have been built."""
+    others = {"baseline", "scenarios", "expect", "sweeps"}
+    failed = {section for section, _ in broken.entries} | set(broken.unknown)
+    failed |= {loc[0] for loc in troubled}
+    return every_flow and failed <= others
+
+
+class _Known:
+    """The measure names a reference may use: those of the file, and those of measures
+    that failed validation (a reference to one is not reported)."""
+
+    def __init__(self, names: set[str], broken: Broken) -> None:
+        self.names = names
+        self.listed = sorted(broken.named("measures", sorted(names)))
+        self.broken = broken
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names or self.broken.has("measures", str(name))
 
 
 def _measures(
     parsed: models.ScenarioFile,
-    flows: list[domain.Flow],
-    seen_flows: dict[tuple[str, str], int],
+    built_flows: tuple[list[domain.Flow], dict[tuple[str, str], int]],
     problem: Report,
+    broken: Broken,
 ) -> tuple[list[domain.Measure], set[tuple[str, str]]]:
     """The flows' MFN base layers, then the file's measures; and the flows with MFN."""
+    flows, seen_flows = built_flows
     measures: list[domain.Measure] = []
     with_mfn: set[tuple[str, str]] = set()
     for built in flows:
@@ -111,7 +211,8 @@ def _measures(
             measures.append(base)
             with_mfn.add(pair)
     for name, measure in parsed.measures.items():
-        if (measure.importer, measure.exporter) not in seen_flows:
+        pair = (measure.importer, measure.exporter)
+        if pair not in seen_flows and not broken.has("flows", ":".join(pair)):
             problem(
                 ("measures", name, "importer"),
                 f"measure {quoted(name)} applies to {measure.importer}:{measure.exporter}, "
@@ -124,7 +225,8 @@ def _measures(
                 "layer is named 'mfn'; give this measure another name",
             )
         measures.append(_measure(name, measure, problem))
-    law.check_rules(parsed, with_mfn, problem)
+    listed_measures = sorted(broken.named("measures", list(parsed.measures)))
+    law.check_rules(parsed, with_mfn, problem, broken.has, listed_measures)
     return measures, with_mfn
 
 
@@ -145,13 +247,17 @@ def _known(names: list[str]) -> str:
 def _check_scenario(
     name: str,
     scenario: models.Scenario,
-    known: set[str],
+    known: _Known,
     scenario_names: list[str],
     problem: Report,
 ) -> None:
     here: Loc = ("scenarios", name)
-    measure_list = sorted(known)
-    if scenario.extends is not None and scenario.extends not in scenario_names:
+    measure_list = known.listed
+    if (
+        scenario.extends is not None
+        and scenario.extends not in scenario_names
+        and not known.broken.has("scenarios", scenario.extends)
+    ):
         problem(
             (*here, "extends"),
             f"scenario {quoted(name)} extends {quoted(scenario.extends)}, which is not a scenario "
@@ -181,7 +287,7 @@ def _check_scenario(
 
 
 def _check_window(
-    window: models.Window, at: Loc, known: set[str], measure_list: list[str], problem: Report
+    window: models.Window, at: Loc, known: _Known, measure_list: list[str], problem: Report
 ) -> None:
     if (window.days is None) == (window.until is None):
         problem(at, f"window {quoted(window.name)} needs exactly one of 'days' or 'until'")
@@ -323,12 +429,19 @@ def _expectations(
     flow_of: dict[str, str],
     problem: Report,
     where: Callable[[Loc], tuple[int, int]],
+    *,
+    broken: Broken,
+    whole: set[str],
 ) -> tuple[domain.Expectation, ...]:
-    """Check each expectation's names and its one metric; build them with their positions."""
-    by_name = {s.name: s for s in scenarios}
+    """Check each expectation's names and its one metric; build them with their positions.
+
+    A name that may be a part that failed validation is not reported, nor a window of a
+    scenario that inherits from one."""
+    by_name = {s.name: s for s in scenarios if s.name in whole}
     flow_keys = [f"{f.importer}:{f.exporter}" for f in parsed.flows]
     out: list[domain.Expectation] = []
-    for i, entry in enumerate(parsed.expect):
+    indexes = broken.indexes("expect", len(parsed.expect))
+    for i, entry in zip(indexes, parsed.expect, strict=True):
         at: Loc = ("expect", i)
         given = [m for m in domain.METRICS if getattr(entry, m) is not None]
         if len(given) != 1:
@@ -341,14 +454,16 @@ def _expectations(
             problem((*at, "on", KEY), f"'on' goes with 'rate' only, not with {quoted(metric)}")
         if (entry.window is None) != (metric != "saved"):
             problem(at, "'window' names the window of a 'saved' expectation, and goes with it only")
-        if entry.flow not in flow_keys:
+        if entry.flow not in flow_keys and not broken.has("flows", entry.flow):
             problem((*at, "flow"), f"no flow {entry.flow} is declared ({_known(flow_keys)})")
         scenario = by_name.get(entry.scenario)
         if entry.scenario not in parsed.scenarios:
-            problem(
-                (*at, "scenario"),
-                f"unknown scenario {quoted(entry.scenario)} ({_known(list(parsed.scenarios))})",
-            )
+            if not broken.has("scenarios", entry.scenario):
+                problem(
+                    (*at, "scenario"),
+                    f"unknown scenario {quoted(entry.scenario)} "
+                    f"({_known(broken.named('scenarios', list(parsed.scenarios)))})",
+                )
         elif scenario is not None and entry.window is not None:
             windows = [w for w in scenario.windows if w.name == entry.window]
             if not windows:
@@ -358,7 +473,11 @@ def _expectations(
                     f"scenario {quoted(entry.scenario)} has no window "
                     f"{quoted(entry.window)} ({_known(names)})",
                 )
-            elif not any(flow_of.get(m) == entry.flow for w in windows for m, _ in w.rates):
+            elif not any(
+                flow_of.get(m) == entry.flow or broken.has("measures", m)
+                for w in windows
+                for m, _ in w.rates
+            ):
                 problem(
                     (*at, "window"),
                     f"window {quoted(entry.window)} sets no measure of flow {entry.flow}",

@@ -105,6 +105,8 @@ def _construct_mapping(
             raise yaml.constructor.ConstructorError(
                 None, None, "mapping keys must be plain scalars", key_node.start_mark
             )
+        if isinstance(key, int) and not isinstance(key, bool):
+            key = str(key)  # a name may be a bare number: `7:` and `"7":` are the same name
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -121,8 +123,55 @@ _ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _ScenarioLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+_SAID = (
+    (
+        "while parsing a block collection",
+        "did not find expected '-' indicator",
+        "this line does not line up with the list above it: indent a list's items alike, "
+        "each starting with '- '",
+    ),
+    (
+        "while parsing a block mapping",
+        "did not find expected key",
+        "this line does not line up with the keys above it: indent the keys of one "
+        "mapping alike (with spaces), or quote a value that holds ': ' or starts with '-'",
+    ),
+    (
+        "",
+        "mapping values are not allowed here",
+        "a ': ' here starts a key where none may start: quote a value that holds ': ', or "
+        "put the key on a line of its own",
+    ),
+    (
+        "while parsing a flow sequence",
+        "did not find expected ',' or ']'",
+        "a list in [ ] is not closed: each item ends with ',' and the list with ']'",
+    ),
+    (
+        "while parsing a flow mapping",
+        "did not find expected ',' or '}'",
+        "a mapping in { } is not closed: each key: value ends with ',' and the mapping with '}'",
+    ),
+    (
+        "while scanning a quoted scalar",
+        "found unexpected end of stream",
+        "a quoted text is not closed: its closing quote is missing",
+    ),
+    (
+        "while scanning a simple key",
+        "could not find expected ':'",
+        "expected 'key: value' here: a line inside a mapping needs a ':' after its key",
+    ),
+)
+"""PyYAML's messages that read as its parser's state, said as what to fix in the file."""
+
+
 def _problem_from(exc: yaml.MarkedYAMLError) -> YamlProblem:
-    text = " ".join(part for part in (exc.context, exc.problem) if part)
+    context, problem = exc.context or "", exc.problem or ""
+    for known_context, known_problem, said in _SAID:
+        if context.startswith(known_context) and problem.startswith(known_problem):
+            return _at(exc.problem_mark or exc.context_mark, f"{said} (YAML: {problem})")
+    text = " ".join(part for part in (context, problem) if part)
     return _at(exc.problem_mark or exc.context_mark, text or "invalid YAML")
 
 

@@ -325,9 +325,9 @@ def diff_facts(report: DiffReport) -> Facts:
     inputs = "not compared (a side is a saved result)" if diff.inputs is None else len(diff.inputs)
     limits = []
     if tolerance.rate is not None:
-        limits.append(f"{fmt.number(tolerance.rate, 6)} pp")
+        limits.append(tolerance.rate_given or f"{fmt.number(tolerance.rate, 6)} pp")
     if tolerance.money is not None:
-        limits.append(f"{fmt.number(tolerance.money, 2)} in money")
+        limits.append(f"{tolerance.money_given or fmt.number(tolerance.money, 2)} in money")
     return [
         ("Old", report.old),
         ("New", report.new),

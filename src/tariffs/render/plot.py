@@ -888,9 +888,13 @@ def _diff_caption(
     tolerance = report.tolerance
     limits = []
     if tolerance.rate is not None:
-        limits.append(f"rates {fmt.number(tolerance.rate, fmt.RATE_PLACES)} pp")
+        limits.append(
+            f"rates {tolerance.rate_given or fmt.number(tolerance.rate, fmt.RATE_PLACES) + ' pp'}"
+        )
     if tolerance.money is not None:
-        limits.append(f"money {fmt.number(tolerance.money, fmt.MONEY_PLACES)}")
+        limits.append(
+            f"money {tolerance.money_given or fmt.number(tolerance.money, fmt.MONEY_PLACES)}"
+        )
     drawn = sum(len(b) for b in bars.values())
     scenarios = list(dict.fromkeys(c.scenario for c in changes if c.scenario))
     inputs = report.diff.inputs
