@@ -272,6 +272,7 @@ class Study(NamedTuple):
     scenarios: tuple[Scenario, ...]
     expectations: tuple[Expectation, ...] = ()
     sweeps: tuple[Sweep, ...] = ()
+    warnings: tuple[str, ...] = ()  # `path:line:col: warning: ...` for what has no effect
 
     def scenario(self, name: str) -> Scenario:
         for scenario in self.scenarios:

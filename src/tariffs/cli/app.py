@@ -251,6 +251,7 @@ def validate(files: FilesArg) -> None:
     Example:
         tariffs validate scenarios/*.yaml
     """
+    from tariffs.domain import MFN
     from tariffs.input.load import load
     from tariffs.input.problems import ScenarioError
     from tariffs.render.safe import visible
@@ -266,9 +267,12 @@ def validate(files: FilesArg) -> None:
         if too_much:
             problems.extend(too_much)
             continue
+        for warning in study.warnings:
+            show.say(warning)
+        measures = sum(1 for m in study.measures if m.kind != MFN)
         show.out(
             visible(
-                f"{path}: ok ({len(study.scenarios)} scenarios, {len(study.measures)} "
+                f"{path}: ok ({len(study.scenarios)} scenarios, {measures} "
                 f"measures, {len(study.flows)} flows)"
             )
             + "\n"
@@ -436,6 +440,8 @@ def check(
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
     for path, study in _load_all(files, inputs):
+        for warning in study.warnings:
+            show.say(warning)
         if not study.expectations:
             show.say(f"{path}: states no expectations (add an 'expect' list)")
         checked.append((path, show.computed(path, evaluate, study)))

@@ -7,6 +7,7 @@ message. `load` raises `ScenarioError` with all problems of a file in line order
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -90,10 +91,40 @@ def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
     study = None
     if parsed is not None:
         study = resolve(parsed, found, where, Files(read_file, other_files), broken)
-    if problems or found or other_files or study is None:
+    if problems or found or other_files or study is None or parsed is None:
         unique = {*problems, *(Problem(*where(loc), message, path) for loc, message in found)}
         raise ScenarioError(capped(sorted(unique)) + other_files)
-    return study
+    return study._replace(warnings=_warnings(parsed, study, where, path))
+
+
+def _warnings(
+    parsed: models.ScenarioFile,
+    study: domain.Study,
+    where: Callable[[Loc], tuple[int, int]],
+    path: str,
+) -> tuple[str, ...]:
+    """What a valid file says that has no effect: product scope on a flow without lines."""
+    whole = {flow.key for flow in study.flows if not flow.classified}
+    out: list[tuple[int, int, str]] = []
+    for name, measure in parsed.measures.items():
+        key = f"{measure.importer}:{measure.exporter}"
+        if key not in whole:
+            continue
+        for field in ("applies_to", "excludes", "product_rates"):
+            if not getattr(measure, field):
+                continue
+            if field == "applies_to":
+                effect = "so the measure is in none of the flow's figures (a flow without "
+                effect += "lines is one unclassified product, which only measures without "
+                effect += "'applies_to' cover)"
+            else:
+                effect = "so they change none of the flow's figures"
+            message = (
+                f"warning: measure {quoted(name)} has '{field}', but flow {key} has no product "
+                f"lines, {effect}; only `tariffs rate --hs` uses them (give the flow 'lines')"
+            )
+            out.append((*where(("measures", name, field)), message))
+    return tuple(f"{path}:{line}:{column}: {message}" for line, column, message in sorted(out))
 
 
 _LISTS = ("flows", "expect")
