@@ -164,8 +164,9 @@ WidthOpt = Annotated[
     int | None,
     typer.Option(
         "--width",
-        min=60,
-        max=1000,
+        min=show.NARROWEST,
+        max=show.WIDEST,
+        metavar="N",
         show_default=False,
         help="Width of table output in characters. Default: the terminal's width on a "
         "terminal, 120 everywhere else.",
