@@ -296,3 +296,16 @@ def test_saved_results_of_several_files_pair_by_path(tmp_path: Path) -> None:
             "delta": None,
         }
     ]
+
+
+def test_an_unclassified_line_shows_its_value_without_a_stray_colon(tmp_path: Path) -> None:
+    copy = _products_copy(tmp_path)
+    _edit(copy, "    lines_file: data/us-imports-cn-2024.csv\n", "")
+    _code, doc = diff_json("scenarios/products-2025.yaml", str(copy))
+    changed = {c["field"]: (c["old"], c["new"]) for c in doc["inputs"]}
+    assert changed["line (none: one unclassified line)"] == (
+        None,
+        "438.9bn; elasticity -1, observed at 0%",
+    )
+    table = run("diff", "scenarios/products-2025.yaml", str(copy)).stdout
+    assert "| : " not in table

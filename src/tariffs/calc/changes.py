@@ -96,7 +96,8 @@ def _response_text(line: Line) -> str | None:
 
 def _line_text(line: Line) -> str:
     response = _response_text(line)
-    text = f"{line.description}: {money_literal(line.value)}"
+    value = money_literal(line.value)
+    text = f"{line.description}: {value}" if line.description else value
     return f"{text}; {response}" if response else text
 
 
