@@ -82,6 +82,12 @@ class Measure(NamedTuple):
     excludes: tuple[tuple[str, date, str], ...] = ()
     product_rates: tuple[tuple[str, Schedule], ...] = ()
     yields_to: tuple[str, ...] = ()
+    written: tuple[tuple[str, str], ...] = ()
+    """(prefix, the HS code as the file wrote it): '851713' was written '8517.13'."""
+
+    def hs(self, prefix: str) -> str:
+        """A prefix of this measure as its file wrote it, for messages and output."""
+        return dict(self.written).get(prefix) or hs_code(prefix)
 
     @property
     def scoped(self) -> bool:

@@ -24,7 +24,7 @@ from tariffs.calc.steps import (
     without_repeats,
     yielding,
 )
-from tariffs.domain import Flow, Line, Measure, Schedule, Study, Window, hs_code
+from tariffs.domain import Flow, Line, Measure, Schedule, Study, Window
 
 
 class Scope(NamedTuple):
@@ -188,7 +188,7 @@ def class_layers(
             found[i] = _NOT_IN_SCOPE
             continue
         schedule = scope.schedule if scope.prefix else None
-        label = f"product rate for HS {hs_code(scope.prefix)}"
+        label = f"product rate for HS {measure.hs(scope.prefix)}"
         steps = steps_for(measure, plan, without, schedule, label)
         if scope.excluded_from is not None:
             steps = excluded(steps, scope.excluded_from, scope.note)
