@@ -428,14 +428,14 @@ def rate_facts(stack: ProductStack, path: str) -> Facts:
         ("Product", f"HS {stack.hs}"),
         ("On", stack.on.isoformat()),
         ("Scenario", stack.scenario),
-        ("Total", f"{fmt.pct(stack.total, 2)} (additional duties; MFN is not modelled)"),
+        ("Total", f"{fmt.pct(stack.total)} (additional duties; MFN is not modelled)"),
     ]
 
 
 def rate_grid(stack: ProductStack) -> Grid:
     """Each layer of a product's duty stack: its rate, whether it applies, and why."""
-    rows = [(x.measure, x.basis, fmt.pct(x.rate, 2), x.status, x.why) for x in stack.layers]
-    rows.append(("Total", "", fmt.pct(stack.total, 2), "", ""))
+    rows = [(x.measure, x.basis, fmt.pct(x.rate), x.status, x.why) for x in stack.layers]
+    rows.append(("Total", "", fmt.pct(stack.total), "", ""))
     return Grid(
         title=f"HS {stack.hs} from {stack.flow.exporter} into {stack.flow.importer} "
         f"on {stack.on} under {stack.scenario!r}",
