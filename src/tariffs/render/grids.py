@@ -286,10 +286,11 @@ def _flows(result: StudyResult) -> list[str]:
     return [f.flow.key for f in result.scenarios[0].flows] if result.scenarios else []
 
 
-def describe_changes(segment: Segment) -> str:
-    """One line per measure that changed at the segment's start."""
+def describe_changes(segment: Segment, arrow: str = "->") -> str:
+    """One line per measure that changed at the segment's start; `arrow` between the old
+    and the new rate ("->" in ASCII tables, "→" in Markdown, where ">" is escaped)."""
     return "\n".join(
-        f"{c.measure} {fmt.pct(c.old)} -> {fmt.pct(c.new)} ({c.cause})"
+        f"{c.measure} {fmt.pct(c.old)} {arrow} {fmt.pct(c.new)} ({c.cause})"
         if c.old != c.new
         else f"{c.measure} stays {fmt.pct(c.new)} ({c.cause}; the rate is unchanged)"
         for c in segment.changes
@@ -302,7 +303,7 @@ def timeline_facts(result: TimelineResult, path: str) -> Facts:
     return [("File", path), ("Period", f"{result.start} to {last} ({days} days)")]
 
 
-def timeline_grid(entry: TimelineEntry) -> Grid:
+def timeline_grid(entry: TimelineEntry, arrow: str = "->") -> Grid:
     """The segments of one flow under one scenario, with each layer and what changed."""
     rows = [
         (
@@ -311,7 +312,7 @@ def timeline_grid(entry: TimelineEntry) -> Grid:
             str(seg.days),
             *(fmt.pct(rate) for rate in seg.layers),
             fmt.pct(seg.rate),
-            describe_changes(seg) or "(in force at the start of the period)",
+            describe_changes(seg, arrow) or "(in force at the start of the period)",
         )
         for seg in entry.segments
     ]
