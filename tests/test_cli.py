@@ -218,3 +218,51 @@ def test_a_repeated_scenario_is_shown_once() -> None:
     result = run("compare", GENEVA, "-s", "geneva", "-s", "geneva", "-f", "json")
     [file] = json.loads(result.stdout)["files"]
     assert [s["name"] for s in file["scenarios"]] == ["geneva"]
+
+
+def complete(line: str) -> list[str]:
+    """What bash completion offers for the last word of `line`, in process."""
+    words = line.split()
+    env = {
+        "_TARIFFS_COMPLETE": "complete_bash",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) if line.endswith(" ") else len(words) - 1),
+    }
+    result = CliRunner().invoke(app, [], prog_name="tariffs", env=env)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result.stdout.split()
+
+
+def test_completion_offers_the_scenarios_and_flows_of_the_file_on_the_line(
+    tmp_path: Path,
+) -> None:
+    assert complete(f"tariffs compare {GENEVA} -s ") == ["no-deal", "geneva", "extended", "busan"]
+    assert complete(f"tariffs timeline {GENEVA} --scenario ex") == ["extended"]
+    assert complete(f"tariffs compare {GENEVA} -b n") == ["no-deal"]
+    assert complete(f"tariffs timeline {GENEVA} --flow ") == ["US:CN", "CN:US"]
+    assert complete(f"tariffs rate {GENEVA} --flow C") == ["CN:US"]
+    assert complete(f"tariffs sweep {GENEVA} -s b") == ["busan"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("tariffs: 1\ntitle: [\n", encoding="utf-8")
+    for line in (f"tariffs timeline {broken} -s ", "tariffs timeline missing.yaml --flow "):
+        assert complete(line) == []
+
+
+def test_help_names_arguments_by_metavar_and_width_as_n() -> None:
+    for command, shown in (("check", "FILE..."), ("compare", "FILE..."), ("rate", "FILE")):
+        text = run(command, "--help").stdout
+        assert f"  {shown}  " in text
+        assert "<list[Path]>" not in text
+        assert "<path>" not in text
+    assert "--width N " in run("compare", "--help").stdout
+    assert "<int range>" not in run("compare", "--help").stdout
+
+
+def test_an_unknown_option_lists_the_options_there_are() -> None:
+    result = run("timeline", GENEVA, "--hs", "85")
+    assert result.exit_code == 2
+    assert "Possible options: --flow, --format, --output, --plot, --scenario, --width" in (
+        result.output
+    )
+    assert "Possible options: --scenario" in run("timeline", GENEVA, "--scenari", "x").output
