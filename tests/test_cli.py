@@ -266,3 +266,18 @@ def test_an_unknown_option_lists_the_options_there_are() -> None:
         result.output
     )
     assert "Possible options: --scenario" in run("timeline", GENEVA, "--scenari", "x").output
+
+
+def test_counts_are_pluralised(tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        "tariffs: 1\ntitle: t\nperiod: {start: 2025-01-01, until: 2025-01-02}\n"
+        "on: 2025-01-01\nflows: [{importer: US, exporter: CN, value: 1bn}]\n"
+        "measures: {m: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}}}\n"
+        "scenarios: {s: {}}\n",
+        encoding="utf-8",
+    )
+    assert run("validate", str(one)).stdout == f"{one}: ok (1 scenario, 1 measure, 1 flow)\n"
+    assert "(1 day)" in run("compare", str(one)).stdout
+    assert "(1 day)" in run("timeline", str(one)).stdout
+    assert "(4 scenarios, 3 measures, 2 flows)" in run("validate", GENEVA).stdout

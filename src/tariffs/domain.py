@@ -294,6 +294,11 @@ def hs_code(digits: str) -> str:
     return digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, pluralised: '1 flow', '2 flows', '1,200 flows'."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 QUOTE_LIMIT = 60
 """Longest text of a user's value quoted in a message; longer values are cut."""
 

@@ -20,7 +20,7 @@ from tariffs import __version__
 from tariffs.cli import show
 from tariffs.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from tariffs.cli.streams import run
-from tariffs.domain import quoted
+from tariffs.domain import counted, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -358,8 +358,8 @@ def validate(files: FilesArg) -> None:
             continue
         show.out(
             visible(
-                f"{path}: ok ({len(study.scenarios)} scenarios, {len(study.measures)} "
-                f"measures, {len(study.flows)} flows)"
+                f"{path}: ok ({counted(len(study.scenarios), 'scenario')}, "
+                f"{counted(len(study.measures), 'measure')}, {counted(len(study.flows), 'flow')})"
             )
             + "\n"
         )

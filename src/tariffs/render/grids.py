@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs.calc.results import Segment, StudyResult, TimelineEntry, TimelineResult
+from tariffs.domain import counted
 from tariffs.metrics import FLOW, RESPONSE, WINDOW, Item, Kind, Metric, delta, value
 from tariffs.render import fmt
 
@@ -59,7 +60,7 @@ def header_facts(result: StudyResult, path: str) -> Facts:
     last = result.until - timedelta(days=1)
     return [
         ("File", path),
-        ("Period", f"{result.start} to {last} ({result.days} days)"),
+        ("Period", f"{result.start} to {last} ({counted(result.days, 'day')})"),
         ("Rates on", result.on.isoformat()),
         ("Baseline", f"{result.baseline} (deltas are scenario minus baseline)"),
         ("Money", f"{money_unit(result)}, static (trade held at each flow's annual value)"),
@@ -300,7 +301,7 @@ def describe_changes(segment: Segment, arrow: str = "->") -> str:
 def timeline_facts(result: TimelineResult, path: str) -> Facts:
     last = result.until - timedelta(days=1)
     days = (result.until - result.start).days
-    return [("File", path), ("Period", f"{result.start} to {last} ({days} days)")]
+    return [("File", path), ("Period", f"{result.start} to {last} ({counted(days, 'day')})")]
 
 
 def timeline_grid(entry: TimelineEntry, arrow: str = "->") -> Grid:
@@ -351,7 +352,7 @@ def diff_value(value: Decimal | str | None, unit: str) -> str:
     if unit == "pp":
         return f"{fmt.number(value, fmt.RATE_PLACES)} pp"
     if unit == "days":
-        return f"{value:f} days"
+        return f"{value:f} {'day' if value == 1 else 'days'}"
     divisor, suffix = fmt.scale_for(abs(value))
     return f"{fmt.number(value / divisor, fmt.RATE_PLACES)}{suffix} {unit}".strip()
 
