@@ -260,9 +260,13 @@ def test_help_names_arguments_by_metavar_and_width_as_n() -> None:
 
 
 def test_an_unknown_option_lists_the_options_there_are() -> None:
-    result = run("timeline", GENEVA, "--hs", "85")
+    # "--he" was answered "Possible options: --help": the help option is no answer.
+    result = run("timeline", GENEVA, "--he")
     assert result.exit_code == 2
-    assert "Possible options: --flow, --format, --output, --plot, --scenario, --width" in (
+    assert "--help" not in result.output.splitlines()[-1]
+    result = run("timeline", GENEVA, "--bogus", "85")
+    assert result.exit_code == 2
+    assert "Possible options: --flow, --format, --hs, --output, --plot, --scenario, --width" in (
         result.output
     )
     assert "Possible options: --scenario" in run("timeline", GENEVA, "--scenari", "x").output
