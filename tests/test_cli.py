@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -191,17 +192,97 @@ def test_table_output_is_plain_and_fits_the_width() -> None:
         assert not any(line.endswith(" ") for line in result.stdout.splitlines())
 
 
-def test_narrow_width_widens_the_page_instead_of_cropping() -> None:
-    # At 60 columns the tables cannot fit; every table row must still appear whole, exactly
-    # as at the default width, rather than with numbers or dates cut short.
+def test_narrow_width_splits_tables_and_keeps_every_number_whole() -> None:
+    # At 60 columns the tables cannot fit: they are split into parts that repeat the
+    # scenario, and every number and date of a row appears whole beside its scenario.
     narrow = run("compare", GENEVA, "--width", "60").stdout.splitlines()
     wide = run("compare", GENEVA).stdout.splitlines()
-    rows = [line for line in wide if line.startswith("|")]
-    assert rows
-    assert all(row in narrow for row in rows)
+    assert max(len(line) for line in narrow) <= 60
+
+    def cells(line: str) -> list[str]:
+        return [cell.strip() for cell in line.strip("|").split("|")]
+
+    shown: dict[str, set[str]] = {}
+    for line in narrow:
+        if line.startswith("|"):
+            key, *rest = cells(line)
+            shown.setdefault(key, set()).update(rest)
+    value = re.compile(r"[-+]?[\d.,]+(%| pp)?|base|\d{4}-\d\d-\d\d")
+    rows = [cells(line) for line in wide if line.startswith("|")]
+    rows = [row for row in rows if row[0] not in ("", "Scenario")]
+    assert len(rows) == 20
+    for key, *rest in rows:
+        assert {cell for cell in rest if value.fullmatch(cell)} <= shown[key]
 
 
 def test_a_repeated_scenario_is_shown_once() -> None:
     result = run("compare", GENEVA, "-s", "geneva", "-s", "geneva", "-f", "json")
     [file] = json.loads(result.stdout)["files"]
     assert [s["name"] for s in file["scenarios"]] == ["geneva"]
+
+
+def complete(line: str) -> list[str]:
+    """What bash completion offers for the last word of `line`, in process."""
+    words = line.split()
+    env = {
+        "_TARIFFS_COMPLETE": "complete_bash",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) if line.endswith(" ") else len(words) - 1),
+    }
+    result = CliRunner().invoke(app, [], prog_name="tariffs", env=env)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result.stdout.split()
+
+
+def test_completion_offers_the_scenarios_and_flows_of_the_file_on_the_line(
+    tmp_path: Path,
+) -> None:
+    assert complete(f"tariffs compare {GENEVA} -s ") == ["no-deal", "geneva", "extended", "busan"]
+    assert complete(f"tariffs timeline {GENEVA} --scenario ex") == ["extended"]
+    assert complete(f"tariffs compare {GENEVA} -b n") == ["no-deal"]
+    assert complete(f"tariffs timeline {GENEVA} --flow ") == ["US:CN", "CN:US"]
+    assert complete(f"tariffs rate {GENEVA} --flow C") == ["CN:US"]
+    assert complete(f"tariffs sweep {GENEVA} -s b") == ["busan"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("tariffs: 1\ntitle: [\n", encoding="utf-8")
+    for line in (f"tariffs timeline {broken} -s ", "tariffs timeline missing.yaml --flow "):
+        assert complete(line) == []
+
+
+def test_help_names_arguments_by_metavar_and_width_as_n() -> None:
+    for command, shown in (("check", "FILE..."), ("compare", "FILE..."), ("rate", "FILE")):
+        text = run(command, "--help").stdout
+        assert f"  {shown}  " in text
+        assert "<list[Path]>" not in text
+        assert "<path>" not in text
+    assert "--width N " in run("compare", "--help").stdout
+    assert "<int range>" not in run("compare", "--help").stdout
+
+
+def test_an_unknown_option_lists_the_options_there_are() -> None:
+    # "--he" was answered "Possible options: --help": the help option is no answer.
+    result = run("timeline", GENEVA, "--he")
+    assert result.exit_code == 2
+    assert "--help" not in result.output.splitlines()[-1]
+    result = run("timeline", GENEVA, "--bogus", "85")
+    assert result.exit_code == 2
+    assert "Possible options: --flow, --format, --hs, --output, --plot, --scenario, --width" in (
+        result.output
+    )
+    assert "Possible options: --scenario" in run("timeline", GENEVA, "--scenari", "x").output
+
+
+def test_counts_are_pluralised(tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        "tariffs: 1\ntitle: t\nperiod: {start: 2025-01-01, until: 2025-01-02}\n"
+        "on: 2025-01-01\nflows: [{importer: US, exporter: CN, value: 1bn}]\n"
+        "measures: {m: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}}}\n"
+        "scenarios: {s: {}}\n",
+        encoding="utf-8",
+    )
+    assert run("validate", str(one)).stdout == f"{one}: ok (1 scenario, 1 measure, 1 flow)\n"
+    assert "(1 day)" in run("compare", str(one)).stdout
+    assert "(1 day)" in run("timeline", str(one)).stdout
+    assert "(4 scenarios, 3 measures, 2 flows)" in run("validate", GENEVA).stdout

@@ -237,7 +237,7 @@ def test_product_lines_and_scopes_are_diffed(tmp_path: Path) -> None:
         None,
         "from 2025-04-05 (electronics carve-out, memorandum of 11 Apr 2025)",
     )
-    assert ("measure", "us-reciprocal", "scope excludes 852852") in changes
+    assert ("measure", "us-reciprocal", "scope excludes 8528.52") in changes  # as written
     rows = {(r["scenario"], r["item"], r["metric"]): r for r in doc["results"]}
     # Monitors now pay 20% (fentanyl only) on 1 June, not 145%.
     monitors = rows[("no-deal", "8528", "line_rate_on")]
@@ -307,3 +307,31 @@ def test_saved_results_of_several_files_pair_by_path(tmp_path: Path) -> None:
             "delta": None,
         }
     ]
+
+
+def test_an_unclassified_line_shows_its_value_without_a_stray_colon(tmp_path: Path) -> None:
+    copy = _products_copy(tmp_path)
+    _edit(copy, "    lines_file: data/us-imports-cn-2024.csv\n", "")
+    _code, doc = diff_json("scenarios/products-2025.yaml", str(copy))
+    changed = {c["field"]: (c["old"], c["new"]) for c in doc["inputs"]}
+    assert changed["line (none: one unclassified line)"] == (
+        None,
+        "438.9bn; elasticity -1, observed at 0%",
+    )
+    table = run("diff", "scenarios/products-2025.yaml", str(copy)).stdout
+    assert "| : " not in table
+
+
+def test_hs_codes_keep_their_dots_as_written(tmp_path: Path) -> None:
+    copy = _products_copy(tmp_path)
+    _edit(copy, "8517.62, 8523.51,", "8517.62, 8523.51, 8473.3,")
+    _edit(copy, "applies_to: [8703.80, 8541", "applies_to: [8703.80, 8541.42.00, 8541")
+    _code, doc = diff_json("scenarios/products-2025.yaml", str(copy))
+    fields = {(c["name"], c["field"]) for c in doc["inputs"]}
+    assert ("us-reciprocal", "scope excludes 8473.3") in fields
+    rows = {(c["name"], c["field"]): c["new"] for c in doc["inputs"]}
+    assert rows[("us-301-2024", "scope applies to")] == "8703.80, 8541.42.00, 8541, 8542, 8507.60"
+    rate = run("rate", str(copy), "--flow", "US:CN", "--hs", "0101", "-f", "json")
+    stack = json.loads(rate.stdout)["stack"]["layers"]
+    why = {layer["measure"]: layer["why"] for layer in stack}
+    assert why["us-301-2024"] == "applies only to HS 8703.80, 8541.42.00, 8541, 8542, 8507.60"

@@ -120,7 +120,7 @@ def test_flow_figures_include_mfn(law: Study) -> None:
 def test_rate_says_what_its_total_holds() -> None:
     runner = CliRunner()
     with_mfn = runner.invoke(app, ["rate", LAW, "--flow", "US:EU", "--hs", "8703.23"])
-    assert "Total:    15.00% (MFN and additional duties)" in with_mfn.stdout
+    assert "Total:    15.0% (MFN and additional duties)" in with_mfn.stdout
     doc = runner.invoke(app, ["rate", LAW, "--flow", "US:EU", "--hs", "8703.23", "-f", "json"])
     assert json.loads(doc.stdout)["stack"]["mfn_stated"] is True
     without = runner.invoke(

@@ -50,3 +50,16 @@ def test_hostile_text_cannot_break_tables_or_inject_html(tmp_path: Path) -> None
             assert {_cells(row) for row in rows} == {_cells(rows[0])}, table
     compare = CliRunner().invoke(app, ["compare", str(path), "-f", "markdown"]).stdout
     assert "| w \\| \\*x\\* |" in compare
+
+
+def test_a_change_of_rate_reads_as_an_arrow_and_file_text_stays_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "arrow.yaml"
+    path.write_text(HOSTILE.replace('name: "w | *x*"', 'name: "<i>w->x</i>"'), encoding="utf-8")
+    result = CliRunner().invoke(app, ["timeline", str(path), "-s", "s_1", "-f", "markdown"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "| m\\_1 10.0% \u2192 0.0% (&lt;i&gt;w-&gt;x&lt;/i&gt; starts) |" in text
+    assert "<i>" not in text
+    assert "% -&gt;" not in text
+    table = CliRunner().invoke(app, ["timeline", str(path), "-s", "s_1"]).stdout
+    assert "m_1 10.0% -> 0.0% (<i>w->x</i> starts)" in " ".join(table.split())

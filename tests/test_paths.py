@@ -534,7 +534,7 @@ def test_a_timeline_too_large_is_refused_before_it_is_made(tmp_path: Path) -> No
     path.write_text(head(extra_measures=measures).replace("m: {importer", "m00: {importer"))
     result = run("timeline", str(path), "-f", "json")
     assert result.exit_code == 1
-    assert "cells (1 scenarios x 1 flows" in result.stderr
+    assert "cells (1 scenario x 1 flow" in result.stderr
     assert "over the limit of 1,500,000" in result.stderr
 
 

@@ -7,6 +7,7 @@ skipped otherwise); nothing here touches the machine's /dev.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import shutil
 import stat
@@ -323,3 +324,23 @@ def test_a_scenario_file_read_through_a_link_out_of_the_tree_is_refused(
         result = run("diff", path, path)
         assert result.exit_code == 2
         assert "root" not in result.stderr.replace("refusing", "")
+
+
+def test_a_csv_delta_row_has_the_date_of_its_metric_row() -> None:
+    # docs/output.md (CSV, `date`) says so; delta_low_rate and delta_peak_rate included.
+    assert "A `delta_NAME` row has the date of the `NAME` row before it" in (
+        ROOT / "docs" / "output.md"
+    ).read_text(encoding="utf-8")
+    for path in ("scenarios/geneva.yaml", "scenarios/products-2025.yaml"):
+        result = CliRunner().invoke(app, ["compare", path, "-f", "csv"], catch_exceptions=False)
+        rows = [line.split(",") for line in result.stdout.splitlines()[1:]]
+        dated = {"low_rate", "peak_rate", "rate_on", "average_rate", "static_duties"}
+        seen = set()
+        for before, row in itertools.pairwise(rows):
+            if row[5].startswith("delta_"):
+                assert before[5] == row[5].removeprefix("delta_")
+                assert row[6] == before[6]
+                if before[5] in dated:
+                    assert row[6], row
+                    seen.add(before[5])
+        assert seen == dated

@@ -101,6 +101,12 @@ class Measure(NamedTuple):
     product_rates: tuple[tuple[str, Schedule], ...] = ()
     rules: tuple[Rule, ...] = ()
     kind: str = ""  # MFN for the base layer built from the lines' `mfn`; "" otherwise
+    written: tuple[tuple[str, str], ...] = ()
+    """(prefix, the HS code as the file wrote it): '851713' was written '8517.13'."""
+
+    def hs(self, prefix: str) -> str:
+        """A prefix of this measure as its file wrote it, for messages and output."""
+        return dict(self.written).get(prefix) or hs_code(prefix)
 
     @property
     def scoped(self) -> bool:
@@ -321,6 +327,11 @@ def _plain(value: Decimal) -> str:
 def hs_code(digits: str) -> str:
     """HS digits as usually written: '851713' -> '8517.13'."""
     return digits if len(digits) <= 4 else f"{digits[:4]}.{digits[4:]}"
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, pluralised: '1 flow', '2 flows', '1,200 flows'."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 QUOTE_LIMIT = 60

@@ -96,7 +96,8 @@ def _response_text(line: Line) -> str | None:
 
 def _line_text(line: Line) -> str:
     response = _response_text(line)
-    text = f"{line.description}: {money_literal(line.value)}"
+    value = money_literal(line.value)
+    text = f"{line.description}: {value}" if line.description else value
     return f"{text}; {response}" if response else text
 
 
@@ -126,13 +127,13 @@ def _scope_text(m: Measure) -> dict[str, str]:
     """A measure's scope rules as text, keyed so that each rule diffs on its own."""
     out: dict[str, str] = {}
     if m.applies_to:
-        out["applies to"] = ", ".join(m.applies_to)
+        out["applies to"] = ", ".join(m.hs(prefix) for prefix in m.applies_to)
     for prefix, since, note in m.excludes:
-        out[f"excludes {prefix}"] = ("always" if since == date.min else f"from {since}") + (
+        out[f"excludes {m.hs(prefix)}"] = ("always" if since == date.min else f"from {since}") + (
             f" ({note})" if note else ""
         )
     for prefix, rates in m.product_rates:
-        out[f"product rate {prefix}"] = ", ".join(
+        out[f"product rate {m.hs(prefix)}"] = ", ".join(
             f"{day}: {percent_literal(rate)}" for day, rate in rates
         )
     if m.yields_to:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tariffs.calc.scope import FlowModel, closure, flow_models
-from tariffs.domain import Flow, Measure, Study
+from tariffs.domain import Flow, Measure, Study, counted
 
 
 class TooMuchWork(Exception):
@@ -139,7 +139,7 @@ def check_timeline(
         raise TooMuchWork(
             cells,
             limit,
-            f"{len(scenarios)} scenarios x {len(flows)} flows, each a row per change of rate "
-            "and a column per measure",
+            f"{counted(len(scenarios), 'scenario')} x {counted(len(flows), 'flow')}, "
+            "each a row per change of rate and a column per measure",
             unit="cells",
         )

@@ -24,7 +24,7 @@ from tariffs.calc.steps import (
     steps_for,
     without_repeats,
 )
-from tariffs.domain import MFN, Flow, Line, Measure, Schedule, Study, Window, hs_code
+from tariffs.domain import MFN, Flow, Line, Measure, Schedule, Study, Window
 
 
 class Scope(NamedTuple):
@@ -62,7 +62,7 @@ def scope_of(measure: Measure, hs: str, product_rates: dict[str, Schedule] | Non
             if prefix:
                 schedule = table[prefix]
                 mfn = measure.kind == MFN
-                label = "MFN of the line" if mfn else f"product rate for HS {hs_code(prefix)}"
+                label = "MFN of the line" if mfn else f"product rate for HS {measure.hs(prefix)}"
     return Scope(True, excluded, note, label, schedule)
 
 

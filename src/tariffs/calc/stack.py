@@ -8,7 +8,7 @@ from datetime import date
 from tariffs.calc.compare import product_layers
 from tariffs.calc.results import ZERO, ProductLayer, ProductStack
 from tariffs.calc.steps import Step, rate_at
-from tariffs.domain import MFN, YIELDS, Flow, Study, hs_code
+from tariffs.domain import MFN, YIELDS, Flow, Study
 
 
 def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
@@ -39,7 +39,7 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
         else:
             why = f"{step.cause}, since {step.start}"
         if not scope.applies:
-            prefixes = ", ".join(hs_code(p) for p in measure.applies_to)
+            prefixes = ", ".join(measure.hs(p) for p in measure.applies_to)
             status, why = "not in scope", f"applies only to HS {prefixes}"
         elif measure.name in disabled:
             status, why = "disabled", f"disabled by scenario {scenario!r}"

@@ -39,6 +39,7 @@ from tariffs.domain import (
     Vary,
     VaryValue,
     Window,
+    counted,
     quoted,
     window_overlaps,
 )
@@ -80,7 +81,7 @@ def sweep_work(study: Study, sweep: Sweep, baseline: str | None = None) -> tuple
     names = dict.fromkeys((sweep.scenario, baseline or study.baseline))
     one, _ = work(study._replace(scenarios=tuple(study.scenario(n) for n in names)))
     count = math.prod(len(one.values) for one in sweep.vary)
-    return count * one, f"{count:,} variants of about {one:,} steps each"
+    return count * one, f"{counted(count, 'variant')} of about {counted(one, 'step')} each"
 
 
 # --- making a variant ------------------------------------------------------------------------

@@ -11,18 +11,19 @@ import enum
 import math
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
 import typer
+from typer.core import TyperCommand
 
 from tariffs import __version__
 from tariffs.cli import show
 from tariffs.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from tariffs.cli.streams import run
-from tariffs.domain import quoted
+from tariffs.domain import counted, quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from datetime import date
 
     from tariffs.calc.results import StudyResult, Tolerance
@@ -82,6 +83,94 @@ def _root(
         130  interrupted (Ctrl-C)
         141  the reader closed the output pipe early (as with | head)
     """
+
+
+# --- help, usage errors and completion ---------------------------------------------------
+
+
+class Command(TyperCommand):
+    """A command whose help names each argument by its metavar alone (`FILE...`, not
+    `FILE <list[Path]>`), and whose unknown-option error lists the options it has."""
+
+    # click's classes are typer's (vendored from typer 0.29): typed loosely, used by name.
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments: list[tuple[str, str]] = []
+        options: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                name = param.metavar or param.name or ""
+                if param.nargs != 1 and "[" not in name:
+                    name += "..."
+                arguments.append((name, record[1]))
+            else:
+                options.append(record)
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            if type(exc).__name__ != "NoSuchOption":
+                raise
+            helps = set(ctx.help_option_names)
+            error: Any = exc
+            close = [name for name in error.possibilities or () if name not in helps]
+            known = sorted(
+                name
+                for param in self.get_params(ctx)
+                if param.param_type_name == "option"
+                for name in param.opts
+                if name.startswith("--") and name not in helps
+            )
+            error.possibilities = close or known
+            raise
+
+
+def _named_files(ctx: typer.Context, args: list[str]) -> list[Path]:
+    """The scenario files already on the command line being completed: the FILE argument
+    when it was parsed, or else the words naming a YAML file."""
+    value = ctx.params.get("files") or ctx.params.get("file")
+    if value:
+        return [Path(v) for v in (value if isinstance(value, list | tuple) else [value])]
+    words = [*args, *ctx.args]  # while an option waits for its value, the rest is unparsed
+    return [Path(word) for word in dict.fromkeys(words) if word.endswith((".yaml", ".yml"))]
+
+
+def _complete(
+    ctx: typer.Context,
+    args: list[str],
+    incomplete: str,
+    names: Callable[[Study], Iterable[str]],
+) -> list[str]:
+    """Names from the files on the line that start with `incomplete`; none on any error, so
+    that completion never prints a traceback."""
+    try:
+        from tariffs.input.load import load
+
+        found: dict[str, None] = {}
+        for path in _named_files(ctx, args):
+            found.update(dict.fromkeys(names(load(path))))
+        return [name for name in found if name.startswith(incomplete)]
+    except Exception:  # a half-typed line must never break the shell
+        return []
+
+
+def complete_scenario(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
+    """Shell completion of --scenario and --baseline: the scenarios of the FILE given."""
+    return _complete(ctx, args, incomplete, lambda study: (s.name for s in study.scenarios))
+
+
+def complete_flow(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
+    """Shell completion of --flow: the flows (IMPORTER:EXPORTER) of the FILE given."""
+    return _complete(ctx, args, incomplete, lambda study: (f.key for f in study.flows))
 
 
 # --- shared helpers ---------------------------------------------------------------------
@@ -176,8 +265,9 @@ WidthOpt = Annotated[
     int | None,
     typer.Option(
         "--width",
-        min=60,
-        max=1000,
+        min=show.NARROWEST,
+        max=show.WIDEST,
+        metavar="N",
         show_default=False,
         help="Width of table output in characters. Default: the terminal's width on a "
         "terminal, 120 everywhere else.",
@@ -194,14 +284,20 @@ PlotOpt = Annotated[
 ]
 ScenarioOpt = Annotated[
     list[str] | None,
-    typer.Option("--scenario", "-s", metavar="NAME", help="Only these scenarios (repeat)."),
+    typer.Option(
+        "--scenario",
+        "-s",
+        metavar="NAME",
+        autocompletion=complete_scenario,
+        help="Only these scenarios (repeat).",
+    ),
 ]
 
 
 # --- commands ---------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=Command)
 def compare(
     files: FilesArg,
     on: Annotated[
@@ -211,7 +307,13 @@ def compare(
     scenario: ScenarioOpt = None,
     baseline: Annotated[
         str | None,
-        typer.Option("--baseline", "-b", metavar="NAME", help="Measure deltas against this."),
+        typer.Option(
+            "--baseline",
+            "-b",
+            metavar="NAME",
+            autocompletion=complete_scenario,
+            help="Measure deltas against this.",
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -243,7 +345,7 @@ def compare(
     show.show_compare(show.Where(fmt, output, width, inputs), results)
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(files: FilesArg) -> None:
     """Check scenario files; print every problem, or one 'ok' line per file.
 
@@ -272,8 +374,8 @@ def validate(files: FilesArg) -> None:
         measures = sum(1 for m in study.measures if m.kind != MFN)
         show.out(
             visible(
-                f"{path}: ok ({len(study.scenarios)} scenarios, {measures} "
-                f"measures, {len(study.flows)} flows)"
+                f"{path}: ok ({counted(len(study.scenarios), 'scenario')}, "
+                f"{counted(measures, 'measure')}, {counted(len(study.flows), 'flow')})"
             )
             + "\n"
         )
@@ -281,7 +383,7 @@ def validate(files: FilesArg) -> None:
         show.fail(problems)
 
 
-@app.command()
+@app.command(cls=Command)
 def timeline(
     file: Annotated[
         Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)
@@ -292,13 +394,17 @@ def timeline(
             "--scenario",
             "-s",
             metavar="NAME",
+            autocompletion=complete_scenario,
             help="Scenarios to show (repeat); default: baseline.",
         ),
     ] = None,
     flow: Annotated[
         list[str] | None,
         typer.Option(
-            "--flow", metavar="IMPORTER:EXPORTER", help="Flows to show (repeat), such as US:CN."
+            "--flow",
+            metavar="IMPORTER:EXPORTER",
+            autocompletion=complete_flow,
+            help="Flows to show (repeat), such as US:CN.",
         ),
     ] = None,
     hs: Annotated[
@@ -356,14 +462,19 @@ def timeline(
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 
 
-@app.command()
+@app.command(cls=Command)
 def rate(
     file: Annotated[
         Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)
     ],
     flows: Annotated[
         list[str],
-        typer.Option("--flow", metavar="IMPORTER:EXPORTER", help="The flow, such as US:CN."),
+        typer.Option(
+            "--flow",
+            metavar="IMPORTER:EXPORTER",
+            autocompletion=complete_flow,
+            help="The flow, such as US:CN.",
+        ),
     ],
     codes: Annotated[
         list[str],
@@ -375,7 +486,13 @@ def rate(
     ] = None,
     scenarios: Annotated[
         list[str] | None,
-        typer.Option("--scenario", "-s", metavar="NAME", help="Default: the baseline."),
+        typer.Option(
+            "--scenario",
+            "-s",
+            metavar="NAME",
+            autocompletion=complete_scenario,
+            help="Default: the baseline.",
+        ),
     ] = None,
     fmt: ReportFormatOpt = ReportFormat.table,
     output: OutputOpt = None,
@@ -411,7 +528,7 @@ def rate(
     show.show_rate(show.Where(fmt, output, width, inputs), path, stack)
 
 
-@app.command()
+@app.command(cls=Command)
 def check(
     files: FilesArg,
     junit: Annotated[
@@ -538,7 +655,7 @@ def _tolerance(values: list[str]) -> Tolerance:
     return limits
 
 
-@app.command()
+@app.command(cls=Command)
 def diff(
     files: Annotated[
         list[Path],
@@ -603,7 +720,7 @@ def diff(
         raise typer.Exit(EXIT_INVALID)
 
 
-@app.command()
+@app.command(cls=Command)
 def sweep(
     file: Annotated[
         Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)
@@ -622,7 +739,11 @@ def sweep(
     scenarios: Annotated[
         list[str] | None,
         typer.Option(
-            "--scenario", "-s", metavar="NAME", help="The scenario to vary; default: baseline."
+            "--scenario",
+            "-s",
+            metavar="NAME",
+            autocompletion=complete_scenario,
+            help="The scenario to vary; default: baseline.",
         ),
     ] = None,
     name: Annotated[
@@ -640,7 +761,12 @@ def sweep(
     ] = None,
     flow: Annotated[
         list[str] | None,
-        typer.Option("--flow", metavar="IMPORTER:EXPORTER", help="Only these flows (repeat)."),
+        typer.Option(
+            "--flow",
+            metavar="IMPORTER:EXPORTER",
+            autocompletion=complete_flow,
+            help="Only these flows (repeat).",
+        ),
     ] = None,
     solve: Annotated[
         str | None,
@@ -657,7 +783,13 @@ def sweep(
     ] = None,
     baseline: Annotated[
         str | None,
-        typer.Option("--baseline", "-b", metavar="NAME", help="Measure deltas against this."),
+        typer.Option(
+            "--baseline",
+            "-b",
+            metavar="NAME",
+            autocompletion=complete_scenario,
+            help="Measure deltas against this.",
+        ),
     ] = None,
     jobs: Annotated[
         int,
@@ -741,7 +873,7 @@ def sweep(
     sweeping.chart(plot, path, result, kept, inputs)
 
 
-@app.command()
+@app.command(cls=Command)
 def schema(
     results: Annotated[
         bool,

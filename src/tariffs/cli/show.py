@@ -111,6 +111,13 @@ def is_terminal(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty()
 
 
+NARROWEST = 40
+"""The narrowest page, for --width and for a terminal: a narrower terminal gets 40 columns
+and wraps them itself."""
+WIDEST = 1000
+"""The widest page, for --width and for a terminal."""
+
+
 def page_width(width: int | None, output: Path | None) -> int:
     """An explicit --width wins; a terminal gets its own width; anything else gets 120."""
     if width is not None:
@@ -118,7 +125,8 @@ def page_width(width: int | None, output: Path | None) -> int:
     if is_terminal(output):
         import shutil
 
-        return max(60, shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns)
+        columns = shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns
+        return min(max(NARROWEST, columns), WIDEST)
     return PLAIN_WIDTH
 
 
@@ -130,7 +138,8 @@ def show_page(page: Page, output: Path | None, inputs: Inputs) -> None:
     if is_terminal(output):
         from rich.console import Console
 
-        Console(width=page.width, highlight=False, markup=False, emoji=False).print(body(page))
+        console = Console(width=page.width, highlight=False, markup=False, emoji=False)
+        console.print(body(page), soft_wrap=True)  # laid out already: no wrapping, no cropping
         return
     emit(to_text(page), output, inputs, people=True)
 

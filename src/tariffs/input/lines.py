@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from tariffs import domain
+from tariffs.domain import counted as count_of
 from tariffs.domain import money_exact, money_literal, quoted
 from tariffs.input import format as models
 from tariffs.input.duties import ad_valorem_equivalent
@@ -227,7 +228,7 @@ def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(columns):
-            counted((row, 1), f"expected {len(columns)} cells, found {len(cells)}")
+            counted((row, 1), f"expected {count_of(len(columns), 'cell')}, found {len(cells)}")
             continue
         data = {c: cell.strip() for c, cell in zip(columns, cells, strict=True) if cell.strip()}
         try:

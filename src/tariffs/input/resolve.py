@@ -559,4 +559,14 @@ def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Meas
         excludes=excludes,
         product_rates=tuple(product_rates),
         rules=law.rules_of(measure),
+        written=tuple(
+            dict.fromkeys(
+                (hs_digits(code), code)
+                for code in (
+                    *measure.applies_to,
+                    *(code for entry in measure.excludes for code in entry.hs),
+                    *(code for entry in measure.product_rates for code in entry.hs),
+                )
+            )
+        ),
     )

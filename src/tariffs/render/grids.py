@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs.calc.results import Segment, StudyResult, TimelineEntry, TimelineResult
+from tariffs.domain import counted
 from tariffs.metrics import FLOW, RESPONSE, WINDOW, Item, Kind, Metric, delta, value
 from tariffs.render import fmt
 
@@ -25,12 +26,18 @@ class Grid(NamedTuple):
 
     `kinds` has one letter per column: `n` a number (right-aligned, never wrapped), `k` a
     name or date (left-aligned, never wrapped), `t` free text (left-aligned, may wrap).
+
+    `keys` and `glued` say how the table may be split when it cannot fit its page (see
+    render.plain): the first `keys` columns identify a row and are repeated in every part,
+    and a column in `glued` stays in the same part as the column before it.
     """
 
     title: str
     headers: tuple[str, ...]
     kinds: str
     rows: tuple[tuple[str, ...], ...]
+    keys: int = 1
+    glued: frozenset[int] = frozenset()
 
 
 def money_scale(result: StudyResult) -> tuple[Decimal, str]:
@@ -53,7 +60,7 @@ def header_facts(result: StudyResult, path: str) -> Facts:
     last = result.until - timedelta(days=1)
     return [
         ("File", path),
-        ("Period", f"{result.start} to {last} ({result.days} days)"),
+        ("Period", f"{result.start} to {last} ({counted(result.days, 'day')})"),
         ("Rates on", result.on.isoformat()),
         ("Baseline", f"{result.baseline} (deltas are scenario minus baseline)"),
         ("Money", f"{money_unit(result)}, static (trade held at each flow's annual value)"),
@@ -85,18 +92,41 @@ def _delta_cell(metric: Metric, delta: Decimal | None, divisor: Decimal) -> str:
     return fmt.signed_money(delta, divisor) if metric.unit == "money" else fmt.pp(delta)
 
 
-def _metric_columns(kind: Kind, unit: str) -> tuple[list[Metric], list[str], str]:
+_QUALIFIERS = {"from"}
+"""Labels of metric columns that qualify the column before them (`Low`, then `from`)."""
+
+
+class Columns(NamedTuple):
+    """The metric columns of a kind's table: the metrics shown, a header and a kind letter
+    per column, and the columns (counted from the first metric column) glued to the one
+    before them: a `vs base`, a `from` date."""
+
+    shown: list[Metric]
+    headers: list[str]
+    kinds: str
+    glued: list[int]
+
+    def glued_after(self, leading: int) -> frozenset[int]:
+        """`glued` as column numbers of a grid with `leading` columns before these."""
+        return frozenset(leading + column for column in self.glued)
+
+
+def _metric_columns(kind: Kind, unit: str) -> Columns:
     """The metrics a table shows for a kind (those with a label), their headers and kinds."""
     shown = [m for m in kind.metrics if m.label]
     headers: list[str] = []
     kinds = ""
+    glued: list[int] = []
     for metric in shown:
+        if metric.label in _QUALIFIERS:
+            glued.append(len(headers))
         headers.append((metric.label or "").format(unit=unit))
         kinds += _COLUMN_KIND.get(metric.unit, "n")
         if metric.vs_base:
+            glued.append(len(headers))
             headers.append("vs base")
             kinds += "n"
-    return shown, headers, kinds
+    return Columns(shown, headers, kinds, glued)
 
 
 def _metric_cells(
@@ -116,17 +146,24 @@ def flow_grids(result: StudyResult) -> list[Grid]:
     """One grid per flow, scenarios as rows; columns from the registry (tariffs.metrics)."""
     divisor, _ = money_scale(result)
     unit = money_unit(result)
-    shown, headers, kinds = _metric_columns(FLOW, unit)
+    columns = _metric_columns(FLOW, unit)
     rows: dict[str, list[tuple[str, ...]]] = {}
     labels: dict[str, str] = {}
     for item in FLOW.items(result):
         flow = item.flow.flow
         labels[flow.key] = f"{flow.label}: trade {fmt.money(flow.value, divisor)} {unit} a year"
         is_base = item.scenario == result.baseline
-        cells = _metric_cells(FLOW, shown, item, divisor, is_base)
+        cells = _metric_cells(FLOW, columns.shown, item, divisor, is_base)
         rows.setdefault(flow.key, []).append((item.scenario, *cells))
     return [
-        Grid(labels[key], ("Scenario", *headers), "k" + kinds, tuple(found))
+        Grid(
+            labels[key],
+            ("Scenario", *columns.headers),
+            "k" + columns.kinds,
+            tuple(found),
+            keys=1,
+            glued=columns.glued_after(1),
+        )
         for key, found in rows.items()
     ]
 
@@ -134,20 +171,22 @@ def flow_grids(result: StudyResult) -> list[Grid]:
 def window_grids(result: StudyResult) -> dict[str, Grid]:
     """Per flow (keyed IMPORTER:EXPORTER), the windows of all scenarios that touch it."""
     divisor, _ = money_scale(result)
-    shown, headers, kinds = _metric_columns(WINDOW, money_unit(result))
+    columns = _metric_columns(WINDOW, money_unit(result))
     rows: dict[str, list[tuple[str, ...]]] = {}
     labels: dict[str, str] = {}
     for item in WINDOW.items(result):
         flow = item.value.flow
         labels[flow.key] = flow.label
-        cells = _metric_cells(WINDOW, shown, item, divisor, is_base=False)
+        cells = _metric_cells(WINDOW, columns.shown, item, divisor, is_base=False)
         rows.setdefault(flow.key, []).append((item.scenario, item.name, *cells))
     return {
         key: Grid(
             title=f"{labels[key]}: windows, the rates around them and the static duties saved",
-            headers=("Scenario", "Window", *headers),
-            kinds="kt" + kinds,
+            headers=("Scenario", "Window", *columns.headers),
+            kinds="kt" + columns.kinds,
             rows=tuple(found),
+            keys=2,
+            glued=columns.glued_after(2),
         )
         for key, found in rows.items()
     }
@@ -208,19 +247,22 @@ def response_grid(result: StudyResult, index: int) -> Grid:
     unit = money_unit(result)
     first = result.scenarios[0].flows[index]
     static = fmt.money(first.response.static_imports, divisor) if first.response else "-"
-    shown, headers, kinds = _metric_columns(RESPONSE, unit)
+    columns = _metric_columns(RESPONSE, unit)
     rows = []
     for item in RESPONSE.items(result):
         if item.flow_key != first.flow.key:
             continue
         is_base = item.scenario == result.baseline
-        rows.append((item.scenario, *_metric_cells(RESPONSE, shown, item, divisor, is_base)))
+        cells = _metric_cells(RESPONSE, columns.shown, item, divisor, is_base)
+        rows.append((item.scenario, *cells))
     return Grid(
         title=f"{first.flow.label}: trade response over the period, {unit} "
         f"(static imports {static})",
-        headers=("Scenario", *headers),
-        kinds="k" + kinds,
+        headers=("Scenario", *columns.headers),
+        kinds="k" + columns.kinds,
         rows=tuple(rows),
+        keys=1,
+        glued=columns.glued_after(1),
     )
 
 
@@ -245,10 +287,11 @@ def _flows(result: StudyResult) -> list[str]:
     return [f.flow.key for f in result.scenarios[0].flows] if result.scenarios else []
 
 
-def describe_changes(segment: Segment) -> str:
-    """One line per measure that changed at the segment's start."""
+def describe_changes(segment: Segment, arrow: str = "->") -> str:
+    """One line per measure that changed at the segment's start; `arrow` between the old
+    and the new rate ("->" in ASCII tables, "→" in Markdown, where ">" is escaped)."""
     return "\n".join(
-        f"{c.measure} {fmt.pct(c.old)} -> {fmt.pct(c.new)} ({c.cause})"
+        f"{c.measure} {fmt.pct(c.old)} {arrow} {fmt.pct(c.new)} ({c.cause})"
         if c.old != c.new
         else f"{c.measure} stays {fmt.pct(c.new)} ({c.cause}; the rate is unchanged)"
         for c in segment.changes
@@ -258,10 +301,10 @@ def describe_changes(segment: Segment) -> str:
 def timeline_facts(result: TimelineResult, path: str) -> Facts:
     last = result.until - timedelta(days=1)
     days = (result.until - result.start).days
-    return [("File", path), ("Period", f"{result.start} to {last} ({days} days)")]
+    return [("File", path), ("Period", f"{result.start} to {last} ({counted(days, 'day')})")]
 
 
-def timeline_grid(entry: TimelineEntry) -> Grid:
+def timeline_grid(entry: TimelineEntry, arrow: str = "->") -> Grid:
     """The segments of one flow under one scenario, with each layer and what changed."""
     rows = [
         (
@@ -270,7 +313,7 @@ def timeline_grid(entry: TimelineEntry) -> Grid:
             str(seg.days),
             *(fmt.pct(rate) for rate in seg.layers),
             fmt.pct(seg.rate),
-            describe_changes(seg) or "(in force at the start of the period)",
+            describe_changes(seg, arrow) or "(in force at the start of the period)",
         )
         for seg in entry.segments
     ]
@@ -289,6 +332,7 @@ def timeline_grid(entry: TimelineEntry) -> Grid:
         headers=("From", "To", "Days", *names, "Total", "What changed"),
         kinds="kkn" + "n" * len(names) + "nt",
         rows=tuple(rows),
+        keys=2,
     )
 
 
@@ -308,7 +352,7 @@ def diff_value(value: Decimal | str | None, unit: str) -> str:
     if unit == "pp":
         return f"{fmt.number(value, fmt.RATE_PLACES)} pp"
     if unit == "days":
-        return f"{value:f} days"
+        return f"{value:f} {'day' if value == 1 else 'days'}"
     divisor, suffix = fmt.scale_for(abs(value))
     return f"{fmt.number(value / divisor, fmt.RATE_PLACES)}{suffix} {unit}".strip()
 
@@ -349,6 +393,7 @@ def diff_grids(diff: Diff) -> list[Grid]:
                 rows=tuple(
                     (c.section, c.name, c.field, c.old or "-", c.new or "-") for c in diff.inputs
                 ),
+                keys=3,
             )
         )
     files = dict.fromkeys(c.file for c in diff.results)
@@ -372,6 +417,7 @@ def diff_grids(diff: Diff) -> list[Grid]:
                 headers=("Scenario", "Flow", "Item", "Metric", "Old", "New", "Change"),
                 kinds="kktknnn",
                 rows=rows,
+                keys=4,
             )
         )
     return grids
@@ -384,7 +430,7 @@ def rate_facts(stack: ProductStack, path: str) -> Facts:
         ("Product", f"HS {stack.hs}"),
         ("On", stack.on.isoformat()),
         ("Scenario", stack.scenario),
-        ("Total", f"{fmt.pct(stack.total, 2)} ({_what_total(stack)})"),
+        ("Total", f"{fmt.pct(stack.total)} ({_what_total(stack)})"),
     ]
 
 
@@ -396,8 +442,8 @@ def _what_total(stack: ProductStack) -> str:
 
 def rate_grid(stack: ProductStack) -> Grid:
     """Each layer of a product's duty stack: its rate, whether it applies, and why."""
-    rows = [(x.measure, x.basis, fmt.pct(x.rate, 2), x.status, x.why) for x in stack.layers]
-    rows.append(("Total", "", fmt.pct(stack.total, 2), "", ""))
+    rows = [(x.measure, x.basis, fmt.pct(x.rate), x.status, x.why) for x in stack.layers]
+    rows.append(("Total", "", fmt.pct(stack.total), "", ""))
     return Grid(
         title=f"HS {stack.hs} from {stack.flow.exporter} into {stack.flow.importer} "
         f"on {stack.on} under {stack.scenario!r}",

@@ -41,6 +41,10 @@ _ESCAPES = str.maketrans(
 )
 
 
+ARROW = "\u2192"
+"""The arrow of a change of rate ("30.0% → 54.0%"): `->` would be escaped to `-&gt;`."""
+
+
 def _cell(text: str) -> str:
     """Escape text for GitHub-flavoured Markdown, inside a table cell or not.
 
@@ -80,7 +84,8 @@ def timeline(path: str, result: TimelineResult, width: int) -> str:
     blocks: list[str] = []
     for entry in result.entries:
         chart = step_chart(entry.segments, width=chart_width(width))
-        blocks.extend((grid(timeline_grid(entry)), f"```text\n{chart}\n```"))
+        table = grid(timeline_grid(entry, arrow=ARROW))
+        blocks.extend((table, f"```text\n{chart}\n```"))
     return _document(result.title, timeline_facts(result, path), blocks)
 
 

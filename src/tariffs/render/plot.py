@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs import metrics
+from tariffs.domain import counted
 from tariffs.render import fmt
 from tariffs.render.safe import visible
 
@@ -905,8 +906,7 @@ def _diff_caption(
         f"Bars: {drawn} of the {len(report.diff.results)} changed results (headline metrics "
         f"with a numeric change"
         f"{f'; the {DIFF_BARS} largest per panel' if drawn < len(changes) else ''})"
-        f"{f'; {len(inputs)} inputs changed' if inputs else ''}."
-    )
+    ) + ((f"; {counted(len(inputs), 'input')} changed" if inputs else "") + ".")
     return text[:CAPTION_CHARS]
 
 
@@ -1149,7 +1149,8 @@ def sweep_result_chart(
     unit = {"percent": "%", "pp": "pp", "money": result.currency}[metric.unit]
     invalid = sum(1 for v in values if v is None)
     caption = (
-        f"Source: {path}, scenario {result.scenario}, flow {flow}; {result.variants:,} variants"
+        f"Source: {path}, scenario {result.scenario}, flow {flow}; "
+        f"{counted(result.variants, 'variant')}"
         + (f", {invalid:,} invalid" if invalid else "")
         + f". {metric.name}: {metric.doc}"
     )

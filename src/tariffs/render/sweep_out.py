@@ -15,7 +15,7 @@ from typing import Any
 
 from tariffs import metrics
 from tariffs.calc.results import Answer, SolveResult, SweepResult, VariantRow
-from tariffs.domain import Vary, VaryValue, money_literal, percent_literal
+from tariffs.domain import Vary, VaryValue, counted, money_literal, percent_literal
 from tariffs.render import fmt
 from tariffs.render.csv_out import field
 from tariffs.render.grids import Facts, Grid, cell
@@ -71,7 +71,7 @@ def _varied(vary: Vary) -> str:
     shown = [literal(vary.target.unit, v) for v in vary.values]
     if len(shown) > 4:
         shown = [*shown[:2], "...", shown[-1]]
-    return f"{vary.target.text}: {', '.join(shown)} ({len(vary.values):,} values)"
+    return f"{vary.target.text}: {', '.join(shown)} ({counted(len(vary.values), 'value')})"
 
 
 def _money(currency: str, largest: Decimal) -> tuple[Decimal, str]:

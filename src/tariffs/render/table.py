@@ -1,25 +1,22 @@
-"""Rich renderables for the terminal, and their deterministic plain-text form.
+"""Pages for people: headings, tables and charts, laid out to a width (render.plain).
 
 Every cell, title and fact passes `safe.visible` before it is laid out, so a control or
 invisible character from a file is shown as an escape, and counted at its shown width.
+`to_text` gives the page as plain text; `body` gives the same characters as a rich Text
+with colours, for a terminal.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from tariffs.calc.results import StudyResult, TimelineResult
 from tariffs.render import plain
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
-    BASE,
     Facts,
     Grid,
     chart_width,
@@ -37,95 +34,50 @@ from tariffs.render.safe import visible
 if TYPE_CHECKING:
     from tariffs.calc.results import DiffReport, ProductStack
 
-WRAP_FLOOR = 12
-"""Free-text columns may wrap down to this many characters, and no further."""
+
+class Para(NamedTuple):
+    """A paragraph of text, wrapped at spaces to the page's width; its lines after the
+    first are indented by `indent` spaces."""
+
+    text: str
+    indent: int = 0
 
 
-Block = str | Grid
-"""A piece of a page: a line of text ("" for a blank line; a chart may span lines) or a
-grid, drawn as its title line and its table."""
+Block = str | Para | Grid
+"""A piece of a page: lines of text drawn as they are ("" for a blank line; a chart spans
+lines), a paragraph, or a grid, drawn as its title and its table."""
 
 
 class Page(NamedTuple):
     """What to print, and the width to print it at.
 
-    `width` is the width asked for, or more when a table needs it: numbers, names and dates
-    are never wrapped or cropped, so a table too wide for the page widens the page instead.
-    Text from files in `blocks` is escaped when the page is drawn.
+    Every line fits `width` (render.plain says how a table is made to fit), save one
+    holding a single word, number, name or date longer than the page, which is never cut.
+    Text from files in `blocks` is escaped when the page is made.
     """
 
     blocks: tuple[Block, ...]
     width: int
 
 
-def needed_width(grid: Grid) -> int:
-    """The narrowest a grid's table can be drawn without wrapping a number, name or date."""
-    total = 1  # the left border
-    for column, kind in enumerate(grid.kinds):
-        cells = [grid.headers[column], *(row[column] for row in grid.rows)]
-        lines = [line for cell in cells for line in cell.split("\n")]
-        widest = max(len(line) for line in lines)
-        if kind == "t":
-            longest_word = max((len(word) for line in lines for word in line.split()), default=1)
-            widest = min(widest, max(longest_word, WRAP_FLOOR))
-        total += widest + 3  # padding on both sides and the right border
-    return total
-
-
 def _shown(grid: Grid) -> Grid:
     """The grid with every cell, header and its title made visible (render.safe)."""
-    return Grid(
-        visible(grid.title),
-        tuple(visible(h, newlines=True) for h in grid.headers),
-        grid.kinds,
-        tuple(tuple(visible(cell, newlines=True) for cell in row) for row in grid.rows),
+    return grid._replace(
+        title=visible(grid.title),
+        headers=tuple(visible(h, newlines=True) for h in grid.headers),
+        rows=tuple(tuple(visible(cell, newlines=True) for cell in row) for row in grid.rows),
     )
 
 
 def _page(blocks: list[Block], width: int) -> Page:
-    shown = tuple(_shown(b) if isinstance(b, Grid) else b for b in blocks)
-    widest = [needed_width(b) for b in shown if isinstance(b, Grid)]
-    return Page(shown, max([width, *widest]))
-
-
-def grid_table(grid: Grid) -> Group:
-    """A grid's title line, then its rich Table: ASCII box, no wrapping of numbers.
-
-    The title is a line of its own, so a long title is never wrapped to the table's width.
-    """
-    table = Table(
-        box=box.ASCII2,
-        header_style="bold",
-        show_edge=True,
-    )
-    for header, kind in zip(grid.headers, grid.kinds, strict=True):
-        table.add_column(
-            header,
-            justify="right" if kind == "n" else "left",
-            no_wrap=kind != "t",  # numbers, names and dates never wrap
-            overflow="fold",
-        )
-    for row in grid.rows:
-        table.add_row(*(_styled(cell) for cell in row))
-    return Group(Text(grid.title, style="bold"), table)
-
-
-def _styled(cell: str) -> Text:
-    """Colour only matters on a terminal; the plain form drops styles."""
-    if cell.startswith("+") and cell[1:2].isdigit():
-        return Text(cell, style="red")
-    if cell.startswith("-") and cell[1:2].isdigit():
-        return Text(cell, style="green")
-    if cell == BASE:
-        return Text(cell, style="dim")
-    return Text(cell)
+    return Page(tuple(_shown(b) if isinstance(b, Grid) else b for b in blocks), width)
 
 
 def heading(title: str, facts: Facts) -> list[Block]:
-    """The title, then one aligned 'Label:  value' line per fact."""
+    """The title, then one aligned 'Label:  value' paragraph per fact."""
     pad = max((len(label) for label, _ in facts), default=0) + 2
     lines = (f"{label + ':':<{pad}}{value}" for label, value in facts)
-    return [visible(title), *(visible(line) for line in lines)]
+    return [Para(visible(title)), *(Para(visible(line), pad) for line in lines)]
 
 
 def document(title: str, facts: Facts, grids: Iterable[Grid]) -> list[Block]:
@@ -178,55 +130,48 @@ def cells(page: Page) -> int:
     return sum(len(b.headers) * (len(b.rows) + 1) for b in page.blocks if isinstance(b, Grid))
 
 
-def body(page: Page) -> RenderableType:
-    """The page as rich renderables: for a terminal, or where a cell must wrap."""
-    return Group(*(grid_table(b) if isinstance(b, Grid) else Text(b) for b in page.blocks))
-
-
-def plain_console(file: io.StringIO, width: int) -> Console:
-    """A console whose output depends on nothing but `width`: no colour, no terminal probing."""
-    return Console(
-        file=file,
-        width=width,
-        height=10_000,
-        color_system=None,
-        force_terminal=False,
-        force_interactive=False,
-        no_color=True,
-        highlight=False,
-        markup=False,
-        emoji=False,
-        legacy_windows=False,
-        soft_wrap=False,
-        _environ={},
-    )
-
-
-def _fits(page: Page) -> bool:
-    """Whether plain drawing gives rich's bytes: no line of text and no table is wider than
-    the page, so rich would wrap nothing."""
+def lines(page: Page) -> list[plain.Line]:
+    """The page, line by line, as styled pieces with no trailing spaces."""
+    out: list[plain.Line] = []
     for block in page.blocks:
         if isinstance(block, Grid):
-            if plain.natural_width(block) > page.width or len(block.title) > page.width:
-                return False
-        elif any(len(line) > page.width for line in block.split("\n")):
-            return False
-    return True
+            out.extend(_rstrip(line) for line in plain.draw(block, page.width))
+        elif isinstance(block, Para):
+            text = plain.paragraph(block.text, page.width, block.indent)
+            out.extend(((line.rstrip(), ""),) for line in text)
+        else:
+            out.extend(((line.rstrip(), ""),) for line in block.split("\n"))
+    return out
+
+
+def _rstrip(line: plain.Line) -> plain.Line:
+    spans = list(line)
+    while spans and not spans[-1][0].rstrip():
+        spans.pop()
+    if spans:
+        spans[-1] = (spans[-1][0].rstrip(), spans[-1][1])
+    return tuple(spans)
 
 
 def to_text(page: Page) -> str:
-    """Render to plain text with no ANSI codes and no trailing spaces.
+    """The page as plain text: no ANSI codes, no trailing spaces."""
+    return "\n".join("".join(text for text, _ in line) for line in lines(page)) + "\n"
 
-    Drawn directly (render.plain) when nothing needs wrapping, by rich otherwise."""
-    if _fits(page):
-        out: list[str] = []
-        for block in page.blocks:
-            if isinstance(block, Grid):
-                out.extend(plain.lines(block))
+
+def body(page: Page) -> Text:
+    """The page as a rich Text for a terminal: the characters of `to_text` with colours.
+    Print it with soft_wrap=True, so that rich neither wraps nor crops it."""
+    out = Text()
+    run: list[str] = []
+    for index, line in enumerate(lines(page)):
+        if index:
+            run.append("\n")
+        for text, look in line:
+            if look:
+                out.append("".join(run))
+                run = []
+                out.append(text, style=look)
             else:
-                out.extend(line.rstrip() for line in block.split("\n"))
-        return "\n".join(out) + "\n"
-    buffer = io.StringIO()
-    plain_console(buffer, page.width).print(body(page))
-    lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
-    return "\n".join(lines) + "\n"
+                run.append(text)
+    out.append("".join(run))
+    return out
