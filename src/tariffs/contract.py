@@ -58,8 +58,6 @@ _BY_UNIT: dict[str, Schema] = {
     "days": {"type": "integer", "minimum": 0},
     "text": STRING,
 }
-NULLABLE = frozenset({"line_imports", "line_dynamic_duties"})
-"""Metrics that may be null: a line's response figures, without a trade response."""
 
 
 def metric_properties(kind: metrics.Kind) -> dict[str, Schema]:
@@ -67,7 +65,7 @@ def metric_properties(kind: metrics.Kind) -> dict[str, Schema]:
     out: dict[str, Schema] = {}
     for metric in kind.metrics:
         schema = {**_BY_UNIT[metric.unit], "description": metric.doc}
-        out[metric.name] = _nullable(schema) if metric.name in NULLABLE else schema
+        out[metric.name] = _nullable(schema) if metric.nullable else schema
         if metric.delta:
             unit = "pp" if metric.unit == "percent" else metric.unit
             out[f"delta_{metric.name}"] = {

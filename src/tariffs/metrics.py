@@ -70,6 +70,8 @@ class Metric(NamedTuple):
     of its class). Outputs use it to write a value once and reuse it."""
     of: Get | None = None
     """For a line metric: the getter of the part named by `per` (see `line_metric`)."""
+    nullable: bool = False
+    """Whether the value may be unknown (None; null in JSON, an empty cell in CSV)."""
 
 
 class Item(NamedTuple):
@@ -482,6 +484,7 @@ LINE = Kind(
             lambda c, _: c.per_unit_imports,
             "The line's imports after the response (none without one).",
             when=_start,
+            nullable=True,
         ),
         line_metric(
             "line_dynamic_duties",
@@ -490,6 +493,7 @@ LINE = Kind(
             lambda c, _: c.per_unit_dynamic,
             "Duties on the line's imports after the response (none without one).",
             when=_start,
+            nullable=True,
         ),
     ),
     "flow",
