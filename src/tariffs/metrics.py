@@ -276,6 +276,21 @@ FLOW = Kind(
             label="Duties\n{unit}",
             vs_base=True,
         ),
+        Metric(
+            "max_cliff",
+            "pp",
+            lambda f, at: (
+                max(
+                    (w.cliff for w in at.scenario.windows if w.flow.key == f.flow.key),
+                    default=None,
+                )
+                if at.scenario
+                else None
+            ),
+            "The largest cliff of any of the scenario's windows on the flow (see the window "
+            "metric `cliff`); null where the scenario has no window on it.",
+            nullable=True,
+        ),
     ),
     "flow",
     _flow_items,
