@@ -340,3 +340,34 @@ def test_a_specific_duty_without_its_quantity_names_the_line(line: str, message:
     with pytest.raises(ScenarioError) as caught:
         _one_line(line)
     assert [p.message for p in caught.value.problems] == [message]
+
+
+def test_rate_lists_layers_in_cbp_order() -> None:
+    # CBP's reporting order: Section 301, then IEEPA, then Section 232, then MFN last; the
+    # file lists fentanyl, reciprocal, 232, 301 (and MFN comes first among the layers)
+    result = CliRunner().invoke(
+        app, ["rate", LAW, "--flow", "US:CN", "--hs", "7208.51", "--on", "2025-06-10", "-f", "json"]
+    )
+    layers = json.loads(result.stdout)["stack"]["layers"]
+    assert [(x["measure"], x["authority"]) for x in layers] == [
+        ("us-301-cn", "section-301"),
+        ("us-fentanyl-cn", "ieepa"),
+        ("us-reciprocal-cn", "ieepa"),
+        ("us-232-steel-cn", "section-232"),
+        ("mfn", "mfn"),
+    ]
+    # the fentanyl layer's Chapter 99 heading (HTS 9903.01.24), shown beside its basis
+    assert layers[1]["heading"] == "9903.01.24"
+    table = CliRunner().invoke(
+        app, ["rate", LAW, "--flow", "US:CN", "--hs", "7208.51", "--on", "2025-06-10"]
+    )
+    assert "(9903.01.24)" in table.stdout
+
+
+def test_without_authorities_the_file_order_stays() -> None:
+    result = CliRunner().invoke(
+        app, ["rate", "scenarios/geneva.yaml", "--flow", "US:CN", "--hs", "8703", "-f", "json"]
+    )
+    layers = json.loads(result.stdout)["stack"]["layers"]
+    assert [x["measure"] for x in layers] == ["us-fentanyl", "us-reciprocal"]
+    assert {x["authority"] for x in layers} == {None}

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from tariffs import metrics
+from tariffs.domain import AUTHORITIES, MFN
 
 VERSION = 2
 """The version of every JSON document; raised when a key changes (2: one name per metric,
@@ -208,6 +209,15 @@ def rate_schema() -> Schema:
             "rate": RATE_NUMBER,
             "status": {"enum": list(STATUSES)},
             "why": STRING,
+            "heading": {
+                "type": ["string", "null"],
+                "description": "Its HTSUS Chapter 99 heading, if the file gives one.",
+            },
+            "authority": {
+                "enum": [*AUTHORITIES, MFN, None],
+                "description": "Its legal authority, if the file gives one (mfn for the base "
+                "layer); layers come in CBP's reporting order.",
+            },
         }
     )
     stack = _obj(

@@ -58,6 +58,10 @@ class Flow(NamedTuple):
 Schedule = tuple[tuple[date, Decimal], ...]
 """(from, rate) pairs sorted by date; 0% before the first."""
 
+AUTHORITIES = ("section-301", "ieepa", "section-232", "section-122", "other")
+"""The legal authorities of additional duties, in CBP's reporting order: Chapter 99 lines
+for Section 301 first, then IEEPA, then Section 232 (then the rest, then the Chapter 1-97
+line with MFN)."""
 MFN = "mfn"
 """The kind, and the name, of a flow's base layer: its MFN (column 1 general) rates."""
 YIELDS = "yields"
@@ -101,6 +105,8 @@ class Measure(NamedTuple):
     product_rates: tuple[tuple[str, Schedule], ...] = ()
     rules: tuple[Rule, ...] = ()
     kind: str = ""  # MFN for the base layer built from the lines' `mfn`; "" otherwise
+    heading: str = ""  # its HTSUS Chapter 99 heading, such as 9903.01.25; "" if not given
+    authority: str = ""  # one of AUTHORITIES; "" if not given
     written: tuple[tuple[str, str], ...] = ()
     """(prefix, the HS code as the file wrote it): '851713' was written '8517.13'."""
 

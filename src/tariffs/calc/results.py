@@ -211,6 +211,8 @@ class ProductLayer(NamedTuple):
     rate: Decimal
     status: str  # in force, not in force, not in scope, excluded, yields, disabled
     why: str
+    heading: str = ""  # its Chapter 99 heading, if the file gives one
+    authority: str = ""
 
 
 class ProductStack(NamedTuple):

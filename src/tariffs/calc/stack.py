@@ -8,7 +8,7 @@ from datetime import date
 from tariffs.calc.compare import product_layers
 from tariffs.calc.results import ZERO, ProductLayer, ProductStack
 from tariffs.calc.steps import Step, rate_at
-from tariffs.domain import MFN, YIELDS, Flow, Study
+from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Study
 
 
 def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
@@ -49,6 +49,26 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
         elif blockers:
             shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
             status, why = "yields", f"yields to {shown}"
-        out.append(ProductLayer(measure.name, measure.basis, step.rate, status, why))
+        out.append(
+            ProductLayer(
+                measure.name,
+                measure.basis,
+                step.rate,
+                status,
+                why,
+                measure.heading,
+                MFN if measure.kind == MFN else measure.authority,
+            )
+        )
     mfn = any(measure.kind == MFN for measure, _ in layers)
-    return ProductStack(flow, hs, on, scenario, tuple(out), mfn_stated=mfn)
+    return ProductStack(flow, hs, on, scenario, tuple(sorted(out, key=_cbp_order)), mfn)
+
+
+def _cbp_order(layer: ProductLayer) -> int:
+    """CBP's reporting order: Chapter 99 lines for Section 301, IEEPA, Section 232, then the
+    rest (those without an authority keep file order; sorting is stable), then MFN."""
+    if layer.authority == MFN:
+        return len(AUTHORITIES) + 1
+    if layer.authority in AUTHORITIES:
+        return AUTHORITIES.index(layer.authority)
+    return len(AUTHORITIES)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -265,6 +265,12 @@ class Measure(_Model):
     )
     all_in: list[AllIn] = Field(
         default_factory=list, description="Dated all-in ceilings over other layers."
+    )
+    heading: Annotated[str, StringConstraints(pattern=r"^9903\.[0-9]{2}\.[0-9]{2}$")] | None = (
+        Field(default=None, description="Its HTSUS Chapter 99 heading, such as 9903.01.25.")
+    )
+    authority: Literal["section-301", "ieepa", "section-232", "section-122", "other"] | None = (
+        Field(default=None, description="Its legal authority: `rate` lists layers in CBP's order.")
     )
     sources: list[Text] = Field(default_factory=list)
     note: Text | None = None

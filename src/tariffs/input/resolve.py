@@ -559,6 +559,8 @@ def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Meas
         excludes=excludes,
         product_rates=tuple(product_rates),
         rules=law.rules_of(measure),
+        heading=measure.heading or "",
+        authority=measure.authority or "",
         written=tuple(
             dict.fromkeys(
                 (hs_digits(code), code)

@@ -16,7 +16,7 @@ from tariffs.metrics import FLOW, RESPONSE, WINDOW, Item, Kind, Metric, delta, v
 from tariffs.render import fmt
 
 if TYPE_CHECKING:
-    from tariffs.calc.results import Diff, DiffReport, ProductStack
+    from tariffs.calc.results import Diff, DiffReport, ProductLayer, ProductStack
 
 BASE = "base"
 
@@ -440,9 +440,13 @@ def _what_total(stack: ProductStack) -> str:
     return "additional duties only: the file states no MFN rate for this flow"
 
 
+def _with_heading(layer: ProductLayer) -> str:
+    return f"{layer.basis} ({layer.heading})" if layer.heading else layer.basis
+
+
 def rate_grid(stack: ProductStack) -> Grid:
     """Each layer of a product's duty stack: its rate, whether it applies, and why."""
-    rows = [(x.measure, x.basis, fmt.pct(x.rate), x.status, x.why) for x in stack.layers]
+    rows = [(x.measure, _with_heading(x), fmt.pct(x.rate), x.status, x.why) for x in stack.layers]
     rows.append(("Total", "", fmt.pct(stack.total), "", ""))
     return Grid(
         title=f"HS {stack.hs} from {stack.flow.exporter} into {stack.flow.importer} "

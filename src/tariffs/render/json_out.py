@@ -429,6 +429,8 @@ def rate(path: str, stack: ProductStack) -> Iterator[str]:
                 "rate": Rate(x.rate),
                 "status": x.status,
                 "why": x.why,
+                "heading": x.heading or None,
+                "authority": x.authority or None,
             }
             for x in stack.layers
         ],
