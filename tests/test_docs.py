@@ -78,6 +78,9 @@ def _fields(model: type[BaseModel]) -> set[str]:
         models.Line,
         models.Exclusion,
         models.ProductRate,
+        models.ProductSet,
+        models.Yield,
+        models.AllIn,
     ],
 )
 def test_format_doc_names_every_key(model: type[BaseModel]) -> None:

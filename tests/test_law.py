@@ -371,3 +371,69 @@ def test_without_authorities_the_file_order_stays() -> None:
     layers = json.loads(result.stdout)["stack"]["layers"]
     assert [x["measure"] for x in layers] == ["us-fentanyl", "us-reciprocal"]
     assert {x["authority"] for x in layers} == {None}
+
+
+SETS = """\
+flows:
+  - importer: US
+    exporter: IN
+    lines:
+      - {hs: "3004.90", description: medicaments, value: 10bn, mfn: 0%}
+      - {hs: "3002.15", description: immunological products, value: 2bn, mfn: 0%}
+      - {hs: "8517.13", description: smartphones, value: 8bn, mfn: 0%}
+products:
+  annex-ii:
+    note: "Annex II of EO 14257"
+    hs: ["3004"]
+    added: {2025-09-08: ["3002"]}
+  electronics:
+    hs: ["8517.13"]
+measures:
+  reciprocal:
+    importer: US
+    exporter: IN
+    basis: "IEEPA reciprocal"
+    rates: {2025-04-05: 10%, 2025-08-07: 25%}
+    excludes:
+      - {products: annex-ii}
+      - {products: electronics, from: 2025-04-05, note: "electronics carve-out"}
+  phones-only:
+    importer: US
+    exporter: IN
+    basis: "a measure on one named set"
+    rates: {2025-01-01: 1%}
+    applies_to_products: [electronics]
+scenarios:
+  s: {}
+"""
+
+
+def test_named_product_sets_grow_by_date() -> None:
+    study = load_text(HEAD + SETS, "t.yaml")
+    # medicaments are in Annex II from the start: no reciprocal on 1 Sep (25% elsewhere)
+    assert stack(study, "US:IN", "3004.90", date(2025, 9, 1), "s")["reciprocal"][:2] == (
+        0,
+        "excluded",
+    )
+    # immunological products join on 8 Sep: 25% on 1 Sep, 0 on 10 Sep
+    assert stack(study, "US:IN", "3002.15", date(2025, 9, 1), "s")["reciprocal"][0] == 25
+    later = stack(study, "US:IN", "3002.15", date(2025, 9, 10), "s")["reciprocal"]
+    assert later == (0, "excluded", "excluded from 2025-09-08: Annex II of EO 14257")
+    # the set in applies_to: the phones-only measure covers 8517.13 and nothing else
+    assert stack(study, "US:IN", "8517.13", date(2025, 9, 1), "s")["phones-only"][0] == 1
+    assert stack(study, "US:IN", "3004.90", date(2025, 9, 1), "s")["phones-only"][1] == (
+        "not in scope"
+    )
+
+
+def test_a_growing_set_cannot_scope_applies_to() -> None:
+    text = SETS.replace("applies_to_products: [electronics]", "applies_to_products: [annex-ii]")
+    found = problems(text)
+    assert [p.split(": ", 1)[1] for p in found] == [
+        "product set 'annex-ii' grows by date ('added'), but 'applies_to' has no dates; list "
+        "its codes in 'applies_to', or use the set in 'excludes'"
+    ]
+    unknown = problems(SETS.replace("{products: electronics,", "{products: electronic,"))
+    assert [p.split(": ", 1)[1] for p in unknown] == [
+        "unknown product set 'electronic' (known: annex-ii, electronics)"
+    ]

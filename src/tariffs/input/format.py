@@ -214,10 +214,22 @@ class Flow(_Model):
 
 
 class Exclusion(_Model):
-    """Products taken out of a measure's scope, from a date on (default: always)."""
+    """Products taken out of a measure's scope, from a date on (default: always): codes
+    (`hs`), a named product set (`products`), or both."""
+
+    hs: list[HsCode] = Field(default_factory=list)
+    products: Name | None = Field(default=None, description="A set of the file's `products`.")
+    from_: Day | None = Field(default=None, alias="from")
+    note: Text | None = None
+
+
+class ProductSet(_Model):
+    """A named list of HS codes, such as Annex II, that may grow by date."""
 
     hs: list[HsCode] = Field(min_length=1)
-    from_: Day | None = Field(default=None, alias="from")
+    added: dict[Day, list[HsCode]] = Field(
+        default_factory=dict, description="Codes that join the set from a date on."
+    )
     note: Text | None = None
 
 
@@ -255,6 +267,9 @@ class Measure(_Model):
     rates: dict[Day, Percent] = Field(default_factory=dict, description="0% before the first date.")
     applies_to: list[HsCode] = Field(
         default_factory=list, description="HS prefixes it covers; default: every product."
+    )
+    applies_to_products: list[Name] = Field(
+        default_factory=list, description="Named product sets it covers, with `applies_to`."
     )
     excludes: list[Exclusion] = Field(default_factory=list)
     product_rates: list[ProductRate] = Field(default_factory=list)
@@ -400,6 +415,7 @@ class ScenarioFile(_Model):
     sources: list[Text] = Field(default_factory=list)
     notes: Annotated[str, StringConstraints(max_length=20_000)] | None = None
     flows: list[Flow] = Field(min_length=1)
+    products: dict[Name, ProductSet] = Field(default_factory=dict)
     measures: dict[Name, Measure] = Field(min_length=1)
     scenarios: dict[Name, Scenario] = Field(min_length=1)
     expect: list[Expectation] = Field(default_factory=list)

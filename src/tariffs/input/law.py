@@ -7,6 +7,8 @@
 - `yields_to` and `all_in` become `domain.Rule`s, each over [from, until). Within any day the
   rules of a flow's measures must not form a cycle, and at most one all-in ceiling of a
   measure may be in force.
+- Named product sets (`products:`) expand where measures use them: into `applies_to`, and
+  into exclusions, each code from the day it joins the set.
 """
 
 from __future__ import annotations
@@ -189,3 +191,52 @@ def _check_cycles(parsed: models.ScenarioFile, problem: Report) -> None:
             when = "" if day == date.min else f" from {day}"
             keys = "'yields_to' and 'all_in' form" if ceilings else "'yields_to' forms"
             problem(("measures", cycle[0], "yields_to"), f"{keys} a cycle{when}: {_path(cycle)}")
+
+
+def set_scope(
+    parsed: models.ScenarioFile, name: str, measure: models.Measure, problem: Report
+) -> tuple[list[str], list[tuple[str, date, str]]]:
+    """A measure's named product sets, expanded: the codes `applies_to_products` adds to
+    `applies_to`, and the (code, from, note) exclusions of `excludes` entries that name a
+    set (a code that joins the set later is excluded from that day on)."""
+    codes: list[str] = []
+    for i, set_name in enumerate(measure.applies_to_products):
+        found = _product_set(
+            parsed, set_name, ("measures", name, "applies_to_products", i), problem
+        )
+        if found is None:
+            continue
+        if found.added:
+            problem(
+                ("measures", name, "applies_to_products", i),
+                f"product set {quoted(set_name)} grows by date ('added'), but 'applies_to' has "
+                "no dates; list its codes in 'applies_to', or use the set in 'excludes'",
+            )
+            continue
+        codes.extend(found.hs)
+    excludes: list[tuple[str, date, str]] = []
+    for i, entry in enumerate(measure.excludes):
+        at: Loc = ("measures", name, "excludes", i)
+        if not entry.hs and entry.products is None:
+            problem(at, "an exclusion needs 'hs' (codes), 'products' (a named set), or both")
+        if entry.products is None:
+            continue
+        found = _product_set(parsed, entry.products, (*at, "products"), problem)
+        if found is None:
+            continue
+        since = entry.from_ or date.min
+        note = entry.note or found.note or entry.products
+        excludes.extend((code, since, note) for code in found.hs)
+        for day, added in sorted(found.added.items()):
+            excludes.extend((code, max(since, day), note) for code in added)
+    return codes, excludes
+
+
+def _product_set(
+    parsed: models.ScenarioFile, name: str, at: Loc, problem: Report
+) -> models.ProductSet | None:
+    found = parsed.products.get(name)
+    if found is None:
+        known = listed_names(sorted(parsed.products))
+        problem(at, f"unknown product set {quoted(name)} (known: {known})")
+    return found

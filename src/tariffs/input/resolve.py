@@ -224,7 +224,7 @@ def _measures(
                 f"flow {measure.importer}:{measure.exporter} states MFN rates, so its base "
                 "layer is named 'mfn'; give this measure another name",
             )
-        measures.append(_measure(name, measure, problem))
+        measures.append(_measure(name, measure, problem, parsed))
     listed_measures = sorted(broken.named("measures", list(parsed.measures)))
     law.check_rules(parsed, with_mfn, problem, broken.has, listed_measures)
     return measures, with_mfn
@@ -530,8 +530,11 @@ def _check_product_or_layer(
         )
 
 
-def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Measure:
+def _measure(
+    name: str, measure: models.Measure, problem: Report, parsed: models.ScenarioFile
+) -> domain.Measure:
     at: Loc = ("measures", name)
+    set_codes, set_excludes = law.set_scope(parsed, name, measure, problem)
     product_rates: list[tuple[str, domain.Schedule]] = []
     seen: set[str] = set()
     for i, entry in enumerate(measure.product_rates):
@@ -545,9 +548,15 @@ def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Meas
             seen.add(digits)
             product_rates.append((digits, tuple(sorted(entry.rates.items()))))
     excludes = tuple(
-        (hs_digits(code), entry.from_ or date.min, entry.note or "")
-        for entry in measure.excludes
-        for code in entry.hs
+        (hs_digits(code), since, note)
+        for code, since, note in (
+            *(
+                (code, entry.from_ or date.min, entry.note or "")
+                for entry in measure.excludes
+                for code in entry.hs
+            ),
+            *set_excludes,
+        )
     )
     return domain.Measure(
         name,
@@ -555,7 +564,9 @@ def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Meas
         measure.exporter,
         measure.basis,
         tuple(sorted(measure.rates.items())),
-        applies_to=tuple(dict.fromkeys(hs_digits(code) for code in measure.applies_to)),
+        applies_to=tuple(
+            dict.fromkeys(hs_digits(code) for code in (*measure.applies_to, *set_codes))
+        ),
         excludes=excludes,
         product_rates=tuple(product_rates),
         rules=law.rules_of(measure),
@@ -566,6 +577,8 @@ def _measure(name: str, measure: models.Measure, problem: Report) -> domain.Meas
                 (hs_digits(code), code)
                 for code in (
                     *measure.applies_to,
+                    *set_codes,
+                    *(code for code, _, _ in set_excludes),
                     *(code for entry in measure.excludes for code in entry.hs),
                     *(code for entry in measure.product_rates for code in entry.hs),
                 )
