@@ -437,3 +437,15 @@ def test_a_growing_set_cannot_scope_applies_to() -> None:
     assert [p.split(": ", 1)[1] for p in unknown] == [
         "unknown product set 'electronic' (known: annex-ii, electronics)"
     ]
+
+
+def test_the_readme_example_is_the_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ tariffs rate tests/fixtures/law-2025.yaml --flow US:EU", 1)[1]
+    shown = block.split("\n", 1)[1].split("```", 1)[0].splitlines()
+    result = CliRunner().invoke(
+        app, ["rate", LAW, "--flow", "US:EU", "--hs", "8703.23", "-f", "json"]
+    )
+    layers = json.loads(result.stdout)["stack"]["layers"]
+    real = [json.dumps([x["measure"], x["rate"], x["why"]], separators=(",", ":")) for x in layers]
+    assert shown == real
