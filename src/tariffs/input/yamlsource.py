@@ -5,7 +5,9 @@ Scenario files hold country codes, HS codes and dates, so this loader narrows th
 types to what a scenario needs:
 
 - booleans are only `true`/`false` (any case variant YAML 1.2 allows);
-- integers have no leading zeros, so `0304` stays the string "0304";
+- integers have no leading zeros, so `0304` stays the string "0304" (a `NumeralText`,
+  which remembers that other YAML readers take it for a number: an HS code written so
+  is refused with a request for quotes);
 - floats become `Decimal` built from the source text, never a binary float;
 - dates and sexagesimal numbers stay strings (the models parse dates themselves).
 
@@ -23,6 +25,7 @@ from typing import Any
 import yaml
 
 from tariffs.domain import quoted
+from tariffs.input.literals import NumeralText
 from tariffs.limits import MAX_DEPTH, MAX_NODES, MAX_NUMBER_LENGTH
 
 MAX_EVENTS = 2 * MAX_NODES + 10
@@ -91,6 +94,18 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     return int(_number_text(loader, node))
 
 
+_NUMERAL = re.compile(r"^0[0-9]+(?:\.[0-9]*)?$")
+"""Plain scalars that our resolvers leave as text but YAML 1.1 and 1.2 readers take for
+numbers: digits with a leading zero, and perhaps a fraction (0304, 0207.10)."""
+
+
+def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    text = str(loader.construct_scalar(node))
+    if not node.style and _NUMERAL.match(text):  # plain: None (Python parser) or "" (C)
+        return NumeralText(text)
+    return text
+
+
 def _construct_mapping(
     loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
 ) -> dict[Any, Any]:
@@ -121,6 +136,7 @@ def _construct_mapping(
 _ScenarioLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _ScenarioLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _ScenarioLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
 _SAID = (
