@@ -30,6 +30,8 @@ from tariffs.input import literals as units
 from tariffs.metrics import EXPECTED
 
 FORMAT_VERSION = 1
+SCHEMA_ID = "urn:tariffs:schema:scenario"
+"""The scenario schema's `$id`, named as the results schema's (urn:tariffs:schema:result)."""
 T = TypeVar("T")
 
 
@@ -52,13 +54,18 @@ Percent = Annotated[
         {"type": "string", "pattern": units.PERCENT_PATTERN, "examples": ["30%", "7.5%"]}
     ),
 ]
+_MONEY_NUMBER: dict[str, Any] = {
+    "type": "number",
+    "minimum": 0,
+    "exclusiveMaximum": int(units.MAX_MONEY),
+}
 Money = Annotated[
     Decimal,
     BeforeValidator(_user_error("money", units.parse_money)),
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "number", "minimum": 0},
+                _MONEY_NUMBER,
                 {"type": "string", "pattern": units.MONEY_PATTERN},
             ],
             "examples": ["438.9bn", "12.5m", 1000000],
@@ -101,7 +108,7 @@ MoneyBound = Annotated[
         _bound_schema(
             {
                 "anyOf": [
-                    {"type": "number", "minimum": 0},
+                    _MONEY_NUMBER,
                     {"type": "string", "pattern": units.MONEY_PATTERN},
                 ]
             }
@@ -111,8 +118,21 @@ MoneyBound = Annotated[
 HsCode = Annotated[
     str,
     BeforeValidator(_user_error("hs", units.parse_hs)),
+    # A code may be a YAML number (8517.13, 72), as the docs write them; the loader asks for
+    # quotes where other readers would read another code (0207, 8473.30), which a schema
+    # cannot see: to it, both are numbers.
     WithJsonSchema(
-        {"type": "string", "pattern": units.HS_PATTERN, "examples": ["8517.13", "0304", "85"]}
+        {
+            "anyOf": [
+                {"type": "string", "pattern": units.HS_PATTERN},
+                {"type": "integer", "minimum": 10, "maximum": 9_999_999_999},
+                {"type": "number", "minimum": 10, "exclusiveMaximum": 1_000_000_000},
+            ],
+            "description": "An HS code: 2 to 10 digits, dots allowed between them. Quote a "
+            'code with a leading zero or a zero at the end of its decimals ("0304", '
+            '"8473.30").',
+            "examples": [8517.13, 85, "0304", "8473.30"],
+        }
     ),
 ]
 Elasticity = Annotated[
@@ -294,6 +314,10 @@ class Measure(_Model):
 class Window(_Model):
     """A temporary override, [start, start + days) or [start, until)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["days"]}, {"required": ["until"]}]}
+    )
+
     name: WindowName
     start: Day
     days: Annotated[int, Field(ge=1, le=36_500)] | None = None
@@ -314,6 +338,10 @@ class Scenario(_Model):
 
 class _ExpectationBase(_Model):
     """A fact about the results, evaluated by `tariffs check`. Exactly one metric is given."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": [key]} for key in EXPECTED]}
+    )
 
     scenario: Name
     flow: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}:[A-Z]{2,3}$")]
@@ -404,7 +432,10 @@ class ScenarioFile(_Model):
 
     model_config = ConfigDict(title="tariffs scenario file")
 
-    tariffs: int = Field(description=f"Format version; must be {FORMAT_VERSION}.")
+    tariffs: int = Field(
+        description=f"Format version; must be {FORMAT_VERSION}.",
+        json_schema_extra={"const": FORMAT_VERSION},
+    )
     title: Text
     period: Period
     on: Day = Field(description="The date the 'rate on' figures report; --on overrides it.")
@@ -434,5 +465,12 @@ class ScenarioFile(_Model):
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files, as committed at schema/scenario.schema.json."""
-    return ScenarioFile.model_json_schema()
+    """The JSON Schema of scenario files, as committed at schema/scenario.schema.json.
+
+    Its `$id` names it wherever it is saved (`tariffs schema > tariffs.schema.json`), as the
+    results schema's does (tariffs.contract)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **ScenarioFile.model_json_schema(),
+    }
