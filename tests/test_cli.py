@@ -36,7 +36,7 @@ def test_help_lists_commands_and_exit_codes() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["compare", "validate", "timeline", "rate", "check", "diff", "schema"]
+    "command", ["compare", "validate", "timeline", "rate", "check", "diff", "init", "schema"]
 )
 def test_every_command_has_an_example(command: str) -> None:
     result = run(command, "--help")

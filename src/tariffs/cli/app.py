@@ -899,6 +899,56 @@ def schema(
     show.out(scenario_schema_text())
 
 
+class Example(enum.StrEnum):
+    """The starting files `tariffs init` writes (src/tariffs/templates/NAME.yaml)."""
+
+    geneva = "geneva"
+    products = "products"
+    minimal = "minimal"
+
+
+@app.command()
+def init(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The scenario file to write; it must not exist.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    example: Annotated[
+        Example,
+        typer.Option(
+            "--example",
+            "-e",
+            help="geneva: the 2025 US-China Geneva truce; products: rates by product line; "
+            "minimal: one flow, one measure, one scenario.",
+        ),
+    ] = Example.geneva,
+) -> None:
+    """Write a commented scenario file to start from. Never overwrites a file.
+
+    \b
+    Example:
+        tariffs init truce.yaml
+        tariffs init --example products products.yaml
+    """
+    from importlib.resources import files
+
+    from tariffs.cli.exits import EXIT_OUTPUT
+    from tariffs.cli.output import OutputProblem, OutputRefused, create_file
+
+    text = files("tariffs").joinpath("templates", f"{example.value}.yaml").read_text("utf-8")
+    try:
+        create_file(text, file)
+    except OutputRefused as exc:
+        show.fail([f"tariffs: {exc}"], EXIT_USAGE)
+    except OutputProblem as exc:
+        show.fail([f"tariffs: {exc}"], EXIT_OUTPUT)
+    show.say(f"{file}: written from the {example.value} example; next: tariffs validate {file}")
+
+
 def main() -> NoReturn:
     """Console-script entry point."""
     run(app)

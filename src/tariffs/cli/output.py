@@ -3,7 +3,8 @@
 `write_file` replaces a regular file atomically, keeping its mode; writes through to a
 character device or a FIFO, never replacing it; writes to this process's own descriptor
 for a name such as /dev/stdout; follows any other symbolic link to its target; and
-refuses to replace a file the run read (`Inputs`).
+refuses to replace a file the run read (`Inputs`). `create_file` writes only a new file
+(`tariffs init`), with exclusive creation.
 """
 
 from __future__ import annotations
@@ -157,3 +158,42 @@ def _write_through(text: Content, path: Path, *, fifo: bool) -> None:
         _write_descriptor(text, fd)
     finally:
         os.close(fd)
+
+
+def create_file(text: Content, path: Path) -> None:
+    """Write `text` to a new file at `path`; never replace or write through anything.
+
+    The file is opened with exclusive creation ('x': O_CREAT | O_EXCL), so a file that is
+    there, or appears between a look and the open, is never overwritten, and a symbolic
+    link at `path` (even one that leads nowhere) is refused rather than followed; so are a
+    folder, a FIFO and a device. The new file gets the mode the umask gives. Should writing
+    fail (a full disk), the partial file is removed.
+    """
+    shown = os.fspath(path)
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputProblem(f"cannot write {shown!r}: {exc.strerror or exc}") from None
+    if info is not None:
+        what = "it exists" if stat.S_ISREG(info.st_mode) else f"it is {kind(info.st_mode)}"
+        raise OutputRefused(f"refusing to overwrite {shown!r}: {what}")
+    parent = path.parent
+    if not parent.is_dir():
+        raise OutputRefused(f"cannot write {shown!r}: folder {str(parent)!r} does not exist")
+    try:
+        handle = open(path, "xb")  # noqa: SIM115 (closed below, or removed with the file)
+    except FileExistsError:
+        raise OutputRefused(f"refusing to overwrite {shown!r}: it exists") from None
+    except OSError as exc:
+        raise OutputProblem(f"cannot write {shown!r}: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            for piece in _pieces(text):
+                handle.write(piece)
+    except BaseException as exc:
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputProblem(f"cannot write {shown!r}: {exc.strerror or exc}") from None
+        raise
