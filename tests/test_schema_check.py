@@ -31,6 +31,7 @@ SHAPE = {
     "date-month-13",
     "elasticity-positive",
     "empty",
+    "every-problem",
     "expect-two-metrics",
     "hs-code-one-digit",
     "missing-key",
@@ -42,15 +43,20 @@ SHAPE = {
     "percent-bare-30",
     "percent-bare-fraction",
     "percent-inf",
+    "percent-mapping",
     "percent-nan",
     "percent-negative",
+    "product-rates-empty",
     "root-list",
     "root-scalar",
+    "unknown-key-end",
     "unknown-key-measure",
     "unknown-key-top",
+    "unknown-key-typo",
     "unknown-key-window",
     "version-2",
     "window-both-ends",
+    "window-days-zero",
     "wrong-type-days",
     "wrong-type-flows",
     "wrong-type-measure",
@@ -70,6 +76,7 @@ NOT_SHAPE = {
         "billion-laughs",
         "binary-junk",
         "duplicate-key-date",
+        "duplicate-key-number",
         "duplicate-key-top",
         "latin1",
         "merge-key",
@@ -77,6 +84,7 @@ NOT_SHAPE = {
         "nesting-flow-10000",
         "nul-byte",
         "syntax-bad-indent",
+        "syntax-block-list",
         "syntax-unclosed-flow",
         "syntax-unclosed-quote",
         "tab-indent",
@@ -87,12 +95,15 @@ NOT_SHAPE = {
         # Well-shaped, but the parts do not fit together: names, cycles, sums, order of
         # dates, files on disk. A schema cannot see these; `tariffs validate` does.
         "cyclic-extends",
+        "elasticity-without-observed-at",
         "expect-unknown-window",
         "flow-twice",
         "lines-do-not-add-up",
         "lines-file-absolute",
         "lines-file-escapes",
         "measure-without-flow",
+        "money-in-full",
+        "name-number-unknown",
         "overlapping-windows",
         "period-backwards",
         "self-extends",
@@ -129,7 +140,8 @@ def check_jsonschema(schema: Path, *files: Path, cwd: Path = ROOT) -> dict[str, 
 
 
 def failed(report: dict[str, Any]) -> set[str]:
-    return {Path(e["filename"]).stem for e in [*report.get("errors", []), *report["parse_errors"]]}
+    problems = [*report.get("errors", []), *report.get("parse_errors", [])]
+    return {Path(e["filename"]).stem for e in problems}
 
 
 def accepted_files() -> list[Path]:
@@ -157,6 +169,23 @@ def test_every_file_tariffs_accepts_passes_check_jsonschema() -> None:
 def test_every_file_refused_for_its_shape_fails_check_jsonschema() -> None:
     report = check_jsonschema(SCHEMA, *(CORPUS / f"{name}.yaml" for name in sorted(SHAPE)))
     assert failed(report) == SHAPE
+
+
+def test_well_shaped_files_refused_for_their_meaning_pass_check_jsonschema() -> None:
+    # The schema refuses no more than tariffs does: what only `validate` can see is no
+    # shape problem (a name written as a number, `7:`, is a name to both).
+    names = sorted(NOT_SHAPE["meaning"] | NOT_SHAPE["quotes"])
+    report = check_jsonschema(SCHEMA, *(CORPUS / f"{name}.yaml" for name in names))
+    assert failed(report) == set()
+
+
+def test_names_written_as_numbers_pass(tmp_path: Path) -> None:
+    text = (CORPUS / "name-number-unknown.yaml").read_text(encoding="utf-8")
+    accepted = tmp_path / "numbers.yaml"
+    accepted.write_text(text.replace("disable: [8]", "disable: [7]"), encoding="utf-8")
+    study = load(accepted)
+    assert [s.name for s in study.scenarios] == ["123", "2"]
+    assert check_jsonschema(SCHEMA, accepted)["status"] == "ok"
 
 
 def test_hs_codes_written_as_numbers_pass_and_the_version_is_1(tmp_path: Path) -> None:

@@ -168,15 +168,25 @@ def _as_text(value: object) -> object:
     return value
 
 
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+# The schemas say what `_as_text` accepts: a name may be a YAML number (a scenario `123:`).
 Name = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+    StringConstraints(pattern=NAME_PATTERN),
     BeforeValidator(_as_text),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": NAME_PATTERN}, {"type": "number", "minimum": 0}]}
+    ),
 ]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 WindowName = Annotated[
-    str, StringConstraints(min_length=1, max_length=2000), BeforeValidator(_as_text)
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    BeforeValidator(_as_text),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "minLength": 1, "maxLength": 2000}, {"type": "number"}]}
+    ),
 ]
 
 
