@@ -77,6 +77,30 @@ scenarios:
     ]
 
 
+def test_an_expectation_on_an_invalid_layer_names_no_missing_measure() -> None:
+    # An unquoted 8473.30 makes the measure invalid; the expectation on its layer is not
+    # about a measure the flow lacks, while one on a layer that is nowhere still is.
+    text = (
+        HEAD
+        + """\
+flows: [{importer: US, exporter: CN, value: 1bn}]
+measures:
+  recip: {importer: US, exporter: CN, basis: b, excludes: [{hs: [8473.30]}]}
+scenarios:
+  s: {}
+expect:
+  - {scenario: s, flow: US:CN, layer: recip, rate: 0%}
+  - {scenario: s, flow: US:CN, layer: ghost, rate: 0%}
+"""
+    )
+    assert problems(text) == [
+        '7:66: measures.recip.excludes.0.hs.0: write the HS code 8473.30 in quotes, "8473.30": '
+        "unquoted, other YAML readers (editors, yq, check-jsonschema) take it for the number "
+        "8473.3",
+        "12:39: flow US:CN has no measure 'ghost' (known: recip)",
+    ]
+
+
 def test_every_measure_invalid_still_checks_the_scenarios() -> None:
     text = (
         HEAD

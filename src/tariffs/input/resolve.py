@@ -482,7 +482,7 @@ def _expectations(
                     (*at, "window"),
                     f"window {quoted(entry.window)} sets no measure of flow {entry.flow}",
                 )
-        _check_product_or_layer(entry, metric, parsed, at, problem)
+        _check_product_or_layer(entry, metric, parsed, at, problem, broken=broken)
         line, column = where((*at, metric))
         bound = getattr(entry, metric)
         out.append(
@@ -507,10 +507,16 @@ LAYER_METRICS = ("rate", "average")
 
 
 def _check_product_or_layer(
-    entry: Any, metric: str, parsed: models.ScenarioFile, at: Loc, problem: Report
+    entry: Any,
+    metric: str,
+    parsed: models.ScenarioFile,
+    at: Loc,
+    problem: Report,
+    *,
+    broken: Broken = NOTHING_BROKEN,
 ) -> None:
     """`hs` goes with `rate`; `layer` with `rate` or `average`, and names a measure of the
-    expectation's flow."""
+    expectation's flow (or one that failed validation, which is not reported again)."""
     if entry.hs is not None and metric != "rate":
         problem((*at, "hs", KEY), f"'hs' goes with 'rate' only, not with {quoted(metric)}")
     if entry.layer is None:
@@ -523,10 +529,13 @@ def _check_product_or_layer(
     measures = [
         name for name, m in parsed.measures.items() if f"{m.importer}:{m.exporter}" == entry.flow
     ]
-    if entry.layer not in measures:
+    if entry.layer not in measures and not broken.has("measures", entry.layer):
+        # Measures that failed validation are listed too: their flow cannot be known.
+        invalid = [n for n in broken.named("measures", []) if n not in parsed.measures]
         problem(
             (*at, "layer"),
-            f"flow {entry.flow} has no measure {quoted(entry.layer)} ({_known(measures)})",
+            f"flow {entry.flow} has no measure {quoted(entry.layer)} "
+            f"({_known(measures + invalid)})",
         )
 
 
