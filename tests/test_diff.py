@@ -325,7 +325,7 @@ def test_an_unclassified_line_shows_its_value_without_a_stray_colon(tmp_path: Pa
 def test_hs_codes_keep_their_dots_as_written(tmp_path: Path) -> None:
     copy = _products_copy(tmp_path)
     _edit(copy, "8517.62, 8523.51,", "8517.62, 8523.51, 8473.3,")
-    _edit(copy, "applies_to: [8703.80, 8541", "applies_to: [8703.80, 8541.42.00, 8541")
+    _edit(copy, 'applies_to: ["8703.80", 8541', 'applies_to: ["8703.80", 8541.42.00, 8541')
     _code, doc = diff_json("scenarios/products-2025.yaml", str(copy))
     fields = {(c["name"], c["field"]) for c in doc["inputs"]}
     assert ("us-reciprocal", "scope excludes 8473.3") in fields
