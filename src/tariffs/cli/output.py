@@ -55,12 +55,7 @@ def write_file(text: Content, path: Path, inputs: Inputs | None = None) -> None:
       run read (`inputs`), whatever path names it.
     """
     shown = os.fspath(path)
-    try:
-        info: os.stat_result | None = os.stat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise OutputProblem(f"cannot write {shown!r}: {exc.strerror or exc}") from None
+    info = _existing(path, follow=True)
     if info is not None and inputs is not None:
         read = inputs.read(info)
         if read is not None:
@@ -170,12 +165,7 @@ def create_file(text: Content, path: Path) -> None:
     fail (a full disk), the partial file is removed.
     """
     shown = os.fspath(path)
-    try:
-        info: os.stat_result | None = os.lstat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise OutputProblem(f"cannot write {shown!r}: {exc.strerror or exc}") from None
+    info = _existing(path, follow=False)
     if info is not None:
         what = "it exists" if stat.S_ISREG(info.st_mode) else f"it is {kind(info.st_mode)}"
         raise OutputRefused(f"refusing to overwrite {shown!r}: {what}")
@@ -197,3 +187,13 @@ def create_file(text: Content, path: Path) -> None:
         if isinstance(exc, OSError):
             raise OutputProblem(f"cannot write {shown!r}: {exc.strerror or exc}") from None
         raise
+
+
+def _existing(path: Path, *, follow: bool) -> os.stat_result | None:
+    """What is at `path` now (a link itself when not `follow`), or None for nothing."""
+    try:
+        return os.stat(path) if follow else os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputProblem(f"cannot write {os.fspath(path)!r}: {exc.strerror or exc}") from None
