@@ -21,7 +21,7 @@ from tariffs import domain
 from tariffs.domain import ALL_IN, MFN, YIELDS, Rule, quoted
 from tariffs.domain import listed as listed_names
 from tariffs.input import format as models
-from tariffs.input.problems import Loc, Report
+from tariffs.input.problems import Loc, Report, cycle_path, cycles
 
 MFN_BASIS = "MFN (column 1 general rate)"
 
@@ -164,8 +164,6 @@ def _check_target(
 
 def _check_cycles(parsed: models.ScenarioFile, problem: Report) -> None:
     """On every day, the rules in force point from each measure to others without a cycle."""
-    from tariffs.input.resolve import _cycles, _path  # noqa: PLC0415 - resolve imports us
-
     rules = {name: rules_of(m) for name, m in parsed.measures.items()}
     ceilings = any(m.all_in for m in parsed.measures.values())
     cuts = sorted({date.min} | {d for rs in rules.values() for r in rs for d in (r.start, r.until)})
@@ -183,14 +181,16 @@ def _check_cycles(parsed: models.ScenarioFile, problem: Report) -> None:
             ]
             for name, rs in rules.items()
         }
-        for cycle in _cycles(edges):
+        for cycle in cycles(edges):
             key = tuple(sorted(cycle))
             if key in reported:
                 continue
             reported.add(key)
             when = "" if day == date.min else f" from {day}"
             keys = "'yields_to' and 'all_in' form" if ceilings else "'yields_to' forms"
-            problem(("measures", cycle[0], "yields_to"), f"{keys} a cycle{when}: {_path(cycle)}")
+            problem(
+                ("measures", cycle[0], "yields_to"), f"{keys} a cycle{when}: {cycle_path(cycle)}"
+            )
 
 
 def set_scope(

@@ -17,7 +17,7 @@ from tariffs.input import format as models
 from tariffs.input import law
 from tariffs.input.lines import Files, build_flow
 from tariffs.input.literals import hs_digits
-from tariffs.input.problems import Loc, Report
+from tariffs.input.problems import Loc, Report, cycle_path, cycles
 from tariffs.input.sweeps import resolve_sweeps
 from tariffs.input.yamlsource import KEY
 from tariffs.limits import MAX_LINES
@@ -310,8 +310,8 @@ def _chains(parsed: models.ScenarioFile, problem: Report) -> dict[str, list[str]
     MAX_EXTENDS scenarios is refused (each scenario merges its whole chain).
     """
     parents = {name: s.extends for name, s in parsed.scenarios.items()}
-    for cycle in _cycles({name: [p] if p in parents else [] for name, p in parents.items()}):
-        problem(("scenarios", cycle[0], "extends"), f"'extends' forms a cycle: {_path(cycle)}")
+    for cycle in cycles({name: [p] if p in parents else [] for name, p in parents.items()}):
+        problem(("scenarios", cycle[0], "extends"), f"'extends' forms a cycle: {cycle_path(cycle)}")
     chains: dict[str, list[str]] = {}
     for name in parsed.scenarios:
         chain = [name]
@@ -334,44 +334,6 @@ def _chains(parsed: models.ScenarioFile, problem: Report) -> dict[str, list[str]
 
 MAX_EXTENDS = 32
 """The longest `extends` chain: a scenario and at most 31 ancestors."""
-
-
-def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
-    """A cycle of each strongly knit part of a graph (name -> names it points to), found by
-    one depth-first walk: linear in the names and edges. Each cycle starts at its first
-    name in the order of `edges` and is given as [a, b, ..., a]."""
-    order = {name: i for i, name in enumerate(edges)}
-    state: dict[str, int] = {}  # 1: on the walk's path, 2: done
-    found: list[list[str]] = []
-    for root, targets in edges.items():
-        if root in state:
-            continue
-        path = [root]
-        state[root] = 1
-        todo = [iter(targets)]
-        while todo:
-            step = next(todo[-1], None)
-            if step is None:
-                state[path.pop()] = 2
-                todo.pop()
-            elif step not in state and step in edges:
-                state[step] = 1
-                path.append(step)
-                todo.append(iter(edges[step]))
-            elif state.get(step) == 1:  # back to the walk's own path: a cycle
-                loop = path[path.index(step) :]
-                first = min(range(len(loop)), key=lambda i: order[loop[i]])
-                loop = loop[first:] + loop[:first]
-                found.append([*loop, loop[0]])
-    return found
-
-
-def _path(cycle: list[str]) -> str:
-    """'a -> b -> a', cut after ten names."""
-    names = [quoted(n)[1:-1] for n in cycle]
-    if len(names) <= 11:
-        return " -> ".join(names)
-    return " -> ".join(names[:10]) + f" -> ... ({len(cycle) - 1:,} in all) -> {names[-1]}"
 
 
 def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> domain.Scenario:
