@@ -35,3 +35,22 @@ def test_golden(stem: str, command: str, fmt: str, ext: str, update_golden: bool
     if update_golden:
         golden.write_text(result.stdout, encoding="utf-8", newline="")
     assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+LAW_CASES = [("compare", fmt, ext) for fmt, ext in FORMATS.items()] + [
+    ("rate", fmt, ext) for fmt, ext in FORMATS.items() if fmt != "csv"
+]
+
+
+@pytest.mark.parametrize(("command", "fmt", "ext"), LAW_CASES)
+def test_golden_law(command: str, fmt: str, ext: str, update_golden: bool) -> None:
+    # the law's forms on three partners: MFN, all-in, dated yields, CBP order, the US total
+    args = [command, "tests/fixtures/law-2025.yaml", "--format", fmt]
+    if command == "rate":
+        args += ["--flow", "US:CN", "--hs", "7208.51", "--on", "2025-06-10"]
+    result = CliRunner().invoke(app, args, prog_name="tariffs", catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"law-2025.{command}.{ext}"
+    if update_golden:
+        golden.write_text(result.stdout, encoding="utf-8", newline="")
+    assert result.stdout == golden.read_text(encoding="utf-8")

@@ -449,3 +449,37 @@ def test_the_readme_example_is_the_real_output() -> None:
     layers = json.loads(result.stdout)["stack"]["layers"]
     real = [json.dumps([x["measure"], x["rate"], x["why"]], separators=(",", ":")) for x in layers]
     assert shown == real
+
+
+def test_the_importer_total_over_three_partners(law: Study) -> None:
+    [total] = compare(law).scenarios[0].importers
+    assert (total.importer, total.partners) == ("US", ("EU", "CN", "CA"))
+    # trade 40.5 + 42.7 + 2 = 85.2bn
+    assert total.value == Decimal("85.2e9")
+    # rate-days over the year: EU 163,231.25 + CN 292,493 + CA 2 x 12,850 = 481,424.25
+    # (bn x pp x days); / (85.2 x 365 = 31,098) = 15.4809%
+    assert round(total.average, 4) == Decimal("15.4809")
+    # on 1 Sep: (40 x 15 + 0.5 x 16.5 + 41.7 x 20 + 1 x 95 + 2 x 50) / 85.2
+    # = (600 + 8.25 + 834 + 95 + 100) / 85.2 = 1,637.25 / 85.2 = 19.2165%
+    assert round(total.rate_on, 4) == Decimal("19.2165")
+    flows = compare(law).scenarios[0].flows
+    assert total.duties == sum((f.duties for f in flows), Decimal(0))
+
+
+def test_the_importer_total_in_every_format() -> None:
+    runner = CliRunner()
+    table = runner.invoke(app, ["compare", LAW]).stdout
+    assert "US on all its 3 partners (EU, CN, CA): trade 85.2 USD bn a year" in table
+    assert "| ceiling-10 |   16.9% | -2.3 pp |   14.5% | -0.9 pp |   12.4 |    -0.8 |" in table
+    doc = json.loads(runner.invoke(app, ["compare", LAW, "-f", "json"]).stdout)
+    [total] = doc["files"][0]["scenarios"][1]["importers"]
+    # ceiling-10 cuts the EU cars' all-in rate to 10%: (40 x 10 + 8.25 + 834 + 95 + 100)
+    # / 85.2 = 1,437.25 / 85.2 = 16.8691%, 2.3474 pp below the baseline's 19.2165%
+    assert (total["rate_on"], total["delta_rate_on"]) == (16.8691, -2.3474)
+    csv = runner.invoke(app, ["compare", LAW, "-f", "csv"]).stdout.splitlines()
+    assert f"{LAW},ceiling-10,US,*,all partners,rate_on,2025-09-01,16.8691,percent" in csv
+    # the geneva file has one flow per importer: no totals
+    geneva = json.loads(
+        runner.invoke(app, ["compare", "scenarios/geneva.yaml", "-f", "json"]).stdout
+    )
+    assert all(s["importers"] == [] for s in geneva["files"][0]["scenarios"])

@@ -139,6 +139,14 @@ def compare_schema() -> Schema:
         },
         metrics.WINDOW.doc,
     )
+    importer = _obj(
+        {
+            "importer": STRING,
+            "partners": _list(STRING),
+            **metric_properties(metrics.IMPORTER),
+        },
+        metrics.IMPORTER.doc,
+    )
     scenario = _obj(
         {
             "name": STRING,
@@ -146,8 +154,11 @@ def compare_schema() -> Schema:
             "is_baseline": {"type": "boolean"},
             "flows": _list(flow),
             "windows": _list(window),
+            "importers": _list(importer),
         }
     )
+    # added within version 2: a document written before it has no `importers`
+    scenario["required"].remove("importers")
     file = _obj(
         {
             "path": STRING,

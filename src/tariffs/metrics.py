@@ -98,6 +98,8 @@ class Item(NamedTuple):
         """IMPORTER:EXPORTER of the item's flow; empty for an item above flows."""
         if self.at.flow is not None:
             return self.at.flow.flow.key
+        if hasattr(self.value, "partners"):  # an importer's total: IMPORTER:*
+            return str(self.value.key)
         window_flow = getattr(self.value, "flow", None)
         return str(window_flow.key) if window_flow is not None else ""
 
@@ -619,7 +621,72 @@ WINDOW = Kind(
 )
 
 
-KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW)
+# --- an importer's total over its partners ----------------------------------------------
+
+
+def _importer_items(at: At) -> Iterator[Item]:
+    if at.scenario is not None:
+        for total in at.scenario.importers:
+            yield Item(at, "all partners", total)
+
+
+def _base_importer(item: Item, study: StudyResult) -> Any:
+    for total in study.base.importers:
+        if total.importer == item.value.importer:
+            return total
+    return None
+
+
+IMPORTER = Kind(
+    "importer",
+    "An importer's flows together under one scenario (item: all partners), for an importer "
+    "of two or more flows: trade adds up, rates are weighted by the flows' values.",
+    (
+        Metric(
+            "trade_value",
+            "money",
+            lambda i, _: i.value,
+            "The importer's annual trade over its flows (the sum of their values).",
+        ),
+        Metric(
+            "rate_on",
+            "percent",
+            lambda i, _: i.rate_on,
+            "The import-weighted rate over the importer's flows on the report date: "
+            "sum(value x rate_on) / sum(value).",
+            when=_on,
+            delta=True,
+            label="Rate on",
+            vs_base=True,
+        ),
+        Metric(
+            "average_rate",
+            "percent",
+            lambda i, _: i.average,
+            "The import-weighted average rate over the importer's flows and the period.",
+            when=_start,
+            delta=True,
+            label="Average",
+            vs_base=True,
+        ),
+        Metric(
+            "static_duties",
+            "money",
+            lambda i, _: i.duties,
+            "The sum of the flows' static duties.",
+            when=_start,
+            delta=True,
+            label="Duties\n{unit}",
+            vs_base=True,
+        ),
+    ),
+    "scenario",
+    _importer_items,
+    _base_importer,
+)
+
+
+KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW, IMPORTER)
 """Every kind of result of `tariffs compare`, in the order outputs list them."""
 
 
@@ -649,6 +716,8 @@ def in_order(study: StudyResult) -> Iterator[tuple[Kind, Item]]:
                     yield kind, item
         for item in WINDOW.under(At(study, scenario)):
             yield WINDOW, item
+        for item in IMPORTER.under(At(study, scenario)):
+            yield IMPORTER, item
 
 
 # --- sweeps ------------------------------------------------------------------------------

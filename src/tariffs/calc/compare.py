@@ -14,6 +14,7 @@ from tariffs.calc.results import (
     ONE_DAY,
     ZERO,
     FlowResult,
+    ImporterResult,
     Layer,
     LineClass,
     Response,
@@ -204,7 +205,36 @@ def scenario_result(
             known = shared[id(layered)] = (layered, _flow_result(study, layered, on, respond))
         flows.append(known[1])
     effects = _window_effects(study, scenario, plan, layers) if windows else ()
-    return ScenarioResult(scenario.name, scenario.description, tuple(flows), effects)
+    return ScenarioResult(
+        scenario.name, scenario.description, tuple(flows), effects, importer_totals(flows)
+    )
+
+
+def importer_totals(flows: list[FlowResult]) -> tuple[ImporterResult, ...]:
+    """Each importer with two or more flows: its flows' values, value-weighted rates (0%
+    for a total value of 0, as for a flow) and summed duties."""
+    by: dict[str, list[FlowResult]] = {}
+    for found in flows:
+        by.setdefault(found.flow.importer, []).append(found)
+    out: list[ImporterResult] = []
+    for importer, mine in by.items():
+        if len(mine) < 2:
+            continue
+        value = sum((f.flow.value for f in mine), ZERO)
+
+        rate_on = sum((f.flow.value * f.rate_on for f in mine), ZERO)
+        average = sum((f.flow.value * f.average for f in mine), ZERO)
+        out.append(
+            ImporterResult(
+                importer,
+                tuple(f.flow.exporter for f in mine),
+                value,
+                rate_on / value if value else ZERO,
+                average / value if value else ZERO,
+                sum((f.duties for f in mine), ZERO),
+            )
+        )
+    return tuple(out)
 
 
 def compare(

@@ -148,13 +148,35 @@ class WindowResult(NamedTuple):
     saved: Decimal
 
 
+class ImporterResult(NamedTuple):
+    """One importer's flows together under one scenario: its total over its partners.
+
+    Rates are import-weighted by the flows' values, as a flow's are by its lines':
+    sum(value x rate) / sum(value); duties add up.
+    """
+
+    importer: str
+    partners: tuple[str, ...]
+    value: Decimal
+    rate_on: Decimal
+    average: Decimal
+    duties: Decimal
+
+    @property
+    def key(self) -> str:
+        """IMPORTER:* (every partner)."""
+        return f"{self.importer}:*"
+
+
 class ScenarioResult(NamedTuple):
-    """One scenario's results: each flow, in file order, and each window's effect."""
+    """One scenario's results: each flow, in file order, each window's effect, and each
+    importer of two or more flows, in file order, with its total."""
 
     name: str
     description: str
     flows: tuple[FlowResult, ...]
     windows: tuple[WindowResult, ...]
+    importers: tuple[ImporterResult, ...] = ()
 
 
 class StudyResult(NamedTuple):

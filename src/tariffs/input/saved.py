@@ -232,4 +232,6 @@ def file_metrics(file: dict[str, Any]) -> metrics.Flat:
         for window in scenario["windows"]:
             key = f"{window['importer']}:{window['exporter']}"
             take(metrics.WINDOW, window, (name, key, window["window"]))
+        for total in scenario.get("importers", ()):  # added within version 2
+            take(metrics.IMPORTER, total, (name, f"{total['importer']}:*", "all partners"))
     return out

@@ -6,13 +6,14 @@ and a pull-request comment always show the same cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs.calc.results import Segment, StudyResult, TimelineEntry, TimelineResult
 from tariffs.domain import counted
-from tariffs.metrics import FLOW, RESPONSE, WINDOW, Item, Kind, Metric, delta, value
+from tariffs.metrics import FLOW, IMPORTER, RESPONSE, WINDOW, Item, Kind, Metric, delta, value
 from tariffs.render import fmt
 
 if TYPE_CHECKING:
@@ -144,17 +145,42 @@ def _metric_cells(
 
 def flow_grids(result: StudyResult) -> list[Grid]:
     """One grid per flow, scenarios as rows; columns from the registry (tariffs.metrics)."""
+    return _scenario_rows(result, FLOW, _flow_title)
+
+
+def importer_grids(result: StudyResult) -> list[Grid]:
+    """One grid per importer of two or more flows: its total over them, scenarios as rows."""
+    return _scenario_rows(result, IMPORTER, _importer_title)
+
+
+def _flow_title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
+    flow = item.value.flow
+    return flow.key, f"{flow.label}: trade {fmt.money(flow.value, divisor)} {unit} a year"
+
+
+def _importer_title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
+    total = item.value
+    partners = ", ".join(total.partners)
+    money = fmt.money(total.value, divisor)
+    return total.key, (
+        f"{total.importer} on all its {len(total.partners)} partners ({partners}): "
+        f"trade {money} {unit} a year, rates weighted by trade"
+    )
+
+
+def _scenario_rows(
+    result: StudyResult, kind: Kind, title: Callable[[Item, Decimal, str], tuple[str, str]]
+) -> list[Grid]:
     divisor, _ = money_scale(result)
     unit = money_unit(result)
-    columns = _metric_columns(FLOW, unit)
+    columns = _metric_columns(kind, unit)
     rows: dict[str, list[tuple[str, ...]]] = {}
     labels: dict[str, str] = {}
-    for item in FLOW.items(result):
-        flow = item.flow.flow
-        labels[flow.key] = f"{flow.label}: trade {fmt.money(flow.value, divisor)} {unit} a year"
+    for item in kind.items(result):
+        key, labels[key] = title(item, divisor, unit)
         is_base = item.scenario == result.baseline
-        cells = _metric_cells(FLOW, columns.shown, item, divisor, is_base)
-        rows.setdefault(flow.key, []).append((item.scenario, *cells))
+        cells = _metric_cells(kind, columns.shown, item, divisor, is_base)
+        rows.setdefault(key, []).append((item.scenario, *cells))
     return [
         Grid(
             labels[key],
@@ -280,6 +306,7 @@ def compare_grids(result: StudyResult) -> list[Grid]:
             out.extend((layer_grid(result, index), lines_grid(result, index)))
         if first.response is not None:
             out.append(response_grid(result, index))
+    out.extend(importer_grids(result))
     return out
 
 

@@ -309,6 +309,14 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                     }
                     for w in metrics.WINDOW.under(metrics.At(result, scenario))
                 ],
+                "importers": [
+                    {
+                        "importer": i.value.importer,
+                        "partners": list(i.value.partners),
+                        **metric_fields(metrics.IMPORTER, i),
+                    }
+                    for i in metrics.IMPORTER.under(metrics.At(result, scenario))
+                ],
             }
         )
     return {
