@@ -483,3 +483,11 @@ def test_the_importer_total_in_every_format() -> None:
         runner.invoke(app, ["compare", "scenarios/geneva.yaml", "-f", "json"]).stdout
     )
     assert all(s["importers"] == [] for s in geneva["files"][0]["scenarios"])
+
+
+def test_the_by_partner_table() -> None:
+    table = CliRunner().invoke(app, ["compare", LAW]).stdout
+    part = table.split("US by partner under 'as-written'", 1)[1]
+    # CN's share of duties: 8.0135bn / 13.1897bn = 60.8%; the total row is 100%
+    assert "| CN      |   42.7 |   21.8% |   18.8% |    8.0 |  60.8% |" in part
+    assert "| All     |   85.2 |   19.2% |   15.5% |   13.2 | 100.0% |" in part

@@ -149,8 +149,45 @@ def flow_grids(result: StudyResult) -> list[Grid]:
 
 
 def importer_grids(result: StudyResult) -> list[Grid]:
-    """One grid per importer of two or more flows: its total over them, scenarios as rows."""
-    return _scenario_rows(result, IMPORTER, _importer_title)
+    """For each importer of two or more flows: its total over them, scenarios as rows; then
+    per scenario, its partners as rows with the total last."""
+    out = _scenario_rows(result, IMPORTER, _importer_title)
+    divisor, _ = money_scale(result)
+    unit = money_unit(result)
+    for scenario in result.scenarios:
+        for total in scenario.importers:
+            flows = [f for f in scenario.flows if f.flow.importer == total.importer]
+            rows = [
+                (
+                    f.flow.exporter,
+                    fmt.money(f.flow.value, divisor),
+                    fmt.pct(f.rate_on),
+                    fmt.pct(f.average),
+                    fmt.money(f.duties, divisor),
+                    fmt.pct(f.duties / total.duties * 100) if total.duties else "-",
+                )
+                for f in flows
+            ]
+            rows.append(
+                (
+                    "All",
+                    fmt.money(total.value, divisor),
+                    fmt.pct(total.rate_on),
+                    fmt.pct(total.average),
+                    fmt.money(total.duties, divisor),
+                    fmt.pct(Decimal(100)) if total.duties else "-",
+                )
+            )
+            out.append(
+                Grid(
+                    f"{total.importer} by partner under {scenario.name!r}",
+                    ("Partner", f"Trade\n{unit}", "Rate on", "Average", f"Duties\n{unit}", "Share"),
+                    "knnnnn",
+                    tuple(rows),
+                    keys=1,
+                )
+            )
+    return out
 
 
 def _flow_title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
