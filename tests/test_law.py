@@ -491,3 +491,23 @@ def test_the_by_partner_table() -> None:
     # CN's share of duties: 8.0135bn / 13.1897bn = 60.8%; the total row is 100%
     assert "| CN      |   42.7 |   21.8% |   18.8% |    8.0 |  60.8% |" in part
     assert "| All     |   85.2 |   19.2% |   15.5% |   13.2 | 100.0% |" in part
+
+
+def test_diff_shows_a_changed_mfn_on_any_flow(tmp_path: Path) -> None:
+    # every flow's MFN layer is named mfn: a change on US:CN (not the last flow) must show
+    text = (ROOT / LAW).read_text(encoding="utf-8")
+    old = '{hs: "7208.51", description: "flat-rolled steel", value: 1bn, mfn: 0%}'
+    assert old in text
+    changed = tmp_path / "law.yaml"
+    changed.write_text(text.replace(old, old.replace("mfn: 0%", "mfn: 1%")), encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(ROOT / LAW), str(changed), "-f", "json"])
+    assert result.exit_code == 1
+    inputs = json.loads(result.stdout)["inputs"]
+    assert [(c["name"], c["field"], c["old"], c["new"]) for c in inputs] == [
+        (
+            "US:CN",
+            "line 7208.51",
+            "flat-rolled steel: 1bn; MFN 0%",
+            "flat-rolled steel: 1bn; MFN 1%",
+        )
+    ]

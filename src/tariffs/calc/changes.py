@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from tariffs.calc.results import InputChange, ResultChange, Tolerance, Value
-from tariffs.domain import Flow, Line, Measure, Study, money_literal, percent_literal
+from tariffs.domain import MFN, Flow, Line, Measure, Study, money_literal, percent_literal
 from tariffs.metrics import Flat
 
 # --- inputs -------------------------------------------------------------------------------
@@ -82,8 +82,9 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
         yield from _mapping_fields("scope", _scope_text(a), _scope_text(b))
 
     for section, fields in (("measure", measure_fields), ("scenario", _scenario_fields)):
-        before = {x.name: x for x in getattr(old, section + "s")}
-        after = {x.name: x for x in getattr(new, section + "s")}
+        # MFN layers are named alike on every flow; they diff as their flows' lines
+        before = {x.name: x for x in getattr(old, section + "s") if getattr(x, "kind", "") != MFN}
+        after = {x.name: x for x in getattr(new, section + "s") if getattr(x, "kind", "") != MFN}
         out.extend(_keyed(section, before, after, fields))
     return tuple(out)
 
@@ -98,13 +99,20 @@ def _line_text(line: Line) -> str:
     response = _response_text(line)
     value = money_literal(line.value)
     text = f"{line.description}: {value}" if line.description else value
+    if line.mfn is not None:  # a flow's MFN layer is its lines' MFN: it diffs with them
+        text += f"; MFN {line.mfn_form or percent_literal(line.mfn)}"
     return f"{text}; {response}" if response else text
+
+
+def _mfn_text(line: Line) -> str | None:
+    return None if line.mfn is None else percent_literal(line.mfn)
 
 
 def _flow_fields(a: Flow, b: Flow) -> Iterator[tuple[str, str | None, str | None]]:
     yield "value", money_literal(a.value), money_literal(b.value)
     if not a.classified and not b.classified:
         yield "trade response", _response_text(a.lines[0]), _response_text(b.lines[0])
+        yield "MFN", _mfn_text(a.lines[0]), _mfn_text(b.lines[0])
         return
 
     def lines(flow: Flow) -> dict[str, str]:
