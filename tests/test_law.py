@@ -17,10 +17,13 @@ from typer.testing import CliRunner
 
 from tariffs.calc.compare import compare
 from tariffs.calc.stack import product_stack
+from tariffs.calc.sweep import _study as sweep_study
 from tariffs.cli import app
 from tariffs.domain import Study
 from tariffs.input.load import load, load_text
 from tariffs.input.problems import ScenarioError
+from tariffs.input.vary import target as vary_target
+from tariffs.render.grids import importer_grids
 
 LAW = "tests/fixtures/law-2025.yaml"
 ROOT = Path(__file__).resolve().parent.parent
@@ -511,3 +514,79 @@ def test_diff_shows_a_changed_mfn_on_any_flow(tmp_path: Path) -> None:
             "flat-rolled steel: 1bn; MFN 1%",
         )
     ]
+
+
+PARTNERS = """\
+partners:
+  EU27: [DE, FR]
+flows:
+  - {importer: US, exporter: DE, value: 10bn, mfn: 2%}
+  - {importer: US, exporter: FR, value: 5bn, mfn: 2%}
+  - {importer: US, exporter: IN, value: 8bn}
+measures:
+  reciprocal:
+    importer: US
+    exporters: [EU27, IN]
+    basis: "IEEPA reciprocal"
+    rates: {2025-04-05: 10%, 2025-08-07: 15%}
+    partner_rates:
+      IN: {2025-04-05: 10%, 2025-08-07: 25%, 2025-08-27: 50%}
+scenarios:
+  s: {}
+  truce:
+    changes:
+      2025-08-27: {reciprocal: 25%}
+"""
+
+
+def test_one_measure_over_a_group_of_partners() -> None:
+    study = load_text(HEAD + PARTNERS, "t.yaml")
+    on = date(2025, 9, 1)
+    # DE and FR (the group EU27): MFN 2 + 15 = 17; IN its own rates: 50 from 27 Aug
+    assert stack(study, "US:DE", "", on, "s")["total"] == 17
+    assert stack(study, "US:FR", "", on, "s")["total"] == 17
+    assert stack(study, "US:IN", "", on, "s")["total"] == 50
+    # a scenario's change to the measure changes it on every partner: 2 + 25, and 25
+    assert stack(study, "US:DE", "", on, "truce")["total"] == 27
+    assert stack(study, "US:IN", "", on, "truce")["total"] == 25
+    [total] = compare(study, on=on).scenarios[0].importers
+    # (10 x 17 + 5 x 17 + 8 x 50) / 23 = 655 / 23 = 28.4783%
+    assert round(total.rate_on, 4) == Decimal("28.4783")
+    title = importer_grids(compare(study, on=on))[0].title
+    assert title.endswith("; MFN stated for all but IN: theirs is not counted")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            ("exporters: [EU27, IN]", "exporters: [EU28, IN]"),
+            "'EU28' is neither a country code (2 or 3 capital letters) nor a group of "
+            "'partners' (known: EU27)",
+        ),
+        (
+            ("    partner_rates:\n      IN:", "    partner_rates:\n      JP:"),
+            "JP is not a partner of measure 'reciprocal' (DE, FR, IN)",
+        ),
+        (
+            ("    exporters: [EU27, IN]\n", "    exporters: [EU27, IN]\n    exporter: IN\n"),
+            "measure 'reciprocal' needs 'exporter' (one partner) or 'exporters' (several), "
+            "not both and not neither",
+        ),
+    ],
+    ids=["unknown-group", "rates-for-no-partner", "both"],
+)
+def test_partners_are_checked(edit: tuple[str, str], message: str) -> None:
+    assert edit[0] in PARTNERS
+    found = problems(PARTNERS.replace(*edit))
+    assert message in [p.split(": ", 1)[1] for p in found]
+
+
+def test_a_sweep_varies_a_measure_on_every_partner() -> None:
+    # the 7 Aug rate is 15% for DE and FR; IN has its own 25%: a sweep sets all three
+    study = load_text(HEAD + PARTNERS, "t.yaml")
+    target = vary_target(study, study.scenarios[0], "measure:reciprocal.2025-08-07")
+    varied, touched = sweep_study(study, [(target, Decimal(20))])
+    assert touched == {"US:DE", "US:FR", "US:IN"}
+    rates = {m.exporter: dict(m.rates) for m in varied.measures if m.name == "reciprocal"}
+    assert {k: v[date(2025, 8, 7)] for k, v in rates.items()} == {"DE": 20, "FR": 20, "IN": 20}

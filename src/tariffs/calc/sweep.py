@@ -197,10 +197,11 @@ def _study(study: Study, pairs: Sequence[tuple[Target, VaryValue]]) -> tuple[Stu
     for target, value in pairs:
         if not isinstance(value, Decimal):
             raise ValueError(f"{target.text} takes numbers")
-        if target.kind == "measure":
-            index = next(i for i, m in enumerate(measures) if m.name == target.name)
-            measures[index] = _measure(measures[index], target, value)
-            touched.add(f"{measures[index].importer}:{measures[index].exporter}")
+        if target.kind == "measure":  # a name may hold one measure per partner: vary each
+            for index, found in enumerate(measures):
+                if found.name == target.name:
+                    measures[index] = _measure(found, target, value)
+                    touched.add(f"{found.importer}:{found.exporter}")
         else:
             index = next(i for i, f in enumerate(flows) if f.key == target.name)
             flows[index] = _flow(flows[index], target, value)

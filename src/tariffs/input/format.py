@@ -289,12 +289,24 @@ class AllIn(_Model):
 
 
 class Measure(_Model):
-    """One tariff layer on one flow. `rates` maps a date to the rate in force from it on."""
+    """One tariff layer on one flow, or on several (`exporters`). `rates` maps a date to the
+    rate in force from it on."""
 
     importer: Country
-    exporter: Country
+    exporter: Country | None = Field(default=None, description="Its one partner.")
+    exporters: (
+        list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]] | None
+    ) = Field(
+        default=None,
+        description="Instead of `exporter`: its partners, country codes or names of "
+        "`partners` groups; the measure applies to each of their flows.",
+    )
     basis: Text = Field(description="The legal basis, shown beside the layer.")
     rates: dict[Day, Percent] = Field(default_factory=dict, description="0% before the first date.")
+    partner_rates: dict[Country, dict[Day, Percent]] = Field(
+        default_factory=dict,
+        description="With `exporters`: a partner's own rates, in place of `rates` for it.",
+    )
     applies_to: list[HsCode] = Field(
         default_factory=list, description="HS prefixes it covers; default: every product."
     )
@@ -456,6 +468,9 @@ class ScenarioFile(_Model):
     sources: list[Text] = Field(default_factory=list)
     notes: Annotated[str, StringConstraints(max_length=20_000)] | None = None
     flows: list[Flow] = Field(min_length=1)
+    partners: dict[Name, list[Country]] = Field(
+        default_factory=dict, description="Named groups of partners, such as EU27."
+    )
     products: dict[Name, ProductSet] = Field(default_factory=dict)
     measures: dict[Name, Measure] = Field(min_length=1)
     scenarios: dict[Name, Scenario] = Field(min_length=1)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -24,6 +25,7 @@ from tariffs.input import format as models
 from tariffs.input.problems import Loc, Report, cycle_path, cycles
 
 MFN_BASIS = "MFN (column 1 general rate)"
+COUNTRY = re.compile(r"[A-Z]{2,3}")
 
 
 def mfn_measure(flow: domain.Flow, at: Loc, problem: Report) -> domain.Measure | None:
@@ -90,7 +92,7 @@ def check_rules(
     then not reported as unknown; `listed`: the measure names a message lists."""
     names = sorted(parsed.measures) if listed is None else listed
     for name, measure in parsed.measures.items():
-        flow = (measure.importer, measure.exporter)
+        flow = flows_of(parsed, measure)
         for key, entries in (("yields_to", measure.yields_to), ("all_in", measure.all_in)):
             for i, entry in enumerate(entries):
                 at: Loc = ("measures", name, key, i)
@@ -132,15 +134,15 @@ def _overlap(a: models.AllIn, b: models.AllIn) -> bool:
 
 def _check_target(
     parsed: models.ScenarioFile,
-    names: tuple[str, tuple[str, str], str],
+    names: tuple[str, set[tuple[str, str]], str],
     at: Loc,
     context: tuple[set[tuple[str, str]], list[str]],
     problem: Report,
 ) -> None:
-    name, flow, other = names
+    name, flows, other = names
     with_mfn, listed = context
     if other == MFN and other not in parsed.measures:
-        if flow not in with_mfn:
+        for flow in sorted(flows - with_mfn):
             problem(
                 at,
                 f"flow {flow[0]}:{flow[1]} states no MFN rates, so it has no 'mfn' layer; "
@@ -148,17 +150,19 @@ def _check_target(
             )
         return
     target = parsed.measures.get(other)
+    verb = "yield to" if at[2] == "yields_to" else "be a ceiling over"
     if target is None:
         problem(at, f"unknown measure {quoted(other)} (known: {listed_names(listed)})")
     elif other == name:
-        verb = "yield to" if at[2] == "yields_to" else "be a ceiling over"
         problem(at, f"measure {quoted(name)} cannot {verb} itself")
-    elif (target.importer, target.exporter) != flow:
-        verb = "yield to" if at[2] == "yields_to" else "be a ceiling over"
+    elif not flows <= flows_of(parsed, target):
+        missing = sorted(flows - flows_of(parsed, target))
+        mine = ", ".join(f"{a}:{b}" for a, b in missing)
+        theirs = ", ".join(f"{a}:{b}" for a, b in sorted(flows_of(parsed, target)))
         problem(
             at,
             f"measure {quoted(name)} can only {verb} a measure of the same flow "
-            f"({flow[0]}:{flow[1]}); {quoted(other)} is on {target.importer}:{target.exporter}",
+            f"({mine}); {quoted(other)} is on {theirs}",
         )
 
 
@@ -240,3 +244,51 @@ def _product_set(
         known = listed_names(sorted(parsed.products))
         problem(at, f"unknown product set {quoted(name)} (known: {known})")
     return found
+
+
+def partners_of(parsed: models.ScenarioFile, measure: models.Measure) -> list[str]:
+    """The exporters a measure applies to: its `exporter`, or its `exporters` with each
+    `partners` group expanded, in order, once each (unknown names are left out here)."""
+    if measure.exporters is None:
+        return [measure.exporter] if measure.exporter else []
+    out: dict[str, None] = {}
+    for name in measure.exporters:
+        for code in parsed.partners.get(name, [name]):
+            out[code] = None
+    return list(out)
+
+
+def flows_of(parsed: models.ScenarioFile, measure: models.Measure) -> set[tuple[str, str]]:
+    """The (importer, exporter) flows a measure applies to."""
+    return {(measure.importer, partner) for partner in partners_of(parsed, measure)}
+
+
+def check_partners(
+    parsed: models.ScenarioFile, name: str, measure: models.Measure, problem: Report
+) -> None:
+    """One of `exporter` and `exporters`; each a country code or a `partners` group; and
+    `partner_rates` only for partners of the measure."""
+    at: Loc = ("measures", name)
+    if (measure.exporter is None) == (measure.exporters is None):
+        problem(
+            at,
+            f"measure {quoted(name)} needs 'exporter' (one partner) or 'exporters' "
+            "(several), not both and not neither",
+        )
+        return
+    for i, entry in enumerate(measure.exporters or ()):
+        if entry not in parsed.partners and not COUNTRY.fullmatch(entry):
+            known = listed_names(sorted(parsed.partners))
+            problem(
+                (*at, "exporters", i),
+                f"{quoted(entry)} is neither a country code (2 or 3 capital letters) nor a "
+                f"group of 'partners' (known: {known})",
+            )
+    mine = set(partners_of(parsed, measure))
+    for partner in measure.partner_rates:
+        if partner not in mine:
+            problem(
+                (*at, "partner_rates", partner),
+                f"{partner} is not a partner of measure {quoted(name)} "
+                f"({listed_names(sorted(mine))})",
+            )

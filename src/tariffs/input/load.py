@@ -19,6 +19,7 @@ from tariffs.domain import quoted
 from tariffs.input import format as models
 from tariffs.input.errors import from_pydantic
 from tariffs.input.files import FileReader, Inputs, LinkRefused, folder_reader, followed, read_text
+from tariffs.input.law import flows_of
 from tariffs.input.lines import Files
 from tariffs.input.problems import Loc, Problem, ScenarioError, capped
 from tariffs.input.resolve import NOTHING_BROKEN, Broken, resolve
@@ -107,8 +108,9 @@ def _warnings(
     whole = {flow.key for flow in study.flows if not flow.classified}
     out: list[tuple[int, int, str]] = []
     for name, measure in parsed.measures.items():
-        key = f"{measure.importer}:{measure.exporter}"
-        if key not in whole:
+        keys = sorted(f"{a}:{b}" for a, b in flows_of(parsed, measure))
+        key = next((k for k in keys if k in whole), None)
+        if key is None:
             continue
         for field in ("applies_to", "excludes", "product_rates"):
             if not getattr(measure, field):

@@ -113,7 +113,9 @@ def resolve(
     whole = {  # scenarios whose every ancestor validated and resolved
         name for name, chain in chains.items() if parsed.scenarios[chain[0]].extends is None
     }
-    flow_of = {m.name: f"{m.importer}:{m.exporter}" for m in measures}
+    flow_of: dict[str, set[str]] = {}
+    for m in measures:
+        flow_of.setdefault(m.name, set()).add(f"{m.importer}:{m.exporter}")
     expectations = _expectations(
         parsed, resolved, flow_of, problem, where, broken=broken, whole=whole
     )
@@ -211,20 +213,22 @@ def _measures(
             measures.append(base)
             with_mfn.add(pair)
     for name, measure in parsed.measures.items():
-        pair = (measure.importer, measure.exporter)
-        if pair not in seen_flows and not broken.has("flows", ":".join(pair)):
-            problem(
-                ("measures", name, "importer"),
-                f"measure {quoted(name)} applies to {measure.importer}:{measure.exporter}, "
-                "but no flow with that importer and exporter is declared",
-            )
-        if name == MFN and (measure.importer, measure.exporter) in with_mfn:
-            problem(
-                ("measures", name),
-                f"flow {measure.importer}:{measure.exporter} states MFN rates, so its base "
-                "layer is named 'mfn'; give this measure another name",
-            )
-        measures.append(_measure(name, measure, problem, parsed))
+        law.check_partners(parsed, name, measure, problem)
+        for partner in law.partners_of(parsed, measure):
+            pair = (measure.importer, partner)
+            if pair not in seen_flows and not broken.has("flows", ":".join(pair)):
+                problem(
+                    ("measures", name, "importer"),
+                    f"measure {quoted(name)} applies to {measure.importer}:{partner}, "
+                    "but no flow with that importer and exporter is declared",
+                )
+            if name == MFN and pair in with_mfn:
+                problem(
+                    ("measures", name),
+                    f"flow {measure.importer}:{partner} states MFN rates, so its base "
+                    "layer is named 'mfn'; give this measure another name",
+                )
+            measures.append(_measure(name, measure, problem, (parsed, partner)))
     listed_measures = sorted(broken.named("measures", list(parsed.measures)))
     law.check_rules(parsed, with_mfn, problem, broken.has, listed_measures)
     return measures, with_mfn
@@ -388,7 +392,7 @@ def _check_overlaps(
 def _expectations(
     parsed: models.ScenarioFile,
     scenarios: list[domain.Scenario],
-    flow_of: dict[str, str],
+    flow_of: dict[str, set[str]],
     problem: Report,
     where: Callable[[Loc], tuple[int, int]],
     *,
@@ -436,7 +440,7 @@ def _expectations(
                     f"{quoted(entry.window)} ({_known(names)})",
                 )
             elif not any(
-                flow_of.get(m) == entry.flow or broken.has("measures", m)
+                entry.flow in flow_of.get(m, ()) or broken.has("measures", m)
                 for w in windows
                 for m, _ in w.rates
             ):
@@ -489,7 +493,9 @@ def _check_product_or_layer(
             f"'layer' goes with {' or '.join(map(repr, LAYER_METRICS))}, not with {quoted(metric)}",
         )
     measures = [
-        name for name, m in parsed.measures.items() if f"{m.importer}:{m.exporter}" == entry.flow
+        name
+        for name, m in parsed.measures.items()
+        if entry.flow in {f"{a}:{b}" for a, b in law.flows_of(parsed, m)}
     ]
     if entry.layer not in measures and not broken.has("measures", entry.layer):
         # Measures that failed validation are listed too: their flow cannot be known.
@@ -502,8 +508,13 @@ def _check_product_or_layer(
 
 
 def _measure(
-    name: str, measure: models.Measure, problem: Report, parsed: models.ScenarioFile
+    name: str,
+    measure: models.Measure,
+    problem: Report,
+    where: tuple[models.ScenarioFile, str],
 ) -> domain.Measure:
+    """The measure on one of its partners (`where`: the file, and the partner)."""
+    parsed, partner = where
     at: Loc = ("measures", name)
     set_codes, set_excludes = law.set_scope(parsed, name, measure, problem)
     product_rates: list[tuple[str, domain.Schedule]] = []
@@ -532,9 +543,9 @@ def _measure(
     return domain.Measure(
         name,
         measure.importer,
-        measure.exporter,
+        partner,
         measure.basis,
-        tuple(sorted(measure.rates.items())),
+        tuple(sorted(measure.partner_rates.get(partner, measure.rates).items())),
         applies_to=tuple(
             dict.fromkeys(hs_digits(code) for code in (*measure.applies_to, *set_codes))
         ),

@@ -199,10 +199,18 @@ def _importer_title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
     total = item.value
     partners = ", ".join(total.partners)
     money = fmt.money(total.value, divisor)
-    return total.key, (
+    title = (
         f"{total.importer} on all its {len(total.partners)} partners ({partners}): "
         f"trade {money} {unit} a year, rates weighted by trade"
     )
+    scenario = item.at.scenario
+    flows = scenario.flows if scenario is not None else ()
+    stated = {f.flow.exporter for f in flows if all(x.mfn is not None for x in f.flow.lines)}
+    if stated:  # some partners' rates include MFN: say whose do not
+        without = [p for p in total.partners if p not in stated]
+        if without:
+            title += f"; MFN stated for all but {', '.join(without)}: theirs is not counted"
+    return total.key, title
 
 
 def _scenario_rows(
