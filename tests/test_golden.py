@@ -29,9 +29,14 @@ def test_every_scenario_is_covered() -> None:
 @pytest.mark.parametrize(("stem", "command", "fmt", "ext"), CASES)
 def test_golden(stem: str, command: str, fmt: str, ext: str, update_golden: bool) -> None:
     args = [command, f"scenarios/{stem}.yaml", "--format", fmt]
+    assert_golden(args, f"{stem}.{command}.{ext}", update_golden)
+
+
+def assert_golden(args: list[str], name: str, update_golden: bool) -> None:
+    """The command's output equals golden file `name` (written first with --update-golden)."""
     result = CliRunner().invoke(app, args, prog_name="tariffs", catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"{stem}.{command}.{ext}"
+    golden = GOLDEN / name
     if update_golden:
         golden.write_text(result.stdout, encoding="utf-8", newline="")
     assert result.stdout == golden.read_text(encoding="utf-8")
@@ -48,9 +53,4 @@ def test_golden_law(command: str, fmt: str, ext: str, update_golden: bool) -> No
     args = [command, "tests/fixtures/law-2025.yaml", "--format", fmt]
     if command == "rate":
         args += ["--flow", "US:CN", "--hs", "7208.51", "--on", "2025-06-10"]
-    result = CliRunner().invoke(app, args, prog_name="tariffs", catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"law-2025.{command}.{ext}"
-    if update_golden:
-        golden.write_text(result.stdout, encoding="utf-8", newline="")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    assert_golden(args, f"law-2025.{command}.{ext}", update_golden)

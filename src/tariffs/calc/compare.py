@@ -288,10 +288,11 @@ def timelines(
     entries = []
     models = flow_models(study)
     for name in scenarios:
-        by_flow = layers_by_flow(study, plan_of(study.scenario(name)), models)
+        plan = plan_of(study.scenario(name))
+        by_flow = {} if hs else layers_by_flow(study, plan, models)
         for flow in flows:
             if hs:
-                layers, _, _ = product_layers(study, flow, hs.replace(".", ""), name)
+                layers, _, _ = product_layers(study, flow, hs.replace(".", ""), name, models)
             else:
                 layers = by_flow[flow.key].layers
             entries.append(
@@ -334,11 +335,16 @@ class RatesOn:
 
 
 def product_layers(
-    study: Study, flow: Flow, hs: str, scenario: str
+    study: Study,
+    flow: Flow,
+    hs: str,
+    scenario: str,
+    models: dict[str, FlowModel] | None = None,
 ) -> tuple[Layers, tuple[Scope, ...], frozenset[str]]:
     """Each measure's step function for one product (HS digits) of `flow` under `scenario`,
-    with the product's scope under each measure and the measures the scenario disables."""
-    model = flow_models(study)[flow.key]
+    with the product's scope under each measure and the measures the scenario disables
+    (`models`: the study's flow models, when the caller has made them)."""
+    model = (models or flow_models(study, (flow,)))[flow.key]
     scopes = tuple(scope_of(m, hs) for m in model.measures)
     plan = plan_of(study.scenario(scenario))
     return class_layers(model, scopes, plan), scopes, plan.disabled

@@ -214,6 +214,7 @@ def _measures(
             with_mfn.add(pair)
     for name, measure in parsed.measures.items():
         law.check_partners(parsed, name, measure, problem)
+        template = _measure(name, measure, problem, parsed)
         for partner in law.partners_of(parsed, measure):
             pair = (measure.importer, partner)
             if pair not in seen_flows and not broken.has("flows", ":".join(pair)):
@@ -228,7 +229,9 @@ def _measures(
                     f"flow {measure.importer}:{partner} states MFN rates, so its base "
                     "layer is named 'mfn'; give this measure another name",
                 )
-            measures.append(_measure(name, measure, problem, (parsed, partner)))
+            rates = measure.partner_rates.get(partner, measure.rates)
+            schedule = tuple(sorted(rates.items()))
+            measures.append(template._replace(exporter=partner, rates=schedule))
     listed_measures = sorted(broken.named("measures", list(parsed.measures)))
     law.check_rules(parsed, with_mfn, problem, broken.has, listed_measures)
     return measures, with_mfn
@@ -508,13 +511,9 @@ def _check_product_or_layer(
 
 
 def _measure(
-    name: str,
-    measure: models.Measure,
-    problem: Report,
-    where: tuple[models.ScenarioFile, str],
+    name: str, measure: models.Measure, problem: Report, parsed: models.ScenarioFile
 ) -> domain.Measure:
-    """The measure on one of its partners (`where`: the file, and the partner)."""
-    parsed, partner = where
+    """The measure, without its partner: `_measures` gives it each partner and its rates."""
     at: Loc = ("measures", name)
     set_codes, set_excludes = law.set_scope(parsed, name, measure, problem)
     product_rates: list[tuple[str, domain.Schedule]] = []
@@ -543,9 +542,9 @@ def _measure(
     return domain.Measure(
         name,
         measure.importer,
-        partner,
+        "",
         measure.basis,
-        tuple(sorted(measure.partner_rates.get(partner, measure.rates).items())),
+        (),
         applies_to=tuple(
             dict.fromkeys(hs_digits(code) for code in (*measure.applies_to, *set_codes))
         ),
