@@ -31,6 +31,8 @@ class Line(NamedTuple):
     observed: Decimal | None = None
     mfn: Decimal | None = None  # its MFN rate in percent; None: not stated (unknown)
     mfn_form: str = ""  # a specific MFN as written, with its quantity; mfn is then its AVE
+    shares: tuple[tuple[str, Decimal], ...] = ()  # named shares of the value, in percent
+    preferences: tuple[tuple[str, Decimal], ...] = ()  # a share's rate in place of MFN (%)
 
 
 class Flow(NamedTuple):
@@ -109,6 +111,8 @@ class Measure(NamedTuple):
     authority: str = ""  # one of AUTHORITIES; "" if not given
     written: tuple[tuple[str, str], ...] = ()
     """(prefix, the HS code as the file wrote it): '851713' was written '8517.13'."""
+    on_share: str = ""  # it applies only to this named share of a line's value
+    exempt_share: str = ""  # this named share of a line's value pays none of it
 
     def hs(self, prefix: str) -> str:
         """A prefix of this measure as its file wrote it, for messages and output."""
@@ -116,7 +120,13 @@ class Measure(NamedTuple):
 
     @property
     def scoped(self) -> bool:
-        return bool(self.applies_to or self.excludes or self.product_rates)
+        return bool(
+            self.applies_to
+            or self.excludes
+            or self.product_rates
+            or self.on_share
+            or self.exempt_share
+        )
 
     @property
     def yields_to(self) -> tuple[str, ...]:

@@ -30,10 +30,14 @@ from tariffs.calc.scope import (
     FlowModel,
     Scope,
     class_layers,
+    combine,
     flow_layers,
     flow_models,
     layers_by_flow,
+    line_parts,
+    part_scope,
     scope_of,
+    share_names,
     total_at,
 )
 from tariffs.calc.steps import Layers, Plan, plan_of, rate_at, rate_days, segments, static_duties
@@ -292,7 +296,7 @@ def timelines(
         by_flow = {} if hs else layers_by_flow(study, plan, models)
         for flow in flows:
             if hs:
-                layers, _, _ = product_layers(study, flow, hs.replace(".", ""), name, models)
+                layers, _, _, _ = product_layers(study, flow, hs.replace(".", ""), name, models)
             else:
                 layers = by_flow[flow.key].layers
             entries.append(
@@ -334,17 +338,45 @@ class RatesOn:
         return next(rate_at(steps, day) for m, steps in layers if m.name == measure)
 
 
+PartLayers = tuple[tuple[Decimal, frozenset[str], Layers], ...]
+
+
 def product_layers(
     study: Study,
     flow: Flow,
     hs: str,
     scenario: str,
     models: dict[str, FlowModel] | None = None,
-) -> tuple[Layers, tuple[Scope, ...], frozenset[str]]:
+) -> tuple[Layers, tuple[Scope, ...], frozenset[str], PartLayers]:
     """Each measure's step function for one product (HS digits) of `flow` under `scenario`,
     with the product's scope under each measure and the measures the scenario disables
-    (`models`: the study's flow models, when the caller has made them)."""
+    (`models`: the study's flow models, when the caller has made them).
+
+    A line of the flow with that code whose named shares of value some measure treats apart
+    is cut into parts (see calc.scope.line_parts): the layers are then weighted over them,
+    and the last item gives each part's fraction, shares and layers (else it is empty).
+    """
     model = (models or flow_models(study, (flow,)))[flow.key]
     scopes = tuple(scope_of(m, hs) for m in model.measures)
     plan = plan_of(study.scenario(scenario))
-    return class_layers(model, scopes, plan), scopes, plan.disabled
+    line = next((line for line in flow.lines if line.hs == hs), None)
+    parts = line_parts(line, share_names(model.measures)) if line and line.shares else ()
+    if line is None or len(parts) < 2:
+        return class_layers(model, scopes, plan), scopes, plan.disabled, ()
+    each = tuple(
+        (
+            fraction,
+            flags,
+            class_layers(
+                model,
+                tuple(
+                    part_scope(m, scope, line, flags)
+                    for m, scope in zip(model.measures, scopes, strict=True)
+                ),
+                plan,
+            ),
+        )
+        for fraction, flags in parts
+    )
+    layers = combine(model.measures, [(fraction, layers) for fraction, _, layers in each])
+    return layers, scopes, plan.disabled, each

@@ -67,13 +67,19 @@ def scope_of(measure: Measure, hs: str, product_rates: dict[str, Schedule] | Non
 
 
 class _Class(NamedTuple):
-    """Lines with the same scopes under every measure and the same trade response."""
+    """Lines with the same scopes under every measure and the same trade response.
+
+    A line whose named shares of value a measure treats apart (`on_share`, `exempt_share`,
+    an MFN preference) is cut into parts, each a fraction of its value with its own scopes;
+    `parts` holds them (fractions adding up to 1), and `scopes` is the first part's.
+    """
 
     scopes: tuple[Scope, ...]
     elasticity: Decimal | None
     observed: Decimal | None
     value: Decimal
     lines: tuple[Line, ...]
+    parts: tuple[tuple[Decimal, tuple[Scope, ...]], ...] = ()
 
 
 class FlowModel(NamedTuple):
@@ -86,6 +92,55 @@ class FlowModel(NamedTuple):
     classes: tuple[_Class, ...]
     line_class: tuple[int, ...]
     memo: dict[str, FlowLayers]  # the untouched layers, once computed (see _untouched)
+
+
+ONE = Decimal(1)
+Part = tuple[Decimal, frozenset[str]]
+
+
+def share_names(measures: Iterable[Measure]) -> frozenset[str]:
+    """The shares of value that some measure treats apart."""
+    return frozenset(name for m in measures for name in (m.on_share, m.exempt_share) if name)
+
+
+def line_parts(line: Line, wanted: frozenset[str]) -> tuple[Part, ...]:
+    """The parts of a line's value: each a fraction and the named shares it lies in.
+
+    Only shares in `wanted` (or with a preference) cut the line. Shares are taken as
+    independent: a line 50% usmca and 30% steel is 15% both, 35% usmca only, 15% steel only
+    and 35% neither. A line with no such share is one part, the whole.
+    """
+    preferred = {name for name, _ in line.preferences}
+    parts: list[Part] = [(ONE, frozenset())]
+    for name, share in line.shares:
+        if name not in wanted and name not in preferred:
+            continue
+        fraction = share / 100
+        cut: list[Part] = []
+        for whole, flags in parts:
+            if fraction > 0:
+                cut.append((whole * fraction, flags | {name}))
+            if fraction < 1:
+                cut.append((whole * (ONE - fraction), flags))
+        parts = cut
+    return tuple(parts)
+
+
+def part_scope(measure: Measure, scope: Scope, line: Line, flags: frozenset[str]) -> Scope:
+    """The scope of `measure` on one part of `line` (in the shares `flags`), from its scope
+    on the whole line."""
+    if not scope.applies:
+        return scope
+    if measure.exempt_share and measure.exempt_share in flags:
+        return Scope(False, None, f"its {measure.exempt_share} share is exempt", "", measure.rates)
+    stated = {name for name, _ in line.shares}
+    if measure.on_share and measure.on_share in stated and measure.on_share not in flags:
+        return Scope(False, None, f"only on its {measure.on_share} share", "", measure.rates)
+    if measure.kind == MFN:
+        for name, rate in line.preferences:
+            if name in flags:
+                return Scope(True, None, "", f"{name} preference", ((date.min, rate),))
+    return scope
 
 
 def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
@@ -104,7 +159,9 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
         else:
             known[i][scope_of(measure, "")] = 0
             base[i] = 0
-    groups: dict[tuple[tuple[int, ...], Decimal | None, Decimal | None], list[int]] = {}
+    wanted = share_names(measures)
+    Key = tuple[tuple[tuple[Decimal, tuple[int, ...]], ...], Decimal | None, Decimal | None]
+    groups: dict[Key, list[int]] = {}
     for index, line in enumerate(flow.lines):
         ids = base.copy()
         hs = line.hs
@@ -113,20 +170,48 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
                 continue  # not in scope: -1
             scope = scope_of(measure, hs, table)
             ids[i] = known[i].setdefault(scope, len(known[i]))
-        groups.setdefault((tuple(ids), line.elasticity, line.observed), []).append(index)
+        parts = line_parts(line, wanted) if line.shares else ((ONE, frozenset()),)
+        cut: tuple[tuple[Decimal, tuple[int, ...]], ...]
+        if len(parts) == 1:
+            cut = ((ONE, tuple(ids)),)
+        else:
+            whole = [
+                scope_of(m, hs, dict(m.product_rates)) if ids[i] >= 0 else _not_in_scope(m)
+                for i, m in enumerate(measures)
+            ]
+            cut = tuple(
+                (
+                    fraction,
+                    tuple(
+                        known[i].setdefault(scope, len(known[i]))
+                        for i, scope in enumerate(
+                            part_scope(m, w, line, flags)
+                            for m, w in zip(measures, whole, strict=True)
+                        )
+                    ),
+                )
+                for fraction, flags in parts
+            )
+        groups.setdefault((cut, line.elasticity, line.observed), []).append(index)
     scopes_of = [{number: scope for scope, number in table.items()} for table in known]
     classes: list[_Class] = []
     line_class = [0] * len(flow.lines)
-    for (numbers, elasticity, observed), members in groups.items():
+    for (cut, elasticity, observed), members in groups.items():
         for index in members:
             line_class[index] = len(classes)
-        scopes = tuple(
-            scopes_of[i][number] if number >= 0 else _not_in_scope(measures[i])
-            for i, number in enumerate(numbers)
+        parts_scopes = tuple(
+            (
+                fraction,
+                tuple(
+                    scopes_of[i][number] if number >= 0 else _not_in_scope(measures[i])
+                    for i, number in enumerate(numbers)
+                ),
+            )
+            for fraction, numbers in cut
         )
         lines = tuple(flow.lines[i] for i in members)
         total = sum((line.value for line in lines), ZERO)
-        classes.append(_Class(scopes, elasticity, observed, total, lines))
+        classes.append(_Class(parts_scopes[0][1], elasticity, observed, total, lines, parts_scopes))
     ruled = frozenset(i for i, m in enumerate(measures) if m.rules)
     spans = intervals(measures) if ruled else ()
     return FlowModel(flow, measures, spans, ruled, tuple(classes), tuple(line_class), {})
@@ -171,7 +256,7 @@ def class_layers(
             found.append(reuse[i][1])
             continue
         if not scope.applies:
-            found.append(_NOT_IN_SCOPE)
+            found.append((Step(date.min, ZERO, scope.note),) if scope.note else _NOT_IN_SCOPE)
             continue
         schedule = scope.schedule if scope.label else None
         steps = steps_for(measure, plan, without, schedule, scope.label)
@@ -184,6 +269,37 @@ def class_layers(
         for i, steps in apply_rules(found, model.measures, model.spans, todo).items():
             found[i] = steps
     return [(m, found[i]) for i, m in enumerate(model.measures)]
+
+
+def parts_layers(
+    model: FlowModel,
+    parts: tuple[tuple[Decimal, tuple[Scope, ...]], ...],
+    plan: Plan,
+    without: str | None = None,
+    *,
+    reuse: Layers | None = None,
+    affected: set[int] | None = None,
+) -> Layers:
+    """Each measure's step function for a class of lines cut into `parts`: each part's
+    layers (see class_layers), weighted by its fraction of the value."""
+    if len(parts) == 1:
+        return class_layers(model, parts[0][1], plan, without, reuse=reuse, affected=affected)
+    return combine(
+        model.measures,
+        [(fraction, class_layers(model, scopes, plan, without)) for fraction, scopes in parts],
+    )
+
+
+def combine(measures: tuple[Measure, ...], each: list[tuple[Decimal, Layers]]) -> Layers:
+    """The layers of a line from its parts' layers, weighted by their fractions of it."""
+    return [
+        (measure, _weighted([(fraction, layers[i][1]) for fraction, layers in each], ONE))
+        for i, measure in enumerate(measures)
+    ]
+
+
+def _class_parts(cls: _Class) -> tuple[tuple[Decimal, tuple[Scope, ...]], ...]:
+    return cls.parts or ((ONE, cls.scopes),)
 
 
 def _weighted(parts: list[tuple[Decimal, tuple[Step, ...]]], total: Decimal) -> tuple[Step, ...]:
@@ -239,7 +355,7 @@ def _untouched(model: FlowModel) -> FlowLayers:
     """
     found = model.memo.get("untouched")
     if found is None:
-        classes = tuple(class_layers(model, c.scopes, NO_PLAN) for c in model.classes)
+        classes = tuple(parts_layers(model, _class_parts(c), NO_PLAN) for c in model.classes)
         found = model.memo["untouched"] = FlowLayers(
             model, _weighted_layers(model, classes, range(len(model.measures))), classes
         )
@@ -289,7 +405,7 @@ def flow_layers(
         affected = closure(model, {measure for measure, _ in without.rates})
         name = without.name
     classes = tuple(
-        class_layers(model, c.scopes, plan, name, reuse=old, affected=affected)
+        parts_layers(model, _class_parts(c), plan, name, reuse=old, affected=affected)
         for c, old in zip(model.classes, reuse.classes, strict=True)
     )
     return FlowLayers(model, _weighted_layers(model, classes, affected, reuse), classes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date
 
-from tariffs.calc.compare import product_layers
+from tariffs.calc.compare import PartLayers, product_layers
 from tariffs.calc.results import ZERO, ProductLayer, ProductStack
 from tariffs.calc.steps import Step, rate_at
 from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Study
@@ -13,7 +13,7 @@ from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Study
 
 def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
     """Every measure of `flow` for the product with HS code `hs` (as written) on `on`."""
-    layers, scopes, disabled = product_layers(study, flow, hs.replace(".", ""), scenario)
+    layers, scopes, disabled, parts = product_layers(study, flow, hs.replace(".", ""), scenario)
     out: list[ProductLayer] = []
     digits = hs.replace(".", "")
     form = next((line.mfn_form for line in flow.lines if line.hs == digits), "")
@@ -49,6 +49,10 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
         elif blockers:
             shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
             status, why = "yields", f"yields to {shown}"
+        split = _by_part(parts, len(out), on)
+        if split:
+            status = "in force" if rates[measure.name] > 0 else status
+            why = f"by share of value: {split}"
         out.append(
             ProductLayer(
                 measure.name,
@@ -62,6 +66,27 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
         )
     mfn = any(measure.kind == MFN for measure, _ in layers)
     return ProductStack(flow, hs, on, scenario, tuple(sorted(out, key=_cbp_order)), mfn)
+
+
+def _by_part(parts: PartLayers, index: int, on: date) -> str:
+    """The rate of measure `index` on each part of a line cut by shares of value, when the
+    parts' rates differ: '25% on 50% (not usmca); 0% on 50% (usmca: its usmca share is
+    exempt)'; else ''."""
+    rated = []
+    for fraction, flags, layers in parts:
+        steps = layers[index][1]
+        at = bisect_right(steps, on, key=lambda step: step.start) - 1
+        rated.append((fraction, flags, steps[at] if at >= 0 else Step(on, ZERO, "")))
+    if len({step.rate for _, _, step in rated}) == 1:
+        return ""
+    names = sorted({name for _, flags, _ in parts for name in flags})
+    shown = []
+    for fraction, flags, step in rated:
+        label = ", ".join(name if name in flags else f"not {name}" for name in names)
+        since = f", since {step.start}" if step.start not in {date.min, on} else ""
+        cause = f": {step.cause}{since}" if step.cause else ""
+        shown.append(f"{step.rate:f}% on {(fraction * 100).normalize():f}% ({label}{cause})")
+    return "; ".join(shown)
 
 
 def _cbp_order(layer: ProductLayer) -> int:

@@ -217,6 +217,16 @@ class Line(_Model):
     quantity: LineQuantity | None = Field(
         default=None, description="Its annual quantity with the unit, for a specific rate."
     )
+    shares: dict[Name, Percent] = Field(
+        default_factory=dict,
+        description="Named shares of its value, such as {usmca: 50%, steel: 30%}: what a "
+        "measure's `on_share` or `exempt_share` and a `preferences` rate name. Default: the "
+        "flow's.",
+    )
+    preferences: dict[Name, Percent] = Field(
+        default_factory=dict,
+        description="The rate a named share pays in place of MFN, such as {usmca: 0%}.",
+    )
 
 
 class Flow(_Model):
@@ -239,6 +249,15 @@ class Flow(_Model):
         default=None,
         description="The MFN rate of a flow without lines (trade-weighted), or of each line "
         "that states none. Unknown if not given: never taken as 0%.",
+    )
+    shares: dict[Name, Percent] = Field(
+        default_factory=dict,
+        description="Named shares of the value of a flow without lines, or of each line "
+        "that does not state that share.",
+    )
+    preferences: dict[Name, Percent] = Field(
+        default_factory=dict,
+        description="The rate a named share pays in place of MFN, for each line that states none.",
     )
     note: Text | None = None
 
@@ -322,6 +341,16 @@ class Measure(_Model):
     )
     all_in: list[AllIn] = Field(
         default_factory=list, description="Dated all-in ceilings over other layers."
+    )
+    on_share: Name | None = Field(
+        default=None,
+        description="It applies only to this named share of each line's value (a line that "
+        "does not state the share: its whole value).",
+    )
+    exempt_share: Name | None = Field(
+        default=None,
+        description="This named share of each line's value pays none of it (a line that "
+        "does not state the share: none of it is exempt).",
     )
     heading: Annotated[str, StringConstraints(pattern=r"^9903\.[0-9]{2}\.[0-9]{2}$")] | None = (
         Field(default=None, description="Its HTSUS Chapter 99 heading, such as 9903.01.25.")

@@ -84,7 +84,21 @@ def _unclassified(flow: models.Flow, at: Loc, problem: Report) -> domain.Flow | 
         return None
     if (flow.elasticity is None) != (flow.observed_at is None):
         problem(at, f"flow {key}: 'elasticity' and 'observed_at' go together")
-    line = domain.Line("", "", "", flow.value, flow.elasticity, flow.observed_at, flow.mfn)
+    split = value_shares(flow, None, at, problem, shown=f"flow {key}", mfn=flow.mfn is not None)
+    if split is None:
+        return None
+    shares, preferences = split
+    line = domain.Line(
+        "",
+        "",
+        "",
+        flow.value,
+        flow.elasticity,
+        flow.observed_at,
+        flow.mfn,
+        shares=shares,
+        preferences=preferences,
+    )
     return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
 
 
@@ -131,10 +145,76 @@ def _lines(
                 continue
             if line.mfn.specific:
                 form = f"{line.mfn.text} on {line.quantity.text}" if line.quantity else ""
+        split = value_shares(
+            flow,
+            line,
+            loc,
+            problem,
+            shown=f"flow {key}, HS {code or '(unclassified)'}",
+            mfn=mfn is not None,
+        )
+        if split is None:
+            continue
+        shares, preferences = split
         out.append(
-            domain.Line(digits, code, line.description, line.value, elasticity, observed, mfn, form)
+            domain.Line(
+                digits,
+                code,
+                line.description,
+                line.value,
+                elasticity,
+                observed,
+                mfn,
+                form,
+                shares,
+                preferences,
+            )
         )
     return out
+
+
+Shares = tuple[tuple[str, Decimal], ...]
+
+
+def value_shares(
+    flow: models.Flow,
+    line: models.Line | None,
+    at: Loc,
+    problem: Report,
+    *,
+    shown: str,
+    mfn: bool,
+) -> tuple[Shares, Shares] | None:
+    """A line's named shares of its value and its preferences (each its own, else the
+    flow's), sorted by name; None after reporting a problem."""
+    shares = {**flow.shares, **(line.shares if line else {})}
+    preferences = {**flow.preferences, **(line.preferences if line else {})}
+    ok = True
+    for name, share in shares.items():
+        if share > 100:
+            problem(
+                (*at, "shares", name),
+                f"{shown}: share {quoted(name)} is {share:f}%, more than the whole value (100%)",
+            )
+            ok = False
+    for name in preferences:
+        if name not in shares:
+            problem(
+                (*at, "preferences", name, KEY),
+                f"{shown}: the preference {quoted(name)} names no share of the value; state "
+                f"the share that claims it, such as shares: {{{name}: 50%}}",
+            )
+            ok = False
+    if preferences and not mfn:
+        problem(
+            (*at, "preferences", KEY),
+            f"{shown}: a preference is a rate in place of MFN on a share, but no MFN is "
+            "stated; give the line (or the flow) an 'mfn'",
+        )
+        ok = False
+    if not ok:
+        return None
+    return tuple(sorted(shares.items())), tuple(sorted(preferences.items()))
 
 
 def _csv_lines(

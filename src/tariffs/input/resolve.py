@@ -6,7 +6,7 @@ found here, every one of them, with the place in the file it comes from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -232,9 +232,33 @@ def _measures(
             rates = measure.partner_rates.get(partner, measure.rates)
             schedule = tuple(sorted(rates.items()))
             measures.append(template._replace(exporter=partner, rates=schedule))
+        _check_shares(name, template, law.partners_of(parsed, measure), built_flows, problem)
     listed_measures = sorted(broken.named("measures", list(parsed.measures)))
     law.check_rules(parsed, with_mfn, problem, broken.has, listed_measures)
     return measures, with_mfn
+
+
+def _check_shares(
+    name: str,
+    measure: domain.Measure,
+    partners: Iterable[str],
+    built_flows: tuple[list[domain.Flow], dict[tuple[str, str], int]],
+    problem: Report,
+) -> None:
+    """A measure's `on_share` and `exempt_share` must name a share that some line of its
+    flows states: otherwise the rule would silently do nothing."""
+    by_pair = {(f.importer, f.exporter): f for f in built_flows[0]}
+    mine = [by_pair.get((measure.importer, partner)) for partner in partners]
+    if not mine or None in mine:
+        return  # a flow that is missing or broken has its own problem
+    stated = {share for flow in mine if flow for line in flow.lines for share, _ in line.shares}
+    for key, share in (("on_share", measure.on_share), ("exempt_share", measure.exempt_share)):
+        if share and share not in stated:
+            problem(
+                ("measures", name, key),
+                f"measure {quoted(name)}: {key} {quoted(share)} is a share that no line of its "
+                f"flows states (give them shares: {{{share}: ...}}), so it would change nothing",
+            )
 
 
 def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:
@@ -553,6 +577,8 @@ def _measure(
         rules=law.rules_of(measure),
         heading=measure.heading or "",
         authority=measure.authority or "",
+        on_share=measure.on_share or "",
+        exempt_share=measure.exempt_share or "",
         written=tuple(
             dict.fromkeys(
                 (hs_digits(code), code)
