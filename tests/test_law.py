@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffs.calc.compare import compare
+from tariffs.calc.expectations import check
 from tariffs.calc.stack import product_stack
 from tariffs.calc.sweep import _study as sweep_study
 from tariffs.cli import app
@@ -590,3 +591,44 @@ def test_a_sweep_varies_a_measure_on_every_partner() -> None:
     assert touched == {"US:DE", "US:FR", "US:IN"}
     rates = {m.exporter: dict(m.rates) for m in varied.measures if m.name == "reciprocal"}
     assert {k: v[date(2025, 8, 7)] for k, v in rates.items()} == {"DE": 20, "FR": 20, "IN": 20}
+
+
+def test_expectations_on_the_importer_total() -> None:
+    text = (ROOT / LAW).read_text(encoding="utf-8") + (
+        "expect:\n"
+        # on 1 Sep, worked in test_the_importer_total_over_three_partners: 19.2165%
+        '  - {scenario: as-written, flow: "US:*", rate: 19.2165%}\n'
+        # on 1 Jun: EU 40 x (2.5 + 10) + 0.5 x (16.5 + 10) = 513.25; CN smartphones 41.7 x 20
+        # (fentanyl; reciprocal excluded) = 834, steel 1 x (232 25 + 301 25 + fentanyl 20;
+        # reciprocal yields) = 70; CA steel 2 x 25 (232 yields to Canada's 25% until 4 June)
+        # = 50: 1,467.25 / 85.2 = 17.2212%
+        '  - {scenario: as-written, flow: "US:*", on: 2025-06-01, rate: 17.2212%}\n'
+        '  - {scenario: as-written, flow: "US:*", average: 15.4809%}\n'
+    )
+    study = load_text(text, LAW)
+    outcomes = check(study)
+    assert [o.passed for o in outcomes] == [True, True, True], outcomes
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            '{scenario: as-written, flow: "US:*", peak: 20%}',
+            "states rate, average, duties, not 'peak'",
+        ),
+        (
+            '{scenario: as-written, flow: "CN:*", rate: 20%}',
+            "CN:* is the total over CN's flows, and the file declares 0",
+        ),
+        (
+            '{scenario: as-written, flow: "US:*", hs: "8703", rate: 20%}',
+            "'hs' goes with one flow, not with US:*",
+        ),
+    ],
+)
+def test_importer_total_expectations_are_checked(entry: str, message: str) -> None:
+    text = (ROOT / LAW).read_text(encoding="utf-8") + f"expect:\n  - {entry}\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_text(text, LAW)
+    assert message in str(caught.value)

@@ -146,6 +146,8 @@ class Window(NamedTuple):
     start: date
     until: date
     rates: tuple[tuple[str, Decimal], ...]
+    products: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(measure, HS prefixes): a measure the window sets for those products only."""
 
 
 class Scenario(NamedTuple):
@@ -160,6 +162,8 @@ class Scenario(NamedTuple):
     changes: tuple[tuple[date, str, Decimal], ...]
     windows: tuple[Window, ...]
     disabled: frozenset[str]
+    product_changes: tuple[tuple[date, str, Decimal, tuple[str, ...]], ...] = ()
+    """(date, measure, rate, HS prefixes): changes for those products only, by date."""
 
 
 class Bound(NamedTuple):

@@ -15,7 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from tariffs.calc.results import InputChange, ResultChange, Tolerance, Value
-from tariffs.domain import MFN, Flow, Line, Measure, Study, money_literal, percent_literal
+from tariffs.domain import (
+    MFN,
+    Flow,
+    Line,
+    Measure,
+    Study,
+    hs_code,
+    money_literal,
+    percent_literal,
+)
 from tariffs.metrics import Flat
 
 # --- inputs -------------------------------------------------------------------------------
@@ -151,15 +160,19 @@ def _scope_text(m: Measure) -> dict[str, str]:
 
 def _scenario_fields(a: Any, b: Any) -> Iterator[tuple[str, str | None, str | None]]:
     yield "description", a.description, b.description
-    yield from _mapping_fields(
-        "change on",
-        {f"{d} to {m}": percent_literal(r) for d, m, r in a.changes},
-        {f"{d} to {m}": percent_literal(r) for d, m, r in b.changes},
-    )
+    yield from _mapping_fields("change on", _changes_text(a), _changes_text(b))
     yield from _mapping_fields("window", _windows_text(a.windows), _windows_text(b.windows))
     yield from _mapping_fields(
         "disables", dict.fromkeys(a.disabled, "yes"), dict.fromkeys(b.disabled, "yes")
     )
+
+
+def _changes_text(scenario: Any) -> dict[str, str]:
+    """Each change as '2025-08-07 to m' (for some products: '... for HS 8703') -> rate."""
+    out = {f"{d} to {m}": percent_literal(r) for d, m, r in scenario.changes}
+    for d, m, r, prefixes in scenario.product_changes:
+        out[f"{d} to {m} for HS {', '.join(hs_code(p) for p in prefixes)}"] = percent_literal(r)
+    return out
 
 
 def _windows_text(windows: Sequence[Any]) -> dict[str, str]:
@@ -171,7 +184,12 @@ def _windows_text(windows: Sequence[Any]) -> dict[str, str]:
         while key in out:
             key = f"{window.name!r} #{n}"
             n += 1
-        sets = ", ".join(f"{m} {percent_literal(r)}" for m, r in sorted(window.rates))
+        limited = dict(window.products)
+        sets = ", ".join(
+            f"{m} {percent_literal(r)}"
+            + (f" for HS {', '.join(hs_code(p) for p in limited[m])}" if m in limited else "")
+            for m, r in sorted(window.rates)
+        )
         out[key] = f"[{window.start}, {window.until}) sets {sets}"
     return out
 

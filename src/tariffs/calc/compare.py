@@ -357,7 +357,10 @@ def product_layers(
     and the last item gives each part's fraction, shares and layers (else it is empty).
     """
     model = (models or flow_models(study, (flow,)))[flow.key]
-    scopes = tuple(scope_of(m, hs) for m in model.measures)
+    limited = model.limited or tuple(frozenset() for _ in model.measures)
+    scopes = tuple(
+        scope_of(m, hs, limited=tags) for m, tags in zip(model.measures, limited, strict=True)
+    )
     plan = plan_of(study.scenario(scenario))
     line = next((line for line in flow.lines if line.hs == hs), None)
     parts = line_parts(line, share_names(model.measures)) if line and line.shares else ()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from tariffs.calc.compare import RatesOn, compare
 from tariffs.calc.results import Outcome
 from tariffs.calc.stack import product_stack
-from tariffs.domain import Study
-from tariffs.metrics import EXPECTED, FLOW, LAYER, WINDOW, Item, value
+from tariffs.domain import Expectation, Study
+from tariffs.metrics import EXPECTED, FLOW, IMPORTER, LAYER, WINDOW, Item, value
+
+IMPORTER_METRIC = {"rate": "rate_on", "average": "average_rate", "duties": "static_duties"}
+"""The importer-total metric an expectation on IMPORTER:* checks, by its key."""
 
 LAYER_METRIC = {"rate": "layer_rate_on", "average": "layer_average_rate"}
 """The layer metric an expectation with a `layer` checks, by its key."""
@@ -33,11 +37,14 @@ def check(study: Study) -> tuple[Outcome, ...]:
     for item in WINDOW.items(result):
         windows.setdefault((item.scenario, item.name, item.flow_key), []).append(item)
     layers = {(item.scenario, item.flow_key, item.name): item for item in LAYER.items(result)}
+    totals = {(item.scenario, item.flow_key): item for item in IMPORTER.items(result)}
     outcomes = []
     for e in study.expectations:
         kind, metric = EXPECTED[e.metric]
         on = (e.on or result.on) if e.metric == "rate" else None
-        if e.hs is not None and on is not None:
+        if e.flow.endswith(":*"):
+            got = _importer_total(study, rate_on, e, on if on != result.on else None, totals)
+        elif e.hs is not None and on is not None:
             flow = next(f for f in study.flows if f.key == e.flow)
             stack = product_stack(study, flow, e.hs, on, e.scenario)
             got = stack.total
@@ -59,3 +66,28 @@ def check(study: Study) -> tuple[Outcome, ...]:
             got = value(metric, flows[(e.scenario, e.flow)])
         outcomes.append(Outcome(e, got, e.bound.accepts(got), on))
     return tuple(outcomes)
+
+
+def _importer_total(
+    study: Study,
+    rate_on: RatesOn,
+    e: Expectation,
+    on: date | None,
+    totals: dict[tuple[str, str], Item],
+) -> Decimal:
+    """An importer's total (IMPORTER:*) from the results; a rate on a day `on` other than
+    the report date is its flows' rates on that day, weighted by their values (0% for a
+    total value of 0, as for a flow)."""
+    if on is None:
+        found: Decimal = value(
+            IMPORTER.metric(IMPORTER_METRIC[e.metric]), totals[(e.scenario, e.flow)]
+        )
+        return found
+    scenario = e.scenario
+    importer = e.flow.split(":", 1)[0]
+    mine = [flow for flow in study.flows if flow.importer == importer]
+    value_sum = sum((flow.value for flow in mine), Decimal(0))
+    if not value_sum:
+        return Decimal(0)
+    weighted = sum((flow.value * rate_on(scenario, flow.key, on) for flow in mine), Decimal(0))
+    return weighted / value_sum

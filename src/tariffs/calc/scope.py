@@ -18,12 +18,14 @@ from tariffs.calc.results import ZERO
 from tariffs.calc.steps import (
     Layers,
     Plan,
+    Prefixes,
     Step,
     excluded,
     rate_at,
     steps_for,
     without_repeats,
 )
+from tariffs.calc.steps import limited as limited_settings
 from tariffs.domain import MFN, Flow, Line, Measure, Schedule, Study, Window
 
 
@@ -35,16 +37,24 @@ class Scope(NamedTuple):
     note: str
     label: str  # the rule its own `schedule` comes under; "" for the measure's `rates`
     schedule: Schedule
+    tags: frozenset[Prefixes] = frozenset()  # the scenarios' product-level settings it takes
 
 
-def scope_of(measure: Measure, hs: str, product_rates: dict[str, Schedule] | None = None) -> Scope:
+def scope_of(
+    measure: Measure,
+    hs: str,
+    product_rates: dict[str, Schedule] | None = None,
+    limited: Iterable[Prefixes] = (),
+) -> Scope:
     """The scope of `measure` for a product with HS digits `hs` ("" for unclassified).
 
     `applies_to` (when given) must match; an unclassified product matches only a measure
     without `applies_to`, and no exclusion or product rate. Of several exclusions the
     earliest wins; of several product rates, the longest prefix (`product_rates`: the
     measure's, as a dict, when the caller has built it once). An MFN layer's product rate
-    is the line's own, so lines at one MFN rate share a scope.
+    is the line's own, so lines at one MFN rate share a scope. `limited` holds the prefixes
+    of the scenarios' changes and windows for some products of this measure; the scope's
+    `tags` are those the product matches.
     """
     if measure.applies_to and not (hs and hs.startswith(measure.applies_to)):
         return _not_in_scope(measure)
@@ -63,7 +73,8 @@ def scope_of(measure: Measure, hs: str, product_rates: dict[str, Schedule] | Non
                 schedule = table[prefix]
                 mfn = measure.kind == MFN
                 label = "MFN of the line" if mfn else f"product rate for HS {measure.hs(prefix)}"
-    return Scope(True, excluded, note, label, schedule)
+    tags = frozenset(p for p in limited if hs and hs.startswith(p))
+    return Scope(True, excluded, note, label, schedule, tags)
 
 
 class _Class(NamedTuple):
@@ -92,6 +103,7 @@ class FlowModel(NamedTuple):
     classes: tuple[_Class, ...]
     line_class: tuple[int, ...]
     memo: dict[str, FlowLayers]  # the untouched layers, once computed (see _untouched)
+    limited: tuple[frozenset[Prefixes], ...] = ()  # per measure: see scope_of
 
 
 ONE = Decimal(1)
@@ -143,7 +155,9 @@ def part_scope(measure: Measure, scope: Scope, line: Line, flags: frozenset[str]
     return scope
 
 
-def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
+def _flow_model(
+    flow: Flow, measures: tuple[Measure, ...], limited: tuple[frozenset[Prefixes], ...]
+) -> FlowModel:
     """Group a flow's lines into classes; the work is once per line and scoped measure.
 
     Each measure's distinct scopes are numbered, so a line's class key is a tuple of small
@@ -152,10 +166,12 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
     known: list[dict[Scope, int]] = [{} for _ in measures]
     # A measure without scope rules treats every line alike: its number is the same for all.
     base = [-1] * len(measures)
-    scoped: list[tuple[int, Measure, tuple[str, ...], dict[str, Schedule]]] = []
+    scoped: list[
+        tuple[int, Measure, tuple[str, ...], dict[str, Schedule], frozenset[Prefixes]]
+    ] = []
     for i, measure in enumerate(measures):
-        if measure.scoped:
-            scoped.append((i, measure, measure.applies_to, dict(measure.product_rates)))
+        if measure.scoped or limited[i]:
+            scoped.append((i, measure, measure.applies_to, dict(measure.product_rates), limited[i]))
         else:
             known[i][scope_of(measure, "")] = 0
             base[i] = 0
@@ -165,10 +181,10 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
     for index, line in enumerate(flow.lines):
         ids = base.copy()
         hs = line.hs
-        for i, measure, prefixes, table in scoped:
+        for i, measure, prefixes, table, tagged in scoped:
             if prefixes and not (hs and hs.startswith(prefixes)):
                 continue  # not in scope: -1
-            scope = scope_of(measure, hs, table)
+            scope = scope_of(measure, hs, table, tagged)
             ids[i] = known[i].setdefault(scope, len(known[i]))
         parts = line_parts(line, wanted) if line.shares else ((ONE, frozenset()),)
         cut: tuple[tuple[Decimal, tuple[int, ...]], ...]
@@ -176,7 +192,9 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
             cut = ((ONE, tuple(ids)),)
         else:
             whole = [
-                scope_of(m, hs, dict(m.product_rates)) if ids[i] >= 0 else _not_in_scope(m)
+                scope_of(m, hs, dict(m.product_rates), limited[i])
+                if ids[i] >= 0
+                else _not_in_scope(m)
                 for i, m in enumerate(measures)
             ]
             cut = tuple(
@@ -214,7 +232,7 @@ def _flow_model(flow: Flow, measures: tuple[Measure, ...]) -> FlowModel:
         classes.append(_Class(parts_scopes[0][1], elasticity, observed, total, lines, parts_scopes))
     ruled = frozenset(i for i, m in enumerate(measures) if m.rules)
     spans = intervals(measures) if ruled else ()
-    return FlowModel(flow, measures, spans, ruled, tuple(classes), tuple(line_class), {})
+    return FlowModel(flow, measures, spans, ruled, tuple(classes), tuple(line_class), {}, limited)
 
 
 def _not_in_scope(measure: Measure) -> Scope:
@@ -229,7 +247,18 @@ def flow_models(study: Study, only: Iterable[Flow] | None = None) -> dict[str, F
         found = by_flow.get(f"{measure.importer}:{measure.exporter}")
         if found is not None:
             found.append(measure)
-    return {flow.key: _flow_model(flow, tuple(by_flow[flow.key])) for flow in flows}
+    named: dict[str, set[Prefixes]] = {}
+    for scenario in study.scenarios:
+        for name, prefixes in limited_settings(scenario).items():
+            named.setdefault(name, set()).update(prefixes)
+    return {
+        flow.key: _flow_model(
+            flow,
+            tuple(by_flow[flow.key]),
+            tuple(frozenset(named.get(m.name, ())) for m in by_flow[flow.key]),
+        )
+        for flow in flows
+    }
 
 
 _NOT_IN_SCOPE = (Step(date.min, ZERO, "not in scope"),)
@@ -259,7 +288,7 @@ def class_layers(
             found.append((Step(date.min, ZERO, scope.note),) if scope.note else _NOT_IN_SCOPE)
             continue
         schedule = scope.schedule if scope.label else None
-        steps = steps_for(measure, plan, without, schedule, scope.label)
+        steps = steps_for(measure, plan, without, schedule, scope.label, tags=scope.tags)
         if scope.excluded_from is not None:
             steps = excluded(steps, scope.excluded_from, scope.note)
         if i in model.ruled and measure.name not in plan.disabled:

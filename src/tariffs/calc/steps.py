@@ -40,23 +40,45 @@ def rate_at(steps: tuple[Step, ...], day: date) -> Decimal:
     return steps[index].rate if index >= 0 else ZERO
 
 
+Prefixes = tuple[str, ...]
+"""HS prefixes a scenario's change or window sets a measure for; () for every product."""
+
+
 class Plan(NamedTuple):
-    """A scenario's changes and windows indexed by measure name, built once per scenario."""
+    """A scenario's changes and windows indexed by measure name, built once per scenario.
+
+    A change holds the prefixes it is limited to, () for every product; a line takes a
+    limited change when the prefixes are among its `tags` (see calc.scope.Scope)."""
 
     disabled: frozenset[str]
-    changes: dict[str, list[tuple[date, Decimal]]]
+    changes: dict[str, list[tuple[date, Decimal, Prefixes]]]
     windows: dict[str, list[Window]]
 
 
 def plan_of(scenario: Scenario) -> Plan:
-    changes: dict[str, list[tuple[date, Decimal]]] = {}
-    for day, name, rate in scenario.changes:  # already sorted by date
-        changes.setdefault(name, []).append((day, rate))
+    changes: dict[str, list[tuple[date, Decimal, Prefixes]]] = {}
+    every = [(day, name, rate, ()) for day, name, rate in scenario.changes]
+    # by date; on one date, a change for some products after one for all, so it wins there
+    for day, name, rate, prefixes in sorted(
+        [*every, *scenario.product_changes], key=lambda c: (c[0], len(c[3]) > 0)
+    ):
+        changes.setdefault(name, []).append((day, rate, prefixes))
     windows: dict[str, list[Window]] = {}
     for window in scenario.windows:
         for name, _ in window.rates:
             windows.setdefault(name, []).append(window)
     return Plan(scenario.disabled, changes, windows)
+
+
+def limited(scenario: Scenario) -> dict[str, set[Prefixes]]:
+    """The product prefixes each measure's limited changes and windows name."""
+    out: dict[str, set[Prefixes]] = {}
+    for _, name, _, prefixes in scenario.product_changes:
+        out.setdefault(name, set()).add(prefixes)
+    for window in scenario.windows:
+        for name, prefixes in window.products:
+            out.setdefault(name, set()).add(prefixes)
+    return out
 
 
 def measure_steps(
@@ -77,6 +99,8 @@ def steps_for(
     without: str | None = None,
     schedule: Schedule | None = None,
     label: str = "product rate",
+    *,
+    tags: frozenset[Prefixes] = frozenset(),
 ) -> tuple[Step, ...]:
     """A measure's step function under a plan; `schedule` (named `label`, such as
     "product rate for HS 8517.13") replaces the measure's own.
@@ -92,13 +116,25 @@ def steps_for(
     own = measure.rates if schedule is None else schedule
     cause = "schedule" if schedule is None else label
     steps.extend(Step(day, rate, cause) for day, rate in own)
-    for day, rate in plan.changes.get(measure.name, ()):
+    for day, rate, prefixes in plan.changes.get(measure.name, ()):
+        if prefixes and prefixes not in tags:
+            continue
         steps = [step for step in steps if step.start < day]
-        steps.append(Step(day, rate, "scenario change"))
-    windows = [w for w in plan.windows.get(measure.name, ()) if w.name != without]
+        steps.append(Step(day, rate, _change_cause(measure, prefixes)))
+    windows = [
+        w
+        for w in plan.windows.get(measure.name, ())
+        if w.name != without and dict(w.products).get(measure.name, ()) in {(), *tags}
+    ]
     if windows:
         steps = _apply_windows(tuple(steps), measure.name, windows)
     return without_repeats(steps)
+
+
+def _change_cause(measure: Measure, prefixes: Prefixes) -> str:
+    if not prefixes:
+        return "scenario change"
+    return f"scenario change for HS {', '.join(measure.hs(p) for p in prefixes)}"
 
 
 def _apply_windows(underlying: tuple[Step, ...], measure: str, windows: list[Window]) -> list[Step]:

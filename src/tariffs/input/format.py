@@ -362,6 +362,22 @@ class Measure(_Model):
     note: Text | None = None
 
 
+class ProductSetting(_Model):
+    """A rate for some products only, in a scenario's change or window: codes (`hs`), a
+    named product set (`products`), or both."""
+
+    rate: Percent
+    hs: list[HsCode] = Field(default_factory=list, description="HS prefixes it sets.")
+    products: Name | None = Field(default=None, description="A set of the file's `products`.")
+    note: Text | None = None
+
+
+Setting = Annotated[
+    Percent | ProductSetting | list[ProductSetting], Field(union_mode="left_to_right")
+]
+WindowSetting = Annotated[Percent | ProductSetting, Field(union_mode="left_to_right")]
+
+
 class Window(_Model):
     """A temporary override, [start, start + days) or [start, until)."""
 
@@ -373,7 +389,11 @@ class Window(_Model):
     start: Day
     days: Annotated[int, Field(ge=1, le=36_500)] | None = None
     until: Day | None = None
-    set: dict[Name, Percent] = Field(min_length=1)
+    set: dict[Name, WindowSetting] = Field(
+        min_length=1,
+        description="Measures' rates inside the window: a percent, or "
+        "{rate, hs, products} for some products only.",
+    )
     note: Text | None = None
 
 
@@ -382,7 +402,11 @@ class Scenario(_Model):
 
     description: Text | None = None
     extends: Name | None = None
-    changes: dict[Day, dict[Name, Percent]] = Field(default_factory=dict)
+    changes: dict[Day, dict[Name, Setting]] = Field(
+        default_factory=dict,
+        description="From a date on, measures' rates: a percent, or {rate, hs, products} "
+        "(or a list of them) for some products only.",
+    )
     windows: list[Window] = Field(default_factory=list)
     disable: list[Name] = Field(default_factory=list)
 
@@ -395,7 +419,9 @@ class _ExpectationBase(_Model):
     )
 
     scenario: Name
-    flow: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}:[A-Z]{2,3}$")]
+    flow: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}:([A-Z]{2,3}|\*)$")] = Field(
+        description="IMPORTER:EXPORTER, or IMPORTER:* for the importer's total over its flows."
+    )
     on: Day | None = Field(default=None, description="With 'rate' only; default: the file's on.")
     window: WindowName | None = Field(
         default=None, description="With a window's metric ('saved') only: the window's name."

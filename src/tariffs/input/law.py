@@ -22,6 +22,7 @@ from tariffs import domain
 from tariffs.domain import ALL_IN, MFN, YIELDS, Rule, quoted
 from tariffs.domain import listed as listed_names
 from tariffs.input import format as models
+from tariffs.input.literals import hs_digits
 from tariffs.input.problems import Loc, Report, cycle_path, cycles
 
 MFN_BASIS = "MFN (column 1 general rate)"
@@ -234,6 +235,28 @@ def set_scope(
         for day, added in sorted(found.added.items()):
             excludes.extend((code, max(since, day), note) for code in added)
     return codes, excludes
+
+
+def setting_prefixes(
+    parsed: models.ScenarioFile, setting: models.ProductSetting, at: Loc, problem: Report | None
+) -> tuple[str, ...]:
+    """The HS prefixes a product-level setting of a scenario covers: its codes and those of
+    its named set (problems are reported when `problem` is given)."""
+    report: Report = problem or (lambda _at, _message: None)
+    if not setting.hs and setting.products is None:
+        report(at, "a rate for some products needs 'hs' (codes), 'products' (a set), or both")
+    codes = [hs_digits(code) for code in setting.hs]
+    if setting.products is not None:
+        found = _product_set(parsed, setting.products, (*at, "products"), report)
+        if found is not None and found.added:
+            report(
+                (*at, "products"),
+                f"product set {quoted(setting.products)} grows by date ('added'); a scenario's "
+                "rate for some products takes fixed codes: list them in 'hs'",
+            )
+        elif found is not None:
+            codes.extend(hs_digits(code) for code in found.hs)
+    return tuple(sorted(dict.fromkeys(codes)))
 
 
 def _product_set(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -87,7 +88,7 @@ def resolve(
 
     measures, with_mfn = _measures(parsed, (flows, seen_flows), problem, broken)
 
-    known = _Known(set(parsed.measures) | ({MFN} if with_mfn else set()), broken)
+    known = _Known(set(parsed.measures) | ({MFN} if with_mfn else set()), broken, parsed)
     names = list(parsed.scenarios)
     listed_names = broken.named("scenarios", names)
     baseline = parsed.baseline or (names[0] if names else "")
@@ -187,7 +188,8 @@ class _Known:
     """The measure names a reference may use: those of the file, and those of measures
     that failed validation (a reference to one is not reported)."""
 
-    def __init__(self, names: set[str], broken: Broken) -> None:
+    def __init__(self, names: set[str], broken: Broken, parsed: models.ScenarioFile) -> None:
+        self.parsed = parsed
         self.names = names
         self.listed = sorted(broken.named("measures", sorted(names)))
         self.broken = broken
@@ -295,12 +297,16 @@ def _check_scenario(
             f"({_known(scenario_names)})",
         )
     for day, settings in scenario.changes.items():
-        for measure in settings:
+        for measure, setting in settings.items():
             if measure not in known:
                 problem(
                     (*here, "changes", day.isoformat(), measure, KEY),
                     f"unknown measure {quoted(measure)} ({_known(measure_list)})",
                 )
+            where: Loc = (*here, "changes", day.isoformat(), measure)
+            for i, each in enumerate(_settings(setting)):
+                place = where if isinstance(setting, models.ProductSetting) else (*where, i)
+                law.setting_prefixes(known.parsed, each, place, problem)
     for i, measure in enumerate(scenario.disable):
         if measure not in known:
             problem(
@@ -326,12 +332,14 @@ def _check_window(
         problem((*at, "until"), f"window {quoted(window.name)} must end after it starts")
     elif window.days is not None and date.max - window.start < timedelta(days=window.days):
         problem((*at, "days"), f"window {quoted(window.name)} runs past the year 9999")
-    for measure in window.set:
+    for measure, setting in window.set.items():
         if measure not in known:
             problem(
                 (*at, "set", measure, KEY),
                 f"unknown measure {quoted(measure)} ({_known(measure_list)})",
             )
+        if isinstance(setting, models.ProductSetting):
+            law.setting_prefixes(known.parsed, setting, (*at, "set", measure), problem)
 
 
 def _chains(parsed: models.ScenarioFile, problem: Report) -> dict[str, list[str]]:
@@ -370,13 +378,20 @@ MAX_EXTENDS = 32
 def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> domain.Scenario:
     """Merge a scenario with its ancestors (children win on the same date and measure)."""
     changes: dict[tuple[date, str], Any] = {}
+    product_changes: dict[tuple[date, str, tuple[str, ...]], Decimal] = {}
     windows: list[tuple[Loc, domain.Window]] = []
     disabled: set[str] = set()
     for ancestor in chain:
         scenario = parsed.scenarios[ancestor]
         for day, settings in scenario.changes.items():
             for measure, rate in settings.items():
-                changes[(day, measure)] = rate
+                if isinstance(rate, Decimal):
+                    changes[(day, measure)] = rate
+                    continue
+                for each in _settings(rate):
+                    prefixes = law.setting_prefixes(parsed, each, (), None)
+                    if prefixes:
+                        product_changes[(day, measure, prefixes)] = each.rate
         for i, window in enumerate(scenario.windows):
             until = window.until
             if until is None and window.days is not None:
@@ -386,7 +401,20 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
             windows.append(
                 (
                     ("scenarios", ancestor, "windows", i),
-                    domain.Window(window.name, window.start, until, tuple(window.set.items())),
+                    domain.Window(
+                        window.name,
+                        window.start,
+                        until,
+                        tuple(
+                            (m, r if isinstance(r, Decimal) else r.rate)
+                            for m, r in window.set.items()
+                        ),
+                        tuple(
+                            (m, law.setting_prefixes(parsed, r, (), None))
+                            for m, r in window.set.items()
+                            if isinstance(r, models.ProductSetting)
+                        ),
+                    ),
                 )
             )
         disabled.update(scenario.disable)
@@ -398,7 +426,17 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
         changes=tuple(sorted((d, m, r) for (d, m), r in changes.items())),
         windows=tuple(w for _, w in windows),
         disabled=frozenset(disabled),
+        product_changes=tuple(sorted((d, m, r, p) for (d, m, p), r in product_changes.items())),
     )
+
+
+def _settings(
+    setting: Decimal | models.ProductSetting | list[models.ProductSetting],
+) -> list[models.ProductSetting]:
+    """A scenario change's product-level settings (none for a plain percent)."""
+    if isinstance(setting, Decimal):
+        return []
+    return [setting] if isinstance(setting, models.ProductSetting) else setting
 
 
 def _check_overlaps(
@@ -447,7 +485,9 @@ def _expectations(
             problem((*at, "on", KEY), f"'on' goes with 'rate' only, not with {quoted(metric)}")
         if (entry.window is None) != (metric != "saved"):
             problem(at, "'window' names the window of a 'saved' expectation, and goes with it only")
-        if entry.flow not in flow_keys and not broken.has("flows", entry.flow):
+        if entry.flow.endswith(":*"):
+            _check_importer_total(entry, metric, flow_keys, at, problem)
+        elif entry.flow not in flow_keys and not broken.has("flows", entry.flow):
             problem((*at, "flow"), f"no flow {entry.flow} is declared ({_known(flow_keys)})")
         scenario = by_name.get(entry.scenario)
         if entry.scenario not in parsed.scenarios:
@@ -497,6 +537,34 @@ def _expectations(
 
 LAYER_METRICS = ("rate", "average")
 """What an expectation can state of one layer: its rate on a date, its part of the average."""
+
+
+IMPORTER_METRICS = ("rate", "average", "duties")
+"""What an expectation on an importer's total (IMPORTER:*) may state."""
+
+
+def _check_importer_total(
+    entry: Any, metric: str, flow_keys: list[str], at: Loc, problem: Report
+) -> None:
+    """IMPORTER:* is the importer's total over its flows: it needs two flows or more, and
+    states a rate, average or duties, of no product or layer."""
+    importer = entry.flow.split(":", 1)[0]
+    mine = [key for key in flow_keys if key.startswith(f"{importer}:")]
+    if len(mine) < 2:  # a total is over two flows or more
+        problem(
+            (*at, "flow"),
+            f"{entry.flow} is the total over {importer}'s flows, and the file declares "
+            f"{len(mine)} (a total needs two or more)",
+        )
+    if metric not in IMPORTER_METRICS:
+        problem(
+            (*at, metric, KEY),
+            f"an importer's total ({entry.flow}) states {', '.join(IMPORTER_METRICS)}, "
+            f"not {quoted(metric)}",
+        )
+    for key in ("hs", "layer"):
+        if getattr(entry, key) is not None:
+            problem((*at, key, KEY), f"{quoted(key)} goes with one flow, not with {entry.flow}")
 
 
 def _check_product_or_layer(
