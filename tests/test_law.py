@@ -632,3 +632,25 @@ def test_importer_total_expectations_are_checked(entry: str, message: str) -> No
     with pytest.raises(ScenarioError) as caught:
         load_text(text, LAW)
     assert message in str(caught.value)
+
+
+def test_the_importer_total_by_layer(law: Study) -> None:
+    [total] = compare(law).scenarios[0].importers
+    parts = {x.measure: x for x in total.layers}
+    # MFN over the three partners: (40 x 2.5 + 0.5 x 16.5) / 85.2 = 108.25 / 85.2 = 1.2705 pp,
+    # on every day (MFN does not change)
+    assert round(parts["mfn"].rate, 4) == round(parts["mfn"].average, 4) == Decimal("1.2705")
+    # fentanyl on 1 Sep: 20% on all of China's 42.7bn: 854 / 85.2 = 10.0235 pp
+    assert round(parts["us-fentanyl-cn"].rate, 4) == Decimal("10.0235")
+    # the layers add up to the total, on the date and on average
+    assert sum(x.rate for x in total.layers) == pytest.approx(total.rate_on)
+    assert sum(x.average for x in total.layers) == pytest.approx(total.average)
+    assert sum(x.share for x in total.layers) == pytest.approx(Decimal(100))
+
+
+def test_compare_lists_the_layers_largest_first() -> None:
+    out = CliRunner().invoke(app, ["compare", LAW, "-s", "as-written"]).stdout
+    table = out.split("US by layer under 'as-written', largest first", 1)[1]
+    rows = [line.split("|")[1].strip() for line in table.splitlines()[5:13]]
+    # averages: fentanyl 8.7, EU reciprocal 4.0, MFN 1.3, CA steel 0.7, CN steel 0.4, ...
+    assert rows[:4] == ["us-fentanyl-cn", "us-reciprocal-eu", "mfn", "us-232-steel-ca"]

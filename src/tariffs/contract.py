@@ -139,14 +139,25 @@ def compare_schema() -> Schema:
         },
         metrics.WINDOW.doc,
     )
+    importer_layer = _obj(
+        {
+            "measure": STRING,
+            "basis": STRING,
+            **metric_properties(metrics.IMPORTER_LAYER),
+        },
+        metrics.IMPORTER_LAYER.doc,
+    )
     importer = _obj(
         {
             "importer": STRING,
             "partners": _list(STRING),
             **metric_properties(metrics.IMPORTER),
+            "layers": _list(importer_layer),
         },
         metrics.IMPORTER.doc,
     )
+    # added within version 2: a document written before it has no importer `layers`
+    importer["required"].remove("layers")
     scenario = _obj(
         {
             "name": STRING,

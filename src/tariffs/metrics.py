@@ -98,8 +98,8 @@ class Item(NamedTuple):
         """IMPORTER:EXPORTER of the item's flow; empty for an item above flows."""
         if self.at.flow is not None:
             return self.at.flow.flow.key
-        if hasattr(self.value, "partners"):  # an importer's total: IMPORTER:*
-            return str(self.value.key)
+        if hasattr(self.value, "importer") and not hasattr(self.value, "flow"):
+            return str(self.value.key)  # an importer's total or its layer: IMPORTER:*
         window_flow = getattr(self.value, "flow", None)
         return str(window_flow.key) if window_flow is not None else ""
 
@@ -686,7 +686,47 @@ IMPORTER = Kind(
 )
 
 
-KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW, IMPORTER)
+def _importer_layer_items(at: At) -> Iterator[Item]:
+    if at.scenario is not None:
+        for total in at.scenario.importers:
+            for layer in total.layers:
+                yield Item(at, layer.measure, layer)
+
+
+IMPORTER_LAYER = Kind(
+    "importer_layer",
+    "One measure's part of an importer's total (item: the measure), over every flow it is "
+    "on: the flows' parts weighted by their values over all the importer's trade, in pp. "
+    "An importer's layers add up to its rate_on and average_rate.",
+    (
+        Metric(
+            "importer_layer_rate_on",
+            "pp",
+            lambda x, _: x.rate,
+            "The measure's part of the importer's rate_on.",
+            when=_on,
+        ),
+        Metric(
+            "importer_layer_average_rate",
+            "pp",
+            lambda x, _: x.average,
+            "The measure's part of the importer's average_rate.",
+            when=_start,
+        ),
+        Metric(
+            "importer_layer_share",
+            "percent",
+            lambda x, _: x.share,
+            "Its part of the average as a share of the importer's average_rate (0 when that is 0).",
+            when=_start,
+        ),
+    ),
+    "scenario",
+    _importer_layer_items,
+)
+
+
+KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW, IMPORTER, IMPORTER_LAYER)
 """Every kind of result of `tariffs compare`, in the order outputs list them."""
 
 
@@ -718,6 +758,8 @@ def in_order(study: StudyResult) -> Iterator[tuple[Kind, Item]]:
             yield WINDOW, item
         for item in IMPORTER.under(At(study, scenario)):
             yield IMPORTER, item
+        for item in IMPORTER_LAYER.under(At(study, scenario)):
+            yield IMPORTER_LAYER, item
 
 
 # --- sweeps ------------------------------------------------------------------------------

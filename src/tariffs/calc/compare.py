@@ -14,6 +14,7 @@ from tariffs.calc.results import (
     ONE_DAY,
     ZERO,
     FlowResult,
+    ImporterLayer,
     ImporterResult,
     Layer,
     LineClass,
@@ -236,9 +237,37 @@ def importer_totals(flows: list[FlowResult]) -> tuple[ImporterResult, ...]:
                 rate_on / value if value else ZERO,
                 average / value if value else ZERO,
                 sum((f.duties for f in mine), ZERO),
+                _importer_layers(importer, mine, value, average),
             )
         )
     return tuple(out)
+
+
+def _importer_layers(
+    importer: str, flows: list[FlowResult], value: Decimal, average: Decimal
+) -> tuple[ImporterLayer, ...]:
+    """Each measure's part of an importer's total, over the flows it is on."""
+    parts: dict[str, list[Decimal]] = {}
+    basis: dict[str, str] = {}
+    for found in flows:
+        for layer in found.stack:
+            sums = parts.setdefault(layer.measure, [ZERO, ZERO])
+            basis.setdefault(layer.measure, layer.basis)
+            sums[0] += found.flow.value * layer.rate
+            sums[1] += found.flow.value * layer.average
+    if not value:
+        return tuple(ImporterLayer(importer, name, basis[name], ZERO, ZERO, ZERO) for name in parts)
+    return tuple(
+        ImporterLayer(
+            importer,
+            name,
+            basis[name],
+            on / value,
+            mean / value,
+            mean / average * 100 if average else ZERO,
+        )
+        for name, (on, mean) in parts.items()
+    )
 
 
 def compare(

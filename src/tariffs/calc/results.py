@@ -161,6 +161,25 @@ class ImporterResult(NamedTuple):
     rate_on: Decimal
     average: Decimal
     duties: Decimal
+    layers: tuple[ImporterLayer, ...] = ()  # each measure's part, in first-seen order
+
+    @property
+    def key(self) -> str:
+        """IMPORTER:* (every partner)."""
+        return f"{self.importer}:*"
+
+
+class ImporterLayer(NamedTuple):
+    """One measure's part of an importer's total, over every flow it is on: the flows'
+    parts weighted by their values, sum(value x part) / sum(value of all the importer's
+    flows), in percentage points; the parts add up to the total's rates."""
+
+    importer: str
+    measure: str
+    basis: str
+    rate: Decimal
+    average: Decimal
+    share: Decimal  # of the total's average rate, in percent (0 when the average is 0)
 
     @property
     def key(self) -> str:

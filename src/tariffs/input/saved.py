@@ -232,6 +232,14 @@ def file_metrics(file: dict[str, Any]) -> metrics.Flat:
         for window in scenario["windows"]:
             key = f"{window['importer']}:{window['exporter']}"
             take(metrics.WINDOW, window, (name, key, window["window"]))
-        for total in scenario.get("importers", ()):  # added within version 2
+        totals = scenario.get("importers", ())  # added within version 2
+        for total in totals:
             take(metrics.IMPORTER, total, (name, f"{total['importer']}:*", "all partners"))
+        for total in totals:  # computed results list every importer's layers after them
+            for layer in total.get("layers", ()):  # added within version 2
+                take(
+                    metrics.IMPORTER_LAYER,
+                    layer,
+                    (name, f"{total['importer']}:*", layer["measure"]),
+                )
     return out

@@ -11,7 +11,14 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tariffs.calc.results import Segment, StudyResult, TimelineEntry, TimelineResult
+from tariffs.calc.results import (
+    FlowResult,
+    ImporterResult,
+    Segment,
+    StudyResult,
+    TimelineEntry,
+    TimelineResult,
+)
 from tariffs.domain import counted
 from tariffs.metrics import FLOW, IMPORTER, RESPONSE, WINDOW, Item, Kind, Metric, delta, value
 from tariffs.render import fmt
@@ -150,44 +157,112 @@ def flow_grids(result: StudyResult) -> list[Grid]:
 
 def importer_grids(result: StudyResult) -> list[Grid]:
     """For each importer of two or more flows: its total over them, scenarios as rows; then
-    per scenario, its partners as rows with the total last."""
+    per scenario, its partners as rows with the total last, its layers largest first, and
+    each layer's part of each partner's average."""
     out = _scenario_rows(result, IMPORTER, _importer_title)
-    divisor, _ = money_scale(result)
-    unit = money_unit(result)
     for scenario in result.scenarios:
         for total in scenario.importers:
             flows = [f for f in scenario.flows if f.flow.importer == total.importer]
-            rows = [
-                (
-                    f.flow.exporter,
-                    fmt.money(f.flow.value, divisor),
-                    fmt.pct(f.rate_on),
-                    fmt.pct(f.average),
-                    fmt.money(f.duties, divisor),
-                    fmt.pct(f.duties / total.duties * 100) if total.duties else "-",
-                )
-                for f in flows
-            ]
-            rows.append(
-                (
-                    "All",
-                    fmt.money(total.value, divisor),
-                    fmt.pct(total.rate_on),
-                    fmt.pct(total.average),
-                    fmt.money(total.duties, divisor),
-                    fmt.pct(Decimal(100)) if total.duties else "-",
-                )
-            )
-            out.append(
-                Grid(
-                    f"{total.importer} by partner under {scenario.name!r}",
-                    ("Partner", f"Trade\n{unit}", "Rate on", "Average", f"Duties\n{unit}", "Share"),
-                    "knnnnn",
-                    tuple(rows),
-                    keys=1,
-                )
-            )
+            out.append(_partner_grid(result, scenario.name, total, flows))
+            out.append(_importer_layer_grid(scenario.name, total))
+            out.append(_partner_layer_grid(scenario.name, total, flows))
     return out
+
+
+def _partner_grid(
+    result: StudyResult, scenario: str, total: ImporterResult, flows: list[FlowResult]
+) -> Grid:
+    """An importer's partners as rows, with the total last: each one's trade, rates, duties,
+    share of the duties and part of the total's average rate."""
+    divisor, _ = money_scale(result)
+    unit = money_unit(result)
+    rows = [
+        (
+            f.flow.exporter,
+            fmt.money(f.flow.value, divisor),
+            fmt.pct(f.rate_on),
+            fmt.pct(f.average),
+            fmt.money(f.duties, divisor),
+            fmt.pct(f.duties / total.duties * 100) if total.duties else "-",
+            _part(f.flow.value * f.average / total.value) if total.value else "-",
+        )
+        for f in flows
+    ]
+    rows.append(
+        (
+            "All",
+            fmt.money(total.value, divisor),
+            fmt.pct(total.rate_on),
+            fmt.pct(total.average),
+            fmt.money(total.duties, divisor),
+            fmt.pct(Decimal(100)) if total.duties else "-",
+            _part(total.average),
+        )
+    )
+    return Grid(
+        f"{total.importer} by partner under {scenario!r} (Part: its part of the total's "
+        "average rate, in pp)",
+        (
+            "Partner",
+            f"Trade\n{unit}",
+            "Rate on",
+            "Average",
+            f"Duties\n{unit}",
+            "Share",
+            "Part\npp",
+        ),
+        "knnnnnn",
+        tuple(rows),
+        keys=1,
+    )
+
+
+def _importer_layer_grid(scenario: str, total: ImporterResult) -> Grid:
+    """An importer's layers, the largest part of its average first (ties in file order)."""
+    order = sorted(total.layers, key=lambda x: -x.average)
+    rows = tuple((x.measure, _part(x.rate), _part(x.average), fmt.pct(x.share)) for x in order)
+    return Grid(
+        f"{total.importer} by layer under {scenario!r}, largest first: each one's part of the "
+        "total rate over all partners, in pp",
+        ("Layer", "Rate on\npp", "Average\npp", "Share"),
+        "knnn",
+        (*rows, ("All", _part(total.rate_on), _part(total.average), fmt.pct(Decimal(100)))),
+        keys=1,
+    )
+
+
+def _partner_layer_grid(scenario: str, total: ImporterResult, flows: list[FlowResult]) -> Grid:
+    """Each layer's part of each partner's average rate (pp), partners as rows; a layer not
+    on a partner's flow is '-'. The last row is the layer's part of the total. A layer at 0%
+    throughout on every partner is left out."""
+    kept = [x for x in total.layers if x.average or x.rate]
+    names = [x.measure for x in kept]
+    rows = []
+    for f in flows:
+        parts = {x.measure: x.average for x in f.stack}
+        rows.append(
+            (
+                f.flow.exporter,
+                *(_part(parts[n]) if n in parts else "-" for n in names),
+                fmt.pct(f.average),
+            )
+        )
+    rows.append(("All", *(_part(x.average) for x in kept), fmt.pct(total.average)))
+    left = len(total.layers) - len(kept)
+    note = f"; {counted(left, 'layer')} at 0% throughout not shown" if left else ""
+    return Grid(
+        f"{total.importer} by partner and layer under {scenario!r}: each layer's part of the "
+        f"partner's average rate, in pp{note}",
+        ("Partner", *names, "Average"),
+        "k" + "n" * (len(names) + 1),
+        tuple(rows),
+        keys=1,
+    )
+
+
+def _part(value: Decimal) -> str:
+    """A part of a rate in pp, as the layer tables show it: '12.3'."""
+    return f"{fmt.rounded(value, 1):,.1f}"
 
 
 def _flow_title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
@@ -268,21 +343,32 @@ TOP_LINES = 10
 
 
 def layer_grid(result: StudyResult, index: int) -> Grid:
-    """Each measure's contribution to a flow's average rate, per scenario (pp)."""
+    """Each measure's contribution to a flow's average rate, per scenario (pp); a measure at
+    0% on every day of every scenario shown is left out, and the title says how many."""
     first = result.scenarios[0].flows[index]
+    shown = [
+        i
+        for i in range(len(first.stack))
+        if any(
+            s.flows[index].stack[i].average or s.flows[index].stack[i].rate
+            for s in result.scenarios
+        )
+    ]
     rows = [
         (
             scenario.name,
-            *(f"{fmt.rounded(x.average, 1):,.1f}" for x in scenario.flows[index].stack),
+            *(f"{fmt.rounded(scenario.flows[index].stack[i].average, 1):,.1f}" for i in shown),
             fmt.pct(scenario.flows[index].average),
         )
         for scenario in result.scenarios
     ]
+    left = len(first.stack) - len(shown)
+    note = f"; {counted(left, 'layer')} at 0% throughout not shown" if left else ""
     return Grid(
         title=f"{first.flow.label}: each layer's part of the average rate, in pp "
-        "(import-weighted, before substitution)",
-        headers=("Scenario", *(x.measure for x in first.stack), "Average"),
-        kinds="k" + "n" * (len(first.stack) + 1),
+        f"(import-weighted, before substitution){note}",
+        headers=("Scenario", *(first.stack[i].measure for i in shown), "Average"),
+        kinds="k" + "n" * (len(shown) + 1),
         rows=tuple(rows),
     )
 

@@ -314,6 +314,15 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                         "importer": i.value.importer,
                         "partners": list(i.value.partners),
                         **metric_fields(metrics.IMPORTER, i),
+                        "layers": [
+                            {
+                                "measure": x.value.measure,
+                                "basis": x.value.basis,
+                                **metric_fields(metrics.IMPORTER_LAYER, x),
+                            }
+                            for x in metrics.IMPORTER_LAYER.under(metrics.At(result, scenario))
+                            if x.value.importer == i.value.importer
+                        ],
                     }
                     for i in metrics.IMPORTER.under(metrics.At(result, scenario))
                 ],
