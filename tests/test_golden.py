@@ -23,7 +23,12 @@ CASES = [
 
 
 def test_every_scenario_is_covered() -> None:
-    assert {path.stem for path in SCENARIOS} == {"geneva", "products-2025", "scotus-2026"}
+    assert {path.stem for path in SCENARIOS} == {
+        "geneva",
+        "products-2025",
+        "scotus-2026",
+        "world-2025",
+    }
 
 
 @pytest.mark.parametrize(("stem", "command", "fmt", "ext"), CASES)

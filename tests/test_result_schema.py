@@ -73,7 +73,7 @@ def test_the_schema_rejects_a_broken_document(break_it: Any) -> None:
         saved.read(json.dumps(document), "saved.json")
 
 
-@pytest.mark.parametrize("stem", ["geneva", "products-2025", "scotus-2026"])
+@pytest.mark.parametrize("stem", ["geneva", "products-2025", "scotus-2026", "world-2025"])
 def test_the_reader_of_saved_results_accepts_every_golden_compare(stem: str) -> None:
     text = (GOLDEN / f"{stem}.compare.json").read_text(encoding="utf-8")
     assert saved.read(text, "saved.json")

@@ -69,7 +69,11 @@ def test_every_line_fits_and_no_word_is_split(path: Path, args: list[str]) -> No
         text = run(args, width)
         too_wide = [line for line in text.splitlines() if len(line) > width]
         assert not too_wide, f"--width {width}: {too_wide[:3]}"
-        assert tokens(text) <= whole, f"--width {width}: split {tokens(text) - whole}"
+        # a word longer than a stacked row's value (the line less "Header:  ", borders: 10
+        # columns), such as a commit hash in a link, cannot but be split
+        longer = [word for word in whole if len(word) > width - 10]
+        split = {t for t in tokens(text) - whole if not any(t in word for word in longer)}
+        assert not split, f"--width {width}: split {split}"
 
 
 def test_check_lines_fit() -> None:

@@ -1,0 +1,92 @@
+"""scenarios/world-2025.yaml: the US in 2025 over 16 partners, checked against published
+effective rates in docs/economics.md (section 5), whose table this test keeps true."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tariffs.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+WORLD = "scenarios/world-2025.yaml"
+ECONOMICS = (ROOT / "docs" / "economics.md").read_text(encoding="utf-8")
+
+
+def _table() -> list[list[str]]:
+    section = ECONOMICS.split("## 5. The world in 2025", 1)[1]
+    rows = [line for line in section.splitlines() if re.match(r"^\| 2025-\d\d-\d\d \|", line)]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+
+
+ROWS = _table()
+
+
+def _pct(cell: str) -> Decimal:
+    return Decimal(re.sub(r"^(about )?", "", cell).split("%")[0].split()[-1])
+
+
+def _pp(cell: str) -> Decimal:
+    return Decimal(cell.removesuffix(" pp"))
+
+
+def test_the_table_has_the_dates_the_issue_asks_for() -> None:
+    dates = {row[0] for row in ROWS}
+    # before 2 April, after 9 April, after 7 August, after 14 November
+    assert {"2025-03-15", "2025-04-10", "2025-08-08", "2025-11-15"} <= dates
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r[0]}-{r[1]}" for r in ROWS])
+def test_the_comparison_table_is_the_tools_output(row: list[str]) -> None:
+    day, scenario, shown = row[0], row[1], row[2]
+    out = CliRunner().invoke(
+        app, ["compare", WORLD, "-s", scenario, "--on", day, "-f", "json"], prog_name="tariffs"
+    )
+    assert out.exit_code == 0, out.output
+    [total] = json.loads(out.stdout)["files"][0]["scenarios"][0]["importers"]
+    assert total["importer"] == "US"
+    assert f"{Decimal(str(total['rate_on'])).quantize(Decimal('0.01'))}%" == shown
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r[0]}-{r[1]}" for r in ROWS])
+def test_each_gap_is_the_difference_and_yales_are_within_2_pp(row: list[str]) -> None:
+    ours, yale, gap = _pct(row[2]), _pct(row[3]), _pp(row[4])
+    assert (ours - yale).quantize(Decimal("0.1")) == gap
+    assert abs(gap) <= 2
+    if row[5] != "-":
+        other, other_gap = _pct(row[5]), _pp(row[6])
+        assert (ours - other).quantize(Decimal("0.1")) == other_gap
+
+
+def test_the_file_checks_and_holds_the_totals() -> None:
+    out = CliRunner().invoke(app, ["check", WORLD])
+    assert out.exit_code == 0, out.output
+    assert "14 passed, 0 failed" in out.output
+    text = (ROOT / WORLD).read_text(encoding="utf-8")
+    assert 'flow: "US:*", on: 2025-01-01' in text
+
+
+def test_the_partners_add_up_to_the_world_total() -> None:
+    from tariffs.input.load import load  # noqa: PLC0415
+
+    study = load(ROOT / WORLD)
+    assert len(study.flows) == 16
+    # Census 2024 general imports, customs value: 3,267.4bn
+    assert sum(f.value for f in study.flows) == Decimal("3267.4e9")
+
+
+def test_compare_shows_the_layers_largest_first_at_80_columns() -> None:
+    out = CliRunner().invoke(app, ["compare", WORLD, "-s", "as-enacted", "--width", "80"])
+    assert out.exit_code == 0, out.output
+    assert max(len(line) for line in out.stdout.splitlines()) <= 80
+    assert "US by layer under 'as-enacted', largest first" in out.stdout
+    assert "US by partner and layer under 'as-enacted'" in out.stdout
+    layers = out.stdout.split("US by layer under 'as-enacted'", 1)[1].split("\n\n", 1)[0]
+    first = re.search(r"\| Layer .*\n\+[-+]+\n\| (\S+) ", layers)
+    assert first is not None
+    assert first.group(1) == "us-reciprocal"  # the largest part of the 2025 average
