@@ -10,6 +10,7 @@ the floor of this stack, `python -c "import typer._adapters, pydantic, yaml, ric
 measured in the same run (a command cannot start faster than its libraries import).
 Child processes may write bytecode caches (see measure.CHILD_ENV), as an installed package has
 them.
+The world file against geneva.yaml is printed as a CPU ratio (the target: 1.3x).
 The large case is a generated file with 200 measures, 50 scenarios and 50 windows per
 scenario (`generate_large`), compared with `--format json`.
 """
@@ -108,6 +109,16 @@ def main() -> None:
                 args.runs,
             ),
             (
+                "tariffs compare scenarios/world-2025.yaml",
+                [tariffs, "compare", "scenarios/world-2025.yaml"],
+                args.runs,
+            ),
+            (
+                "tariffs compare scenarios/world-2025.yaml -f json",
+                [tariffs, "compare", "scenarios/world-2025.yaml", "--format", "json"],
+                args.runs,
+            ),
+            (
                 "tariffs compare large.yaml --format json",
                 [tariffs, "compare", str(large), "--format", "json"],
                 args.large_runs,
@@ -121,13 +132,20 @@ def main() -> None:
         size = large.stat().st_size / 1024
         print(f"large.yaml: {size:.0f} KiB, 200 measures, 50 scenarios x 50 windows each")
         base = None
+        cpus: dict[str, float] = {}
         for label, command, runs in cases:
             wall, cpu = (seconds * 1000 for seconds in median_wall_and_cpu(command, runs))
             base = base or cpu
+            cpus[label] = cpu
             print(
-                f"{label:<45} median wall {wall:8.1f} ms, cpu {cpu:8.1f} ms "
+                f"{label:<52} median wall {wall:8.1f} ms, cpu {cpu:8.1f} ms "
                 f"({cpu / base:4.2f}x the floor's cpu, {runs} runs)"
             )
+        # the target: the world file within 1.3x the time of geneva.yaml
+        for fmt in ("", " -f json"):
+            world = cpus[f"tariffs compare scenarios/world-2025.yaml{fmt}"]
+            geneva = cpus[f"tariffs compare scenarios/geneva.yaml{fmt}"]
+            print(f"world-2025 / geneva{fmt or ' (table)'}: {world / geneva:4.2f}x cpu")
         print(f"large.yaml in one process, median of {args.large_runs} runs:")
         for stage, seconds in stage_seconds(large, args.large_runs, with_table=True).items():
             print(f"  {stage:<8} {seconds * 1000:8.1f} ms")

@@ -376,10 +376,12 @@ def test_the_textual_check_refuses_every_way_out() -> None:
 # --- sizes: cost follows what the file says, and the limits are refused early ------------
 
 
-def rate_steps_file(path: Path, *, steps: int, scenarios: int, touch: bool) -> Path:
+def rate_steps_file(
+    path: Path, *, steps: int, scenarios: int, touch: bool, alike: bool = True
+) -> Path:
     """4 measures of `steps` dated rates each; `scenarios` scenarios that change one
-    measure each (`touch`) or nothing at all. The shape of the 1.5 MB file that once ran
-    for 190 s: 4 measures x 20,000 steps x 3,000 scenarios."""
+    measure each (`touch`: alike, or each to its own rate) or nothing at all. The shape of
+    the 1.5 MB file that once ran for 190 s: 4 measures x 20,000 steps x 3,000 scenarios."""
     from datetime import date, timedelta  # noqa: PLC0415
 
     first = date(1950, 1, 1)
@@ -390,8 +392,12 @@ def rate_steps_file(path: Path, *, steps: int, scenarios: int, touch: bool) -> P
         f"  m{m}:\n    importer: US\n    exporter: CN\n    basis: b\n    rates:\n{rates}\n"
         for m in range(4)
     )
-    change = "{changes: {2025-03-01: {m0: 5%}}}" if touch else "{}"
-    body = "".join(f"  s{i}: {change}\n" for i in range(scenarios))
+
+    def change(i: int) -> str:
+        rate = 5 if alike else i
+        return f"{{changes: {{2025-03-01: {{m0: {rate}%}}}}}}" if touch else "{}"
+
+    body = "".join(f"  s{i}: {change(i)}\n" for i in range(scenarios))
     path.write_text(
         "tariffs: 1\ntitle: steps\nperiod: {start: 2025-01-01, until: 2026-01-01}\n"
         "on: 2025-06-01\nflows:\n  - {importer: US, exporter: CN, value: 1bn}\n"
@@ -404,8 +410,9 @@ def test_scenarios_that_change_nothing_cost_nothing_more(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Each measure's steps are made once and shared by every scenario that leaves it
-    # alone: 300 empty scenarios make as many steps as 1; each changing scenario makes
-    # the steps of the one measure it changes again.
+    # alone: 300 empty scenarios make as many steps as 1; each scenario that changes a
+    # measure its own way makes that measure's steps again, and scenarios that change it
+    # alike share them.
     from tariffs.calc import scope  # noqa: PLC0415
     from tariffs.calc.compare import compare  # noqa: PLC0415
     from tariffs.domain import Measure  # noqa: PLC0415
@@ -419,9 +426,16 @@ def test_scenarios_that_change_nothing_cost_nothing_more(
         return steps(measure, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scope, "steps_for", counted)
-    for scenarios, touch, expected in [(1, False, 4), (300, False, 4), (300, True, 4 + 300)]:
+    for scenarios, touch, alike, expected in [
+        (1, False, True, 4),
+        (300, False, True, 4),
+        (300, True, False, 4 + 300),
+        (300, True, True, 4 + 1),
+    ]:
         made.clear()
-        path = rate_steps_file(tmp_path / "f.yaml", steps=50, scenarios=scenarios, touch=touch)
+        path = rate_steps_file(
+            tmp_path / "f.yaml", steps=50, scenarios=scenarios, touch=touch, alike=alike
+        )
         compare(load(path))
         assert len(made) == expected
 

@@ -192,6 +192,7 @@ def scenario_result(
     *,
     windows: bool = True,
     shared: dict[int, tuple[FlowLayers, FlowResult]] | None = None,
+    remember: bool = False,
 ) -> ScenarioResult:
     """Every flow of `study` under `scenario`, and (with `windows`) each window's effect.
 
@@ -201,7 +202,7 @@ def scenario_result(
     """
     shared = {} if shared is None else shared
     plan = plan_of(scenario)
-    layers = layers_by_flow(study, plan, models)
+    layers = layers_by_flow(study, plan, models, remember=remember)
     flows = []
     for flow in study.flows:
         layered = layers[flow.key]
@@ -299,6 +300,7 @@ def compare(
             respond,
             windows=name in wanted,
             shared=shared,
+            remember=True,
         )
     return StudyResult(
         title=study.title,

@@ -115,11 +115,21 @@ def _evaluate(
     names: dict[str, int],
     span: Interval,
 ) -> tuple[Step, ...]:
-    days = {span.start}
-    for steps in (own, *(current[names[n]] for r in rules for n in r.names)):
-        days.update(s.start for s in steps if span.start < s.start < span.until)
     ceiling = next((r for r in rules if r.kind == ALL_IN), None)
-    yields = [(n, current[names[n]]) for r in rules if r.kind != ALL_IN for n in r.names]
+    # a layer at 0% over the span (not in scope, say) never blocks: leave it out
+    yields = [
+        (n, current[names[n]])
+        for r in rules
+        if r.kind != ALL_IN
+        for n in r.names
+        if any(step.rate for step in current[names[n]])
+    ]
+    if ceiling is None and not yields:
+        return _clip(own, span.start, span.until)
+    days = {span.start}
+    capped = [current[names[n]] for n in ceiling.names] if ceiling is not None else []
+    for steps in (own, *(steps for _, steps in yields), *capped):
+        days.update(s.start for s in steps if span.start < s.start < span.until)
     out: list[Step] = []
     for day in sorted(days):
         blocker = next((n for n, other in yields if rate_at(other, day) > 0), None)

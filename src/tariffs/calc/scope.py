@@ -102,7 +102,7 @@ class FlowModel(NamedTuple):
     ruled: frozenset[int]  # the measures with rules
     classes: tuple[_Class, ...]
     line_class: tuple[int, ...]
-    memo: dict[str, FlowLayers]  # the untouched layers, once computed (see _untouched)
+    memo: dict[object, FlowLayers]  # layers computed before, by what the plan sets here
     limited: tuple[frozenset[Prefixes], ...] = ()  # per measure: see scope_of
 
 
@@ -291,7 +291,8 @@ def class_layers(
         steps = steps_for(measure, plan, without, schedule, scope.label, tags=scope.tags)
         if scope.excluded_from is not None:
             steps = excluded(steps, scope.excluded_from, scope.note)
-        if i in model.ruled and measure.name not in plan.disabled:
+        # a rule can only lower a rate: a measure at 0% throughout stays so, and skips them
+        if i in model.ruled and measure.name not in plan.disabled and any(s.rate for s in steps):
             todo.add(i)
         found.append(steps)
     if todo:
@@ -306,17 +307,44 @@ def parts_layers(
     plan: Plan,
     without: str | None = None,
     *,
-    reuse: Layers | None = None,
+    reuse: tuple[Layers, tuple[Layers, ...]] | None = None,
     affected: set[int] | None = None,
-) -> Layers:
+) -> tuple[Layers, tuple[Layers, ...]]:
     """Each measure's step function for a class of lines cut into `parts`: each part's
-    layers (see class_layers), weighted by its fraction of the value."""
+    layers (see class_layers), weighted by its fraction of the value.
+
+    Returns the class's layers and each part's (for a class of one part, its own). With
+    `reuse` (the class's layers and its parts' with every window, as returned before), only
+    the `affected` measures are computed again.
+    """
     if len(parts) == 1:
-        return class_layers(model, parts[0][1], plan, without, reuse=reuse, affected=affected)
-    return combine(
-        model.measures,
-        [(fraction, class_layers(model, scopes, plan, without)) for fraction, scopes in parts],
+        old = reuse[1][0] if reuse is not None else None
+        found = class_layers(model, parts[0][1], plan, without, reuse=old, affected=affected)
+        return found, (found,)
+    each = tuple(
+        class_layers(
+            model,
+            scopes,
+            plan,
+            without,
+            reuse=reuse[1][k] if reuse is not None else None,
+            affected=affected,
+        )
+        for k, (_, scopes) in enumerate(parts)
     )
+    fractions = [fraction for fraction, _ in parts]
+    if reuse is None or affected is None:
+        return combine(model.measures, list(zip(fractions, each, strict=True))), each
+    combined: Layers = [
+        (
+            measure,
+            _weighted([(f, layers[i][1]) for f, layers in zip(fractions, each, strict=True)], ONE),
+        )
+        if i in affected
+        else reuse[0][i]
+        for i, measure in enumerate(model.measures)
+    ]
+    return combined, each
 
 
 def combine(measures: tuple[Measure, ...], each: list[tuple[Decimal, Layers]]) -> Layers:
@@ -361,6 +389,7 @@ class FlowLayers(NamedTuple):
     model: FlowModel
     layers: Layers
     classes: tuple[Layers, ...]
+    parts: tuple[tuple[Layers, ...], ...] = ()  # per class, each part's layers
 
 
 def closure(model: FlowModel, names: set[str]) -> set[int]:
@@ -384,9 +413,13 @@ def _untouched(model: FlowModel) -> FlowLayers:
     """
     found = model.memo.get("untouched")
     if found is None:
-        classes = tuple(parts_layers(model, _class_parts(c), NO_PLAN) for c in model.classes)
+        made = [parts_layers(model, _class_parts(c), NO_PLAN) for c in model.classes]
+        classes = tuple(layers for layers, _ in made)
         found = model.memo["untouched"] = FlowLayers(
-            model, _weighted_layers(model, classes, range(len(model.measures))), classes
+            model,
+            _weighted_layers(model, classes, range(len(model.measures))),
+            classes,
+            tuple(each for _, each in made),
         )
     return found
 
@@ -413,13 +446,21 @@ def _weighted_layers(
 
 
 def flow_layers(
-    model: FlowModel, plan: Plan, without: Window | None = None, reuse: FlowLayers | None = None
+    model: FlowModel,
+    plan: Plan,
+    without: Window | None = None,
+    reuse: FlowLayers | None = None,
+    *,
+    remember: bool = False,
 ) -> FlowLayers:
     """A flow's layers under a scenario's plan.
 
     Only the measures the plan touches (changes, windows, disabled) and those that yield to
     them are computed; the rest come from the untouched layers. With `without`, one window
     is left out, and `reuse` (the layers with every window) supplies what it does not change.
+    With `remember`, the layers are kept on the model by what the plan sets on this flow, and
+    a later plan that sets it alike gets the same object (compare's scenarios; not a sweep's
+    variants, which would make the memory grow with their number).
     """
     if without is None:
         touched = set(plan.disabled) | set(plan.changes) | set(plan.windows)
@@ -427,25 +468,49 @@ def flow_layers(
         reuse = _untouched(model)
         if not affected:
             return reuse
+        # scenarios that set this flow's measures alike share its layers (and so its result)
+        mine = {m.name for m in model.measures}
+        key = (
+            frozenset(mine & plan.disabled),
+            tuple((n, tuple(plan.changes[n])) for n in sorted(mine & set(plan.changes))),
+            tuple((n, tuple(plan.windows[n])) for n in sorted(mine & set(plan.windows))),
+        )
+        known = model.memo.get(key) if remember else None
+        if known is not None:
+            return known
         name = None
     else:
         if reuse is None:
             raise ValueError("leaving out a window needs the layers with every window")
         affected = closure(model, {measure for measure, _ in without.rates})
         name = without.name
-    classes = tuple(
-        parts_layers(model, _class_parts(c), plan, name, reuse=old, affected=affected)
-        for c, old in zip(model.classes, reuse.classes, strict=True)
+    made = [
+        parts_layers(model, _class_parts(c), plan, name, reuse=(old, each), affected=affected)
+        for c, old, each in zip(model.classes, reuse.classes, reuse.parts, strict=True)
+    ]
+    classes = tuple(layers for layers, _ in made)
+    found = FlowLayers(
+        model,
+        _weighted_layers(model, classes, affected, reuse),
+        classes,
+        tuple(each for _, each in made),
     )
-    return FlowLayers(model, _weighted_layers(model, classes, affected, reuse), classes)
+    if without is None and remember:
+        model.memo[key] = found
+    return found
 
 
 def layers_by_flow(
-    study: Study, plan: Plan, models: dict[str, FlowModel] | None = None
+    study: Study,
+    plan: Plan,
+    models: dict[str, FlowModel] | None = None,
+    *,
+    remember: bool = False,
 ) -> dict[str, FlowLayers]:
-    """Every flow's layers under a scenario (measures in file order)."""
+    """Every flow's layers under a scenario (measures in file order); see flow_layers for
+    `remember`."""
     models = models or flow_models(study)
-    return {key: flow_layers(model, plan) for key, model in models.items()}
+    return {key: flow_layers(model, plan, remember=remember) for key, model in models.items()}
 
 
 def total_at(layers: Layers, day: date) -> Decimal:
