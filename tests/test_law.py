@@ -495,6 +495,10 @@ def test_the_by_partner_table() -> None:
     # CN's share of duties: 8.0135bn / 13.1897bn = 60.8%; the total row is 100%
     assert "| CN      |   42.7 |   21.8% |   18.8% |    8.0 |  60.8% |" in part
     assert "| All     |   85.2 |   19.2% |   15.5% |   13.2 | 100.0% |" in part
+    # largest part of the total's average first: CN 42.7 x 18.8 / 85.2 = 9.4 pp, EU 40.5 x
+    # 11.0 / 85.2 = 5.2, CA 2 x 35.2 / 85.2 = 0.8
+    rows = [line[:9] for line in part.splitlines() if line.startswith("| ") and "%" in line]
+    assert rows[:3] == ["| CN     ", "| EU     ", "| CA     "]
 
 
 def test_diff_shows_a_changed_mfn_on_any_flow(tmp_path: Path) -> None:

@@ -172,10 +172,12 @@ def importer_grids(result: StudyResult) -> list[Grid]:
 def _partner_grid(
     result: StudyResult, scenario: str, total: ImporterResult, flows: list[FlowResult]
 ) -> Grid:
-    """An importer's partners as rows, with the total last: each one's trade, rates, duties,
-    share of the duties and part of the total's average rate."""
+    """An importer's partners as rows, the largest part of the total's average rate first
+    (ties in file order), with the total last: each one's trade, rates, duties, share of the
+    duties and part of the total's average."""
     divisor, _ = money_scale(result)
     unit = money_unit(result)
+    flows = sorted(flows, key=lambda f: -(f.flow.value * f.average))
     rows = [
         (
             f.flow.exporter,
@@ -200,8 +202,8 @@ def _partner_grid(
         )
     )
     return Grid(
-        f"{total.importer} by partner under {scenario!r} (Part: its part of the total's "
-        "average rate, in pp)",
+        f"{total.importer} by partner under {scenario!r}, largest part first (Part: its part "
+        "of the total's average rate, in pp)",
         (
             "Partner",
             f"Trade\n{unit}",
