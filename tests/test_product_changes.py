@@ -156,3 +156,57 @@ def test_the_format_doc_example_is_the_tested_fixture() -> None:
     for block in blocks:
         for line in block.split("```", 1)[0].splitlines():
             assert line.strip() in fixture, line
+
+
+def test_two_rates_for_the_same_products_on_one_date_are_refused() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_text(
+            HEAD + "scenarios:\n  s: {changes: {2025-05-01: {r: [{rate: 5%, hs: ['8703']}, "
+            "{rate: 10%, hs: ['87']}]}}}\n",
+            "t.yaml",
+        )
+    assert "two rates of 'r' on 2025-05-01 reach the same products (HS 87 and HS 8703)" in str(
+        caught.value
+    )
+
+
+def test_an_empty_list_of_settings_is_refused() -> None:
+    with pytest.raises(ScenarioError):
+        load_text(HEAD + "scenarios:\n  s: {changes: {2025-05-01: {r: []}}}\n", "t.yaml")
+
+
+def test_a_childs_change_for_all_products_wins_over_its_parents_for_some() -> None:
+    study = load_text(
+        HEAD + "scenarios:\n  parent: {changes: {2025-05-01: {r: {rate: 5%, hs: ['8703']}}}}\n"
+        "  child: {extends: parent, changes: {2025-05-01: {r: 15%}}}\n",
+        "t.yaml",
+    )
+    rates = RatesOn(study)
+    # the parent sets cars to 5% from 1 May; the child sets every product to 15% that day
+    assert rates("parent", "US:EU", date(2025, 5, 1)) == Decimal(5)
+    assert rates("child", "US:EU", date(2025, 5, 1)) == Decimal(15)
+
+
+def test_a_window_on_a_measure_over_many_partners_counts_on_each() -> None:
+    study = load_text(
+        """\
+tariffs: 1
+title: t
+period: {start: 2025-01-01, until: 2026-01-01}
+on: 2025-06-01
+flows:
+  - {importer: US, exporter: EU, value: 36.5bn}
+  - {importer: US, exporter: JP, value: 73bn}
+measures:
+  m: {importer: US, exporters: [EU, JP], basis: b, rates: {2025-01-01: 10%}}
+scenarios:
+  s:
+    windows:
+      - {name: truce, start: 2025-03-01, days: 10, set: {m: 0%}}
+""",
+        "t.yaml",
+    )
+    (result,) = compare(study).scenarios
+    saved = {w.flow.key: w.saved for w in result.windows}
+    # 10 days at 10 pp less: EU 36.5bn x 10 x 10 / 36,500 = 0.1bn; JP twice that
+    assert saved == {"US:EU": Decimal("1e8"), "US:JP": Decimal("2e8")}

@@ -194,3 +194,106 @@ def test_the_format_doc_example_is_the_tested_fixture() -> None:
     for block in blocks:
         for line in block.split("```", 1)[0].splitlines():
             assert line.strip() in fixture, line
+
+
+def test_a_line_states_at_most_eight_shares() -> None:
+    # a line is cut into a part for each combination of its shares: 9 would be 512 parts
+    shares = ", ".join(f"s{i}: 10%" for i in range(9))
+    text = (
+        HEAD
+        + f"""\
+flows:
+  - {{importer: US, exporter: CA, value: 1bn, shares: {{{shares}}}}}
+measures:
+  r: {{importer: US, exporter: CA, basis: b, rates: {{2025-03-04: 25%}}, exempt_share: s0}}
+scenarios:
+  s: {{}}
+"""
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_text(text, "t.yaml")
+    assert "flow US:CA: 9 shares of value; a line may state at most 8" in str(caught.value)
+
+
+def _study(flows: str, measures: str, scenarios: str = "  s: {}\n") -> Study:
+    return load_text(
+        HEAD + f"flows:\n{flows}measures:\n{measures}scenarios:\n{scenarios}", "t.yaml"
+    )
+
+
+def test_a_change_of_mfn_does_not_reach_a_preference() -> None:
+    study = _study(
+        '  - {importer: US, exporter: MX, lines: [{hs: "8703", description: cars, value: 1bn,'
+        " mfn: 2.5%, shares: {usmca: 80%}, preferences: {usmca: 0%}}]}\n",
+        "  r: {importer: US, exporter: MX, basis: b, rates: {2025-03-04: 10%}}\n",
+        "  s: {}\n  up: {changes: {2025-01-01: {mfn: 5%}}}\n",
+    )
+    rates = RatesOn(study)
+    # the claiming 80% pays USMCA's Free whatever MFN is: 0.2 x 2.5 + 10 = 10.5, and with
+    # MFN raised to 5%, 0.2 x 5 + 10 = 11 (not 5 + 10 = 15)
+    assert rates("s", "US:MX", date(2025, 4, 1)) == Decimal("10.5")
+    assert rates("up", "US:MX", date(2025, 4, 1)) == Decimal(11)
+
+
+def test_rate_of_a_code_takes_the_shares_of_its_line_or_flow() -> None:
+    study = _study(
+        "  - {importer: US, exporter: CA, value: 10bn, shares: {usmca: 60%}}\n"
+        '  - {importer: US, exporter: MX, lines: [{hs: "8703", description: cars, value: 1bn,'
+        " shares: {usmca: 50%}}]}\n",
+        "  r: {importer: US, exporters: [CA, MX], basis: b, rates: {2025-03-04: 25%},"
+        " exempt_share: usmca}\n",
+    )
+    by = {f.key: f for f in study.flows}
+    # a flow without lines: its own shares, 0.4 x 25 = 10, as its flow rate
+    assert product_stack(study, by["US:CA"], "8703", date(2025, 4, 1), "s").total == 10
+    assert RatesOn(study)("s", "US:CA", date(2025, 4, 1)) == 10
+    # a longer code than the line's takes the line's shares: 0.5 x 25 = 12.5
+    assert product_stack(study, by["US:MX"], "8703.10", date(2025, 4, 1), "s").total == Decimal(
+        "12.5"
+    )
+
+
+def test_one_share_cannot_be_both_the_base_and_the_exemption() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        _study(
+            "  - {importer: US, exporter: CA, value: 1bn, shares: {usmca: 60%}}\n",
+            "  r: {importer: US, exporter: CA, basis: b, on_share: usmca, exempt_share: usmca}\n",
+        )
+    assert "falls on share 'usmca' only and spares it too" in str(caught.value)
+
+
+def test_the_parts_of_lines_count_against_the_line_limit() -> None:
+    # 8 shares that measures treat apart cut each line into 2^8 = 256 parts: 1,000 lines
+    # are 256,000 parts, over the 250,000 a file may hold
+    names = [f"s{i}" for i in range(8)]
+    shares = ", ".join(f"{n}: 10%" for n in names)
+    lines = "".join(
+        f'      - {{hs: "{1000 + i}", description: l{i}, value: 1m, shares: {{{shares}}}}}\n'
+        for i in range(1000)
+    )
+    measures = "".join(
+        f"  m{i}: {{importer: US, exporter: CA, basis: b, exempt_share: {n}}}\n"
+        for i, n in enumerate(names)
+    )
+    with pytest.raises(ScenarioError) as caught:
+        _study(f"  - importer: US\n    exporter: CA\n    lines:\n{lines}", measures)
+    assert "cut their lines into 256,000 parts; a file may hold at most 250,000" in str(
+        caught.value
+    )
+
+
+def test_diff_shows_a_changed_share_and_base(tmp_path: Path) -> None:
+    text = (ROOT / SHARES).read_text(encoding="utf-8")
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(text, encoding="utf-8")
+    changed = text.replace("shares: {usmca: 50%}\n", "shares: {usmca: 60%}\n", 1).replace(
+        "    on_share: non-us ", "    exempt_share: non-us "
+    )
+    assert changed != text
+    new.write_text(changed, encoding="utf-8")
+    out = CliRunner().invoke(app, ["diff", str(old), str(new)])
+    assert out.exit_code == 1, out.output
+    assert "usmca 50%" in out.output
+    assert "usmca 60%" in out.output
+    assert "on share" in out.output
+    assert "exempt share" in out.output

@@ -28,6 +28,10 @@ MAX_LINES = 250_000
 MAX_FILE_PROBLEMS = 100
 """The most problems reported for one file; a lines file stops being read after this many."""
 
+MAX_SHARES = 8
+"""The most named shares of value one line (or flow) may state: a line is cut into a part
+for each combination of the shares its flow's measures treat apart, 2^8 = 256 at most."""
+
 MAX_EXPECTATIONS = 10_000
 """The most expectations (`expect:` entries) a file may state."""
 

@@ -110,7 +110,21 @@ def _line_text(line: Line) -> str:
     text = f"{line.description}: {value}" if line.description else value
     if line.mfn is not None:  # a flow's MFN layer is its lines' MFN: it diffs with them
         text += f"; MFN {line.mfn_form or percent_literal(line.mfn)}"
+    if line.shares:
+        text += "; shares " + ", ".join(f"{n} {percent_literal(v)}" for n, v in line.shares)
+    if line.preferences:
+        text += "; preferences " + ", ".join(
+            f"{n} {percent_literal(v)}" for n, v in line.preferences
+        )
     return f"{text}; {response}" if response else text
+
+
+def _shares(line: Line) -> dict[str, str]:
+    """A line's shares of value and preferences, keyed so that each diffs on its own."""
+    return {
+        **{name: percent_literal(v) for name, v in line.shares},
+        **{f"{name} preference": percent_literal(v) for name, v in line.preferences},
+    }
 
 
 def _mfn_text(line: Line) -> str | None:
@@ -122,6 +136,7 @@ def _flow_fields(a: Flow, b: Flow) -> Iterator[tuple[str, str | None, str | None
     if not a.classified and not b.classified:
         yield "trade response", _response_text(a.lines[0]), _response_text(b.lines[0])
         yield "MFN", _mfn_text(a.lines[0]), _mfn_text(b.lines[0])
+        yield from _mapping_fields("share", _shares(a.lines[0]), _shares(b.lines[0]))
         return
 
     def lines(flow: Flow) -> dict[str, str]:
@@ -155,6 +170,10 @@ def _scope_text(m: Measure) -> dict[str, str]:
         )
     if m.yields_to:
         out["yields to"] = ", ".join(m.yields_to)
+    if m.on_share:
+        out["on share"] = m.on_share
+    if m.exempt_share:
+        out["exempt share"] = m.exempt_share
     return out
 
 

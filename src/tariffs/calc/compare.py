@@ -42,7 +42,7 @@ from tariffs.calc.scope import (
     total_at,
 )
 from tariffs.calc.steps import Layers, Plan, plan_of, rate_at, rate_days, segments, static_duties
-from tariffs.domain import Flow, Scenario, Study
+from tariffs.domain import Flow, Line, Scenario, Study
 
 
 def _flow_result(
@@ -151,10 +151,12 @@ def _window_effects(
     """Each window of a scenario, for each flow it touches: rates around it, duties saved."""
     if not scenario.windows:
         return ()
-    flow_of = {m.name: f"{m.importer}:{m.exporter}" for m in study.measures}
+    flows_of: dict[str, set[str]] = {}  # a measure over many partners is on many flows
+    for m in study.measures:
+        flows_of.setdefault(m.name, set()).add(f"{m.importer}:{m.exporter}")
     out: list[WindowResult] = []
     for window in scenario.windows:
-        keys = {flow_of[name] for name, _ in window.rates}
+        keys = {key for name, _ in window.rates for key in flows_of.get(name, ())}
         for flow in study.flows:
             if flow.key not in keys:
                 continue
@@ -372,6 +374,17 @@ class RatesOn:
 PartLayers = tuple[tuple[Decimal, frozenset[str], Layers], ...]
 
 
+def _line_of(flow: Flow, hs: str) -> Line | None:
+    """The line of `flow` whose shares of value a product (HS digits) takes: the line of
+    that code, else the line whose code is its longest prefix, else the flow's unclassified
+    line (which holds the flow's own shares); None if none is."""
+    best: Line | None = None
+    for line in flow.lines:
+        if hs.startswith(line.hs) and (best is None or len(line.hs) > len(best.hs)):
+            best = line
+    return best
+
+
 def product_layers(
     study: Study,
     flow: Flow,
@@ -393,7 +406,7 @@ def product_layers(
         scope_of(m, hs, limited=tags) for m, tags in zip(model.measures, limited, strict=True)
     )
     plan = plan_of(study.scenario(scenario))
-    line = next((line for line in flow.lines if line.hs == hs), None)
+    line = _line_of(flow, hs)
     parts = line_parts(line, share_names(model.measures)) if line and line.shares else ()
     if line is None or len(parts) < 2:
         return class_layers(model, scopes, plan), scopes, plan.disabled, ()

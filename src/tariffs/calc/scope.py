@@ -107,6 +107,7 @@ class FlowModel(NamedTuple):
 
 
 ONE = Decimal(1)
+PREFERENCE = " preference"  # the end of the label of a part's preference rate
 Part = tuple[Decimal, frozenset[str]]
 
 
@@ -151,7 +152,7 @@ def part_scope(measure: Measure, scope: Scope, line: Line, flags: frozenset[str]
     if measure.kind == MFN:
         for name, rate in line.preferences:
             if name in flags:
-                return Scope(True, None, "", f"{name} preference", ((date.min, rate),))
+                return Scope(True, None, "", f"{name}{PREFERENCE}", ((date.min, rate),))
     return scope
 
 
@@ -178,6 +179,7 @@ def _flow_model(
     wanted = share_names(measures)
     Key = tuple[tuple[tuple[Decimal, tuple[int, ...]], ...], Decimal | None, Decimal | None]
     groups: dict[Key, list[int]] = {}
+    cuts: dict[object, tuple[tuple[Decimal, tuple[int, ...]], ...]] = {}
     for index, line in enumerate(flow.lines):
         ids = base.copy()
         hs = line.hs
@@ -186,30 +188,19 @@ def _flow_model(
                 continue  # not in scope: -1
             scope = scope_of(measure, hs, table, tagged)
             ids[i] = known[i].setdefault(scope, len(known[i]))
-        parts = line_parts(line, wanted) if line.shares else ((ONE, frozenset()),)
-        cut: tuple[tuple[Decimal, tuple[int, ...]], ...]
-        if len(parts) == 1:
-            cut = ((ONE, tuple(ids)),)
-        else:
-            whole = [
-                scope_of(m, hs, dict(m.product_rates), limited[i])
-                if ids[i] >= 0
-                else _not_in_scope(m)
-                for i, m in enumerate(measures)
-            ]
-            cut = tuple(
-                (
-                    fraction,
-                    tuple(
-                        known[i].setdefault(scope, len(known[i]))
-                        for i, scope in enumerate(
-                            part_scope(m, w, line, flags)
-                            for m, w in zip(measures, whole, strict=True)
-                        )
-                    ),
-                )
-                for fraction, flags in parts
+        cut: tuple[tuple[Decimal, tuple[int, ...]], ...] = ((ONE, tuple(ids)),)
+        if line.shares:
+            # lines alike in scopes and in the shares that matter are cut alike: once
+            preferred = {name for name, _ in line.preferences}
+            signature = (
+                tuple(ids),
+                tuple(x for x in line.shares if x[0] in wanted or x[0] in preferred),
+                line.preferences,
             )
+            found = cuts.get(signature)
+            if found is None:
+                found = cuts[signature] = _cut(line, measures, ids, known, wanted)
+            cut = found
         groups.setdefault((cut, line.elasticity, line.observed), []).append(index)
     scopes_of = [{number: scope for scope, number in table.items()} for table in known]
     classes: list[_Class] = []
@@ -233,6 +224,34 @@ def _flow_model(
     ruled = frozenset(i for i, m in enumerate(measures) if m.rules)
     spans = intervals(measures) if ruled else ()
     return FlowModel(flow, measures, spans, ruled, tuple(classes), tuple(line_class), {}, limited)
+
+
+def _cut(
+    line: Line,
+    measures: tuple[Measure, ...],
+    ids: list[int],
+    known: list[dict[Scope, int]],
+    wanted: frozenset[str],
+) -> tuple[tuple[Decimal, tuple[int, ...]], ...]:
+    """A line's parts (see line_parts), each with its scope numbers under every measure;
+    `ids` are the whole line's (-1: not in scope), `known` the numbering, extended here."""
+    parts = line_parts(line, wanted)
+    if len(parts) == 1:
+        return ((ONE, tuple(ids)),)
+    numbered = [{number: scope for scope, number in table.items()} for table in known]
+    whole = [
+        numbered[i][ids[i]] if ids[i] >= 0 else _not_in_scope(m) for i, m in enumerate(measures)
+    ]
+    return tuple(
+        (
+            fraction,
+            tuple(
+                known[i].setdefault(part_scope(m, w, line, flags), len(known[i]))
+                for i, (m, w) in enumerate(zip(measures, whole, strict=True))
+            ),
+        )
+        for fraction, flags in parts
+    )
 
 
 def _not_in_scope(measure: Measure) -> Scope:
@@ -288,7 +307,9 @@ def class_layers(
             found.append((Step(date.min, ZERO, scope.note),) if scope.note else _NOT_IN_SCOPE)
             continue
         schedule = scope.schedule if scope.label else None
-        steps = steps_for(measure, plan, without, schedule, scope.label, tags=scope.tags)
+        # a preference is a rate in place of MFN: changes of MFN do not reach it
+        ruling = Plan(plan.disabled, {}, {}) if scope.label.endswith(PREFERENCE) else plan
+        steps = steps_for(measure, ruling, without, schedule, scope.label, tags=scope.tags)
         if scope.excluded_from is not None:
             steps = excluded(steps, scope.excluded_from, scope.note)
         # a rule can only lower a rate: a measure at 0% throughout stays so, and skips them

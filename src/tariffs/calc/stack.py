@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from tariffs.calc.compare import PartLayers, product_layers
 from tariffs.calc.results import ZERO, ProductLayer, ProductStack
@@ -68,6 +69,10 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
     return ProductStack(flow, hs, on, scenario, tuple(sorted(out, key=_cbp_order)), mfn)
 
 
+TEXT_PLACES = Decimal("0.01")
+"""The places of a part's share of value in `rate`'s explanation (rounded half up)."""
+
+
 def _by_part(parts: PartLayers, index: int, on: date) -> str:
     """The rate of measure `index` on each part of a line cut by shares of value, when the
     parts' rates differ: '25% on 50% (not usmca); 0% on 50% (usmca: its usmca share is
@@ -85,7 +90,8 @@ def _by_part(parts: PartLayers, index: int, on: date) -> str:
         label = ", ".join(name if name in flags else f"not {name}" for name in names)
         since = f", since {step.start}" if step.start not in {date.min, on} else ""
         cause = f": {step.cause}{since}" if step.cause else ""
-        shown.append(f"{step.rate:f}% on {(fraction * 100).normalize():f}% ({label}{cause})")
+        share = (fraction * 100).quantize(TEXT_PLACES, ROUND_HALF_UP).normalize()  # text only
+        shown.append(f"{step.rate:f}% on {share:f}% ({label}{cause})")
     return "; ".join(shown)
 
 

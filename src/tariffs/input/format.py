@@ -373,7 +373,8 @@ class ProductSetting(_Model):
 
 
 Setting = Annotated[
-    Percent | ProductSetting | list[ProductSetting], Field(union_mode="left_to_right")
+    Percent | ProductSetting | Annotated[list[ProductSetting], Field(min_length=1)],
+    Field(union_mode="left_to_right"),
 ]
 WindowSetting = Annotated[Percent | ProductSetting, Field(union_mode="left_to_right")]
 

@@ -22,7 +22,7 @@ from tariffs.input.files import FileReader
 from tariffs.input.literals import hs_digits
 from tariffs.input.problems import Loc, Problem, Report, ScenarioError
 from tariffs.input.yamlsource import KEY
-from tariffs.limits import MAX_FILE_PROBLEMS, MAX_LINES
+from tariffs.limits import MAX_FILE_PROBLEMS, MAX_LINES, MAX_SHARES
 
 
 class Files(NamedTuple):
@@ -190,6 +190,13 @@ def value_shares(
     shares = {**flow.shares, **(line.shares if line else {})}
     preferences = {**flow.preferences, **(line.preferences if line else {})}
     ok = True
+    if len(shares) > MAX_SHARES:
+        problem(
+            (*at, "shares"),
+            f"{shown}: {len(shares)} shares of value; a line may state at most {MAX_SHARES} "
+            f"(it is cut into a part for each combination of them, 2^{MAX_SHARES} at most)",
+        )
+        return None
     for name, share in shares.items():
         if share > 100:
             problem(

@@ -87,6 +87,7 @@ def resolve(
     _check_line_count(flows, problem)
 
     measures, with_mfn = _measures(parsed, (flows, seen_flows), problem, broken)
+    _check_parts(flows, measures, problem)
 
     known = _Known(set(parsed.measures) | ({MFN} if with_mfn else set()), broken, parsed)
     names = list(parsed.scenarios)
@@ -254,6 +255,12 @@ def _check_shares(
     if not mine or None in mine:
         return  # a flow that is missing or broken has its own problem
     stated = {share for flow in mine if flow for line in flow.lines for share, _ in line.shares}
+    if measure.on_share and measure.on_share == measure.exempt_share:
+        problem(
+            ("measures", name, "exempt_share"),
+            f"measure {quoted(name)} falls on share {quoted(measure.on_share)} only and spares "
+            "it too; give one of on_share and exempt_share",
+        )
     for key, share in (("on_share", measure.on_share), ("exempt_share", measure.exempt_share)):
         if share and share not in stated:
             problem(
@@ -261,6 +268,29 @@ def _check_shares(
                 f"measure {quoted(name)}: {key} {quoted(share)} is a share that no line of its "
                 f"flows states (give them shares: {{{share}: ...}}), so it would change nothing",
             )
+
+
+def _check_parts(flows: list[domain.Flow], measures: list[domain.Measure], problem: Report) -> None:
+    """Shares of value cut a line into a part per combination of the shares its flow's
+    measures treat apart: the parts over the file count as lines against MAX_LINES, checked
+    before any is made."""
+    named: dict[tuple[str, str], set[str]] = {}
+    for m in measures:
+        for share in (m.on_share, m.exempt_share):
+            if share:
+                named.setdefault((m.importer, m.exporter), set()).add(share)
+    parts = 0
+    for flow in flows:
+        wanted = named.get((flow.importer, flow.exporter), set())
+        for line in flow.lines:
+            cuts = {n for n, _ in line.preferences} | wanted
+            parts += 2 ** sum(1 for n, v in line.shares if n in cuts and 0 < v < 100)
+    if parts > MAX_LINES:
+        problem(
+            ("flows",),
+            f"the flows' shares of value cut their lines into {parts:,} parts; a file may hold "
+            f"at most {MAX_LINES:,} (lines and parts alike)",
+        )
 
 
 def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:
@@ -304,9 +334,19 @@ def _check_scenario(
                     f"unknown measure {quoted(measure)} ({_known(measure_list)})",
                 )
             where: Loc = (*here, "changes", day.isoformat(), measure)
+            seen: list[tuple[str, ...]] = []
             for i, each in enumerate(_settings(setting)):
                 place = where if isinstance(setting, models.ProductSetting) else (*where, i)
-                law.setting_prefixes(known.parsed, each, place, problem)
+                prefixes = law.setting_prefixes(known.parsed, each, place, problem)
+                clash = next((p for p in seen if _overlap(p, prefixes)), None)
+                if clash is not None:
+                    problem(
+                        place,
+                        f"two rates of {quoted(measure)} on {day} reach the same products "
+                        f"(HS {', '.join(prefixes)} and HS {', '.join(clash)}): give each "
+                        "product one rate",
+                    )
+                seen.append(prefixes)
     for i, measure in enumerate(scenario.disable):
         if measure not in known:
             problem(
@@ -387,6 +427,9 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
             for measure, rate in settings.items():
                 if isinstance(rate, Decimal):
                     changes[(day, measure)] = rate
+                    # this scenario's rate for all products wins over an ancestor's for some
+                    for key in [k for k in product_changes if k[:2] == (day, measure)]:
+                        del product_changes[key]
                     continue
                 for each in _settings(rate):
                     prefixes = law.setting_prefixes(parsed, each, (), None)
@@ -426,8 +469,18 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
         changes=tuple(sorted((d, m, r) for (d, m), r in changes.items())),
         windows=tuple(w for _, w in windows),
         disabled=frozenset(disabled),
-        product_changes=tuple(sorted((d, m, r, p) for (d, m, p), r in product_changes.items())),
+        product_changes=tuple(
+            sorted(
+                ((d, m, r, p) for (d, m, p), r in product_changes.items()),
+                key=lambda c: (c[0], c[1]),  # stable: a date's settings keep their order
+            )
+        ),
     )
+
+
+def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether two lists of HS prefixes reach a product in common."""
+    return any(a.startswith(b) or b.startswith(a) for a in one for b in other)
 
 
 def _settings(

@@ -237,7 +237,8 @@ def _partner_layer_grid(scenario: str, total: ImporterResult, flows: list[FlowRe
     """Each layer's part of each partner's average rate (pp), partners as rows; a layer not
     on a partner's flow is '-'. The last row is the layer's part of the total. A layer at 0%
     throughout on every partner is left out."""
-    kept = [x for x in total.layers if x.average or x.rate]
+    moving = {x.measure for f in flows for x in f.stack if x.average or x.rate}
+    kept = [x for x in total.layers if x.measure in moving]
     names = [x.measure for x in kept]
     rows = []
     for f in flows:
