@@ -210,3 +210,46 @@ scenarios:
     saved = {w.flow.key: w.saved for w in result.windows}
     # 10 days at 10 pp less: EU 36.5bn x 10 x 10 / 36,500 = 0.1bn; JP twice that
     assert saved == {"US:EU": Decimal("1e8"), "US:JP": Decimal("2e8")}
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        # one message, in the file's terms, for the form the value has
+        (
+            "{r: {rate: 5%, hs: ['87a']}}",
+            "t.yaml:14:49: scenarios.s.changes.2025-05-01.r.hs.0: '87a' is not an HS code",
+        ),
+        ("{r: 5}", "t.yaml:14:33: scenarios.s.changes.2025-05-01.r: write percents with a %"),
+    ],
+)
+def test_a_bad_setting_gets_one_message(setting: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_text(HEAD + f"scenarios:\n  s: {{changes: {{2025-05-01: {setting}}}}}\n", "t.yaml")
+    problems = str(caught.value).splitlines()
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(message), problems
+
+
+def test_a_window_sets_one_rate_a_measure() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_text(
+            HEAD + "scenarios:\n  s: {windows: [{name: w, start: 2025-05-01, days: 3, "
+            "set: {r: [{rate: 5%, hs: ['8703']}]}}]}\n",
+            "t.yaml",
+        )
+    assert "expected a percent such as 30%, or {rate, hs, products} for some products, got a" in (
+        str(caught.value)
+    )
+
+
+def test_a_rate_for_products_no_line_has_is_refused() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_text(
+            HEAD + "scenarios:\n  s: {changes: {2025-05-01: {r: {rate: 5%, hs: ['8704']}}}}\n",
+            "t.yaml",
+        )
+    assert (
+        "the rate of 'r' for HS 8704 reaches no product line of its flows, so it would change "
+        "nothing"
+    ) in str(caught.value)

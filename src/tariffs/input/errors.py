@@ -12,8 +12,13 @@ from tariffs.input.yamlsource import KEY, Locator
 
 
 def _dotted(loc: Loc) -> str:
-    """A data path as messages show it: `scenarios.geneva.windows.0`, each part cut short."""
-    return ".".join(quoted(str(part))[1:-1] for part in loc if part != KEY)
+    """A data path as messages show it: `scenarios.geneva.windows.0`, each part cut short;
+    the tags of a value's forms (`~percent`, see format.Setting) are not part of it."""
+    return ".".join(
+        quoted(str(part))[1:-1]
+        for part in loc
+        if part != KEY and not (isinstance(part, str) and part.startswith("~"))
+    )
 
 
 def from_pydantic(error: Any, locate: Locator, path: str) -> Problem:
@@ -33,6 +38,11 @@ def from_pydantic(error: Any, locate: Locator, path: str) -> Problem:
         loc_text = _dotted(loc)
         if kind in _EXPECTED:
             message = f"expected {_EXPECTED[kind]}, got {described(error['input'])}"
+        elif kind == "union_tag_invalid":  # a setting in a form that place does not take
+            message = (
+                "expected a percent such as 30%, or {rate, hs, products} for some products, "
+                f"got {described(error['input'])}"
+            )
         elif kind == "string_pattern_mismatch":
             message = f"{quoted(error['input'])} is not allowed here ({_pattern_hint(loc)})"
         else:

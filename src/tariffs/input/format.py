@@ -16,9 +16,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainValidator,
     StringConstraints,
+    Tag,
     WithJsonSchema,
     create_model,
     field_validator,
@@ -372,11 +374,25 @@ class ProductSetting(_Model):
     note: Text | None = None
 
 
+def _setting_kind(value: object) -> str:
+    """Which form of a setting a value is, from its type: only that form is validated, so
+    a mistake gets one message in its own terms. The tags start with `~`, which no key or
+    name of a file can: messages leave them out of the path (input/errors.py)."""
+    if isinstance(value, dict):
+        return "~some"
+    return "~list" if isinstance(value, list) else "~percent"
+
+
 Setting = Annotated[
-    Percent | ProductSetting | Annotated[list[ProductSetting], Field(min_length=1)],
-    Field(union_mode="left_to_right"),
+    Annotated[Percent, Tag("~percent")]
+    | Annotated[ProductSetting, Tag("~some")]
+    | Annotated[list[ProductSetting], Tag("~list"), Field(min_length=1)],
+    Discriminator(_setting_kind),
 ]
-WindowSetting = Annotated[Percent | ProductSetting, Field(union_mode="left_to_right")]
+WindowSetting = Annotated[
+    Annotated[Percent, Tag("~percent")] | Annotated[ProductSetting, Tag("~some")],
+    Discriminator(_setting_kind),
+]
 
 
 class Window(_Model):

@@ -112,6 +112,7 @@ def resolve(
         chain = chains.get(name)
         if chain is not None:
             resolved.append(_inherit(parsed, chain, problem))
+    _check_reach(parsed, flows, measures, problem)
     whole = {  # scenarios whose every ancestor validated and resolved
         name for name, chain in chains.items() if parsed.scenarios[chain[0]].extends is None
     }
@@ -476,6 +477,49 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
             )
         ),
     )
+
+
+def _check_reach(
+    parsed: models.ScenarioFile,
+    flows: list[domain.Flow],
+    measures: list[domain.Measure],
+    problem: Report,
+) -> None:
+    """A scenario's rate for some products must reach a product line of the measure's
+    flows: otherwise it would silently change nothing (a flow without lines has no codes)."""
+    codes: dict[tuple[str, str], list[str]] = {
+        (f.importer, f.exporter): [line.hs for line in f.lines if line.hs] for f in flows
+    }
+    lines_of: dict[str, list[str]] = {}
+    for m in measures:
+        lines_of.setdefault(m.name, []).extend(codes.get((m.importer, m.exporter), []))
+    for name, scenario in parsed.scenarios.items():
+        placed: list[tuple[Loc, str, models.ProductSetting]] = []
+        for day, settings in scenario.changes.items():
+            for measure, setting in settings.items():
+                where: Loc = ("scenarios", name, "changes", day.isoformat(), measure)
+                many = isinstance(setting, list)
+                placed.extend(
+                    ((*where, i) if many else where, measure, each)
+                    for i, each in enumerate(_settings(setting))
+                )
+        for i, window in enumerate(scenario.windows):
+            placed.extend(
+                (("scenarios", name, "windows", i, "set", measure), measure, setting)
+                for measure, setting in window.set.items()
+                if isinstance(setting, models.ProductSetting)
+            )
+        for at, measure, each in placed:
+            if measure not in lines_of:
+                continue  # an unknown measure has its own problem
+            prefixes = law.setting_prefixes(parsed, each, at, None)
+            if prefixes and not any(c.startswith(prefixes) for c in lines_of[measure]):
+                problem(
+                    at,
+                    f"the rate of {quoted(measure)} for HS {', '.join(prefixes)} reaches no "
+                    "product line of its flows, so it would change nothing (a flow without "
+                    "lines has no codes)",
+                )
 
 
 def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
