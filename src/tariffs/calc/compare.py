@@ -280,17 +280,19 @@ def compare(
     baseline: str | None = None,
     only: tuple[str, ...] = (),
     respond: trade.TradeModel = trade.constant_elasticity,
+    models: dict[str, FlowModel] | None = None,
 ) -> StudyResult:
     """Compute every flow under every scenario (or those in `only`), and their windows.
 
     The baseline (default: the study's) is computed even when `only` leaves it out, for
-    the deltas outputs show (tariffs.metrics). `respond` is the trade model. Unknown names
-    raise `KeyError`; the CLI checks them first.
+    the deltas outputs show (tariffs.metrics). `respond` is the trade model; `models` the
+    study's flow models when the caller has made them (for the work estimate, say). Unknown
+    names raise `KeyError`; the CLI checks them first.
     """
     report_on = on or study.on
     base_name = baseline or study.baseline
     wanted = only or tuple(s.name for s in study.scenarios)
-    models = flow_models(study)
+    models = models or flow_models(study)
     shared: dict[int, tuple[FlowLayers, FlowResult]] = {}
     results: dict[str, ScenarioResult] = {}
     for name in dict.fromkeys((*wanted, base_name)):

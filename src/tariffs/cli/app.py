@@ -188,6 +188,7 @@ def _load_all(files: list[Path], inputs: Inputs) -> list[tuple[str, Study]]:
 
     loaded: list[tuple[str, Study]] = []
     problems: list[str] = []
+    _MODELS.clear()  # one command's files only
     for path in files:
         try:
             study = load(path, inputs=inputs)
@@ -201,16 +202,30 @@ def _load_all(files: list[Path], inputs: Inputs) -> list[tuple[str, Study]]:
     return loaded
 
 
+_MODELS: dict[int, tuple[Study, Any]] = {}
+"""The flow models the work estimate made, by id() of their study (kept with it, so that
+the id stays its own): `compare` uses them rather than making them again."""
+
+
 def _too_much_work(path: str, study: Study) -> list[str]:
     """A problem if computing `study` would take more than MAX_WORK (see limits.py)."""
     from tariffs.calc.cost import TooMuchWork, check_work
+    from tariffs.calc.scope import flow_models
     from tariffs.limits import MAX_WORK
 
+    models = flow_models(study)
+    _MODELS[id(study)] = (study, models)
     try:
-        check_work(study, MAX_WORK)
+        check_work(study, MAX_WORK, models)
     except TooMuchWork as exc:
         return [f"{path}:1:1: {exc}"]
     return []
+
+
+def _models_of(study: Study) -> Any:
+    """The flow models made for `study` by the work estimate, or None."""
+    found = _MODELS.get(id(study))
+    return found[1] if found is not None and found[0] is study else None
 
 
 def _parse_on(value: str | None) -> date | None:
@@ -339,7 +354,9 @@ def compare(
         _check_names("scenario", "--scenario", scenario or [], names, path)
         _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
         only = tuple(dict.fromkeys(scenario or ()))  # each named scenario once, in order
-        result = show.computed(path, run, study, on=report_on, baseline=baseline, only=only)
+        result = show.computed(
+            path, run, study, on=report_on, baseline=baseline, only=only, models=_models_of(study)
+        )
         results.append((path, result))
     show.chart(plot, lambda module, kind: module.compare_chart(results, kind), inputs)
     show.show_compare(show.Where(fmt, output, width, inputs), results)
