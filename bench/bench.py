@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -134,7 +135,11 @@ def main() -> None:
         base = None
         cpus: dict[str, float] = {}
         for label, command, runs in cases:
-            wall, cpu = (seconds * 1000 for seconds in median_wall_and_cpu(command, runs))
+            try:
+                wall, cpu = (seconds * 1000 for seconds in median_wall_and_cpu(command, runs))
+            except subprocess.CalledProcessError as exc:
+                print(f"{label:<52} failed with exit status {exc.returncode}")
+                continue
             base = base or cpu
             cpus[label] = cpu
             print(

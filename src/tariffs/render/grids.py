@@ -164,9 +164,17 @@ def importer_grids(result: StudyResult) -> list[Grid]:
         for total in scenario.importers:
             flows = [f for f in scenario.flows if f.flow.importer == total.importer]
             out.append(_partner_grid(result, scenario.name, total, flows))
-            out.append(_importer_layer_grid(scenario.name, total))
-            out.append(_partner_layer_grid(scenario.name, total, flows))
+            matrix = _partner_layer_grid(scenario.name, total, flows)
+            cells = len(matrix.rows) * len(matrix.headers)
+            out.append(_importer_layer_grid(scenario.name, total, cells))
+            if cells <= MATRIX_CELLS:
+                out.append(matrix)
     return out
+
+
+MATRIX_CELLS = 2_000
+"""The largest partner-by-layer table shown (partners x layers): a larger one is mostly
+empty, as each layer is on few partners; JSON and CSV carry every part all the same."""
 
 
 def _partner_grid(
@@ -219,13 +227,20 @@ def _partner_grid(
     )
 
 
-def _importer_layer_grid(scenario: str, total: ImporterResult) -> Grid:
-    """An importer's layers, the largest part of its average first (ties in file order)."""
+def _importer_layer_grid(scenario: str, total: ImporterResult, matrix: int = 0) -> Grid:
+    """An importer's layers, the largest part of its average first (ties in file order);
+    the title says when the partner-by-layer table (`matrix` cells) is too large to show."""
     order = sorted(total.layers, key=lambda x: -x.average)
     rows = tuple((x.measure, _part(x.rate), _part(x.average), fmt.pct(x.share)) for x in order)
+    left = (
+        f"; the partner-by-layer table ({matrix:,} cells, over {MATRIX_CELLS:,}) is left out: "
+        "JSON and CSV hold it"
+        if matrix > MATRIX_CELLS
+        else ""
+    )
     return Grid(
         f"{total.importer} by layer under {scenario!r}, largest first: each one's part of the "
-        "total rate over all partners, in pp",
+        f"total rate over all partners, in pp{left}",
         ("Layer", "Rate on\npp", "Average\npp", "Share"),
         "knnn",
         (*rows, ("All", _part(total.rate_on), _part(total.average), fmt.pct(Decimal(100)))),
