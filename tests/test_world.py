@@ -115,4 +115,7 @@ def test_a_huge_partner_by_layer_table_is_left_out_of_tables_only() -> None:
     words = " ".join(text.split())  # the title wraps
     assert "the partner-by-layer table (2,652 cells, over 2,000) is left out" in words
     assert "US by partner and layer" not in text
+    # the by-layer table lists the 20 largest (ties in file order), then the other 30 as
+    # one row: 30 x 10% x 1bn / 50bn = 6 pp
+    assert "| the other 30 |     6.0 |     6.0 |  60.0% |" in text
     assert len(result.scenarios[0].importers[0].layers) == 50

@@ -172,6 +172,9 @@ def importer_grids(result: StudyResult) -> list[Grid]:
     return out
 
 
+TOP_LAYERS = 20
+"""The layers an importer's by-layer table lists one by one; the rest make one row."""
+
 MATRIX_CELLS = 2_000
 """The largest partner-by-layer table shown (partners x layers): a larger one is mostly
 empty, as each layer is on few partners; JSON and CSV carry every part all the same."""
@@ -231,7 +234,19 @@ def _importer_layer_grid(scenario: str, total: ImporterResult, matrix: int = 0) 
     """An importer's layers, the largest part of its average first (ties in file order);
     the title says when the partner-by-layer table (`matrix` cells) is too large to show."""
     order = sorted(total.layers, key=lambda x: -x.average)
-    rows = tuple((x.measure, _part(x.rate), _part(x.average), fmt.pct(x.share)) for x in order)
+    rows = tuple(
+        (x.measure, _part(x.rate), _part(x.average), fmt.pct(x.share)) for x in order[:TOP_LAYERS]
+    )
+    rest = order[TOP_LAYERS:]
+    if rest:  # the smallest together, so that the table stays a summary
+        rows += (
+            (
+                f"the other {len(rest):,}",
+                _part(sum((x.rate for x in rest), Decimal(0))),
+                _part(sum((x.average for x in rest), Decimal(0))),
+                fmt.pct(sum((x.share for x in rest), Decimal(0))),
+            ),
+        )
     left = (
         f"; the partner-by-layer table ({matrix:,} cells, over {MATRIX_CELLS:,}) is left out: "
         "JSON and CSV hold it"
