@@ -182,50 +182,43 @@ def _inputs() -> Inputs:
     return Inputs()
 
 
-def _load_all(files: list[Path], inputs: Inputs) -> list[tuple[str, Study]]:
+def _load_all(
+    files: list[Path], inputs: Inputs, models: dict[str, Any] | None = None
+) -> list[tuple[str, Study]]:
+    """Every file's study, each within the work limit; `models`, when given, receives the
+    flow models the work estimate made for each path, for a command that computes them."""
     from tariffs.input.load import load
     from tariffs.input.problems import ScenarioError
 
     loaded: list[tuple[str, Study]] = []
     problems: list[str] = []
-    _MODELS.clear()  # one command's files only
     for path in files:
         try:
             study = load(path, inputs=inputs)
         except ScenarioError as exc:
             problems.extend(str(p) for p in exc.problems)
             continue
-        problems.extend(_too_much_work(str(path), study))
+        problems.extend(_too_much_work(str(path), study, models))
         loaded.append((str(path), study))
     if problems:
         show.fail(problems)
     return loaded
 
 
-_MODELS: dict[int, tuple[Study, Any]] = {}
-"""The flow models the work estimate made, by id() of their study (kept with it, so that
-the id stays its own): `compare` uses them rather than making them again."""
-
-
-def _too_much_work(path: str, study: Study) -> list[str]:
+def _too_much_work(path: str, study: Study, models: dict[str, Any] | None = None) -> list[str]:
     """A problem if computing `study` would take more than MAX_WORK (see limits.py)."""
     from tariffs.calc.cost import TooMuchWork, check_work
     from tariffs.calc.scope import flow_models
     from tariffs.limits import MAX_WORK
 
-    models = flow_models(study)
-    _MODELS[id(study)] = (study, models)
+    made = flow_models(study)
+    if models is not None:
+        models[path] = made
     try:
-        check_work(study, MAX_WORK, models)
+        check_work(study, MAX_WORK, made)
     except TooMuchWork as exc:
         return [f"{path}:1:1: {exc}"]
     return []
-
-
-def _models_of(study: Study) -> Any:
-    """The flow models made for `study` by the work estimate, or None."""
-    found = _MODELS.get(id(study))
-    return found[1] if found is not None and found[0] is study else None
 
 
 def _parse_on(value: str | None) -> date | None:
@@ -349,13 +342,14 @@ def compare(
     inputs = _inputs()
     report_on = _parse_on(on)
     results: list[tuple[str, StudyResult]] = []
-    for path, study in _load_all(files, inputs):
+    models: dict[str, Any] = {}
+    for path, study in _load_all(files, inputs, models):
         names = [s.name for s in study.scenarios]
         _check_names("scenario", "--scenario", scenario or [], names, path)
         _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
         only = tuple(dict.fromkeys(scenario or ()))  # each named scenario once, in order
         result = show.computed(
-            path, run, study, on=report_on, baseline=baseline, only=only, models=_models_of(study)
+            path, run, study, on=report_on, baseline=baseline, only=only, models=models[path]
         )
         results.append((path, result))
     show.chart(plot, lambda module, kind: module.compare_chart(results, kind), inputs)

@@ -89,7 +89,11 @@ def resolve(
     measures, with_mfn = _measures(parsed, (flows, seen_flows), problem, broken)
     _check_parts(flows, measures, problem)
 
-    known = _Known(set(parsed.measures) | ({MFN} if with_mfn else set()), broken, parsed)
+    lines_of = {(f.importer, f.exporter): [x.hs for x in f.lines if x.hs] for f in flows}
+    codes: dict[str, list[str]] = {}
+    for m in measures:
+        codes.setdefault(m.name, []).extend(lines_of.get((m.importer, m.exporter), []))
+    known = _Known(set(parsed.measures) | ({MFN} if with_mfn else set()), broken, parsed, codes)
     names = list(parsed.scenarios)
     listed_names = broken.named("scenarios", names)
     baseline = parsed.baseline or (names[0] if names else "")
@@ -112,7 +116,6 @@ def resolve(
         chain = chains.get(name)
         if chain is not None:
             resolved.append(_inherit(parsed, chain, problem))
-    _check_reach(parsed, flows, measures, problem)
     whole = {  # scenarios whose every ancestor validated and resolved
         name for name, chain in chains.items() if parsed.scenarios[chain[0]].extends is None
     }
@@ -190,11 +193,31 @@ class _Known:
     """The measure names a reference may use: those of the file, and those of measures
     that failed validation (a reference to one is not reported)."""
 
-    def __init__(self, names: set[str], broken: Broken, parsed: models.ScenarioFile) -> None:
+    def __init__(
+        self,
+        names: set[str],
+        broken: Broken,
+        parsed: models.ScenarioFile,
+        codes: dict[str, list[str]],
+    ) -> None:
         self.parsed = parsed
         self.names = names
         self.listed = sorted(broken.named("measures", sorted(names)))
         self.broken = broken
+        self.codes = codes  # each measure's product lines' HS digits, over its flows
+
+    def reaches(self, measure: str, prefixes: tuple[str, ...], at: Loc, problem: Report) -> None:
+        """A scenario's rate for some products must reach a product line of the measure's
+        flows: otherwise it would silently change nothing (a flow without lines has no
+        codes). An unknown measure has its own problem."""
+        codes = self.codes.get(measure)
+        if codes is not None and prefixes and not any(c.startswith(prefixes) for c in codes):
+            problem(
+                at,
+                f"the rate of {quoted(measure)} for HS {', '.join(prefixes)} reaches no "
+                "product line of its flows, so it would change nothing (a flow without "
+                "lines has no codes)",
+            )
 
     def __contains__(self, name: object) -> bool:
         return name in self.names or self.broken.has("measures", str(name))
@@ -339,6 +362,7 @@ def _check_scenario(
             for i, each in enumerate(_settings(setting)):
                 place = where if isinstance(setting, models.ProductSetting) else (*where, i)
                 prefixes = law.setting_prefixes(known.parsed, each, place, problem)
+                known.reaches(measure, prefixes, place, problem)
                 clash = next((p for p in seen if _overlap(p, prefixes)), None)
                 if clash is not None:
                     problem(
@@ -380,7 +404,9 @@ def _check_window(
                 f"unknown measure {quoted(measure)} ({_known(measure_list)})",
             )
         if isinstance(setting, models.ProductSetting):
-            law.setting_prefixes(known.parsed, setting, (*at, "set", measure), problem)
+            place: Loc = (*at, "set", measure)
+            prefixes = law.setting_prefixes(known.parsed, setting, place, problem)
+            known.reaches(measure, prefixes, place, problem)
 
 
 def _chains(parsed: models.ScenarioFile, problem: Report) -> dict[str, list[str]]:
@@ -477,49 +503,6 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
             )
         ),
     )
-
-
-def _check_reach(
-    parsed: models.ScenarioFile,
-    flows: list[domain.Flow],
-    measures: list[domain.Measure],
-    problem: Report,
-) -> None:
-    """A scenario's rate for some products must reach a product line of the measure's
-    flows: otherwise it would silently change nothing (a flow without lines has no codes)."""
-    codes: dict[tuple[str, str], list[str]] = {
-        (f.importer, f.exporter): [line.hs for line in f.lines if line.hs] for f in flows
-    }
-    lines_of: dict[str, list[str]] = {}
-    for m in measures:
-        lines_of.setdefault(m.name, []).extend(codes.get((m.importer, m.exporter), []))
-    for name, scenario in parsed.scenarios.items():
-        placed: list[tuple[Loc, str, models.ProductSetting]] = []
-        for day, settings in scenario.changes.items():
-            for measure, setting in settings.items():
-                where: Loc = ("scenarios", name, "changes", day.isoformat(), measure)
-                many = isinstance(setting, list)
-                placed.extend(
-                    ((*where, i) if many else where, measure, each)
-                    for i, each in enumerate(_settings(setting))
-                )
-        for i, window in enumerate(scenario.windows):
-            placed.extend(
-                (("scenarios", name, "windows", i, "set", measure), measure, setting)
-                for measure, setting in window.set.items()
-                if isinstance(setting, models.ProductSetting)
-            )
-        for at, measure, each in placed:
-            if measure not in lines_of:
-                continue  # an unknown measure has its own problem
-            prefixes = law.setting_prefixes(parsed, each, at, None)
-            if prefixes and not any(c.startswith(prefixes) for c in lines_of[measure]):
-                problem(
-                    at,
-                    f"the rate of {quoted(measure)} for HS {', '.join(prefixes)} reaches no "
-                    "product line of its flows, so it would change nothing (a flow without "
-                    "lines has no codes)",
-                )
 
 
 def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
