@@ -220,7 +220,9 @@ class StudyResult(NamedTuple):
 class TimelineEntry(NamedTuple):
     """One flow (or, with `hs`, one product of it) under one scenario: its measures, and
     the segments of the period. `weighted`: the rates are the flow's, import-weighted over
-    its product lines (each measure's part of the flow's rate), not any product's own."""
+    its product lines (each measure's part of the flow's rate), not any product's own. A
+    product whose MFN is unknown (`mfn_unknown`) has no MFN layer: its rates are the
+    additional duties only."""
 
     scenario: str
     flow: Flow
@@ -228,6 +230,7 @@ class TimelineEntry(NamedTuple):
     segments: tuple[Segment, ...]
     hs: str = ""
     weighted: bool = False
+    mfn_unknown: bool = False  # with `hs`: the flow states MFN, but not for this product
 
     @property
     def label(self) -> str:
@@ -264,7 +267,8 @@ class ProductStack(NamedTuple):
     on: date
     scenario: str
     layers: tuple[ProductLayer, ...]
-    mfn_stated: bool = False  # the flow has an MFN base layer; else the layers are additional
+    mfn_stated: bool = False  # the total counts the product's MFN; else the layers are additional
+    mfn_unknown: bool = False  # the flow states MFN, but not for this product (no line of it)
 
     @property
     def total(self) -> Decimal:

@@ -235,9 +235,7 @@ def _cut(
 ) -> tuple[tuple[Decimal, tuple[int, ...]], ...]:
     """A line's parts (see line_parts), each with its scope numbers under every measure;
     `ids` are the whole line's (-1: not in scope), `known` the numbering, extended here."""
-    parts = line_parts(line, wanted)
-    if len(parts) == 1:
-        return ((ONE, tuple(ids)),)
+    parts = line_parts(line, wanted)  # one part is still a part: 100% usmca is all usmca
     numbered = [{number: scope for scope, number in table.items()} for table in known]
     whole = [
         numbered[i][ids[i]] if ids[i] >= 0 else _not_in_scope(m) for i, m in enumerate(measures)

@@ -45,7 +45,9 @@ def mfn_measure(flow: domain.Flow, at: Loc, problem: Report) -> domain.Measure |
         )
         return None
     whole = [line for line in flow.lines if not line.hs]
-    rates: domain.Schedule = ((date.min, whole[0].mfn),) if whole and whole[0].mfn else ()
+    rates: domain.Schedule = (
+        ((date.min, whole[0].mfn),) if whole and whole[0].mfn is not None else ()
+    )
     product_rates = tuple(
         (line.hs, ((date.min, line.mfn),))
         for line in flow.lines

@@ -518,6 +518,11 @@ def timeline_grid(entry: TimelineEntry, arrow: str = "->") -> Grid:
         )
     elif entry.hs:
         title += ": the product's own rates"
+        if entry.mfn_unknown:
+            title += (
+                f", additional duties only (its MFN is unknown: no line of {entry.flow.key} "
+                "has this code or a code it starts with)"
+            )
     return Grid(
         title=title,
         headers=("From", "To", "Days", *names, "Total", "What changed"),
@@ -628,6 +633,11 @@ def rate_facts(stack: ProductStack, path: str) -> Facts:
 def _what_total(stack: ProductStack) -> str:
     if stack.mfn_stated:
         return "MFN and additional duties"
+    if stack.mfn_unknown:
+        return (
+            f"additional duties only: HS {stack.hs}'s MFN is unknown, since no line of "
+            f"{stack.flow.key} has this code or a code it starts with"
+        )
     return "additional duties only: the file states no MFN rate for this flow"
 
 
