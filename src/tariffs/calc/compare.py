@@ -37,6 +37,7 @@ from tariffs.calc.scope import (
     layers_by_flow,
     line_parts,
     part_scope,
+    ruled,
     scope_of,
     share_names,
     total_at,
@@ -465,6 +466,7 @@ def product_layers(
         for m, tags in zip(model.measures, limited, strict=True)
     )
     plan = plan_of(study.scenario(scenario))
+    model = ruled(model, plan)  # the rules as the scenario changes them
     if any(s.note == UNKNOWN_MFN for s in scopes):
         _depends_on_mfn(model.measures, scopes, plan.disabled, (hs, flow), during)
     line = _line_of(flow, hs)
