@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -883,6 +883,20 @@ def delta(kind: Kind, metric: Metric, item: Item) -> Decimal | None:
 def date_of(metric: Metric, item: Item) -> date | None:
     """The date the metric's value refers to, if any."""
     return None if metric.when is None else metric.when(item.value, item.at)
+
+
+RATE_PLACES = 4
+"""Decimal places of rates (in percent or pp) in JSON, CSV and `diff`."""
+MONEY_PLACES = 2
+"""Decimal places of money in JSON, CSV and `diff`."""
+SHOWN_PLACES = {"percent": RATE_PLACES, "pp": RATE_PLACES, "days": 0}
+"""The places a number of each unit is shown with (money, in any currency: MONEY_PLACES)."""
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimals, in a context wide enough for it."""
+    wide = Context(prec=max(28, value.adjusted() + places + 2), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), context=wide)
 
 
 Flat = dict[tuple[str, str, str, str], tuple[Decimal | str | None, str]]

@@ -29,7 +29,7 @@ from tariffs.domain import (
     money_literal,
     percent_literal,
 )
-from tariffs.metrics import Flat
+from tariffs.metrics import MONEY_PLACES, SHOWN_PLACES, Flat, round_half_up
 
 # --- inputs -------------------------------------------------------------------------------
 
@@ -266,19 +266,30 @@ def _windows_text(windows: Sequence[Any]) -> dict[str, str]:
 
 
 def _ignored(delta: Decimal, unit: str, tolerance: Tolerance) -> bool:
+    """Whether a change is within the tolerance, as it is shown (rounded half up)."""
     if unit in {"percent", "pp"}:
         limit = tolerance.rate
     elif unit in {"date", "days", ""}:
         limit = None
     else:
         limit = tolerance.money
-    return limit is not None and abs(delta) <= limit
+    shown = round_half_up(delta, SHOWN_PLACES.get(unit, MONEY_PLACES))
+    return limit is not None and abs(shown) <= limit
+
+
+def same(a: Value, b: Value, unit: str) -> bool:
+    """Whether two values of a metric are the same as outputs show them: numbers rounded
+    half up to the places of JSON and CSV (4 for rates, 2 for money), the rest as they are."""
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        places = SHOWN_PLACES.get(unit, MONEY_PLACES)
+        return bool(round_half_up(a, places) == round_half_up(b, places))
+    return a == b
 
 
 def result_changes(
     old: Sequence[tuple[str, Flat]], new: Sequence[tuple[str, Flat]], tolerance: Tolerance
 ) -> tuple[ResultChange, ...]:
-    """Flat that differ, file by file.
+    """Flat that differ as shown, file by file; each change is new minus old, exact.
 
     One file on each side is compared whatever the paths; several are paired by path, and a
     file present on one side only is reported as added or removed.
@@ -299,7 +310,7 @@ def result_changes(
         for key in dict.fromkeys([*before, *after]):
             a_value, a_unit = before.get(key, (None, ""))
             b_value, b_unit = after.get(key, (None, ""))
-            if a_value == b_value and a_unit == b_unit:
+            if a_unit == b_unit and same(a_value, b_value, a_unit):
                 continue
             delta = None
             if isinstance(a_value, Decimal) and isinstance(b_value, Decimal) and a_unit == b_unit:
