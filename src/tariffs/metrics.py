@@ -72,6 +72,8 @@ class Metric(NamedTuple):
     """For a line metric: the getter of the part named by `per` (see `line_metric`)."""
     nullable: bool = False
     """Whether the value may be unknown (None; null in JSON, an empty cell in CSV)."""
+    text: Get | None = None
+    """How tables show it, where that is not the value alone (a window's days: '31/90')."""
 
 
 class Item(NamedTuple):
@@ -539,10 +541,16 @@ def _after(w: Any, _: At) -> date:
     return w.last_day + timedelta(days=1)  # type: ignore[no-any-return]
 
 
+def _days_text(w: Any, _: At) -> str:
+    """'90', or '31/90' for a window 31 of whose 90 days lie inside the period."""
+    return str(w.days) if w.days_in_period == w.days else f"{w.days_in_period}/{w.days}"
+
+
 WINDOW = Kind(
     "window",
     "A window's effect on one flow (item: the window's name). Its figures cover the whole "
-    "window, even where it runs past the period's end.",
+    "window, even where it runs past the period's end; window_days_in_period and "
+    "duties_saved_in_period are over its days inside the period.",
     (
         Metric(
             "window_first_day",
@@ -558,7 +566,21 @@ WINDOW = Kind(
             "The last day the window covers.",
             label="Last day",
         ),
-        Metric("window_days", "days", lambda w, _: w.days, "The window's length.", label="Days"),
+        Metric(
+            "window_days",
+            "days",
+            lambda w, _: w.days,
+            "The window's length. Tables show `IN/ALL` (`31/90`) for a window that runs "
+            "outside the period: its days inside the period, of all its days.",
+            label="Days",
+            text=_days_text,
+        ),
+        Metric(
+            "window_days_in_period",
+            "days",
+            lambda w, _: w.days_in_period,
+            "The window's days inside the period (window_days where it lies within it).",
+        ),
         Metric(
             "rate_before",
             "percent",
@@ -610,10 +632,20 @@ WINDOW = Kind(
             "duties_saved",
             "money",
             lambda w, _: w.saved,
-            "duties_without minus duties_with: what the window saved importers.",
+            "duties_without minus duties_with: what the window saved importers, over all "
+            "its days (those outside the period too: see duties_saved_in_period).",
             when=_first,
             expect="saved",
             label="Saved\n{unit}",
+        ),
+        Metric(
+            "duties_saved_in_period",
+            "money",
+            lambda w, _: w.saved_in_period,
+            "duties_saved over the window's days inside the period only, to set beside the "
+            "period's duties.",
+            when=_first,
+            expect="saved_in_period",
         ),
     ),
     "scenario",

@@ -166,6 +166,10 @@ def _window_effects(
             bare = flow_layers(layered.model, plan, window, layered).layers
             inside = rate_days(segments(layers, window.start, window.until))
             outside = rate_days(segments(bare, window.start, window.until))
+            lo, hi = max(window.start, study.start), min(window.until, study.until)
+            saved_in = ZERO
+            if lo < hi:  # the window's days inside the period
+                saved_in = rate_days(segments(bare, lo, hi)) - rate_days(segments(layers, lo, hi))
             last = window.until - ONE_DAY
             out.append(
                 WindowResult(
@@ -181,6 +185,8 @@ def _window_effects(
                     duties_with=static_duties(flow.value, inside),
                     duties_without=static_duties(flow.value, outside),
                     saved=static_duties(flow.value, outside - inside),
+                    days_in_period=max(0, (hi - lo).days),
+                    saved_in_period=static_duties(flow.value, saved_in),
                 )
             )
     return tuple(out)

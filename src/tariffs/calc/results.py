@@ -132,7 +132,8 @@ class FlowResult(NamedTuple):
 
 
 class WindowResult(NamedTuple):
-    """A window's effect on one flow, over the whole window (not clipped to the period)."""
+    """A window's effect on one flow, over the whole window (not clipped to the period);
+    `days_in_period` and `saved_in_period` are over its days inside the period only."""
 
     window: str
     flow: Flow
@@ -146,6 +147,8 @@ class WindowResult(NamedTuple):
     duties_with: Decimal
     duties_without: Decimal
     saved: Decimal
+    days_in_period: int = 0
+    saved_in_period: Decimal = Decimal(0)
 
 
 class ImporterResult(NamedTuple):

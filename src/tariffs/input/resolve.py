@@ -22,6 +22,7 @@ from tariffs.input.problems import Loc, Report, cycle_path, cycles
 from tariffs.input.sweeps import resolve_sweeps
 from tariffs.input.yamlsource import KEY
 from tariffs.limits import MAX_LINES
+from tariffs.metrics import EXPECTED, WINDOW
 
 
 class Broken(NamedTuple):
@@ -655,8 +656,13 @@ def _expectations(
         metric = given[0]
         if entry.on is not None and metric != "rate":
             problem((*at, "on", KEY), f"'on' goes with 'rate' only, not with {quoted(metric)}")
-        if (entry.window is None) != (metric != "saved"):
-            problem(at, "'window' names the window of a 'saved' expectation, and goes with it only")
+        if (entry.window is None) == (EXPECTED[metric][0] is WINDOW):
+            problem(
+                at,
+                "'window' names the window of a window's expectation ("
+                + ", ".join(repr(k) for k, (kind, _) in EXPECTED.items() if kind is WINDOW)
+                + "), and goes with those only",
+            )
         if entry.flow.endswith(":*"):
             _check_importer_total(entry, metric, flow_keys, at, problem)
         elif entry.flow not in flow_keys and not broken.has("flows", entry.flow):

@@ -53,3 +53,12 @@ def study_metrics(result: StudyResult) -> metrics.Flat:
                 unit = metrics.unit_label(metric.unit, result.currency)
                 out[(item.scenario, item.flow_key, name, metric.name)] = (value, unit)
     return out
+
+
+def as_shown(flat: metrics.Flat) -> metrics.Flat:
+    """Flat metrics rounded as JSON shows them (what a saved result holds)."""
+    out: metrics.Flat = {}
+    for key, (value, unit) in flat.items():
+        places = metrics.SHOWN_PLACES.get(unit, metrics.MONEY_PLACES)
+        out[key] = (fmt.rounded(value, places) if isinstance(value, Decimal) else value, unit)
+    return out
