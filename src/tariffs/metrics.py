@@ -323,6 +323,7 @@ LAYER = Kind(
             lambda x, _: x.rate,
             "The measure's part of rate_on.",
             when=_on,
+            expect="rate",
         ),
         Metric(
             "layer_average_rate",
@@ -330,6 +331,7 @@ LAYER = Kind(
             lambda x, _: x.average,
             "The measure's part of average_rate.",
             when=_start,
+            expect="average",
         ),
     ),
     "flow",
@@ -479,6 +481,7 @@ LINE = Kind(
             lambda c, _: c.rate_on,
             "The line's total rate on the report date.",
             when=_on,
+            expect="rate",
         ),
         line_metric(
             "line_average_rate",
@@ -487,6 +490,7 @@ LINE = Kind(
             lambda c, _: c.average,
             "The line's time-weighted average rate over the period.",
             when=_start,
+            expect="average",
         ),
         line_metric(
             "line_static_duties",
@@ -495,6 +499,7 @@ LINE = Kind(
             lambda c, _: c.per_unit_duties,
             "The line's static duties over the period.",
             when=_start,
+            expect="duties",
         ),
         line_metric(
             "line_imports",
@@ -688,6 +693,7 @@ IMPORTER = Kind(
             "sum(value x rate_on) / sum(value).",
             when=_on,
             delta=True,
+            expect="rate",
             label="Rate on",
             vs_base=True,
         ),
@@ -698,6 +704,7 @@ IMPORTER = Kind(
             "The import-weighted average rate over the importer's flows and the period.",
             when=_start,
             delta=True,
+            expect="average",
             label="Average",
             vs_base=True,
         ),
@@ -708,6 +715,7 @@ IMPORTER = Kind(
             "The sum of the flows' static duties.",
             when=_start,
             delta=True,
+            expect="duties",
             label="Duties\n{unit}",
             vs_base=True,
         ),
@@ -737,6 +745,7 @@ IMPORTER_LAYER = Kind(
             lambda x, _: x.rate,
             "The measure's part of the importer's rate_on.",
             when=_on,
+            expect="rate",
         ),
         Metric(
             "importer_layer_average_rate",
@@ -744,6 +753,7 @@ IMPORTER_LAYER = Kind(
             lambda x, _: x.average,
             "The measure's part of the importer's average_rate.",
             when=_start,
+            expect="average",
         ),
         Metric(
             "importer_layer_share",
@@ -762,13 +772,73 @@ KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW, IMPORTER, IMPORTER_LAYER)
 """Every kind of result of `tariffs compare`, in the order outputs list them."""
 
 
-EXPECTED: dict[str, tuple[Kind, Metric]] = {
-    metric.expect: (kind, metric)
-    for kind in KINDS
-    for metric in kind.metrics
-    if metric.expect is not None
+# --- what an expectation can state --------------------------------------------------------
+
+EXPECT_UNITS = {
+    "percent": "percent",
+    "pp": "percent",
+    "money": "money",
+    "days": "days",
+    "date": "date",
 }
-"""What an `expect:` entry of a scenario file can check: its key -> (kind, metric)."""
+"""The units an expectation can state, and how its value is written: pp as a percent."""
+
+CONTEXTS: dict[str, tuple[Kind, ...]] = {
+    "flow": (FLOW, RESPONSE),
+    "layer": (LAYER,),
+    "line": (LINE,),
+    "window": (WINDOW,),
+    "importer": (IMPORTER,),
+    "importer layer": (IMPORTER_LAYER,),
+}
+"""What an expectation is about, and the kinds whose metrics it can state there: a flow
+(its own metrics and its trade response's), a flow's `layer`, a product line (`hs`), a
+`window`, an importer's total (`flow: IMPORTER:*`) and a layer of that total."""
+
+
+def _expected() -> dict[str, dict[str, tuple[Kind, Metric]]]:
+    out: dict[str, dict[str, tuple[Kind, Metric]]] = {}
+    for context, kinds in CONTEXTS.items():
+        for kind in kinds:
+            for metric in kind.metrics:
+                if metric.unit not in EXPECT_UNITS:
+                    continue
+                for key in (metric.expect, metric.name):
+                    if key is not None:
+                        out.setdefault(key, {}).setdefault(context, (kind, metric))
+    return out
+
+
+EXPECTED = _expected()
+"""What an `expect:` entry can state: a key (every metric's registry name, and the short
+keys `rate`, `average`, `low`, `peak`, `duties`, `saved`, `saved_in_period`) -> the metric it
+means in each context where it has one (see CONTEXTS)."""
+
+
+PRODUCT_RATES = frozenset({"rate", "line_rate_on"})
+"""With `hs`, these keys are the product's own rate on a date, as `tariffs rate` shows it,
+for any code (a line's other metrics need a line of that code)."""
+
+
+def expect_unit(key: str) -> str:
+    """How an expectation's value for `key` is written: percent, money, days or date."""
+    return EXPECT_UNITS[next(iter(EXPECTED[key].values()))[1].unit]
+
+
+def expect_context(flow: str, *, layer: bool, hs: bool, window: bool) -> str:
+    """The context of an expectation, from what it names (see CONTEXTS)."""
+    if flow.endswith(":*"):
+        return "importer layer" if layer else "importer"
+    if window:
+        return "window"
+    if layer:
+        return "layer"
+    return "line" if hs else "flow"
+
+
+def dated(metric: Metric) -> bool:
+    """Whether a metric is a rate on the report date, so an expectation may give it `on`."""
+    return metric.when is _on
 
 
 FLOW_KINDS = (FLOW, LAYER, RESPONSE, LINE)

@@ -382,6 +382,10 @@ class RatesOn:
         """The rate of `flow` ('US:CN') on `day` under `scenario`."""
         return total_at(self._layers(scenario)[flow].layers, day)
 
+    def has(self, scenario: str, flow: str, measure: str) -> bool:
+        """Whether `measure` is a layer of `flow`."""
+        return any(m.name == measure for m, _ in self._layers(scenario)[flow].layers)
+
     def layer(self, scenario: str, flow: str, measure: str, day: date) -> Decimal:
         """One measure's part of the rate of `flow` on `day` under `scenario`."""
         layers = self._layers(scenario)[flow].layers

@@ -282,7 +282,7 @@ class Outcome(NamedTuple):
     """An expectation, the value the calculation gave for it, and whether it held."""
 
     expectation: Expectation
-    got: Decimal
+    got: Decimal | None  # None: the metric has no value there (a cliff without a window)
     passed: bool
     on: date | None  # the date of a "rate" expectation: its own, or the study's
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from datetime import date
 
-    from tariffs.calc.results import StudyResult, Tolerance
+    from tariffs.calc.results import Outcome, StudyResult, Tolerance
     from tariffs.domain import Study
     from tariffs.input.files import FileReader, Inputs
     from tariffs.metrics import Flat
@@ -558,6 +558,16 @@ def check(
             help="Also write the results as JUnit XML here (atomically).",
         ),
     ] = None,
+    expect: Annotated[
+        Path | None,
+        typer.Option(
+            "--expect",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also check the expectations of this file (tariffs: 1 and an 'expect' "
+            "list) against the one FILE: pin figures of a file you do not own.",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the expectations (`expect:`) of scenario files.
 
@@ -567,14 +577,16 @@ def check(
     \b
     Example:
         tariffs check scenarios/*.yaml --junit check-results.xml
+        tariffs check scenarios/world-2025.yaml --expect my-figures.yaml
     """
     from tariffs.calc.expectations import check as evaluate
-    from tariffs.calc.results import Outcome
     from tariffs.render import checks
 
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
-    for path, study in _load_all(files, inputs):
+    if expect is not None:
+        checked = _check_against(files, expect, inputs)
+    for path, study in _load_all(files, inputs) if expect is None else ():
         for warning in study.warnings:
             show.say(warning)
         if not study.expectations:
@@ -585,6 +597,35 @@ def check(
     show.emit(checks.report(checked), None, inputs, people=True)
     if any(not o.passed for _, outcomes in checked for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
+
+
+def _check_against(
+    files: list[Path], expect: Path, inputs: Inputs
+) -> list[tuple[str, tuple[Outcome, ...]]]:
+    """The outcomes of one scenario file's own expectations and of a file of expectations
+    about it (`check --expect`)."""
+    from tariffs.calc.expectations import check as evaluate
+    from tariffs.input.load import load_expectations
+    from tariffs.input.problems import ScenarioError
+
+    if len(files) != 1:
+        raise typer.BadParameter(
+            f"an expectations file is about one scenario file; {len(files)} were given",
+            param_hint="'--expect'",
+        )
+    try:
+        study, external = load_expectations(files[0], expect, inputs=inputs)
+    except ScenarioError as exc:
+        show.fail(str(p) for p in exc.problems)
+    path = str(files[0])
+    too_much = _too_much_work(path, study)
+    if too_much:
+        show.fail(too_much)
+    for warning in study.warnings:
+        show.say(warning)
+    outcomes = show.computed(path, evaluate, study, (*study.expectations, *external))
+    own, theirs = outcomes[: len(study.expectations)], outcomes[len(study.expectations) :]
+    return [(path, own), (str(expect), theirs)] if own else [(str(expect), theirs)]
 
 
 class _Side(NamedTuple):
@@ -599,8 +640,10 @@ def _diff_fail(lines: Iterable[object]) -> NoReturn:
     show.fail(lines, EXIT_USAGE)  # diff(1): trouble is 2
 
 
-def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
-    """A scenario file (computed here) or a saved `tariffs compare --format json` result."""
+def _diff_side(label: str, text: str, read_file: FileReader, *, history: bool = False) -> _Side:
+    """A scenario file (computed here) or a saved `tariffs compare --format json` result;
+    `history`: a past version, read under today's rules as warnings where its meaning is not
+    in doubt (see input.load)."""
     from tariffs.calc.compare import compare as run
     from tariffs.input import saved
     from tariffs.input.load import load_text
@@ -611,9 +654,11 @@ def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
         files = saved.read(text, label)
         if files is not None:
             return _Side(label, None, files)
-        study = load_text(text, label, read_file)
+        study = load_text(text, label, read_file, history=history)
     except ScenarioError as exc:
         _diff_fail(exc.problems)
+    for warning in study.warnings if history else ():
+        show.say(warning)
     too_much = _too_much_work(label, study)
     if too_much:
         _diff_fail(too_much)
@@ -644,7 +689,7 @@ def _rev_side(rev: str, path: Path) -> _Side:
         _diff_fail([f"tariffs: {exc}"])
     except ScenarioError as exc:
         _diff_fail(exc.problems)
-    return _diff_side(revision.label(path.name), text, revision.read)
+    return _diff_side(revision.label(path.name), text, revision.read, history=True)
 
 
 TOLERANCE_UNITS = (
