@@ -44,6 +44,9 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
             status, why = "not in scope", f"applies only to HS {prefixes}"
         elif measure.name in disabled:
             status, why = "disabled", f"disabled by scenario {scenario!r}"
+        elif measure.rated_partners and not step.cause:
+            rated = ", ".join(measure.rated_partners)
+            status, why = "not in scope", f"not this partner: its rates are for {rated} only"
         elif scope.excluded_from is not None and scope.excluded_from <= on:
             since = "always" if scope.excluded_from == date.min else f"from {scope.excluded_from}"
             status, why = "excluded", f"excluded {since}{': ' if scope.note else ''}{scope.note}"
