@@ -200,7 +200,7 @@ def test_compare_help_names_every_labelled_metric_beside_its_column() -> None:
                 if metric.expect:
                     assert f"expect: {metric.expect}" in " ".join(out.split())
     rows = dict(row for _, table_rows in column_names() for row in table_rows)
-    # the three: compare says Saved, Average, Duties; sweep and diff say these
+    # compare's Saved, Average and Duties are what sweep and diff call these
     assert rows["Saved"] == "duties_saved; expect: saved"
     assert rows["Average"].startswith("average_rate; vs base: delta_average_rate")
     assert rows["Duties"].startswith("static_duties; vs base: delta_static_duties")
