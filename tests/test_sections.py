@@ -14,12 +14,13 @@ from tariffs import metrics
 from tariffs.calc.compare import compare
 from tariffs.calc.results import StudyResult
 from tariffs.cli import app
-from tariffs.input.load import load, load_text
+from tariffs.input.load import load
 from tariffs.render import COMPARE_SECTIONS, plain, table
 from tariffs.render.grids import compare_grids
 from tariffs.render.reference import TABLES, column_names
 
 from .test_cli import complete
+from .test_world import fifty_partners
 
 WORLD = "scenarios/world-2025.yaml"
 PRODUCTS = "scenarios/products-2025.yaml"
@@ -54,11 +55,12 @@ def test_only_totals_and_partners_prints_the_heading_and_those_tables() -> None:
     # the same as --only totals --only partners, and in document order whatever the order
     assert run("compare", WORLD, "--only", "totals", "--only", "partners")[1] == out
     assert run("compare", WORLD, "--only", "partners,totals")[1] == out
-    # 139 lines at 120 columns, against 1,336 for the whole document: the heading (6); a
+    # 139 lines at 120 columns, against 1,326 for the whole document: the heading (6); a
     # blank, the totals title (2 lines) and table (3 rules, 2 header lines, 5 scenarios);
     # per scenario a blank, the by-partner title (1) and table (3 rules, 2 header lines,
     # 16 partners and All): 6 + 13 + 5 x 24 = 139
     assert len(out.splitlines()) == 6 + (1 + 2 + 3 + 2 + 5) + 5 * (1 + 1 + 3 + 2 + 17)
+    assert len(run("compare", WORLD)[1].splitlines()) == 1326
 
 
 def test_each_section_alone_is_its_part_of_the_whole_in_order() -> None:
@@ -117,19 +119,9 @@ def test_json_and_csv_refuse_only_as_they_hold_every_result(fmt: str, how: str) 
 
 
 def test_a_too_large_partner_by_layer_table_asked_for_alone_names_itself() -> None:
-    # 50 partners with a measure each: 51 rows x 52 columns = 2,652 cells, over the 2,000
-    # shown; asked for alone, the by-layer table, whose title says so, stands in for it
-    codes = [f"P{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(50)]
-    flows = "".join(f"  - {{importer: US, exporter: {c}, value: 1bn}}\n" for c in codes)
-    measures = "".join(
-        f"  m{i}: {{importer: US, exporter: {c}, basis: b, rates: {{2025-01-01: 10%}}}}\n"
-        for i, c in enumerate(codes)
-    )
-    study = load_text(
-        "tariffs: 1\ntitle: t\nperiod: {start: 2025-01-01, until: 2026-01-01}\n"
-        f"on: 2025-06-01\nflows:\n{flows}measures:\n{measures}scenarios:\n  s: {{}}\n",
-        "t.yaml",
-    )
+    # 2,652 cells, over the 2,000 shown: asked for alone, the by-layer table, whose title
+    # says so, stands in for it
+    study = fifty_partners()
     [grid] = compare_grids(compare(study), {"partner-by-layer"})
     assert grid.title.startswith("US by layer under 's'")
     assert "the partner-by-layer table (2,652 cells, over 2,000) is left out" in grid.title
