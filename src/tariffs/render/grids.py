@@ -471,6 +471,9 @@ def compare_grids(result: StudyResult) -> list[Grid]:
         if first.response is not None:
             out.append(response_grid(result, index))
     out.extend(importer_grids(result))
+    from tariffs.render.market_grids import market_grids  # noqa: PLC0415 - it imports this
+
+    out.extend(market_grids(result))
     return out
 
 
