@@ -9,7 +9,7 @@ from tariffs.calc.compare import RatesOn, compare
 from tariffs.calc.results import Outcome
 from tariffs.calc.stack import product_stack
 from tariffs.domain import Expectation, Study
-from tariffs.metrics import EXPECTED, FLOW, IMPORTER, LAYER, WINDOW, Item, value
+from tariffs.metrics import EXPECTED, FLOW, IMPORTER, LAYER, MARKET_PARTNER, WINDOW, Item, value
 
 IMPORTER_METRIC = {"rate": "rate_on", "average": "average_rate", "duties": "static_duties"}
 """The importer-total metric an expectation on IMPORTER:* checks, by its key."""
@@ -38,6 +38,7 @@ def check(study: Study) -> tuple[Outcome, ...]:
         windows.setdefault((item.scenario, item.name, item.flow_key), []).append(item)
     layers = {(item.scenario, item.flow_key, item.name): item for item in LAYER.items(result)}
     totals = {(item.scenario, item.flow_key): item for item in IMPORTER.items(result)}
+    partners = {(item.scenario, item.flow_key): item for item in MARKET_PARTNER.items(result)}
     outcomes = []
     for e in study.expectations:
         kind, metric = EXPECTED[e.metric]
@@ -57,6 +58,8 @@ def check(study: Study) -> tuple[Outcome, ...]:
             got = value(LAYER.metric(LAYER_METRIC[e.metric]), item)
         elif on is not None and on != result.on:
             got = rate_on(e.scenario, e.flow, on)
+        elif kind is MARKET_PARTNER:
+            got = value(metric, partners[(e.scenario, e.flow)])
         elif kind is WINDOW:
             got = sum(
                 (value(metric, item) for item in windows.get((e.scenario, e.window, e.flow), ())),

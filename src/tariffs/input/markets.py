@@ -118,3 +118,29 @@ def resolve_markets(
             )
         )
     return tuple(out)
+
+
+MARKET_METRICS = ("share", "diversion")
+"""What an expectation may state of a partner in a market (tariffs.metrics.MARKET_PARTNER)."""
+
+
+def check_expectations(parsed: models.ScenarioFile, problem: Report) -> None:
+    """A `share` or `diversion` expectation is about one partner in a market: its flow is
+    IMPORTER:EXPORTER, the importer has a market, and it takes no `on`, `hs` or `layer`."""
+    for i, entry in enumerate(parsed.expect):
+        metric = next((m for m in MARKET_METRICS if getattr(entry, m, None) is not None), None)
+        if metric is None:
+            continue
+        at = ("expect", i)
+        importer, _, exporter = entry.flow.partition(":")
+        if exporter == "*":
+            continue  # an importer's total states rate, average or duties: reported there
+        if importer not in parsed.markets:
+            problem(
+                (*at, "flow"),
+                f"{quoted(metric)} is a partner's in a market, and the file gives {importer} "
+                f"no market (add markets: {{{importer}: ...}})",
+            )
+        for key in ("hs", "layer"):
+            if getattr(entry, key) is not None:
+                problem((*at, key), f"{quoted(key)} does not go with {quoted(metric)}")

@@ -18,7 +18,7 @@ from tariffs.input import format as models
 from tariffs.input import law
 from tariffs.input.lines import Files, build_flow
 from tariffs.input.literals import hs_digits
-from tariffs.input.markets import resolve_markets
+from tariffs.input.markets import check_expectations, resolve_markets
 from tariffs.input.problems import Loc, Report, cycle_path, cycles
 from tariffs.input.sweeps import resolve_sweeps
 from tariffs.input.yamlsource import KEY
@@ -126,6 +126,7 @@ def resolve(
     expectations = _expectations(
         parsed, resolved, flow_of, problem, where, broken=broken, whole=whole
     )
+    check_expectations(parsed, problem)
     study = domain.Study(
         title=parsed.title,
         start=period.start,
