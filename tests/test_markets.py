@@ -224,7 +224,11 @@ measures:
 scenarios:
   s: {{}}
 markets:
-  US: {{import_demand: {em}, substitution: {sigma}, partner_supply: {{MX: 3}}, observed_on: 2025-01-01}}
+  US:
+    import_demand: {em}
+    substitution: {sigma}
+    partner_supply: {{MX: 3}}
+    observed_on: 2025-01-01
 """
     [market] = compare(load_text(text, "t.yaml")).scenarios[0].markets
     assert all(p.imports >= 0 for p in market.partners)
