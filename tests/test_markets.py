@@ -239,3 +239,43 @@ markets:
         # for the days / 365 of each stretch, added up in Decimal's 28 digits
         assert all(abs(p.imports - p.static_imports) < D("1e-12") for p in market.partners)
         assert all(p.diversion == 0 and p.creation == 0 for p in market.partners)
+
+
+# --- docs/economics.md, section 8: China's share with diversion ------------------------------
+
+WORLD = ROOT / "scenarios" / "world-2025.yaml"
+ECONOMICS = (ROOT / "docs" / "economics.md").read_text(encoding="utf-8")
+
+
+def _share_rows() -> list[list[str]]:
+    section = ECONOMICS.split("## 8. China's share", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith(("| ces", "| gsim"))]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+
+
+def test_the_china_share_table_is_the_tools_output() -> None:
+    rows = _share_rows()
+    assert len(rows) == 5
+    text = WORLD.read_text(encoding="utf-8")
+    shipped = "".join(
+        f"    {line}\n"
+        for line in (
+            "model: ces",
+            "import_demand: -1",
+            "substitution: 1.5",
+            "export_supply: infinite",
+        )
+    )
+    assert shipped in text
+    for model, em, sigma, ex, before, after, change in rows:
+        varied = text.replace(
+            shipped,
+            f"    model: {model.split()[0].rstrip(',')}\n    import_demand: {em}\n"
+            f"    substitution: {sigma}\n    export_supply: {ex}\n",
+        )
+        result = compare(load_text(varied, "world.yaml"), only=("as-enacted",))
+        [market] = result.scenarios[0].markets
+        [china] = [p for p in market.partners if p.exporter == "CN"]
+        assert f"{round(china.share_before, 2)}%" == before
+        assert f"{round(china.share_after, 2)}%" == after
+        assert f"{round(china.share_after, 2) - round(china.share_before, 2):+} pp" == change
