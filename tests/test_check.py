@@ -111,12 +111,12 @@ expect:
         (
             "{scenario: s, flow: US:CN, rate: 10%, average: 10%}",
             "13:5: an expectation states exactly one of rate, average, low, peak, duties, "
-            "saved (this one: rate, average)",
+            "saved, diversion, share (this one: rate, average)",
         ),
         (
             "{scenario: s, flow: US:CN}",
             "13:5: an expectation states exactly one of rate, average, low, peak, duties, "
-            "saved (this one: none)",
+            "saved, diversion, share (this one: none)",
         ),
         (
             "{scenario: s, flow: US:CN, on: 2025-03-01, average: 10%}",
