@@ -9,7 +9,7 @@ from decimal import Decimal
 from tariffs.calc.results import MarketResult, StudyResult
 from tariffs.metrics import MARKET, MARKET_PARTNER, Item, Metric
 from tariffs.render import fmt
-from tariffs.render.grids import Grid, _metric_cells, _metric_columns
+from tariffs.render.grids import Grid, _metric_cells, _metric_columns, _scenario_rows
 
 
 def _title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
@@ -38,7 +38,7 @@ def market_grids(result: StudyResult) -> list[Grid]:
     if not any(s.markets for s in result.scenarios):
         return []
     divisor, unit = _scale(result)
-    out = _totals(result, divisor, unit)
+    out = _scenario_rows(result, MARKET, _title, (divisor, unit))
     columns = _metric_columns(MARKET_PARTNER, unit)
     for scenario in result.scenarios:
         items = list(MARKET_PARTNER.items(result._replace(scenarios=(scenario,))))
@@ -67,29 +67,6 @@ def market_grids(result: StudyResult) -> list[Grid]:
                 )
             )
     return out
-
-
-def _totals(result: StudyResult, divisor: Decimal, unit: str) -> list[Grid]:
-    """Each market's totals, scenarios as rows."""
-    columns = _metric_columns(MARKET, unit)
-    rows: dict[str, list[tuple[str, ...]]] = {}
-    labels: dict[str, str] = {}
-    for item in MARKET.items(result):
-        key, labels[key] = _title(item, divisor, unit)
-        is_base = item.scenario == result.baseline
-        cells = _metric_cells(MARKET, columns.shown, item, divisor, is_base)
-        rows.setdefault(key, []).append((item.scenario, *cells))
-    return [
-        Grid(
-            labels[key],
-            ("Scenario", *columns.headers),
-            "k" + columns.kinds,
-            tuple(found),
-            keys=1,
-            glued=columns.glued_after(1),
-        )
-        for key, found in rows.items()
-    ]
 
 
 def _total_cells(market: MarketResult, shown: list[Metric], divisor: Decimal) -> list[str]:
