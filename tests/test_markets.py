@@ -279,3 +279,26 @@ def test_the_china_share_table_is_the_tools_output() -> None:
         assert f"{round(china.share_before, 2)}%" == before
         assert f"{round(china.share_after, 2)}%" == after
         assert f"{round(china.share_after, 2) - round(china.share_before, 2):+} pp" == change
+
+
+def test_diff_names_the_market_and_what_it_did(tmp_path: Path) -> None:
+    changed = tmp_path / "market-3.yaml"
+    changed.write_text(
+        TWO.read_text(encoding="utf-8").replace("substitution: 1.5", "substitution: 3"),
+        encoding="utf-8",
+    )
+    out = run("diff", str(TWO), str(changed), "-f", "json")
+    assert out.exit_code == 1, out.output
+    document = json.loads(out.stdout, parse_float=Decimal)
+    assert document["inputs"] == [
+        {"section": "market", "name": "US", "field": "substitution", "old": "1.5", "new": "3"}
+    ]
+    shares = [r for r in document["results"] if r["metric"] == "share_after"]
+    assert [(r["flow"], r["old"]) for r in shares] == [
+        ("US:CN", D("9.5639")),
+        ("US:ROW", D("90.4361")),
+    ]
+    # a saved result of the file diffs equal to the file
+    saved = tmp_path / "saved.json"
+    saved.write_text(run("compare", str(TWO), "-f", "json").stdout, encoding="utf-8")
+    assert run("diff", str(saved), str(TWO)).exit_code == 0

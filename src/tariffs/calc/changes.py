@@ -19,6 +19,7 @@ from tariffs.domain import (
     MFN,
     Flow,
     Line,
+    Market,
     Measure,
     Study,
     hs_code,
@@ -58,7 +59,7 @@ def _mapping_fields(
 
 
 def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
-    """Every input that differs, by section: file, flows, measures, scenarios."""
+    """Every input that differs, by section: file, flows, measures, scenarios, markets."""
     out: list[InputChange] = []
 
     def file_facts(s: Study) -> dict[str, str]:
@@ -95,7 +96,37 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
         before = {x.name: x for x in getattr(old, section + "s") if getattr(x, "kind", "") != MFN}
         after = {x.name: x for x in getattr(new, section + "s") if getattr(x, "kind", "") != MFN}
         out.extend(_keyed(section, before, after, fields))
+    out.extend(
+        _keyed(
+            "market",
+            {m.importer: m for m in old.markets},
+            {m.importer: m for m in new.markets},
+            _market_fields,
+        )
+    )
     return tuple(out)
+
+
+def _supply_text(supply: Decimal | None) -> str:
+    return "infinite" if supply is None else f"{supply:f}"
+
+
+def _market_fields(a: Market, b: Market) -> Iterator[tuple[str, str | None, str | None]]:
+    """A market's model, elasticities and observed date, as the file writes them."""
+    yield "model", a.model, b.model
+    yield "import_demand", f"{a.import_demand:f}", f"{b.import_demand:f}"
+    yield "substitution", f"{a.substitution:f}", f"{b.substitution:f}"
+    yield "export_supply", _supply_text(a.export_supply), _supply_text(b.export_supply)
+    yield from _mapping_fields(
+        "partner_supply",
+        {k: _supply_text(v) for k, v in a.partner_supply},
+        {k: _supply_text(v) for k, v in b.partner_supply},
+    )
+    yield (
+        "observed_on",
+        a.observed_on.isoformat() if a.observed_on else None,
+        b.observed_on.isoformat() if b.observed_on else None,
+    )
 
 
 def _response_text(line: Line) -> str | None:
