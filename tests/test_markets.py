@@ -302,3 +302,30 @@ def test_diff_names_the_market_and_what_it_did(tmp_path: Path) -> None:
     saved = tmp_path / "saved.json"
     saved.write_text(run("compare", str(TWO), "-f", "json").stdout, encoding="utf-8")
     assert run("diff", str(saved), str(TWO)).exit_code == 0
+
+
+def test_a_gsim_system_too_large_is_refused_before_any_work(tmp_path: Path) -> None:
+    # 250 regions, each importing from the next two: one date inside the period makes at
+    # most 1 + 2 = 3 stretches (the report date's solve counted), each 3 steps x 250 ** 3:
+    # 3 x 3 x 15,625,000 = 140,625,000 steps, over the 60,000,000 of limits.MAX_WORK.
+    names = [f"R{chr(65 + k // 26)}{chr(65 + k % 26)}" for k in range(250)]
+    flows = "\n".join(
+        f"  - {{importer: {a}, exporter: {names[(k + step) % 250]}, value: 1bn}}"
+        for k, a in enumerate(names)
+        for step in (1, 2)
+    )
+    markets = "\n".join(f"  {a}: {{model: gsim, observed_on: 2024-12-31}}" for a in names)
+    path = tmp_path / "big.yaml"
+    path.write_text(
+        "tariffs: 1\ntitle: t\nperiod: {start: 2025-01-01, until: 2026-01-01}\n"
+        f"on: 2025-06-01\nflows:\n{flows}\n"
+        f"measures:\n  m: {{importer: {names[0]}, exporter: {names[1]}, basis: x,"
+        " rates: {2025-03-01: 10%}}\n"
+        f"scenarios:\n  s: {{}}\nmarkets:\n{markets}\n",
+        encoding="utf-8",
+    )
+    out = run("compare", str(path))
+    assert out.exit_code == 1, out.output
+    assert "steps of work" in out.output
+    assert "gsim markets over 250 regions" in out.output
+    assert "Traceback" not in out.output
