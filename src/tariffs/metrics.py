@@ -854,10 +854,10 @@ def _market_partner_items(at: At) -> Iterator[Item]:
 
 
 def _base_market_partner(item: Item, study: StudyResult) -> Any:
+    mine = item.value
     for market in study.base.markets:
-        for partner in market.partners:
-            if partner.key == item.value.key:
-                return partner
+        if market.importer == mine.importer:
+            return next((p for p in market.partners if p.exporter == mine.exporter), None)
     return None
 
 

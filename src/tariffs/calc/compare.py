@@ -307,7 +307,7 @@ def compare(
     models = models or flow_models(study)
     shared: dict[int, tuple[FlowLayers, FlowResult]] = {}
     results: dict[str, ScenarioResult] = {}
-    observed = market.observed_rates(study, models) if study.markets else {}
+    observed = market.observed_rates(study, models, remember=True) if study.markets else {}
     for name in dict.fromkeys((*wanted, base_name)):
         results[name] = scenario_result(
             study,

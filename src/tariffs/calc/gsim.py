@@ -104,7 +104,9 @@ def solve(
     hat = [[new[r][i] / base[r][i] - 1 for i in range(n)] for r in range(n)]
     # Row r: sum_i phi[r][i] (own[r][i] (hat[r][i] + x_r) + sum_{s != r} cross[s][i] (hat[s][i]
     # + x_s)) - Ex_r x_r = 0, as A x = b. Exporters with infinite supply or no exports keep
-    # x_r = 0: their rows are x_r = 0.
+    # x_r = 0: their rows are x_r = 0. With pull[i] = sum_s cross[s][i] hat[s][i], the sum
+    # over s != r is pull[i] less r's own term.
+    pull = [sum((cross[s][i] * hat[s][i] for s in range(n)), ZERO) for i in range(n)]
     free = [regions[r].export_supply is not None and exports[r] != 0 for r in range(n)]
     a = [[ZERO] * n for _ in range(n)]
     b = [ZERO] * n
@@ -112,23 +114,26 @@ def solve(
         if not free[r]:
             a[r][r] = ONE
             continue
-        for i in range(n):
-            weight = phi[r][i]
-            if not weight:
-                continue
-            a[r][r] += weight * own[r][i]
-            b[r] -= weight * own[r][i] * hat[r][i]
-            for s in range(n):
-                if s != r and cross[s][i]:
-                    a[r][s] += weight * cross[s][i]
-                    b[r] -= weight * cross[s][i] * hat[s][i]
-        supply = regions[r].export_supply
-        a[r][r] -= supply if supply is not None else ZERO
+        weights = phi[r]
+        for s in range(n):
+            if s != r:
+                a[r][s] = sum((w * c for w, c in zip(weights, cross[s], strict=True) if w), ZERO)
+        a[r][r] = sum((w * own[r][i] for i, w in enumerate(weights) if w), ZERO) - (
+            regions[r].export_supply or ZERO
+        )
+        b[r] = -sum(
+            (
+                w * (own[r][i] * hat[r][i] + pull[i] - cross[r][i] * hat[r][i])
+                for i, w in enumerate(weights)
+                if w
+            ),
+            ZERO,
+        )
     x = _gauss(a, b)
+    push = [pull[i] + sum((cross[s][i] * x[s] for s in range(n)), ZERO) for i in range(n)]
     changes = tuple(
         tuple(
-            own[r][i] * (hat[r][i] + x[r])
-            + sum((cross[s][i] * (hat[s][i] + x[s]) for s in range(n) if s != r), ZERO)
+            own[r][i] * (hat[r][i] + x[r]) + push[i] - cross[r][i] * (hat[r][i] + x[r])
             for i in range(n)
         )
         for r in range(n)

@@ -22,25 +22,28 @@ from tariffs.calc.results import (
     MarketPartner,
     MarketResult,
 )
-from tariffs.calc.scope import FlowModel, layers_by_flow, total_at
+from tariffs.calc.scope import FlowModel, flow_layers, total_at
 from tariffs.calc.steps import plan_of
 from tariffs.domain import Market, Study
 
 HUNDRED = Decimal(100)
 
 
-def observed_rates(study: Study, models: dict[str, FlowModel]) -> dict[str, Decimal]:
+def observed_rates(
+    study: Study, models: dict[str, FlowModel], *, remember: bool = False
+) -> dict[str, Decimal]:
     """T0 of each flow in a market, by flow key: its rate on the market's `observed_on`
-    under the file's baseline scenario, else its lines' `observed_at`, value-weighted."""
+    under the file's baseline scenario, else its lines' `observed_at`, value-weighted.
+    `remember` keeps the baseline's layers on the models, for compare to reuse."""
     out: dict[str, Decimal] = {}
-    dated = [m for m in study.markets if m.observed_on is not None]
-    layers = layers_by_flow(study, plan_of(study.scenario(study.baseline)), models) if dated else {}
+    plan = plan_of(study.scenario(study.baseline))
     for market in study.markets:
         for flow in study.flows:
             if flow.importer != market.importer:
                 continue
             if market.observed_on is not None:
-                out[flow.key] = total_at(layers[flow.key].layers, market.observed_on)
+                layers = flow_layers(models[flow.key], plan, remember=remember).layers
+                out[flow.key] = total_at(layers, market.observed_on)
                 continue
             total = sum((x.value for x in flow.lines), ZERO)
             weighted = sum((x.value * (x.observed or ZERO) for x in flow.lines), ZERO)
