@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 from tariffs.calc import gsim
 from tariffs.calc.compare import compare
 from tariffs.cli import app
-from tariffs.input.load import load_text
+from tariffs.input.load import load, load_text
 from tariffs.input.problems import ScenarioError
+from tariffs.render import plot
 
 ROOT = Path(__file__).resolve().parent.parent
 TWO = ROOT / "tests" / "fixtures" / "market-2.yaml"
@@ -329,3 +330,28 @@ def test_a_gsim_system_too_large_is_refused_before_any_work(tmp_path: Path) -> N
     assert "steps of work" in out.output
     assert "gsim markets over 250 regions" in out.output
     assert "Traceback" not in out.output
+
+
+def test_the_compare_chart_has_a_panel_of_imports_by_partner() -> None:
+    result = compare(load(TWO))
+    panels = plot._compare_panels([(str(TWO), result)])
+    assert [p.market for p in panels] == [-1, -1, 0]  # two flows' rates, then the market
+    assert panels[-1].height == 3.1  # 2 partners x 3 series of bars fit the usual height
+    image = plot.compare_chart([(str(TWO), result)], "png")
+    assert image.startswith(b"\x89PNG")
+    out = run("compare", str(TWO), "--plot", "/dev/null/x.png")
+    assert out.exit_code != 0  # an unwritable chart path is refused, never a traceback
+    assert "Traceback" not in out.output
+
+
+def test_t0_from_the_flows_observed_at() -> None:
+    # Without observed_on, T0 is each flow's observed_at (with elasticity 0: no response of
+    # its own); at 0% it is the rate observed_on 2024-12-31 gave: the same figures.
+    text = TWO.read_text(encoding="utf-8")
+    for value in ("438.9bn", "2800bn"):
+        text = text.replace(
+            f"value: {value}}}", f"value: {value}, elasticity: 0, observed_at: 0%}}"
+        )
+    text = text.replace(", observed_on: 2024-12-31", "")
+    [market] = compare(load_text(text, "t0.yaml")).scenarios[1].markets
+    assert [round(p.share_after, 4) for p in market.partners] == [D("9.5639"), D("90.4361")]
