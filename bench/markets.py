@@ -97,6 +97,14 @@ def market_seconds(path: Path, runs: int) -> float:
     return statistics.median(times)
 
 
+def report(tariffs: str, shape: str, pair: tuple[Path, Path], runs: int, what: str) -> None:
+    """Whole-process figures of a study without and with its markets, then the step alone."""
+    for label, path in zip(("without markets", "with markets"), pair, strict=True):
+        wall, peak = whole_process(tariffs, path, runs)
+        print(f"{shape}, {label:<15}: compare {wall:6.2f} s wall, peak {peak:6.1f} MB")
+    print(f"    the {what} step alone: {market_seconds(pair[1], runs):6.3f} s, every scenario")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=20_000)
@@ -107,23 +115,15 @@ def main() -> None:
     tariffs = shutil.which("tariffs") or str(Path(sys.executable).with_name("tariffs"))
     with tempfile.TemporaryDirectory() as tmp:
         plain = generate_partners(Path(tmp), args.lines, args.partners)
-        ces = with_market(plain, args.partners)
         shape = f"{args.lines} lines, {args.partners} partners, {SCENARIOS} scenarios"
-        for label, path in (("without a market", plain), ("ces market", ces)):
-            wall, peak = whole_process(tariffs, path, args.runs)
-            print(f"{shape}, {label:<16}: compare {wall:6.2f} s wall, peak {peak:6.1f} MB")
-        step = market_seconds(ces, args.runs)
-        print(f"    the ces market step alone: {step:6.3f} s over {SCENARIOS} scenarios")
+        pair = (plain, with_market(plain, args.partners))
+        report(tariffs, shape, pair, args.runs, "ces market")
         gsim = generate_gsim(Path(tmp), args.regions)
         bare = gsim.with_name("bare.yaml")
         bare.write_text(gsim.read_text(encoding="utf-8").split("markets:")[0], encoding="utf-8")
         flows = args.regions * (args.regions - 1)
         shape = f"{args.regions} regions ({flows} flows), 2 scenarios"
-        for label, path in (("without markets", bare), ("gsim markets", gsim)):
-            wall, peak = whole_process(tariffs, path, args.runs)
-            print(f"{shape}, {label:<15}: compare {wall:6.2f} s wall, peak {peak:6.1f} MB")
-        step = market_seconds(gsim, args.runs)
-        print(f"    the gsim step alone: {step:6.3f} s over 2 scenarios")
+        report(tariffs, shape, (bare, gsim), args.runs, "gsim")
 
 
 if __name__ == "__main__":
