@@ -442,7 +442,7 @@ def timeline(
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
         tariffs timeline scenarios/products-2025.yaml --flow US:CN --hs 8517.13
     """
-    from tariffs.calc.compare import timelines
+    from tariffs.calc.compare import MfnUnknown, timelines
     from tariffs.calc.cost import TooMuchWork, check_timeline
     from tariffs.input.literals import parse_flow
     from tariffs.limits import MAX_TIMELINE_CELLS
@@ -471,7 +471,10 @@ def timeline(
             code = parse_hs(hs)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
-    result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
+    try:
+        result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
+    except MfnUnknown as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 
@@ -518,6 +521,7 @@ def rate(
     Example:
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
     """
+    from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.stack import product_stack
     from tariffs.input.literals import parse_flow, parse_hs
 
@@ -538,7 +542,10 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
-    stack = show.computed(path, product_stack, study, chosen, code, day, name)
+    try:
+        stack = show.computed(path, product_stack, study, chosen, code, day, name)
+    except MfnUnknown as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     show.show_rate(show.Where(fmt, output, width, inputs), path, stack)
 
 
