@@ -182,8 +182,17 @@ def metric_fields(kind: metrics.Kind, item: metrics.Item) -> dict[str, Any]:
     return out
 
 
-Written = dict[str, dict[int, str]]
-"""Line fields already written, per run of metrics: by the id of the line or class."""
+class Written:
+    """What one file's product lines have written so far, by the id of the line or class
+    (lines and classes live as long as the result, so their ids hold): each run of metrics
+    (by its index), each line's head, each line's last whole text with the number of what
+    its class gave it, and those numbers."""
+
+    def __init__(self) -> None:
+        self.runs: dict[int, dict[int, str]] = {}
+        self.heads: dict[int, str] = {}
+        self.texts: dict[int, tuple[int, str]] = {}
+        self.classes: dict[tuple[Any, ...], int] = {}
 
 
 def machine(unit: str) -> Callable[[Any], str]:
@@ -218,20 +227,31 @@ def _line_texts(at: metrics.At, written: Written) -> Iterator[str]:
     """Each product line of a flow as one compact JSON object: its code and description,
     then the registry's line metrics in order.
 
-    A run of metrics that depends on the line alone, or on its class alone (Metric.per), is
-    written once, in `written`, and reused for every scenario and every line of the class.
-    A run of shares ("value": the line's value times a per-unit amount of its class) is
-    written for each line, from the class's amounts, read once.
+    A run of metrics that depends on the line alone (Metric.per) is written once, in
+    `written`, and reused for every scenario; one that depends on its class alone, once for
+    every line of the class. A run of shares ("value": the line's value times a per-unit
+    amount of its class) is written for each line, from the class's amounts, read once.
+    A line's whole text is kept with the number of what its class gave (the class runs'
+    texts and the amounts): in a later scenario whose class of the line gives the same, as
+    most do, the text is written again as it is.
     """
     flow = at.flow
     if flow is None or not flow.flow.classified:
         return
     runs = _line_runs()
-    caches = [written.setdefault(f"run {index}", {}) for _, index, _ in runs]
-    heads = written.setdefault("head", {})
-    amounts: list[dict[int, list[tuple[str, Any, int]]]] = [{} for _ in runs]
+    caches = [written.runs.setdefault(index, {}) for _, index, _ in runs]
+    heads, texts, known = written.heads, written.texts, written.classes
+    classes: dict[int, tuple[int, list[str | list[tuple[str, Any, int]]]]] = {}
     number = fmt.number
     for line, cls in flow.lines():
+        found = classes.get(id(cls))
+        if found is None:
+            found = classes[id(cls)] = _class_parts(cls, at, runs, known)
+        key, parts = found
+        kept = texts.get(id(line))
+        if kept is not None and kept[0] == key:
+            yield kept[1]
+            continue
         head = heads.get(id(line))
         if head is None:
             code = json_string(line.code) if line.code else "null"
@@ -239,28 +259,44 @@ def _line_texts(at: metrics.At, written: Written) -> Iterator[str]:
                 f'{{"hs": {code}, "description": {json_string(line.description)}'
             )
         pieces = [head]
-        for per, index, fields in runs:
-            if per == "value":
-                found = amounts[index].get(id(cls))
-                if found is None:
-                    found = amounts[index][id(cls)] = [
-                        (key, of(cls, at), _PLACES[unit]) for key, of, unit in fields
-                    ]
-                value = line.value
-                for key, amount, places in found:
-                    pieces.append(
-                        key + ("null" if amount is None else number(value * amount, places))
+        for (per, index, fields), part in zip(runs, parts, strict=True):
+            if isinstance(part, str):
+                pieces.append(part)
+            elif per == "line":
+                text = caches[index].get(id(line))
+                if text is None:
+                    text = caches[index][id(line)] = "".join(
+                        key + machine(unit)(of(line, at)) for key, of, unit in fields
                     )
-                continue
-            part = line if per == "line" else cls
-            text = caches[index].get(id(part))
-            if text is None:
-                text = caches[index][id(part)] = "".join(
-                    key + machine(unit)(of(part, at)) for key, of, unit in fields
-                )
-            pieces.append(text)
+                pieces.append(text)
+            else:
+                value = line.value
+                for name, amount, places in part:
+                    pieces.append(
+                        name + ("null" if amount is None else number(value * amount, places))
+                    )
         pieces.append("}")
-        yield "".join(pieces)
+        text = "".join(pieces)
+        texts[id(line)] = (key, text)
+        yield text
+
+
+def _class_parts(
+    cls: Any, at: metrics.At, runs: list[Run], known: dict[tuple[Any, ...], int]
+) -> tuple[int, list[str | list[tuple[str, Any, int]]]]:
+    """What a class gives its lines' texts, run by run: a class run's text, a share run's
+    [(key, amount, places)], or [] for a line run; and a number for all that, the same for
+    classes that give the same (in any scenario)."""
+    parts: list[str | list[tuple[str, Any, int]]] = []
+    for per, _, fields in runs:
+        if per == "class":
+            parts.append("".join(key + machine(unit)(of(cls, at)) for key, of, unit in fields))
+        elif per == "value":
+            parts.append([(key, of(cls, at), _PLACES[unit]) for key, of, unit in fields])
+        else:
+            parts.append([])
+    shape = tuple(p if isinstance(p, str) else tuple(a for _, a, _ in p) for p in parts)
+    return known.setdefault(shape, len(known)), parts
 
 
 _PLACES = {"percent": fmt.RATE_PLACES, "pp": fmt.RATE_PLACES, "money": fmt.MONEY_PLACES}
@@ -268,7 +304,7 @@ _PLACES = {"percent": fmt.RATE_PLACES, "pp": fmt.RATE_PLACES, "money": fmt.MONEY
 
 def study(result: StudyResult, path: str) -> dict[str, Any]:
     """One file's results as plain data, ready for `chunks`; product lines are streamed."""
-    written: Written = {}  # lines and classes live as long as `result`: their ids hold
+    written = Written()
     [file_item] = metrics.FILE.items(result)
     scenarios = []
     for scenario in result.scenarios:
