@@ -1090,4 +1090,7 @@ def init(
 
 def main() -> NoReturn:
     """Console-script entry point."""
+    from tariffs.cli.startup import prepare
+
+    prepare()
     run(app)
