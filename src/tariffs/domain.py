@@ -87,6 +87,17 @@ class Rule(NamedTuple):
         return self.start <= day < self.until
 
 
+class InTransit(NamedTuple):
+    """A saving clause of the order that changed a measure's rate: goods loaded (onto the
+    vessel that brings them) before `loaded_before` and entered before `entered_before`
+    pay the measure's rate of `rate_on`, when that is earlier than their entry date."""
+
+    loaded_before: date
+    entered_before: date
+    rate_on: date
+    note: str = ""
+
+
 class Measure(NamedTuple):
     """A tariff layer with its product scope (HS prefixes are digit strings).
 
@@ -113,6 +124,7 @@ class Measure(NamedTuple):
     """(prefix, the HS code as the file wrote it): '851713' was written '8517.13'."""
     on_share: str = ""  # it applies only to this named share of a line's value
     exempt_share: str = ""  # this named share of a line's value pays none of it
+    in_transit: tuple[InTransit, ...] = ()  # saving clauses for goods loaded before a change
 
     def hs(self, prefix: str) -> str:
         """A prefix of this measure as its file wrote it, for messages and output."""

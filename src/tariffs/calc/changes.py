@@ -18,6 +18,7 @@ from tariffs.calc.results import InputChange, ResultChange, Tolerance, Value
 from tariffs.domain import (
     MFN,
     Flow,
+    InTransit,
     Line,
     Measure,
     Study,
@@ -28,6 +29,11 @@ from tariffs.domain import (
 from tariffs.metrics import Flat
 
 # --- inputs -------------------------------------------------------------------------------
+
+
+def _clause(clause: InTransit) -> str:
+    """An in-transit saving clause as a diff shows it."""
+    return f"entered before {clause.entered_before}: the rate of {clause.rate_on}"
 
 
 def _keyed(
@@ -89,6 +95,11 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
             {d.isoformat(): percent_literal(r) for d, r in b.rates},
         )
         yield from _mapping_fields("scope", _scope_text(a), _scope_text(b))
+        yield from _mapping_fields(
+            "in transit loaded before",
+            {str(c.loaded_before): _clause(c) for c in a.in_transit},
+            {str(c.loaded_before): _clause(c) for c in b.in_transit},
+        )
 
     for section, fields in (("measure", measure_fields), ("scenario", _scenario_fields)):
         # MFN layers are named alike on every flow; they diff as their flows' lines

@@ -42,7 +42,7 @@ from tariffs.calc.scope import (
     total_at,
 )
 from tariffs.calc.steps import Layers, Plan, plan_of, rate_at, rate_days, segments, static_duties
-from tariffs.domain import Flow, Line, Scenario, Study
+from tariffs.domain import MFN, Flow, Line, Scenario, Study
 
 
 def _flow_result(
@@ -393,6 +393,8 @@ def product_layers(
     hs: str,
     scenario: str,
     models: dict[str, FlowModel] | None = None,
+    *,
+    line: Line | None = None,
 ) -> tuple[Layers, tuple[Scope, ...], frozenset[str], PartLayers]:
     """Each measure's step function for one product (HS digits) of `flow` under `scenario`,
     with the product's scope under each measure and the measures the scenario disables
@@ -401,6 +403,8 @@ def product_layers(
     A line of the flow with that code whose named shares of value some measure treats apart
     is cut into parts (see calc.scope.line_parts): the layers are then weighted over them,
     and the last item gives each part's fraction, shares and layers (else it is empty).
+    `line`, when given, is the product's own line instead (an entry line): its shares cut
+    it, and its MFN, if it states one, is the flow's MFN layer's rate for it.
     """
     model = (models or flow_models(study, (flow,)))[flow.key]
     limited = model.limited or tuple(frozenset() for _ in model.measures)
@@ -408,7 +412,14 @@ def product_layers(
         scope_of(m, hs, limited=tags) for m, tags in zip(model.measures, limited, strict=True)
     )
     plan = plan_of(study.scenario(scenario))
-    line = _line_of(flow, hs)
+    if line is None:
+        line = _line_of(flow, hs)
+    elif line.mfn is not None:
+        own = ((date.min, line.mfn),)
+        scopes = tuple(
+            Scope(True, None, "", "MFN of the line", own) if m.kind == MFN else scope
+            for m, scope in zip(model.measures, scopes, strict=True)
+        )
     parts = line_parts(line, share_names(model.measures)) if line and line.shares else ()
     if line is None or len(parts) < 2:
         return class_layers(model, scopes, plan), scopes, plan.disabled, ()

@@ -8,16 +8,36 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from tariffs.calc.compare import PartLayers, product_layers
 from tariffs.calc.results import ZERO, ProductLayer, ProductStack
-from tariffs.calc.steps import Step, rate_at
-from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Study
+from tariffs.calc.scope import Scope
+from tariffs.calc.steps import Layers, Step, rate_at
+from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Line, Study
+
+Layered = tuple[Layers, tuple[Scope, ...], frozenset[str], PartLayers]
+"""What calc.compare.product_layers returns for one product under one scenario."""
 
 
-def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
-    """Every measure of `flow` for the product with HS code `hs` (as written) on `on`."""
-    layers, scopes, disabled, parts = product_layers(study, flow, hs.replace(".", ""), scenario)
-    out: list[ProductLayer] = []
+def product_stack(
+    study: Study,
+    flow: Flow,
+    hs: str,
+    on: date,
+    scenario: str,
+    *,
+    line: Line | None = None,
+    layered: Layered | None = None,
+) -> ProductStack:
+    """Every measure of `flow` for the product with HS code `hs` (as written) on `on`.
+
+    `line` is the product's own line (an entry line: its shares and MFN; see
+    calc.compare.product_layers); `layered`, the product's layers when the caller has
+    made them already, for one product on many dates.
+    """
     digits = hs.replace(".", "")
-    form = next((line.mfn_form for line in flow.lines if line.hs == digits), "")
+    if layered is None:
+        layered = product_layers(study, flow, digits, scenario, line=line)
+    layers, scopes, disabled, parts = layered
+    out: list[ProductLayer] = []
+    form = _mfn_form(flow, digits, line)
     rates = {m.name: rate_at(steps, on) for m, steps in layers}
     for (measure, steps), scope in zip(layers, scopes, strict=True):
         index = bisect_right(steps, on, key=lambda step: step.start) - 1
@@ -67,6 +87,14 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
         )
     mfn = any(measure.kind == MFN for measure, _ in layers)
     return ProductStack(flow, hs, on, scenario, tuple(sorted(out, key=_cbp_order)), mfn)
+
+
+def _mfn_form(flow: Flow, digits: str, line: Line | None) -> str:
+    """A specific MFN as written, with its quantity: the product's own line's, or the
+    flow's line of that code; "" for an ad valorem MFN."""
+    if line is not None:
+        return line.mfn_form
+    return next((own.mfn_form for own in flow.lines if own.hs == digits), "")
 
 
 TEXT_PLACES = Decimal("0.01")
