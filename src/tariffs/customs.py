@@ -94,6 +94,7 @@ class Entries(NamedTuple):
     path: str
     lines: tuple[EntryLine, ...]
     ignored: tuple[str, ...] = ()  # the file's columns tariffs does not read
+    columns: tuple[tuple[str, int], ...] = ()  # each column read, and its place (from 1)
 
 
 # --- fees ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Context, Decimal, localcontext
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from tariffs.calc.compare import product_layers
 from tariffs.calc.results import ZERO, ProductLayer
@@ -86,6 +86,7 @@ class Refund(NamedTuple):
     on: date | None = None
     payer: str = ""
     quarters: tuple[InterestQuarter, ...] = ()
+    table: str = ""  # the interest table, as shown
 
 
 class Ask(NamedTuple):
@@ -96,6 +97,7 @@ class Ask(NamedTuple):
     origins: tuple[str, ...] = ()
     fees: tuple[FeeYear, ...] = ()
     refund: Refund | None = None
+    fees_table: str = ""  # the fees table, as shown
 
 
 class EntryProblem(NamedTuple):
@@ -310,6 +312,7 @@ class EntryResult(NamedTuple):
     refund: Refund | None = None
     scenarios: tuple[str, ...] = ()
     origins: tuple[str, ...] = ()
+    fees_table: str = ""
 
 
 # --- rounding -------------------------------------------------------------------------------
@@ -1131,18 +1134,50 @@ def _with_refund(
     return entry._replace(interest=grown, interest_days=days)
 
 
-def compute(laws: Sequence[Law], entries: Entries, ask: Ask) -> EntryResult:
-    """Every entry of the file under each scenario of `ask`, from its own origins and then
-    from each alternative origin. EntryProblems if any line cannot be priced."""
-    context = _Context(tuple(laws), ask, _Stacks(), [])
-    grouped: dict[str, list[EntryLine]] = {}
+T = TypeVar("T")
+
+
+def _as_they_come(items: Iterable[T]) -> Iterable[T]:
+    return items
+
+
+def grouped(entries: Entries) -> list[list[EntryLine]]:
+    """The file's lines, entry by entry."""
+    found: dict[str, list[EntryLine]] = {}
     for line in entries.lines:
-        grouped.setdefault(line.entry, []).append(line)
-    runs = []
-    for scenario in ask.scenarios:
-        for origin in ("", *ask.origins):
-            found = [entry_duties(lines, scenario, origin, context) for lines in grouped.values()]
-            runs.append(EntryRun(scenario, origin, tuple(e for e in found if e is not None)))
+        found.setdefault(line.entry, []).append(line)
+    return list(found.values())
+
+
+def compute(
+    laws: Sequence[Law],
+    entries: Entries,
+    ask: Ask,
+    *,
+    each: Callable[[Iterable[tuple[str, str, list[EntryLine]]]], Iterable[Any]] = _as_they_come,
+) -> EntryResult:
+    """Every entry of the file under each scenario of `ask`, from its own origins and then
+    from each alternative origin. EntryProblems if any line cannot be priced. `each` sees
+    every (scenario, origin, entry) as it is priced (a progress bar, say)."""
+    context = _Context(tuple(laws), ask, _Stacks(), [])
+    entry_lines = grouped(entries)
+    work = [
+        (scenario, origin, lines)
+        for scenario in ask.scenarios
+        for origin in ("", *ask.origins)
+        for lines in entry_lines
+    ]
+    priced: dict[tuple[str, str], list[EntryDuties]] = {}
+    for scenario, origin, lines in each(work):
+        found = entry_duties(lines, scenario, origin, context)
+        run = priced.setdefault((scenario, origin), [])
+        if found is not None:
+            run.append(found)
+    runs = [
+        EntryRun(scenario, origin, tuple(priced.get((scenario, origin), ())))
+        for scenario in ask.scenarios
+        for origin in ("", *ask.origins)
+    ]
     if context.problems:
         unique = sorted(set(context.problems), key=lambda p: (p.row, p.column, p.message))
         raise EntryProblems(unique)
@@ -1153,4 +1188,5 @@ def compute(laws: Sequence[Law], entries: Entries, ask: Ask) -> EntryResult:
         ask.refund,
         ask.scenarios,
         ask.origins,
+        ask.fees_table,
     )

@@ -540,6 +540,108 @@ def rate(
 
 
 @app.command(cls=Command)
+def entry(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Scenario files (YAML), then the entry file (CSV, or .xlsx with the xlsx extra).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            metavar="NAME",
+            help="Price the entries under this scenario (repeat); default: the files' baseline.",
+        ),
+    ] = None,
+    origins: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--origin",
+            metavar="CC",
+            help="Also price every line as if from this origin, side by side (repeat).",
+        ),
+    ] = None,
+    refund_authority: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-authority",
+            metavar="AUTHORITY",
+            help="Owed back: the duties paid under this authority, such as ieepa.",
+        ),
+    ] = None,
+    refund_against: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-against",
+            metavar="SCENARIO",
+            help="Owed back: what each layer owes more than under this scenario, such as "
+            "ieepa-struck.",
+        ),
+    ] = None,
+    refund_on: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-on", metavar="DATE", help="With a refund: interest runs to this date."
+        ),
+    ] = None,
+    payer: Annotated[
+        str | None,
+        typer.Option(
+            "--payer",
+            metavar="corporate|non-corporate",
+            help="With --refund-on: the overpayment interest rate that applies.",
+        ),
+    ] = None,
+    fees: Annotated[
+        Path | None,
+        typer.Option(
+            "--fees", metavar="FILE", dir_okay=False, help="A fees table (CSV) for other years."
+        ),
+    ] = None,
+    interest: Annotated[
+        Path | None,
+        typer.Option(
+            "--interest",
+            metavar="FILE",
+            dir_okay=False,
+            help="An interest table (CSV) for other quarters.",
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
+) -> None:
+    """Price an entry file to the cent: each line's duty lines in CBP's order, the entry's
+    MPF and HMF, totals; other origins side by side; what is owed back, with interest.
+
+    \b
+    Example:
+        tariffs entry scenarios/world-2025.yaml entries.csv --origin VN --origin MX
+        tariffs entry law-2025.yaml law-2026.yaml entries.csv -s as-enacted \\
+            --refund-against ieepa-struck --refund-on 2026-03-15 --payer corporate
+    """
+    from tariffs.cli.entries import EntryOptions, run
+
+    options = EntryOptions(
+        files,
+        scenarios or [],
+        origins or [],
+        refund_authority,
+        refund_against,
+        refund_on,
+        payer,
+        fees,
+        interest,
+    )
+    run(options, fmt.value, output, width)
+
+
+@app.command(cls=Command)
 def check(
     files: FilesArg,
     junit: Annotated[

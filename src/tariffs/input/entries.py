@@ -432,7 +432,8 @@ def entries_from_rows(rows: Iterable[tuple[int, list[str]]], shown: str) -> Entr
     lines = _assemble(parsed, report)
     if report.problems:
         raise ScenarioError(capped(sorted(report.problems)))
-    return Entries(shown, lines, ignored)
+    places = tuple((name, i) for i, name in enumerate(columns, start=1) if name is not None)
+    return Entries(shown, lines, ignored, places)
 
 
 def _header(cells: list[str], report: _Reader) -> tuple[list[str | None], tuple[str, ...]]:

@@ -1,0 +1,225 @@
+"""`tariffs entry`: read the law and an entry file, price every line, and show it.
+
+The command's options are declared in cli.app; this module does the work, importing the
+calculation and the renderers only when the command runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+
+import typer
+
+from tariffs.cli import show
+from tariffs.cli.exits import EXIT_USAGE
+from tariffs.domain import AUTHORITIES, quoted
+
+if TYPE_CHECKING:
+    from tariffs.calc.entry import Law, Refund
+    from tariffs.customs import Entries
+    from tariffs.input.files import Inputs
+
+ORIGIN = re.compile(r"^[A-Z]{2,3}$")
+YAML = (".yaml", ".yml")
+
+
+class EntryOptions(NamedTuple):
+    """What `tariffs entry` was asked, as given on the command line."""
+
+    files: list[Path]
+    scenarios: list[str]
+    origins: list[str]
+    refund_authority: str | None
+    refund_against: str | None
+    refund_on: str | None
+    payer: str | None
+    fees: Path | None
+    interest: Path | None
+
+
+def _usage(message: str, option: str) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=option)
+
+
+def split_files(files: Sequence[Path]) -> tuple[list[Path], Path]:
+    """The scenario files, then the entry file (the last argument)."""
+    if len(files) < 2:
+        _usage("give one or more scenario files, then the entry file", "FILE...")
+    *laws, entries = files
+    if entries.suffix.lower() in YAML:
+        _usage(
+            f"the last file, {quoted(str(entries))}, is the entry file (CSV or .xlsx), not a "
+            "scenario file",
+            "FILE...",
+        )
+    strays = [str(p) for p in laws if p.suffix.lower() not in YAML]
+    if strays:
+        _usage(
+            f"only the last file is the entry file; {', '.join(map(quoted, strays))} come "
+            "before it and are not YAML scenario files",
+            "FILE...",
+        )
+    return laws, entries
+
+
+def read_entry_file(path: Path, inputs: Inputs) -> Entries:
+    from tariffs.input.entries import read_entries
+    from tariffs.input.problems import ScenarioError
+    from tariffs.input.sheets import SheetsUnavailable
+
+    try:
+        entries = read_entries(path, inputs=inputs)
+    except ScenarioError as exc:
+        show.fail(exc.problems)
+    except SheetsUnavailable as exc:
+        show.fail([f"tariffs: {exc}"], EXIT_USAGE)
+    if entries.ignored:
+        show.say(
+            f"{path}:1:1: warning: columns tariffs does not read, ignored: "
+            f"{', '.join(quoted(name) for name in entries.ignored)}"
+        )
+    return entries
+
+
+def scenario_names(laws: Sequence[Law], asked: Sequence[str]) -> tuple[str, ...]:
+    """The scenarios asked (each in every file), or the files' common baseline."""
+    if asked:
+        names = tuple(dict.fromkeys(asked))
+        for law in laws:
+            known = [s.name for s in law.study.scenarios]
+            for name in names:
+                if name not in known:
+                    _usage(
+                        f"{law.path} has no scenario {quoted(name)} (it has: {', '.join(known)})",
+                        "'--scenario'",
+                    )
+        return names
+    baselines = {law.study.baseline for law in laws}
+    if len(baselines) > 1:
+        _usage(
+            "the scenario files' baselines differ ("
+            + ", ".join(f"{law.path}: {law.study.baseline}" for law in laws)
+            + "); name the scenario to price the entries under with -s",
+            "'--scenario'",
+        )
+    return (baselines.pop(),)
+
+
+def origin_codes(laws: Sequence[Law], asked: Sequence[str]) -> tuple[str, ...]:
+    """The alternative origins: each a partner of every file."""
+    out = []
+    for text in dict.fromkeys(asked):
+        code = text.strip()
+        if not ORIGIN.match(code):
+            _usage(f"{quoted(text)} is not a country code such as VN", "'--origin'")
+        for law in laws:
+            partners = [f.exporter for f in law.study.flows if f.importer == "US"]
+            if code not in partners:
+                _usage(
+                    f"{law.path} has no flow US:{code} (its partners: {', '.join(partners)})",
+                    "'--origin'",
+                )
+        out.append(code)
+    return tuple(out)
+
+
+def refund_asked(laws: Sequence[Law], options: EntryOptions, inputs: Inputs) -> Refund | None:
+    """What is owed back, if a refund is asked for, and the interest table it needs."""
+    from tariffs.calc.entry import Refund
+    from tariffs.customs import PAYERS
+    from tariffs.input.literals import parse_date
+    from tariffs.input.problems import ScenarioError
+    from tariffs.input.tables import interest_quarters
+
+    authority, against = options.refund_authority, options.refund_against
+    if authority is None and against is None:
+        for given, option in ((options.refund_on, "--refund-on"), (options.payer, "--payer")):
+            if given is not None:
+                _usage(
+                    "goes with --refund-authority AUTHORITY or --refund-against SCENARIO",
+                    f"'{option}'",
+                )
+        return None
+    if authority is not None and against is not None:
+        _usage("give --refund-authority or --refund-against, not both", "'--refund-against'")
+    if authority is not None and authority not in AUTHORITIES:
+        _usage(f"{quoted(authority)} is none of {', '.join(AUTHORITIES)}", "'--refund-authority'")
+    if against is not None:
+        scenario_names(laws, [against])
+    if options.refund_on is None:
+        if options.payer is not None:
+            _usage("goes with --refund-on DATE, the date interest runs to", "'--payer'")
+        return Refund(authority or "", against or "")
+    try:
+        on = parse_date(options.refund_on)
+    except ValueError as exc:
+        _usage(str(exc), "'--refund-on'")
+    if options.payer not in PAYERS:
+        _usage(
+            "interest on a refund is at the corporate or the non-corporate rate: say which "
+            "with --payer corporate or --payer non-corporate",
+            "'--payer'",
+        )
+    try:
+        table, quarters = interest_quarters(options.interest, inputs)
+    except ScenarioError as exc:
+        show.fail(exc.problems)
+    return Refund(authority or "", against or "", on, options.payer or "", quarters, table)
+
+
+def run(options: EntryOptions, fmt: str, output: Path | None, width: int | None) -> None:
+    """The command: every entry line priced under each scenario, then shown."""
+    from tariffs.calc.entry import Ask, EntryProblems, Law, compute, grouped
+    from tariffs.cli.app import _inputs, _load_all
+    from tariffs.cli.progress import tracked
+    from tariffs.input.problems import Problem, ScenarioError
+    from tariffs.input.tables import fee_years
+
+    law_paths, entry_path = split_files(options.files)
+    inputs = _inputs()
+    laws = [Law(path, study) for path, study in _load_all(law_paths, inputs)]
+    entries = read_entry_file(entry_path, inputs)
+    scenarios = scenario_names(laws, options.scenarios)
+    origins = origin_codes(laws, options.origins)
+    refund = refund_asked(laws, options, inputs)
+    try:
+        fees_table, years = fee_years(options.fees, inputs)
+    except ScenarioError as exc:
+        show.fail(exc.problems)
+    ask = Ask(scenarios, origins, years, refund, fees_table)
+    total = len(grouped(entries)) * len(scenarios) * (1 + len(origins))
+
+    def each(items: Iterable[Any]) -> Iterable[Any]:
+        return tracked(items, total, "entries")
+
+    try:
+        result = show.computed(str(entry_path), compute, laws, entries, ask, each=each)
+    except EntryProblems as exc:
+        places = dict(entries.columns)
+        show.fail(
+            Problem(p.row, places.get(p.column, 1), p.message, entries.path) for p in exc.problems
+        )
+    show_entries(show.Where(fmt, output, width, inputs), result)
+
+
+def show_entries(where: show.Where, result: Any) -> None:
+    from tariffs.render import entry_out
+
+    if where.fmt == "json":
+        where.machine(entry_out.to_json(result))
+        return
+    if where.fmt == "csv":
+        where.machine(entry_out.to_csv(result))
+        return
+    from tariffs.render import markdown, table
+
+    title = f"Duties and fees of {result.path}"
+    facts, grids = entry_out.facts(result), entry_out.grids(result)
+    page = table.report(title, facts, grids, where.width)
+    if where.fmt == "table":
+        where.page(page)
+    else:
+        where.markdown(page, lambda: markdown.report(title, facts, grids))

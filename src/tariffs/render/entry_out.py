@@ -1,0 +1,530 @@
+"""The outputs of `tariffs entry`: an entry file's duties, fees and refunds, in every format.
+
+Keys, columns and CSV metric names come from the registry (tariffs.metrics, the entry
+kinds). Tables and Markdown show, per run (a scenario, from the origins as entered or from
+one other): the entries with their totals, each entry's duty lines laid out as the duty
+columns of CBP Form 7501 (at most ENTRY_GRIDS entries; JSON and CSV hold every one), the
+alternative origins side by side, what is owed back, and the notes. Money is shown in
+dollars and cents; no figure is rounded again for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from tariffs import metrics
+from tariffs.calc.entry import (
+    DutyRow,
+    EntryDuties,
+    EntryResult,
+    EntryRun,
+    LineDuties,
+)
+from tariffs.customs import ROUNDING_NAME
+from tariffs.domain import counted
+from tariffs.metrics import ENTRY, ENTRY_DUTY, ENTRY_LINE, ENTRY_TOTAL, Kind, Metric
+from tariffs.render import fmt
+from tariffs.render.csv_out import field
+from tariffs.render.grids import Facts, Grid
+from tariffs.render.json_out import Money, Rate, Stream, envelope
+
+ENTRY_FORMAT = "tariffs.entry"
+ENTRY_GRIDS = 20
+"""The entries a table or Markdown page lays out line by line, per run."""
+BATCH = 2_000
+_AT: Any = None
+"""The entry kinds' getters read the result object alone."""
+
+BEGIN = "<!-- entry metrics: generated from src/tariffs/metrics.py; do not edit by hand -->"
+END = "<!-- entry metrics: end -->"
+
+
+def _get(metric: Metric, value: Any) -> Any:
+    return metric.get(value, _AT)
+
+
+def money(amount: Decimal | None) -> str:
+    """Dollars and cents, grouped: 9,616.76; '-' for none."""
+    if amount is None:
+        return "-"
+    return f"{fmt.rounded(amount, 2):,.2f}"
+
+
+def whole(amount: Decimal) -> str:
+    return f"{fmt.rounded(amount, 0):,.0f}"
+
+
+def percent(rate: Decimal) -> str:
+    return fmt.pct(rate, 2)
+
+
+def run_label(run: EntryRun) -> str:
+    """'as-enacted' or 'as-enacted, all from VN'."""
+    return run.scenario if not run.origin else f"{run.scenario}, all from {run.origin}"
+
+
+# --- facts ---------------------------------------------------------------------------------
+
+
+def facts(result: EntryResult) -> Facts:
+    out: Facts = [
+        ("Entries", result.path),
+        ("Law", "; ".join(result.laws)),
+        ("Scenarios", ", ".join(result.scenarios)),
+    ]
+    if result.origins:
+        out.append(("Origins", "as entered, then all from " + ", ".join(result.origins)))
+    out.append(
+        (
+            "Rounding",
+            f"19 CFR 159.3, {ROUNDING_NAME}: values and bases in whole dollars, each duty "
+            "line and each fee in cents; totals are sums of those",
+        )
+    )
+    out.append(("Fees", result.fees_table or "-"))
+    refund = result.refund
+    if refund is not None:
+        what = (
+            f"the duties under authority {refund.authority}"
+            if refund.authority
+            else f"each layer's duty less its duty under {refund.against!r}"
+        )
+        out.append(("Owed back", what))
+        if refund.on is not None:
+            last = refund.on - timedelta(days=1)
+            out.append(
+                (
+                    "Interest",
+                    f"{refund.payer} overpayment rates of {refund.table}, compounded daily, from "
+                    f"each entry's deposit date to {refund.on} (days [deposit, {refund.on}): "
+                    f"the last day counted is {last})",
+                )
+            )
+    return out
+
+
+# --- tables --------------------------------------------------------------------------------
+
+
+def _summary_metrics(result: EntryResult) -> list[Metric]:
+    refund = result.refund is not None
+    return [
+        m
+        for m in ENTRY.metrics
+        if m.label
+        and (refund or m.name not in {"refund", "interest"})
+        and (m.name != "interest" or (result.refund is not None and result.refund.on))
+    ]
+
+
+def _cell(metric: Metric, value: Any) -> str:
+    if value is None:
+        return "-"
+    if metric.unit == "money":
+        return money(value)
+    if metric.unit == "percent":
+        return percent(value)
+    if metric.unit == "date":
+        return str(value.isoformat())
+    return str(value)
+
+
+def summary_grid(result: EntryResult, run: EntryRun) -> Grid:
+    """The run's entries, one a row, then the file's total."""
+    shown = _summary_metrics(result)
+    paid = any(e.paid_duty is not None for e in run.entries)
+    headers = ["Entry", "Date", "Lines", *(m.label or "" for m in shown)]
+    if paid:
+        headers += ["Paid duty", "Flagged"]
+    rows = []
+    for entry in run.entries:
+        cells = [entry.entry, entry.entry_date.isoformat(), str(len(entry.lines))]
+        cells += [_cell(m, _get(m, entry)) for m in shown]
+        if paid:
+            cells += [money(entry.paid_duty), str(entry.flagged)]
+        rows.append(tuple(cells))
+    totals = {m.label: m for m in ENTRY_TOTAL.metrics if m.label}
+    last = ["All", "", str(run.lines)]
+    for metric in shown:
+        total = totals.get(metric.label or "")
+        last.append(_cell(total, _get(total, run)) if total is not None else "")
+    if paid:
+        last += [
+            money(sum((e.paid_duty or Decimal(0) for e in run.entries), Decimal(0))),
+            str(run.flagged),
+        ]
+    rows.append(tuple(last))
+    kinds = "kkn" + "".join("k" if m.unit in {"text", "date"} else "n" for m in shown)
+    kinds += "nn" if paid else ""
+    note = ""
+    if run.without_fees:
+        note = (
+            f"; {counted(run.without_fees, 'entry', 'entries')} without modelled fees, "
+            "not in the MPF, HMF and total"
+        )
+    return Grid(
+        f"Entries under {run_label(run)!r}: duty and fees in USD{note}",
+        tuple(headers),
+        kinds,
+        tuple(rows),
+        keys=1,
+    )
+
+
+def _duty_label(row: DutyRow, line: LineDuties) -> str:
+    if row.authority == "mfn":
+        return line.line.hts_text
+    return row.heading or row.measure
+
+
+def _base(row: DutyRow) -> str:
+    shown = whole(row.base)
+    if row.share != 100:
+        shown += f" ({fmt.rounded(row.share, 2).normalize():f}%)"
+    return shown
+
+
+def entry_grid(entry: EntryDuties, run: EntryRun) -> Grid:
+    """An entry's duty lines as CBP Form 7501 lays them out: per line, its Chapter 99 lines
+    in CBP's reporting order, then the HTS line with its MFN; then the fees and totals."""
+    paid = any(line.paid is not None for line in entry.lines)
+    rows: list[tuple[str, ...]] = []
+    for line in entry.lines:
+        first = True
+        for row in line.rows:
+            cells = (
+                str(line.line.line) if first else "",
+                _duty_label(row, line),
+                row.measure if row.authority != "mfn" else "MFN",
+                row.rate_text + (f" (on {row.rate_on})" if row.rate_on != entry.entry_date else ""),
+                _base(row),
+                money(row.amount),
+                row.status if row.status != "in force" else "",
+            )
+            rows.append(cells + ((money(row.paid),) if paid else ()))
+            first = False
+        total = (
+            "",
+            f"line {line.line.line}",
+            f"{line.origin}, {line.line.description}".rstrip(", "),
+            percent(line.effective_rate),
+            whole(line.value),
+            money(line.duty),
+            "",
+        )
+        rows.append(total + ((money(line.paid) + (" !" if line.flagged else ""),) if paid else ()))
+    fees = (
+        ("", "MPF", "merchandise processing fee", "", "", money(entry.mpf), entry.fees_note),
+        ("", "HMF", "harbor maintenance fee", "", "", money(entry.hmf), ""),
+        (
+            "",
+            "Total",
+            f"{entry.entry_type}, {entry.mode}",
+            percent(entry.effective_rate),
+            whole(entry.value),
+            money(entry.total),
+            "",
+        ),
+    )
+    given = [x for x in (entry.paid_duty, entry.paid_mpf, entry.paid_hmf) if x is not None]
+    paid_total = sum(given, Decimal(0)) if given else None
+    paid_fees = (money(entry.paid_mpf), money(entry.paid_hmf), money(paid_total))
+    for cells, extra in zip(fees, paid_fees, strict=True):
+        rows.append(cells + ((extra,) if paid else ()))
+    headers: tuple[str, ...] = ("Line", "HTS / Ch. 99", "Layer", "Rate", "Value\nUSD", "Duty\nUSD")
+    headers += ("Status", "Paid\nUSD") if paid else ("Status",)
+    return Grid(
+        f"Entry {entry.entry} of {entry.entry_date} under {run_label(run)!r}",
+        headers,
+        "kkknnnk" + ("n" if paid else ""),
+        tuple(rows),
+        keys=2,
+    )
+
+
+def origins_grid(runs: Sequence[EntryRun]) -> Grid:
+    """One scenario's runs side by side: each line's duty, and each entry's total, from the
+    origins as entered and from each other origin."""
+    base = runs[0]
+    others = runs[1:]
+    rows: list[tuple[str, ...]] = []
+    for index, entry in enumerate(base.entries):
+        alternatives = [run.entries[index] for run in others]
+        for position, line in enumerate(entry.lines):
+            rows.append(
+                (
+                    entry.entry,
+                    str(line.line.line),
+                    line.line.hts_text,
+                    whole(line.value),
+                    f"{money(line.duty)} ({line.origin})",
+                    *(money(alt.lines[position].duty) for alt in alternatives),
+                )
+            )
+        rows.append(
+            (
+                entry.entry,
+                "total",
+                "duty and fees",
+                whole(entry.value),
+                money(entry.total),
+                *(money(alt.total) for alt in alternatives),
+            )
+        )
+    headers = (
+        "Entry",
+        "Line",
+        "HTS",
+        "Value\nUSD",
+        "As entered\nUSD",
+        *(f"From {run.origin}\nUSD" for run in others),
+    )
+    return Grid(
+        f"Under {base.scenario!r}: each line's duty and each entry's total, as entered and "
+        "from other origins",
+        headers,
+        "kkkn" + "n" * (1 + len(others)),
+        tuple(rows),
+        keys=2,
+    )
+
+
+def refund_grid(run: EntryRun) -> Grid:
+    """What each entry is owed back, by line and layer, with its interest."""
+    rows: list[tuple[str, ...]] = []
+    for entry in run.entries:
+        for line in entry.lines:
+            for owed in line.refund or ():
+                rows.append(
+                    (
+                        entry.entry,
+                        str(line.line.line),
+                        owed.heading or "-",
+                        owed.measure,
+                        money(owed.amount),
+                    )
+                )
+        days = f" ({entry.interest_days} days)" if entry.interest_days is not None else ""
+        rows.append((entry.entry, "total", "", "owed back", money(entry.refund)))
+        if entry.interest is not None or entry.interest_days is not None:
+            rows.append((entry.entry, "", "", f"interest{days}", money(entry.interest)))
+    rows.append(("All", "", "", "owed back", money(run.refund)))
+    if run.interest is not None:
+        rows.append(("All", "", "", "interest", money(run.interest)))
+    return Grid(
+        f"Owed back under {run_label(run)!r}, by line and layer",
+        ("Entry", "Line", "Heading", "Layer", "USD"),
+        "kkkkn",
+        tuple(rows),
+        keys=2,
+    )
+
+
+def notes_grid(run: EntryRun) -> Grid | None:
+    rows = []
+    for entry in run.entries:
+        for note in (*entry.notes, *((entry.fees_note,) if entry.fees_note else ())):
+            rows.append((entry.entry, "", note))
+        for line in entry.lines:
+            for note in line.notes:
+                rows.append((entry.entry, str(line.line.line), note))
+    if not rows:
+        return None
+    return Grid(
+        f"Notes under {run_label(run)!r}", ("Entry", "Line", "Note"), "kkt", tuple(rows), keys=2
+    )
+
+
+def grids(result: EntryResult) -> list[Grid]:
+    """Per scenario: for each run, the summary, the entries line by line (the first
+    ENTRY_GRIDS), what is owed back and the notes; then the origins side by side."""
+    out: list[Grid] = []
+    for scenario in result.scenarios:
+        runs = [run for run in result.runs if run.scenario == scenario]
+        for run in runs:
+            out.append(summary_grid(result, run))
+            for entry in run.entries[:ENTRY_GRIDS]:
+                out.append(entry_grid(entry, run))
+            left = len(run.entries) - ENTRY_GRIDS
+            if left > 0:
+                out.append(
+                    Grid(
+                        f"{counted(left, 'more entry', 'more entries')} under {run_label(run)!r} "
+                        "not laid out here: JSON and CSV hold every one",
+                        ("Entries",),
+                        "k",
+                        (),
+                    )
+                )
+            if result.refund is not None:
+                out.append(refund_grid(run))
+            notes = notes_grid(run)
+            if notes is not None:
+                out.append(notes)
+        if len(runs) > 1:
+            out.append(origins_grid(runs))
+    return out
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def _typed(metric: Metric, value: Any) -> Any:
+    if value is None:
+        return None
+    if metric.unit in {"percent", "pp"}:
+        return Rate(value)
+    if metric.unit == "money":
+        return Money(value)
+    if metric.unit in {"days", "count"}:
+        return int(value)
+    return value
+
+
+def _fields(kind: Kind, value: Any) -> dict[str, Any]:
+    return {m.name: _typed(m, _get(m, value)) for m in kind.metrics}
+
+
+def _entry_json(entry: EntryDuties) -> dict[str, Any]:
+    return {
+        "entry": entry.entry,
+        **_fields(ENTRY, entry),
+        "lines": [
+            {
+                "line": line.line.line,
+                **_fields(ENTRY_LINE, line),
+                "duties": [
+                    {"measure": row.measure, **_fields(ENTRY_DUTY, row)} for row in line.rows
+                ],
+                "owed_back": None
+                if line.refund is None
+                else [
+                    {"measure": o.measure, "heading": o.heading, "amount": Money(o.amount)}
+                    for o in line.refund
+                ],
+            }
+            for line in entry.lines
+        ],
+    }
+
+
+def _entries_stream(run: EntryRun) -> Iterator[str]:
+    from tariffs.render.json_out import chunks  # noqa: PLC0415 - the same writer, compact
+
+    for entry in run.entries:
+        yield "".join(chunks(_entry_json(entry))).replace("\n", " ")
+
+
+def to_json(result: EntryResult) -> Iterator[str]:
+    """The JSON document of `tariffs entry`: per run, its totals and its entries (streamed)."""
+    runs = [
+        {
+            "scenario": run.scenario,
+            "origin": run.origin or None,
+            **_fields(ENTRY_TOTAL, run),
+            "entries": Stream(_entries_stream(run)),
+        }
+        for run in result.runs
+    ]
+    refund = result.refund
+    return envelope(
+        ENTRY_FORMAT,
+        "runs",
+        runs,
+        path=result.path,
+        laws=list(result.laws),
+        scenarios=list(result.scenarios),
+        origins=list(result.origins),
+        rounding=f"19 CFR 159.3 ({ROUNDING_NAME}): values and bases in whole dollars, duty "
+        "lines and fees in cents",
+        fees_table=result.fees_table,
+        refund=None
+        if refund is None
+        else {
+            "authority": refund.authority or None,
+            "against": refund.against or None,
+            "on": refund.on,
+            "payer": refund.payer or None,
+            "interest_table": refund.table or None,
+        },
+    )
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+CSV_HEADER = ("scenario", "origin", "entry", "line", "item", "metric", "date", "value", "unit")
+
+
+def _value(metric: Metric, value: Any) -> tuple[str, str]:
+    """The date and value cells of a metric's row: a date value goes to the date column."""
+    if metric.unit == "date":
+        return value.isoformat(), ""
+    if metric.unit in {"percent", "pp"}:
+        return "", fmt.number(value, fmt.RATE_PLACES)
+    if metric.unit == "money":
+        return "", fmt.number(value, fmt.MONEY_PLACES)
+    if metric.unit == "text":
+        return "", field(str(value))
+    return "", str(value)
+
+
+def _rows(kind: Kind, head: str, value: Any, day: str) -> Iterator[str]:
+    for metric in kind.metrics:
+        found = _get(metric, value)
+        if found is None or (metric.unit == "text" and found == ""):
+            continue
+        date_cell, shown = _value(metric, found)
+        unit = "USD" if metric.unit == "money" else metric.unit
+        yield f"{head}{metric.name},{date_cell or day},{shown},{unit}\n"
+
+
+def to_csv(result: EntryResult) -> Iterator[str]:
+    """Tidy CSV: one value per row (scenario, origin, entry, line, item, metric, date,
+    value, unit), the run's totals first, then each entry, its lines and duty lines."""
+
+    def rows() -> Iterator[str]:
+        for run in result.runs:
+            prefix = f"{field(run.scenario)},{field(run.origin)},"
+            yield from _rows(ENTRY_TOTAL, f"{prefix},,all entries,", run, "")
+            for entry in run.entries:
+                number = field(entry.entry)
+                day = entry.entry_date.isoformat()
+                yield from _rows(ENTRY, f"{prefix}{number},,,", entry, day)
+                for line in entry.lines:
+                    at = f"{prefix}{number},{line.line.line},"
+                    yield from _rows(ENTRY_LINE, at + ",", line, day)
+                    for row in line.rows:
+                        yield from _rows(ENTRY_DUTY, f"{at}{field(row.measure)},", row, day)
+
+    batch = [",".join(CSV_HEADER) + "\n"]
+    for row in rows():
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield "".join(batch)
+            batch = []
+    yield "".join(batch)
+
+
+# --- the reference in docs/output.md ----------------------------------------------------------
+
+
+def metrics_markdown() -> str:
+    """The entry kinds' metrics, one table per kind, for docs/output.md (a test keeps the
+    page's block equal to this)."""
+    parts = [BEGIN, ""]
+    for kind in metrics.ENTRY_KINDS:
+        parts.append(f"#### `{kind.name}`: {kind.doc}")
+        parts.append("")
+        parts.append("| Metric | Unit | Null | Table column | Meaning |")
+        parts.append("|---|---|---|---|---|")
+        for m in kind.metrics:
+            label = (m.label or "-").replace("\n", " ")
+            null = "yes" if m.nullable else "-"
+            doc = m.doc.replace("|", "\\|")
+            parts.append(f"| `{m.name}` | {m.unit} | {null} | {label} | {doc} |")
+        parts.append("")
+    parts.append(END)
+    return "\n".join(parts) + "\n"
