@@ -932,14 +932,14 @@ ENTRY_TOTAL = Kind(
     "Every entry of the file under one scenario, from the origins as entered or all from "
     "one other (item: all entries).",
     (
-        Metric("entries", "count", lambda r, _: len(r.entries), "Entries priced."),
-        Metric("lines", "count", lambda r, _: r.lines, "Entry lines priced."),
+        Metric("entry_count", "count", lambda r, _: len(r.entries), "Entries priced."),
+        Metric("line_count", "count", lambda r, _: r.lines, "Entry lines priced."),
         Metric(
             "total_entered_value",
             "money",
             lambda r, _: r.value,
             "The entries' value, each line's in whole dollars.",
-            label="Entered value",
+            label="Value",
         ),
         Metric("total_duty", "money", lambda r, _: r.duty, "The entries' duty.", label="Duty"),
         Metric(
@@ -968,7 +968,7 @@ ENTRY_TOTAL = Kind(
             "percent",
             lambda r, _: r.effective_rate,
             "total_duty over total_entered_value, in percent.",
-            label="Duty rate",
+            label="Rate",
         ),
         Metric(
             "entries_without_fees",
@@ -1023,7 +1023,7 @@ ENTRY = Kind(
             "money",
             lambda e, _: e.value,
             "Its value: each line's, in whole dollars (19 CFR 159.3(a)).",
-            label="Entered value",
+            label="Value",
         ),
         Metric("duty", "money", lambda e, _: e.duty, "Its duty.", label="Duty"),
         Metric(
@@ -1055,7 +1055,7 @@ ENTRY = Kind(
             "percent",
             lambda e, _: e.effective_rate,
             "duty over entered_value, in percent.",
-            label="Duty rate",
+            label="Rate",
         ),
         Metric(
             "paid_duty",

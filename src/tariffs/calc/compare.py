@@ -421,7 +421,8 @@ def product_layers(
             for m, scope in zip(model.measures, scopes, strict=True)
         )
     parts = line_parts(line, share_names(model.measures)) if line and line.shares else ()
-    if line is None or len(parts) < 2:
+    # one part is the whole line, but a share of 100% still makes it a part of that share
+    if line is None or (len(parts) < 2 and not any(flags for _, flags in parts)):
         return class_layers(model, scopes, plan), scopes, plan.disabled, ()
     each = tuple(
         (

@@ -175,9 +175,11 @@ def summary_grid(result: EntryResult, run: EntryRun) -> Grid:
 
 
 def _duty_label(row: DutyRow, line: LineDuties) -> str:
-    if row.authority == "mfn":
+    """The HTS column of a duty line: its Chapter 99 heading; the HTS code for the goods'
+    own line (MFN, a release, a postal duty); '-' for a layer the law gives no heading."""
+    if row.authority == "mfn" or row.measure in {"de-minimis", "postal"}:
         return line.line.hts_text
-    return row.heading or row.measure
+    return row.heading or "-"
 
 
 def _base(row: DutyRow) -> str:
@@ -217,7 +219,7 @@ def entry_grid(entry: EntryDuties, run: EntryRun) -> Grid:
         )
         rows.append(total + ((money(line.paid) + (" !" if line.flagged else ""),) if paid else ()))
     fees = (
-        ("", "MPF", "merchandise processing fee", "", "", money(entry.mpf), entry.fees_note),
+        ("", "MPF", "merchandise processing fee", "", "", money(entry.mpf), ""),
         ("", "HMF", "harbor maintenance fee", "", "", money(entry.hmf), ""),
         (
             "",
