@@ -183,13 +183,13 @@ def test_a_specific_rate_prices_whole_units_at_a_dollar_or_less(tmp_path: Path) 
     # 6.3¢/liter on 1,000.5 liters: a rate of $1 or less a unit counts a half unit as one,
     # 1,001 l x 0.063 = 63.063 -> 63.06; its ad valorem equivalent on $2,000 is
     # 63.063 / 2,000 = 3.15315%
-    csv = f"{HEADER},quantity,unit,mfn\nW,1,2026-03-05,air,6110.20.2010,CN,2000,1000.5,l,6.3¢/liter\n"
+    csv = f"{HEADER},quantity,unit,mfn\nW,1,2026-03-05,air,6110.20.2010,CN,2000,1000.5,l,6.3¢/l\n"
     entry = entries(run(LAW_2026, write(tmp_path, csv)))["W"]
     mfn = duties(entry)["mfn"]
     assert mfn["duty_specific"] == D("63.06")  # 63.063 in JSON's two places
     assert mfn["duty_amount"] == D("63.06")
     assert mfn["duty_rate"] == D("3.1532")  # 3.15315% shown to four places
-    assert mfn["rate_text"] == "6.3¢/liter"
+    assert mfn["rate_text"] == "6.3¢/l"
 
 
 def test_a_specific_rate_above_a_dollar_prices_hundredths(tmp_path: Path) -> None:
@@ -323,7 +323,7 @@ def test_a_postal_item_needs_the_carrier_s_election(tmp_path: Path) -> None:
     ],
 )
 def test_goods_on_the_water_keep_the_earlier_rate(
-    tmp_path: Path, origin: str, entered: str, loaded: str, mode: str, reciprocal: str | None
+    tmp_path: Path, origin: str, entered: str, loaded: str, mode: str, *, reciprocal: str | None
 ) -> None:
     csv = f"{HEADER},loaded\nT,1,{entered},{mode},6110.20.2010,{origin},10000,{loaded}\n"
     entry = entries(run(LAW_2025, write(tmp_path, csv)))["T"]
@@ -414,4 +414,3 @@ def test_the_entry_file_comes_last(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["entry", f"{FIXTURES}/figures-2026.csv", LAW_2026])
     assert result.exit_code == 2
     assert "is the entry file (CSV or .xlsx), not a scenario file" in result.stderr
-
