@@ -3,11 +3,13 @@ spreadsheets (.xlsx), the fee and interest tables, and in-transit clauses in sce
 
 from __future__ import annotations
 
+import builtins
 import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl  # the xlsx extra, in the test extra
 import pytest
 from typer.testing import CliRunner
 
@@ -18,7 +20,7 @@ from tariffs.input.load import load_text
 from tariffs.input.problems import ScenarioError
 from tariffs.input.tables import FEE_COLUMNS, fee_years, interest_quarters
 
-from .test_entry import FIXTURES, LAW_2026, entries, run, write
+from .test_entry import LAW_2026, entries, run, write
 
 D = Decimal
 
@@ -186,8 +188,6 @@ def test_mail_and_the_postal_election() -> None:
 
 
 def _xlsx(path: Path, rows: list[list[object]]) -> Path:
-    import openpyxl  # the xlsx extra, in the test extra
-
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
@@ -240,8 +240,6 @@ def test_a_file_named_xlsx_that_is_no_spreadsheet_is_refused(tmp_path: Path) -> 
 def test_without_the_extra_a_spreadsheet_says_how_to_get_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import builtins
-
     real_import = builtins.__import__
 
     def no_openpyxl(name: str, *args: object, **kwargs: object) -> object:
@@ -279,7 +277,7 @@ def test_the_shipped_tables_hold_the_sourced_figures() -> None:
         D("2.62"),
     )
     _, quarters = interest_quarters()
-    assert [(q.start, q.corporate, q.non_corporate) for q in quarters][0] == (
+    assert (quarters[0].start, quarters[0].corporate, quarters[0].non_corporate) == (
         date(2025, 1, 1),
         D(6),
         D(7),
