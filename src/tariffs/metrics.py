@@ -1132,6 +1132,7 @@ ENTRY_LINE = Kind(
     "One line of an entry under one scenario (item: its line number).",
     (
         Metric("hts", "text", lambda x, _: x.line.hts_text, "Its HTS code, as written."),
+        Metric("description", "text", lambda x, _: x.line.description, "What the goods are."),
         Metric("origin", "text", lambda x, _: x.origin, "The origin it is priced from."),
         Metric("law", "text", lambda x, _: x.law, "The scenario file whose law prices it."),
         Metric(

@@ -30,6 +30,8 @@ from tariffs.render import fmt
 from tariffs.render.csv_out import field
 from tariffs.render.grids import Facts, Grid
 from tariffs.render.json_out import Money, Rate, Stream, envelope
+from tariffs.render.json_out import _scalar as scalar
+from tariffs.render.safe import json_string
 
 ENTRY_FORMAT = "tariffs.entry"
 ENTRY_GRIDS = 20
@@ -241,7 +243,7 @@ def entry_grid(entry: EntryDuties, run: EntryRun) -> Grid:
     return Grid(
         f"Entry {entry.entry} of {entry.entry_date} under {run_label(run)!r}",
         headers,
-        "kkknnnk" + ("n" if paid else ""),
+        "kktnnnk" + ("n" if paid else ""),
         tuple(rows),
         keys=2,
     )
@@ -413,11 +415,20 @@ def _entry_json(entry: EntryDuties) -> dict[str, Any]:
     }
 
 
-def _entries_stream(run: EntryRun) -> Iterator[str]:
-    from tariffs.render.json_out import chunks  # noqa: PLC0415 - the same writer, compact
+def _compact(value: Any) -> str:
+    """Compact JSON of an entry's object, with the scalars written as the documents write
+    them (exact decimals, escaped text)."""
+    if isinstance(value, dict):
+        inner = ", ".join(f"{json_string(str(k))}: {_compact(v)}" for k, v in value.items())
+        return "{" + inner + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_compact(v) for v in value) + "]"
+    return scalar(value)
 
+
+def _entries_stream(run: EntryRun) -> Iterator[str]:
     for entry in run.entries:
-        yield "".join(chunks(_entry_json(entry))).replace("\n", " ")
+        yield _compact(_entry_json(entry))
 
 
 def to_json(result: EntryResult) -> Iterator[str]:
