@@ -67,12 +67,16 @@ def test_docs_output_holds_the_entry_metrics_reference() -> None:
 
 
 def test_docs_output_names_every_csv_column_metric_and_json_key() -> None:
-    words = {w for span in re.findall(r"`([^`\n]+)`", OUTPUT_DOC) for w in re.findall(r"[\w-]+", span)}
+    words = {
+        w for span in re.findall(r"`([^`\n]+)`", OUTPUT_DOC) for w in re.findall(r"[\w-]+", span)
+    }
     result = CliRunner().invoke(app, ["entry", *CASES["refunds"], "-f", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     names = set(rows[0]) | {row["metric"] for row in rows}
     assert names - words == set()
-    document = json.loads(CliRunner().invoke(app, ["entry", *CASES["refunds"], "-f", "json"]).stdout)
+    document = json.loads(
+        CliRunner().invoke(app, ["entry", *CASES["refunds"], "-f", "json"]).stdout
+    )
 
     def keys(value: object) -> set[str]:
         if isinstance(value, dict):
