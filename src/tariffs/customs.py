@@ -236,3 +236,41 @@ do not settle (Morocco, Oman, Peru, Colombia, Panama, ...) pay the fee here."""
 CHAPTER_99 = "99"
 """HTS codes of Chapter 99 (additional duties): in an entry file, a row with such a code
 gives the duty paid under that heading on the line of the same number."""
+
+
+# --- expectations on entries (tariffs check --entries) ------------------------------------
+
+
+class EntryExpectation(NamedTuple):
+    """A figure an expectations file states about an entry file's result: `metric` (a
+    numeric metric of the registry's entry kinds) of the file's total (`entry` None), of an
+    entry, of one of its lines (`line`) or of a duty line (`line` and `measure`), under
+    `scenario`, from the origins as entered (`origin` '') or from one. Money is checked to
+    the cent, a rate to 0.01 percentage point, unless `tolerance` (in the metric's unit)
+    allows more. `line_at` and `column` say where the file states it."""
+
+    scenario: str
+    metric: str
+    value: Decimal
+    text: str
+    line_at: int
+    column: int
+    entry: str | None = None
+    line: int | None = None
+    measure: str | None = None
+    origin: str = ""
+    tolerance: Decimal | None = None
+
+
+class EntryChecks(NamedTuple):
+    """An expectations file: its path, the entry file it checks (as read), the refund its
+    figures assume (a calc.entry.Refund's fields: authority, against, on, payer) and the
+    expectations in file order."""
+
+    path: str
+    entries: Entries
+    expectations: tuple[EntryExpectation, ...]
+    refund_authority: str = ""
+    refund_against: str = ""
+    refund_on: date | None = None
+    payer: str = ""

@@ -49,6 +49,7 @@ from tariffs.customs import (
     VESSEL,
     DeMinimisEnd,
     Entries,
+    EntryExpectation,
     EntryLine,
     FeeYear,
     InterestQuarter,
@@ -58,9 +59,12 @@ from tariffs.customs import (
     span,
 )
 from tariffs.domain import MFN, Flow, InTransit, Line, Measure, Study, percent_literal
+from tariffs.metrics import ENTRY_KINDS
 
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+_NOWHERE: Any = None
+"""The entry kinds' getters read the result object alone (see tariffs.metrics)."""
 US = "US"
 IEEPA = "ieepa"
 SHOWN_STATUSES = frozenset({"in force", "excluded", "yields"})
@@ -1190,3 +1194,69 @@ def compute(
         ask.origins,
         ask.fees_table,
     )
+
+
+# --- expectations on entries --------------------------------------------------------------
+
+
+class EntryOutcome(NamedTuple):
+    """An expectation on an entry file, what the calculation gave (None: the entry, line or
+    measure it names is not in the result: `missing` says which) and whether it held."""
+
+    expectation: EntryExpectation
+    got: Decimal | None
+    passed: bool
+    missing: str = ""
+
+
+RATE_CHECK = Decimal("0.01")
+"""Rates are checked to 0.01 percentage point unless a tolerance says otherwise."""
+
+
+def _target(run: EntryRun, e: EntryExpectation) -> tuple[object, str]:
+    """The result object an expectation reads, or why there is none."""
+    entry = next((x for x in run.entries if x.entry == e.entry), None)
+    line = None if entry is None else next((x for x in entry.lines if x.line.line == e.line), None)
+    rows = [] if line is None else [row for row in line.rows if row.measure == e.measure]
+    if e.entry is None:
+        return run, ""
+    if entry is None or e.line is None:
+        return entry, "" if entry else f"no entry {e.entry}"
+    if line is None or e.measure is None:
+        return line, "" if line else f"entry {e.entry} has no line {e.line}"
+    if not rows:
+        return None, f"line {e.line} of entry {e.entry} owes nothing under {e.measure}"
+    # a layer on several shares of the value is several duty lines: their amounts add up
+    return rows[0]._replace(amount=sum((row.amount for row in rows), ZERO)), ""
+
+
+def check_entries(
+    result: EntryResult, expectations: Sequence[EntryExpectation]
+) -> tuple[EntryOutcome, ...]:
+    """Each expectation against the result (which holds every scenario and origin they
+    name): money to the cent and rates to 0.01 pp, or within the expectation's tolerance."""
+    runs = {(run.scenario, run.origin): run for run in result.runs}
+    named = {m.name: m for kind in ENTRY_KINDS for m in kind.metrics}
+    out = []
+    for e in expectations:
+        run = runs[(e.scenario, e.origin)]
+        target, missing = _target(run, e)
+        if target is None:
+            out.append(EntryOutcome(e, None, False, missing))
+            continue
+        metric = named[e.metric]
+        found = metric.get(target, _NOWHERE)
+        if found is None:
+            out.append(EntryOutcome(e, None, False, f"{e.metric} is not computed here"))
+            continue
+        got = Decimal(found)
+        if e.tolerance is not None:
+            passed = abs(got - e.value) <= e.tolerance
+        elif metric.unit == "percent":
+            passed = got.quantize(RATE_CHECK, rounding=ROUNDING) == e.value.quantize(
+                RATE_CHECK, rounding=ROUNDING
+            )
+        else:
+            passed = got == e.value
+        out.append(EntryOutcome(e, got, passed))
+    return tuple(out)

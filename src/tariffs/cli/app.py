@@ -653,6 +653,16 @@ def check(
             help="Also write the results as JUnit XML here (atomically).",
         ),
     ] = None,
+    entries: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--entries",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also check this file's expectations on an entry file (YAML; see "
+            "docs/entry.md), priced under the law of FILE... (repeat).",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the expectations (`expect:`) of scenario files.
 
@@ -662,6 +672,7 @@ def check(
     \b
     Example:
         tariffs check scenarios/*.yaml --junit check-results.xml
+        tariffs check law-2025.yaml law-2026.yaml --entries entries-expected.yaml
     """
     from tariffs.calc.expectations import check as evaluate
     from tariffs.calc.results import Outcome
@@ -669,16 +680,23 @@ def check(
 
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
-    for path, study in _load_all(files, inputs):
+    loaded = _load_all(files, inputs)
+    for path, study in loaded:
         for warning in study.warnings:
             show.say(warning)
-        if not study.expectations:
+        if not study.expectations and not entries:
             show.say(f"{path}: states no expectations (add an 'expect' list)")
         checked.append((path, show.computed(path, evaluate, study)))
-    if junit is not None:
-        show.emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
-    show.emit(checks.report(checked), None, inputs, people=True)
-    if any(not o.passed for _, outcomes in checked for o in outcomes):
+    failed = any(not o.passed for _, outcomes in checked for o in outcomes)
+    if entries:
+        from tariffs.cli.entries import check_entry_files
+
+        failed = check_entry_files(loaded, entries, checked, junit, inputs) or failed
+    else:
+        if junit is not None:
+            show.emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
+        show.emit(checks.report(checked), None, inputs, people=True)
+    if failed:
         raise typer.Exit(EXIT_INVALID)
 
 

@@ -223,3 +223,89 @@ def show_entries(where: show.Where, result: Any) -> None:
         where.page(page)
     else:
         where.markdown(page, lambda: markdown.report(title, facts, grids))
+
+
+def check_entry_files(
+    loaded: Sequence[tuple[str, Any]],
+    paths: Sequence[Path],
+    checked: Sequence[tuple[str, Any]],
+    junit: Path | None,
+    inputs: Inputs,
+) -> bool:
+    """`tariffs check --entries`: each expectations file's entries priced under the law of
+    the scenario files, its expectations evaluated, and the report (and JUnit XML) of them
+    and of the scenario files' own. True if any expectation failed."""
+    from tariffs.calc.entry import Ask, EntryProblems, Law, Refund, check_entries, compute
+    from tariffs.input.entry_checks import load_checks
+    from tariffs.input.problems import Problem, ScenarioError
+    from tariffs.input.tables import fee_years, interest_quarters
+    from tariffs.render import entry_out
+
+    laws = [Law(path, study) for path, study in loaded]
+    try:
+        fees_table, years = fee_years(None, inputs)
+    except ScenarioError as exc:
+        show.fail(exc.problems)
+    results = []
+    for path in paths:
+        try:
+            found = load_checks(path, inputs)
+        except ScenarioError as exc:
+            show.fail(exc.problems)
+        unknown = _unknown_names(found, laws)
+        if unknown:
+            show.fail(unknown)
+        refund = None
+        if found.refund_authority or found.refund_against:
+            refund = Refund(
+                found.refund_authority, found.refund_against, found.refund_on, found.payer
+            )
+            if found.refund_on is not None:
+                try:
+                    table, quarters = interest_quarters(None, inputs)
+                except ScenarioError as exc:
+                    show.fail(exc.problems)
+                refund = refund._replace(quarters=quarters, table=table)
+        scenarios = tuple(dict.fromkeys(e.scenario for e in found.expectations))
+        origins = tuple(dict.fromkeys(e.origin for e in found.expectations if e.origin))
+        ask = Ask(scenarios, origins, years, refund, fees_table)
+        try:
+            result = show.computed(found.path, compute, laws, found.entries, ask)
+        except EntryProblems as exc:
+            places = dict(found.entries.columns)
+            show.fail(
+                Problem(p.row, places.get(p.column, 1), p.message, found.entries.path)
+                for p in exc.problems
+            )
+        results.append((found.path, check_entries(result, found.expectations)))
+    if junit is not None:
+        show.emit(
+            entry_out.check_junit(checked, results), junit, inputs, people=False, option="--junit"
+        )
+    show.emit(entry_out.check_report(checked, results), None, inputs, people=True)
+    return any(not o.passed for _, outcomes in results for o in outcomes)
+
+
+def _unknown_names(found: Any, laws: Sequence[Law]) -> list[str]:
+    """Expectations naming a scenario some law file lacks, or an origin it has no flow from."""
+    out = []
+    for e in found.expectations:
+        for law in laws:
+            names = [s.name for s in law.study.scenarios]
+            partners = [f.exporter for f in law.study.flows if f.importer == "US"]
+            if e.scenario not in names:
+                out.append(
+                    f"{found.path}:{e.line_at}:{e.column}: {law.path} has no scenario "
+                    f"{quoted(e.scenario)} (it has: {', '.join(names)})"
+                )
+            if e.origin and e.origin not in partners:
+                out.append(
+                    f"{found.path}:{e.line_at}:{e.column}: {law.path} has no flow US:{e.origin}"
+                )
+    against = found.refund_against
+    for law in laws:
+        if against and against not in [s.name for s in law.study.scenarios]:
+            out.append(
+                f"{found.path}:1:1: {law.path} has no scenario {quoted(against)} (refund: against)"
+            )
+    return list(dict.fromkeys(out))

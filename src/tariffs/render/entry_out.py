@@ -19,11 +19,12 @@ from tariffs import metrics
 from tariffs.calc.entry import (
     DutyRow,
     EntryDuties,
+    EntryOutcome,
     EntryResult,
     EntryRun,
     LineDuties,
 )
-from tariffs.customs import ROUNDING_NAME
+from tariffs.customs import ROUNDING_NAME, EntryExpectation
 from tariffs.domain import counted
 from tariffs.metrics import ENTRY, ENTRY_DUTY, ENTRY_LINE, ENTRY_TOTAL, Kind, Metric
 from tariffs.render import fmt
@@ -541,3 +542,105 @@ def metrics_markdown() -> str:
         parts.append("")
     parts.append(END)
     return "\n".join(parts) + "\n"
+
+
+# --- tariffs check --entries --------------------------------------------------------------
+
+
+def _where(e: EntryExpectation) -> str:
+    parts = []
+    if e.entry is not None:
+        parts.append(f"entry {e.entry}")
+    if e.line is not None:
+        parts.append(f"line {e.line}")
+    if e.measure is not None:
+        parts.append(e.measure)
+    place = ", ".join(parts) or "all entries"
+    origin = f", all from {e.origin}" if e.origin else ""
+    return f"{e.scenario}{origin}, {place}, {e.metric}"
+
+
+def _shown(e: EntryExpectation, got: Decimal) -> str:
+    unit = next(m.unit for kind in metrics.ENTRY_KINDS for m in kind.metrics if m.name == e.metric)
+    if unit == "percent":
+        return f"{fmt.number(got, fmt.RATE_PLACES)}%"
+    if unit == "money":
+        return f"{fmt.rounded(got, 2):f}"
+    return f"{got:f}"
+
+
+def check_failure(path: str, outcome: EntryOutcome) -> str:
+    e = outcome.expectation
+    got = outcome.missing if outcome.got is None else _shown(e, outcome.got)
+    within = f" (within {e.tolerance:f})" if e.tolerance is not None else ""
+    return f"{path}:{e.line_at}:{e.column}: expected {_where(e)}: {e.text}{within}, got {got}"
+
+
+Checked = Sequence[tuple[str, Sequence[Any]]]
+
+
+def check_report(checked: Checked, entry_checked: Checked) -> str:
+    """The report of `tariffs check` with --entries: the scenario files' failures, then the
+    entry expectations', then 'N passed, M failed' over all of them."""
+    from tariffs.render import checks  # noqa: PLC0415
+
+    lines = [
+        checks.failure(path, outcome)
+        for path, outcomes in checked
+        for outcome in outcomes
+        if not outcome.passed
+    ]
+    lines += [
+        check_failure(path, outcome)
+        for path, outcomes in entry_checked
+        for outcome in outcomes
+        if not outcome.passed
+    ]
+    everything = [o for _, outcomes in (*checked, *entry_checked) for o in outcomes]
+    passed = sum(o.passed for o in everything)
+    lines.append(f"{passed} passed, {len(everything) - passed} failed")
+    return "\n".join(lines) + "\n"
+
+
+def check_junit(checked: Checked, entry_checked: Checked) -> str:
+    """The scenario files' JUnit XML with a test suite per expectations file added."""
+    from xml.etree import ElementTree as ET  # noqa: PLC0415 - our own document
+
+    from tariffs.render import checks  # noqa: PLC0415
+    from tariffs.render.safe import visible  # noqa: PLC0415
+
+    root = ET.fromstring(checks.junit(checked))  # noqa: S314 - the XML tariffs just wrote
+    for path, outcomes in entry_checked:
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": path,
+                "tests": str(len(outcomes)),
+                "failures": str(sum(not o.passed for o in outcomes)),
+                "errors": "0",
+                "skipped": "0",
+            },
+        )
+        for outcome in outcomes:
+            e = outcome.expectation
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                {
+                    "classname": path,
+                    "name": visible(f"{_where(e)}: {e.text}"),
+                    "file": path,
+                    "line": str(e.line_at),
+                },
+            )
+            if not outcome.passed:
+                failure = ET.SubElement(
+                    case, "failure", {"message": visible(check_failure(path, outcome))}
+                )
+                failure.text = visible(check_failure(path, outcome))
+    everything = [o for _, outcomes in (*checked, *entry_checked) for o in outcomes]
+    root.set("tests", str(len(everything)))
+    root.set("failures", str(sum(not o.passed for o in everything)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
