@@ -414,3 +414,58 @@ def test_the_entry_file_comes_last(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["entry", f"{FIXTURES}/figures-2026.csv", LAW_2026])
     assert result.exit_code == 2
     assert "is the entry file (CSV or .xlsx), not a scenario file" in result.stderr
+
+
+# --- tariffs rate --value: one product's money without an entry file -----------------------
+
+
+def test_rate_with_a_value_prices_one_product_as_an_entry_line() -> None:
+    args = ["rate", LAW_2026, "--flow", "US:CN", "--hs", "7326.90.8688", "--on", "2026-03-02"]
+    result = CliRunner().invoke(app, [*args, "--value", "12344.50", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    money = json.loads(result.stdout, parse_float=Decimal)["stack"]["money"]
+    # the same figures as the entry line above: 3,086.25 + 6,172.50 + 358.01
+    assert money["line_duty"] == D("9616.76")
+    assert [d["duty_amount"] for d in money["duties"]] == [
+        D("3086.25"),
+        D("6172.5"),
+        0,
+        D("358.01"),
+    ]
+    # without --value the document has no money
+    plain = CliRunner().invoke(app, [*args, "-f", "json"])
+    assert "money" not in json.loads(plain.stdout)["stack"]
+
+
+def test_rate_with_a_specific_mfn_and_a_quantity() -> None:
+    # EU wine on 1 Sep 2025: MFN 6.3¢/l on 1,000 l = 63.00 (an AVE of 3.15% on $2,000), and
+    # the EU's all-in 15% pays 15% - 3.15% = 11.85%: 237.00; 300.00 in all, 15% exactly
+    args = ["rate", "tests/fixtures/law-2025.yaml", "--flow", "US:EU", "--hs", "2204.21.5040"]
+    args += ["--on", "2025-09-01", "--value", "2000", "--quantity", "1000l", "--mfn", "6.3¢/l"]
+    result = CliRunner().invoke(app, [*args, "-f", "json"])
+    money = json.loads(result.stdout, parse_float=Decimal)["stack"]["money"]
+    amounts = {d["measure"]: d["duty_amount"] for d in money["duties"]}
+    assert amounts == {"us-reciprocal-eu": D("237"), "mfn": D("63")}
+    assert money["line_effective_rate"] == D("15")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--quantity", "10kg"], "'--quantity': goes with --value"),
+        (["--value", "12.345"], "'12.345' is not an amount in dollars"),
+        (["--value", "10", "--mfn", "6.3¢/l"], "give --quantity in l"),
+    ],
+)
+def test_rate_value_options_that_do_not_fit(extra: list[str], message: str) -> None:
+    args = ["rate", LAW_2026, "--flow", "US:CN", "--hs", "7326.90.8688", *extra]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_rate_value_with_an_unknown_mfn_asks_for_it() -> None:
+    args = ["rate", LAW_2026, "--flow", "US:CN", "--hs", "9503.00", "--value", "100"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "an unknown MFN is never 0%); or give --mfn RATE" in result.stderr

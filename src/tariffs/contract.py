@@ -258,9 +258,25 @@ def rate_schema() -> Schema:
                 "description": "The flow states MFN rates, so `total` includes its MFN base "
                 "layer; false: `total` is the additional duties only (MFN unknown).",
             },
+            "money": _priced(),
         }
     )
+    stack["required"].remove("money")  # with --value only
     return _document("tariffs.rate", "tariffs rate --format json", {"stack": stack})
+
+
+def _priced() -> Schema:
+    """`tariffs rate --value`: the duty on that value, as an entry line (the entry kinds)."""
+    duty = _obj({"measure": STRING, **metric_properties(metrics.ENTRY_DUTY)})
+    return _obj(
+        {
+            "entered_value": _BY_UNIT["money"],
+            "quantity": {"type": ["string", "null"]},
+            **metric_properties(metrics.ENTRY_LINE),
+            "duties": _list(duty),
+        },
+        "With --value: the duty on that entered value, to the cent (see tariffs entry).",
+    )
 
 
 def diff_schema() -> Schema:

@@ -1260,3 +1260,8 @@ def check_entries(
             passed = got == e.value
         out.append(EntryOutcome(e, got, passed))
     return tuple(out)
+
+
+def new_stacks() -> _Stacks:
+    """A fresh cache of product stacks, for pricing lines one at a time."""
+    return _Stacks()

@@ -505,15 +505,37 @@ def rate(
             help="Default: the baseline.",
         ),
     ] = None,
+    value: Annotated[
+        str | None,
+        typer.Option(
+            "--value",
+            metavar="DOLLARS",
+            help="Also price this entered value to the cent, as tariffs entry would.",
+        ),
+    ] = None,
+    quantity: Annotated[
+        str | None,
+        typer.Option(
+            "--quantity", metavar="QUANTITY", help="With --value: the quantity, such as 1000kg."
+        ),
+    ] = None,
+    mfn: Annotated[
+        str | None,
+        typer.Option(
+            "--mfn", metavar="RATE", help="With --value: the MFN rate, if the file has none."
+        ),
+    ] = None,
     fmt: ReportFormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
 ) -> None:
-    """Show the duty stack of one product on one date: each layer, why it applies or not.
+    """Show the duty stack of one product on one date: each layer, why it applies or not;
+    with --value, the duty on that value to the cent.
 
     \b
     Example:
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
+        tariffs rate scenarios/world-2025.yaml --flow US:CN --hs 8708 --value 30000
     """
     from tariffs.calc.stack import product_stack
     from tariffs.input.literals import parse_flow, parse_hs
@@ -536,7 +558,18 @@ def rate(
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
     stack = show.computed(path, product_stack, study, chosen, code, day, name)
-    show.show_rate(show.Where(fmt, output, width, inputs), path, stack)
+    where = show.Where(fmt, output, width, inputs)
+    if value is None:
+        for given, option in ((quantity, "--quantity"), (mfn, "--mfn")):
+            if given is not None:
+                raise typer.BadParameter("goes with --value", param_hint=f"'{option}'")
+        show.show_rate(where, path, stack)
+        return
+    from tariffs.cli.entries import Priced, show_priced_rate
+
+    show_priced_rate(
+        where, path, stack, Priced(study, chosen, code, day, name, value, quantity, mfn)
+    )
 
 
 @app.command(cls=Command)

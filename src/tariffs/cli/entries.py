@@ -309,3 +309,104 @@ def _unknown_names(found: Any, laws: Sequence[Law]) -> list[str]:
                 f"{found.path}:1:1: {law.path} has no scenario {quoted(against)} (refund: against)"
             )
     return list(dict.fromkeys(out))
+
+
+# --- tariffs rate --value ---------------------------------------------------------------------
+
+
+class Priced(NamedTuple):
+    """What `tariffs rate --value` prices: one product of a flow on a date, as given."""
+
+    study: Any
+    flow: Any
+    code: str
+    day: Any
+    scenario: str
+    value: str
+    quantity: str | None
+    mfn: str | None
+
+
+def _mfn_of_line(priced: Priced) -> Any:
+    """The MFN to price with: --mfn, or a specific MFN of the file's line of that code (its
+    rate as written), or None (the file's ad valorem MFN, or none)."""
+    from tariffs.input.entries import parse_stated_rate
+
+    text = priced.mfn
+    if text is None:
+        digits = priced.code.replace(".", "")
+        best = None
+        for line in priced.flow.lines:
+            if (
+                line.hs
+                and digits.startswith(line.hs)
+                and (best is None or len(line.hs) > len(best.hs))
+            ):
+                best = line
+        if best is None or not best.mfn_form:
+            return None
+        text = best.mfn_form.partition(" on ")[0]  # "$1.055/kg on 1000 kg": the rate
+    try:
+        return parse_stated_rate(text)
+    except ValueError as exc:
+        _usage(str(exc), "'--mfn'")
+
+
+def show_priced_rate(where: show.Where, path: str, stack: Any, priced: Priced) -> None:
+    """`tariffs rate --value`: the stack, then each duty line's money, as `tariffs entry`
+    prices an entry line of that value (19 CFR 159.3 rounding)."""
+    from tariffs.calc.entry import Law, line_duties, new_stacks
+    from tariffs.customs import EntryLine
+    from tariffs.input.entries import parse_amount, parse_quantity
+    from tariffs.render import entry_out
+
+    try:
+        amount = parse_amount(priced.value.strip())
+    except ValueError as exc:
+        _usage(str(exc), "'--value'")
+    quantity, unit = None, ""
+    if priced.quantity is not None:
+        try:
+            quantity, unit = parse_quantity(priced.quantity.strip())
+        except ValueError as exc:
+            _usage(str(exc), "'--quantity'")
+    mfn = _mfn_of_line(priced)
+    if mfn is not None and mfn.specific and (quantity is None or unit != mfn.unit):
+        _usage(
+            f"the MFN {mfn.text} is per {mfn.unit}: give --quantity in {mfn.unit}, such as "
+            f"1000{mfn.unit}",
+            "'--quantity'",
+        )
+    line = EntryLine(
+        "-",
+        1,
+        0,
+        priced.day,
+        "",
+        priced.code.replace(".", ""),
+        priced.code,
+        priced.flow.exporter,
+        amount,
+        quantity,
+        unit,
+        mfn,
+    )
+    law = Law(path, priced.study)
+    found = show.computed(path, line_duties, law, priced.flow, line, priced.scenario, new_stacks())
+    if isinstance(found, str):
+        show.fail([f"tariffs: {found}; or give --mfn RATE"], EXIT_USAGE)
+    if where.fmt == "json":
+        from tariffs.render import json_out
+
+        where.machine(json_out.rate(path, stack, money=entry_out.priced_json(found)))
+        return
+    from tariffs.render import markdown, table
+    from tariffs.render.grids import rate_facts, rate_grid
+
+    title = f"Duty stack of HS {stack.hs}"
+    facts = rate_facts(stack, path)
+    grids = [rate_grid(stack), entry_out.priced_grid(found)]
+    if where.fmt == "table":
+        where.page(table.report(title, facts, grids, where.width))
+    else:
+        where.people(markdown.report(title, facts, grids))

@@ -644,3 +644,40 @@ def check_junit(checked: Checked, entry_checked: Checked) -> str:
     root.set("failures", str(sum(not o.passed for o in everything)))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --- tariffs rate --value --------------------------------------------------------------------
+
+
+def priced_grid(line: LineDuties) -> Grid:
+    """One product's duty lines on a value, to the cent."""
+    rows = [
+        (
+            row.measure if row.authority != "mfn" else "MFN",
+            _duty_label(row, line),
+            row.rate_text,
+            _base(row),
+            money(row.amount),
+        )
+        for row in line.rows
+    ]
+    rows.append(("Total", "", percent(line.effective_rate), whole(line.value), money(line.duty)))
+    return Grid(
+        f"Duty on an entered value of USD {money(line.line.value)} ({whole(line.value)} whole "
+        f"dollars), 19 CFR 159.3 rounding; fees need an entry (tariffs entry)",
+        ("Layer", "HTS / Ch. 99", "Rate", "Value\nUSD", "Duty\nUSD"),
+        "kknnn",
+        tuple(rows),
+    )
+
+
+def priced_json(line: LineDuties) -> dict[str, Any]:
+    """The `money` of `tariffs rate --value` in JSON."""
+    return {
+        "entered_value": Money(line.line.value),
+        "quantity": None
+        if line.line.quantity is None
+        else f"{line.line.quantity:f} {line.line.unit}".strip(),
+        **_fields(ENTRY_LINE, line),
+        "duties": [{"measure": row.measure, **_fields(ENTRY_DUTY, row)} for row in line.rows],
+    }
