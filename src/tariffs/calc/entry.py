@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import itertools
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Context, Decimal, localcontext
@@ -409,56 +410,123 @@ class _Key(NamedTuple):
     scenario: str
 
 
+Shown = tuple[tuple[ProductLayer, tuple[tuple[Decimal, Decimal], ...]], ...]
+"""The layers an entry line shows on a day, each with its rate on each part of the line
+(the fraction of the value and the rate there)."""
+
+
+class _Product:
+    """One product's layers under one scenario (see _Key), and what they are on each day.
+
+    Days between two changes of any layer (its final rate, its rate on a part of the line,
+    its own schedule) are alike, so the stack and the layers shown are made once per such
+    span of days, however many lines of the product fall in it."""
+
+    def __init__(self, law: Law, flow: Flow, key: _Key, layered: Layered, plan: Plan) -> None:
+        self.law, self.flow, self.key, self.layered = law, flow, key, layered
+        layers, scopes, _, parts = layered
+        self.index = {m.name: i for i, (m, _) in enumerate(layers)}
+        self.measures = {m.name: m for m, _ in layers}
+        self.own = [
+            steps_for(
+                m,
+                plan,
+                None,
+                scope.schedule if scope.label else None,
+                scope.label or "schedule",
+                tags=scope.tags,
+            )
+            if scope.applies
+            else ()
+            for (m, _), scope in zip(layers, scopes, strict=True)
+        ]
+        cuts: set[date] = set()
+        for _, steps in layers:
+            cuts.update(step.start for step in steps)
+        for _, _, each in parts:
+            for _, steps in each:
+                cuts.update(step.start for step in steps)
+        for steps in self.own:
+            cuts.update(step.start for step in steps)
+        self.cuts = sorted(cuts)
+        self.transit = any(m.in_transit for m in self.measures.values())
+        self.stacks: dict[int, dict[str, ProductLayer]] = {}
+        self.shown: dict[int, Shown] = {}
+
+    def span(self, day: date) -> int:
+        return bisect_right(self.cuts, day)
+
+    def stack(self, day: date) -> dict[str, ProductLayer]:
+        """Each layer on `day`, by measure, in CBP's order."""
+        span = self.span(day)
+        found = self.stacks.get(span)
+        if found is None:
+            line = Line(self.key.hts, "", "", ZERO, mfn=self.key.mfn, shares=self.key.shares)
+            made = product_stack(
+                self.law.study,
+                self.flow,
+                self.key.hts,
+                day,
+                self.key.scenario,
+                line=line,
+                layered=self.layered,
+            )
+            found = self.stacks[span] = {x.measure: x for x in made.layers}
+        return found
+
+    def parts(
+        self, name: str, layer: ProductLayer, day: date
+    ) -> tuple[tuple[Decimal, Decimal], ...]:
+        """The layer's rate on each part of the line (the whole: one part)."""
+        at = self.index[name]
+        each = tuple((f, rate_at(layers[at][1], day)) for f, _, layers in self.layered[3])
+        return each or ((ONE, layer.rate),)
+
+    def owed(self, name: str, layer: ProductLayer, day: date) -> bool:
+        """Whether an entry line shows the layer: owed, or spared by a yield or an
+        exclusion although its own rate that day is above 0% (MFN always)."""
+        if layer.authority == MFN:
+            return True
+        if layer.status not in SHOWN_STATUSES:
+            return False
+        return bool(layer.rate) or bool(rate_at(self.own[self.index[name]], day))
+
+    def on(self, day: date) -> Shown:
+        """The layers shown on `day`, each with its rates on the line's parts."""
+        span = self.span(day)
+        found = self.shown.get(span)
+        if found is None:
+            found = self.shown[span] = tuple(
+                (layer, self.parts(name, layer, day))
+                for name, layer in self.stack(day).items()
+                if self.owed(name, layer, day)
+            )
+        return found
+
+
 class _Stacks:
-    """Each product's layers, made once per key, and its stack on each date asked: 10,000
+    """Each product's layers, made once per law, flow, code, MFN, shares and scenario: 10,000
     lines of a few hundred products cost a few hundred stacks."""
 
     def __init__(self) -> None:
         self.models: dict[tuple[str, str], dict[str, FlowModel]] = {}
-        self.layered: dict[_Key, Layered] = {}
-        self.stacks: dict[tuple[_Key, date], tuple[ProductLayer, ...]] = {}
+        self.products: dict[_Key, _Product] = {}
         self.plans: dict[tuple[str, str], Plan] = {}
 
-    @staticmethod
-    def _line(key: _Key) -> Line:
-        return Line(key.hts, "", "", ZERO, mfn=key.mfn, shares=key.shares)
-
-    def layers(self, law: Law, flow: Flow, key: _Key) -> Layered:
-        found = self.layered.get(key)
+    def product(self, law: Law, flow: Flow, key: _Key) -> _Product:
+        found = self.products.get(key)
         if found is None:
             models = self.models.get((law.path, flow.key))
             if models is None:
                 models = self.models[(law.path, flow.key)] = flow_models(law.study, (flow,))
-            found = self.layered[key] = product_layers(
-                law.study, flow, key.hts, key.scenario, models, line=self._line(key)
-            )
-        return found
-
-    def own_rate(self, law: Law, key: _Key, index: int, day: date) -> Decimal:
-        """A layer's own rate on `day`, before the rules between layers and exclusions:
-        a layer that yields or is excluded shows only if it would be owed otherwise."""
-        layers, scopes, _, _ = self.layered[key]
-        measure, scope = layers[index][0], scopes[index]
-        plan = self.plans.get((law.path, key.scenario))
-        if plan is None:
-            plan = self.plans[(law.path, key.scenario)] = plan_of(law.study.scenario(key.scenario))
-        schedule = scope.schedule if scope.label else None
-        own = steps_for(measure, plan, None, schedule, scope.label or "schedule", tags=scope.tags)
-        return rate_at(own, day)
-
-    def on(self, law: Law, flow: Flow, key: _Key, day: date) -> tuple[ProductLayer, ...]:
-        found = self.stacks.get((key, day))
-        if found is None:
-            made = product_stack(
-                law.study,
-                flow,
-                key.hts,
-                day,
-                key.scenario,
-                line=self._line(key),
-                layered=self.layers(law, flow, key),
-            )
-            found = self.stacks[(key, day)] = made.layers
+            plan = self.plans.get((law.path, key.scenario))
+            if plan is None:
+                plan = self.plans[(law.path, key.scenario)] = plan_of(
+                    law.study.scenario(key.scenario)
+                )
+            line = Line(key.hts, "", "", ZERO, mfn=key.mfn, shares=key.shares)
+            layered = product_layers(law.study, flow, key.hts, key.scenario, models, line=line)
+            found = self.products[key] = _Product(law, flow, key, layered, plan)
         return found
 
 
@@ -598,32 +666,16 @@ def line_duties(
     if isinstance(mfn, str):
         return mfn
     probe = _Key(law.path, flow.key, line.hts, None, line.shares, scenario)
-    has_mfn = any(m.kind == MFN for m, _ in stacks.layers(law, flow, probe)[0])
-    key = probe._replace(mfn=mfn.ave) if has_mfn else probe
-    layers, _, _, parts = stacks.layers(law, flow, key)
-    index = {m.name: i for i, (m, _) in enumerate(layers)}
-    measures = {m.name: m for m, _ in layers}
+    has_mfn = any(m.kind == MFN for m, _ in stacks.product(law, flow, probe).layered[0])
+    product = stacks.product(law, flow, probe._replace(mfn=mfn.ave) if has_mfn else probe)
     rows: list[DutyRow] = []
     notes: list[str] = []
-    stacked = {x.measure: x for x in stacks.on(law, flow, key, line.entry_date)}
-    for name, on_entry in stacked.items():
-        day, clause = rate_day(measures[name], line)
-        layer = on_entry
-        if clause is not None:
-            layer = next(x for x in stacks.on(law, flow, key, day) if x.measure == name)
-            notes.append(
-                f"{name}: in transit (loaded {line.loaded}, entered before "
-                f"{clause.entered_before}), at its rate of {day}"
-                + (f": {clause.note}" if clause.note else "")
-            )
-        if layer.authority != MFN and (
-            layer.status not in SHOWN_STATUSES
-            or (layer.rate == 0 and not stacks.own_rate(law, key, index[name], day))
-        ):
-            continue  # not owed, and nothing spares it: a layer not in force that day
-        each = [(f, rate_at(ls[index[name]][1], day)) for f, _, ls in parts] or [(ONE, layer.rate)]
+    shown = _shown_in_transit(product, line, notes) if product.transit else None
+    for layer, each, day in shown or (
+        (x, e, line.entry_date) for x, e in product.on(line.entry_date)
+    ):
         own = mfn if layer.authority == MFN else None
-        rows.extend(_amounts(layer, each, value, day, mfn=own, quantity=line.quantity))
+        rows.extend(_amounts(layer, list(each), value, day, mfn=own, quantity=line.quantity))
     if not has_mfn:
         rows.append(_own_mfn(mfn, value, line))
     rows, paid, paid_notes = _paid(line, rows)
@@ -638,6 +690,29 @@ def line_duties(
         paid,
         chapter_99=any(row.amount and row.authority != MFN for row in rows),
     )
+
+
+def _shown_in_transit(
+    product: _Product, line: EntryLine, notes: list[str]
+) -> list[tuple[ProductLayer, tuple[tuple[Decimal, Decimal], ...], date]] | None:
+    """The layers shown for a line some in-transit clause reaches, each at its own day;
+    None when none does (the line is then priced on its entry date alone)."""
+    days = {name: rate_day(m, line) for name, m in product.measures.items()}
+    if all(clause is None for _, clause in days.values()):
+        return None
+    out = []
+    for name in product.stack(line.entry_date):
+        day, clause = days[name]
+        layer = product.stack(day)[name]
+        if clause is not None:
+            notes.append(
+                f"{name}: in transit (loaded {line.loaded}, entered before "
+                f"{clause.entered_before}), at its rate of {day}"
+                + (f": {clause.note}" if clause.note else "")
+            )
+        if product.owed(name, layer, day):
+            out.append((layer, product.parts(name, layer, day), day))
+    return out
 
 
 # --- the entry: low-value shipments, its type, its fees ----------------------------------

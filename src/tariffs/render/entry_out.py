@@ -10,7 +10,7 @@ dollars and cents; no figure is rounded again for display.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,8 +30,7 @@ from tariffs.metrics import ENTRY, ENTRY_DUTY, ENTRY_LINE, ENTRY_TOTAL, Kind, Me
 from tariffs.render import fmt
 from tariffs.render.csv_out import field
 from tariffs.render.grids import Facts, Grid
-from tariffs.render.json_out import Money, Rate, Stream, envelope
-from tariffs.render.json_out import _scalar as scalar
+from tariffs.render.json_out import Money, Rate, Stream, envelope, machine
 from tariffs.render.safe import json_string
 
 ENTRY_FORMAT = "tariffs.entry"
@@ -393,43 +392,71 @@ def _fields(kind: Kind, value: Any) -> dict[str, Any]:
     return {m.name: _typed(m, _get(m, value)) for m in kind.metrics}
 
 
-def _entry_json(entry: EntryDuties) -> dict[str, Any]:
-    return {
-        "entry": entry.entry,
-        **_fields(ENTRY, entry),
-        "lines": [
-            {
-                "line": line.line.line,
-                **_fields(ENTRY_LINE, line),
-                "duties": [
-                    {"measure": row.measure, **_fields(ENTRY_DUTY, row)} for row in line.rows
-                ],
-                "owed_back": None
-                if line.refund is None
-                else [
-                    {"measure": o.measure, "heading": o.heading, "amount": Money(o.amount)}
-                    for o in line.refund
-                ],
-            }
-            for line in entry.lines
-        ],
-    }
+class _Writer:
+    """A kind's metrics as compact JSON members, each written as every document writes its
+    unit (json_out.machine): made once, used for every entry, line and duty line."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.fields = [(json_string(m.name), m.get, _text(m.unit)) for m in kind.metrics]
+
+    def __call__(self, value: Any) -> str:
+        return ", ".join(f"{key}: {text(get(value, _AT))}" for key, get, text in self.fields)
 
 
-def _compact(value: Any) -> str:
-    """Compact JSON of an entry's object, with the scalars written as the documents write
-    them (exact decimals, escaped text)."""
-    if isinstance(value, dict):
-        inner = ", ".join(f"{json_string(str(k))}: {_compact(v)}" for k, v in value.items())
-        return "{" + inner + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_compact(v) for v in value) + "]"
-    return scalar(value)
+def _text(unit: str) -> Callable[[Any], str]:
+    """How a value of `unit` is written, as json_out.machine writes it; text, dates and
+    rates repeat from line to line, so each is made once."""
+    if unit == "money":
+        return machine(unit)
+    if unit in {"days", "count"}:
+        return lambda v: "null" if v is None else str(int(v))
+    made: dict[Any, str] = {}
+    write = machine(unit)
+    if unit in {"text", "date", "percent"}:
+
+        def memo(value: Any) -> str:
+            found = made.get(value)
+            if found is None:
+                found = made[value] = write(value)
+            return found
+
+        return memo
+    return write
+
+
+_ENTRY, _LINE, _DUTY = _Writer(ENTRY), _Writer(ENTRY_LINE), _Writer(ENTRY_DUTY)
+_MONEY = machine("money")
+
+
+def _owed_json(line: LineDuties) -> str:
+    if line.refund is None:
+        return "null"
+    items = (
+        f'{{"measure": {json_string(o.measure)}, "heading": {json_string(o.heading)}, '
+        f'"amount": {_MONEY(o.amount)}}}'
+        for o in line.refund
+    )
+    return "[" + ", ".join(items) + "]"
+
+
+def _line_json(line: LineDuties) -> str:
+    duties = ", ".join(
+        f'{{"measure": {json_string(row.measure)}, {_DUTY(row)}}}' for row in line.rows
+    )
+    return (
+        f'{{"line": {line.line.line}, {_LINE(line)}, "duties": [{duties}], '
+        f'"owed_back": {_owed_json(line)}}}'
+    )
+
+
+def _entry_json(entry: EntryDuties) -> str:
+    lines = ", ".join(_line_json(line) for line in entry.lines)
+    return f'{{"entry": {json_string(entry.entry)}, {_ENTRY(entry)}, "lines": [{lines}]}}'
 
 
 def _entries_stream(run: EntryRun) -> Iterator[str]:
     for entry in run.entries:
-        yield _compact(_entry_json(entry))
+        yield _entry_json(entry)
 
 
 def to_json(result: EntryResult) -> Iterator[str]:
@@ -472,27 +499,54 @@ def to_json(result: EntryResult) -> Iterator[str]:
 CSV_HEADER = ("scenario", "origin", "entry", "line", "item", "metric", "date", "value", "unit")
 
 
-def _value(metric: Metric, value: Any) -> tuple[str, str]:
-    """The date and value cells of a metric's row: a date value goes to the date column."""
-    if metric.unit == "date":
-        return value.isoformat(), ""
-    if metric.unit in {"percent", "pp"}:
-        return "", fmt.number(value, fmt.RATE_PLACES)
-    if metric.unit == "money":
-        return "", fmt.number(value, fmt.MONEY_PLACES)
-    if metric.unit == "text":
-        return "", field(str(value))
-    return "", str(value)
+def _csv_cell(unit: str) -> Callable[[Any], tuple[str, str]]:
+    """The date and value cells of a metric's row (a date value goes to the date column),
+    each distinct text, date and rate made once."""
+    if unit == "money":
+        return lambda v: ("", fmt.number(v, fmt.MONEY_PLACES))
+    if unit in {"count", "days"}:
+        return lambda v: ("", str(v))
+    writers: dict[str, Callable[[Any], tuple[str, str]]] = {
+        "date": lambda v: (v.isoformat(), ""),
+        "percent": lambda v: ("", fmt.number(v, fmt.RATE_PLACES)),
+        "pp": lambda v: ("", fmt.number(v, fmt.RATE_PLACES)),
+        "text": lambda v: ("", field(str(v))),
+    }
+    write = writers[unit]
+    made: dict[Any, tuple[str, str]] = {}
+
+    def memo(value: Any) -> tuple[str, str]:
+        found = made.get(value)
+        if found is None:
+            found = made[value] = write(value)
+        return found
+
+    return memo
+
+
+class _CsvRows:
+    """A kind's rows for one object: `metric,date,value,unit` after the row's head."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.fields = [
+            (m.name, m.get, _csv_cell(m.unit), "USD" if m.unit == "money" else m.unit, m.unit)
+            for m in kind.metrics
+        ]
+
+    def __call__(self, head: str, value: Any, day: str) -> Iterator[str]:
+        for name, get, cell, unit, kind in self.fields:
+            found = get(value, _AT)
+            if found is None or (kind == "text" and found == ""):
+                continue
+            date_cell, shown = cell(found)
+            yield f"{head}{name},{date_cell or day},{shown},{unit}\n"
+
+
+_CSV = {kind.name: _CsvRows(kind) for kind in metrics.ENTRY_KINDS}
 
 
 def _rows(kind: Kind, head: str, value: Any, day: str) -> Iterator[str]:
-    for metric in kind.metrics:
-        found = _get(metric, value)
-        if found is None or (metric.unit == "text" and found == ""):
-            continue
-        date_cell, shown = _value(metric, found)
-        unit = "USD" if metric.unit == "money" else metric.unit
-        yield f"{head}{metric.name},{date_cell or day},{shown},{unit}\n"
+    return _CSV[kind.name](head, value, day)
 
 
 def to_csv(result: EntryResult) -> Iterator[str]:
