@@ -67,7 +67,7 @@ def test_one_line_of_steel_articles_from_china_after_ieepa(figures: Any) -> None
     # Section 301 list 3: 12,345 x 25% = 3,086.25 (9903.88.03)
     assert rows["us-301-list3"]["heading"] == "9903.88.03"
     assert rows["us-301-list3"]["duty_amount"] == D("3086.25")
-    # Section 232 steel derivative on the full value: 12,345 x 50% = 6,172.50 (9903.81.91)
+    # Section 232 steel derivative on the full value: 12,345 x 50% = 6,172.50 (9903.81.90)
     assert rows["us-232-steel"]["duty_base"] == D("12345")
     assert rows["us-232-steel"]["duty_amount"] == D("6172.5")
     # MFN 2.9%: 12,345 x 0.029 = 358.005, a half cent: half up, 358.01 (half even: 358.00)
