@@ -365,6 +365,19 @@ def test_the_same_lines_from_other_origins(tmp_path: Path) -> None:
     assert vietnam["lines"][0]["origin"] == "VN"
 
 
+def test_an_other_origin_need_be_a_partner_only_of_the_files_that_price_the_entries(
+    tmp_path: Path,
+) -> None:
+    # us-2025.yaml has no flow from Mexico; the entries are all of 2026, priced by us-2026.yaml
+    document = run(LAW_2025, LAW_2026, f"{FIXTURES}/figures-2026.csv", "--origin", "MX")
+    assert entries(document, 1)["EN1-0000001-6"]["duty"] == D("6530.51")
+    # An entry of 2025 needs a flow from Mexico in us-2025.yaml
+    path = write(tmp_path, f"{HEADER}\nA,1,2025-06-02,vessel,6110.20.2010,CN,100\n")
+    result = CliRunner().invoke(app, ["entry", LAW_2025, LAW_2026, path, "--origin", "MX"])
+    assert result.exit_code == 2
+    assert f"{LAW_2025} has no flow US:MX (its partners: CN, VN)" in result.stderr
+
+
 def test_a_usmca_claim_spares_the_section_122_surcharge(tmp_path: Path) -> None:
     # Sweaters from Mexico on 2 Mar 2026: Section 122 10% unless claimed under USMCA
     csv = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -108,14 +109,23 @@ def scenario_names(laws: Sequence[Law], asked: Sequence[str]) -> tuple[str, ...]
     return (baselines.pop(),)
 
 
-def origin_codes(laws: Sequence[Law], asked: Sequence[str]) -> tuple[str, ...]:
-    """The alternative origins: each a partner of every file."""
+def origin_codes(
+    laws: Sequence[Law], asked: Sequence[str], days: Iterable[date] = ()
+) -> tuple[str, ...]:
+    """The alternative origins: each a partner of every file whose period holds one of
+    `days` (the entry dates; none given: of every file)."""
+    dates = set(days)
+    used = [
+        law
+        for law in laws
+        if not dates or any(law.study.start <= day < law.study.until for day in dates)
+    ] or list(laws)
     out = []
     for text in dict.fromkeys(asked):
         code = text.strip()
         if not ORIGIN.match(code):
             _usage(f"{quoted(text)} is not a country code such as VN", "'--origin'")
-        for law in laws:
+        for law in used:
             partners = [f.exporter for f in law.study.flows if f.importer == "US"]
             if code not in partners:
                 _usage(
@@ -183,7 +193,7 @@ def run(options: EntryOptions, fmt: str, output: Path | None, width: int | None)
     laws = [Law(path, study) for path, study in _load_all(law_paths, inputs)]
     entries = read_entry_file(entry_path, inputs)
     scenarios = scenario_names(laws, options.scenarios)
-    origins = origin_codes(laws, options.origins)
+    origins = origin_codes(laws, options.origins, (line.entry_date for line in entries.lines))
     refund = refund_asked(laws, options, inputs)
     try:
         fees_table, years = fee_years(options.fees, inputs)
