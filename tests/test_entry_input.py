@@ -52,6 +52,13 @@ def test_the_columns_of_cbp_s_reports_are_aliases() -> None:
     assert found.ignored == ("Importer Name",)  # read as a warning, not an error
 
 
+def test_the_columns_not_read_are_listed_in_the_output(tmp_path: Path) -> None:
+    path = write(tmp_path, f"{HEADER},Importer Name\nA,1,2026-03-02,vessel,6110.20.2010,CN,100,X\n")
+    assert run(LAW_2026, path)["ignored_columns"] == ["Importer Name"]
+    table = CliRunner().invoke(app, ["entry", LAW_2026, path])
+    assert "Not read:  the columns 'Importer Name'" in table.stdout
+
+
 @pytest.mark.parametrize(
     ("header", "column"),
     [

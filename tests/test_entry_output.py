@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import pathlib
 import re
 
 import jsonschema
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from tariffs import contract, metrics
 from tariffs.cli import app
+from tariffs.input.entries import COLUMNS, column_of
 from tariffs.render import entry_out
 
 from .conftest import ROOT
@@ -117,3 +119,61 @@ def test_text_from_the_file_is_made_safe_in_every_format() -> None:
             assert "'=HYPERLINK" in result.stdout
         if fmt == "markdown":
             assert "<script>" not in result.stdout
+
+
+# --- docs/entry.md: true to what the command reads and prints --------------------------------
+
+ENTRY_DOC = (ROOT / "docs" / "entry.md").read_text(encoding="utf-8")
+
+
+def test_docs_entry_lists_every_column_and_its_aliases() -> None:
+    rows = {}
+    for line in ENTRY_DOC.splitlines():
+        found = re.match(r"\| `([\w:]+)` \| [^|]* \| ([^|]*) \|", line)
+        if found:
+            rows[found.group(1)] = [c.strip(" `") for c in found.group(2).split(",") if c.strip()]
+    for column in COLUMNS:
+        assert column.name in rows, f"docs/entry.md does not describe column {column.name}"
+        written = {re.sub(r"[^a-z0-9]", "", alias.lower()) for alias in rows[column.name]}
+        assert written == set(column.aliases), column.name
+        assert all(column_of(alias) == column.name for alias in rows[column.name])
+
+
+def test_docs_entry_s_7501_example_is_the_command_s() -> None:
+    start = ENTRY_DOC.index("<!-- 7501: EN1-0000001-6 -->")
+    block = ENTRY_DOC[start : ENTRY_DOC.index("<!-- end 7501 -->")]
+    document = json.loads(
+        CliRunner().invoke(app, ["entry", *CASES["figures"], "-f", "json"]).stdout
+    )
+    entry = next(e for e in document["runs"][0]["entries"] if e["entry"] == "EN1-0000001-6")
+    [line] = entry["lines"]
+    shown = [f"| {d['heading'] or line['hts']} |" for d in line["duties"]]
+    amounts = [f"{float(d['duty_amount']):,.2f} |" for d in line["duties"]]
+    for heading, amount in zip(shown, amounts, strict=True):
+        row = next(r for r in block.splitlines() if heading in r)
+        assert row.endswith(amount), row
+    for label, value in (("Duty", entry["duty"]), ("Total", entry["total"])):
+        assert f"**{label}** | | | **{float(value):,.2f}** |" in block
+    for label, value in (("MPF", entry["mpf"]), ("HMF", entry["hmf"])):
+        row = next(r for r in block.splitlines() if f"| {label}" in r)
+        assert row.endswith(f"{float(value):,.2f} |")
+
+
+def test_docs_entry_s_expectations_example_holds(tmp_path: pathlib.Path) -> None:
+    example = re.search(
+        r"```yaml\n(tariffs: 1\nentries: refunds-2025.csv\n.*?)```", ENTRY_DOC, re.S
+    )
+    assert example
+    (tmp_path / "refunds-2025.csv").write_bytes((ROOT / FIXTURES / "refunds-2025.csv").read_bytes())
+    (tmp_path / "expected.yaml").write_text(example.group(1), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["check", LAW_2025, "--entries", str(tmp_path / "expected.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("8 passed, 0 failed\n")
+
+
+def test_docs_entry_names_its_anchors() -> None:
+    # docs/format.md and the code point at these sections
+    for heading in ("### Which date selects the rates", "### Rounding", "## Checking entries"):
+        assert f"\n{heading}\n" in ENTRY_DOC

@@ -461,6 +461,7 @@ def entry_schema() -> Schema:
             "origins": _list(STRING),
             "rounding": STRING,
             "fees_table": STRING,
+            "ignored_columns": _list(STRING),
             "refund": _nullable(refund),
             "runs": _list(run),
         },

@@ -318,6 +318,7 @@ class EntryResult(NamedTuple):
     scenarios: tuple[str, ...] = ()
     origins: tuple[str, ...] = ()
     fees_table: str = ""
+    ignored: tuple[str, ...] = ()  # the entry file's headers tariffs does not read
 
 
 # --- rounding -------------------------------------------------------------------------------
@@ -1268,6 +1269,7 @@ def compute(
         ask.scenarios,
         ask.origins,
         ask.fees_table,
+        entries.ignored,
     )
 
 

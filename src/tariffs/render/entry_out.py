@@ -87,6 +87,8 @@ def facts(result: EntryResult) -> Facts:
         )
     )
     out.append(("Fees", result.fees_table or "-"))
+    if result.ignored:
+        out.append(("Not read", "the columns " + ", ".join(repr(h) for h in result.ignored)))
     refund = result.refund
     if refund is not None:
         what = (
@@ -482,6 +484,7 @@ def to_json(result: EntryResult) -> Iterator[str]:
         rounding=f"19 CFR 159.3 ({ROUNDING_NAME}): values and bases in whole dollars, duty "
         "lines and fees in cents",
         fees_table=result.fees_table,
+        ignored_columns=list(result.ignored),
         refund=None
         if refund is None
         else {
