@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tariffs.cli import app
+from tariffs.cli import app, progress
 
 FIXTURES = "tests/fixtures/entries"
 LAW_2025 = f"{FIXTURES}/us-2025.yaml"
@@ -482,3 +482,26 @@ def test_rate_value_with_an_unknown_mfn_asks_for_it() -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "an unknown MFN is never 0%); or give --mfn RATE" in result.stderr
+
+
+# --- the progress bar ---------------------------------------------------------------------------
+
+
+def test_every_entry_of_every_run_passes_the_progress_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[int, str, int]] = []
+
+    def spy(items: Any, total: int, what: str, **_: Any) -> Any:
+        listed = list(items)
+        seen.append((total, what, len(listed)))
+        return iter(listed)
+
+    monkeypatch.setattr(progress, "tracked", spy)
+    run(LAW_2025, LAW_2026, f"{FIXTURES}/figures-2026.csv", "--origin", "VN")
+    # 4 entries x 1 scenario x (as entered + VN)
+    assert seen == [(8, "entries", 8)]
+
+
+def test_piped_output_has_no_progress_bar() -> None:
+    result = CliRunner().invoke(app, ["entry", LAW_2026, f"{FIXTURES}/figures-2026.csv"])
+    assert result.exit_code == 0
+    assert result.stderr == ""
