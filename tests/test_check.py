@@ -111,12 +111,12 @@ expect:
         (
             "{scenario: s, flow: US:CN, rate: 10%, average: 10%}",
             "13:5: an expectation states exactly one of rate, average, low, peak, duties, "
-            "saved (this one: rate, average)",
+            "saved, saved_in_period (this one: rate, average)",
         ),
         (
             "{scenario: s, flow: US:CN}",
             "13:5: an expectation states exactly one of rate, average, low, peak, duties, "
-            "saved (this one: none)",
+            "saved, saved_in_period (this one: none)",
         ),
         (
             "{scenario: s, flow: US:CN, on: 2025-03-01, average: 10%}",
@@ -124,7 +124,8 @@ expect:
         ),
         (
             "{scenario: s, flow: US:CN, saved: 1m}",
-            "13:5: 'window' names the window of a 'saved' expectation, and goes with it only",
+            "13:5: 'window' names the window of a window's expectation ('saved', "
+            "'saved_in_period'), and goes with those only",
         ),
         ("{scenario: x, flow: US:CN, rate: 10%}", "13:16: unknown scenario 'x' (known: s)"),
         (

@@ -151,6 +151,50 @@ class Measure(NamedTuple):
         return tuple(dict.fromkeys(n for r in self.rules for n in r.names))
 
 
+EXCLUDES = "excludes"
+"""The kind of a scenario's rule change that replaces a measure's exclusions."""
+RULE_KINDS = {"yields_to": YIELDS, "all_in": ALL_IN, "excludes": EXCLUDES}
+"""A scenario's rule change keys (as the file writes them) and the kind each replaces."""
+
+
+class RuleChange(NamedTuple):
+    """From `day` on, a scenario replaces one kind of a measure's rules.
+
+    `kind` is YIELDS or ALL_IN: the measure's own rules of that kind end at `day` (those
+    that start on or after it are dropped), and `rules` hold from then, each over
+    [max(its start, day), its until); an empty `rules` lifts them (`all_in: []`). `kind`
+    EXCLUDES: the measure's exclusions end at `day`, and `excludes` hold from then: each
+    (HS prefixes, from, note) takes those products out of the measure from max(from, day)
+    until the measure's next change of exclusions.
+    """
+
+    day: date
+    measure: str
+    kind: str
+    rules: tuple[Rule, ...] = ()
+    excludes: tuple[tuple[tuple[str, ...], date, str], ...] = ()
+
+
+def rules_under(rules: tuple[Rule, ...], changes: Iterable[RuleChange]) -> tuple[Rule, ...]:
+    """A measure's rules (yields and all-in ceilings) under a scenario's rule changes of
+    it (see RuleChange), applied in date order."""
+    out = list(rules)
+    for change in sorted(changes, key=lambda c: c.day):
+        if change.kind == EXCLUDES:
+            continue
+        kept = [
+            rule if rule.kind != change.kind else rule._replace(until=min(rule.until, change.day))
+            for rule in out
+            if rule.kind != change.kind or rule.start < change.day
+        ]
+        for rule in change.rules:
+            start = max(rule.start, change.day)
+            if start < rule.until:
+                kept.append(rule._replace(start=start))
+        out = kept
+    return tuple(dict.fromkeys(out))
+
+
 class Window(NamedTuple):
     """A temporary override of some measures' rates over [start, until)."""
 
@@ -176,6 +220,8 @@ class Scenario(NamedTuple):
     disabled: frozenset[str]
     product_changes: tuple[tuple[date, str, Decimal, tuple[str, ...]], ...] = ()
     """(date, measure, rate, HS prefixes): changes for those products only, by date."""
+    rules: tuple[RuleChange, ...] = ()
+    """Changes of measures' rules (yields, all-in ceilings, exclusions) from a date on."""
 
 
 class Bound(NamedTuple):

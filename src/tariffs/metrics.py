@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ class Metric(NamedTuple):
     """For a line metric: the getter of the part named by `per` (see `line_metric`)."""
     nullable: bool = False
     """Whether the value may be unknown (None; null in JSON, an empty cell in CSV)."""
+    text: Get | None = None
+    """How tables show it, where that is not the value alone (a window's days: '31/90')."""
 
 
 class Item(NamedTuple):
@@ -540,10 +542,16 @@ def _after(w: Any, _: At) -> date:
     return w.last_day + timedelta(days=1)  # type: ignore[no-any-return]
 
 
+def _days_text(w: Any, _: At) -> str:
+    """'90', or '31/90' for a window 31 of whose 90 days lie inside the period."""
+    return str(w.days) if w.days_in_period == w.days else f"{w.days_in_period}/{w.days}"
+
+
 WINDOW = Kind(
     "window",
     "A window's effect on one flow (item: the window's name). Its figures cover the whole "
-    "window, even where it runs past the period's end.",
+    "window, even where it runs past the period's end; window_days_in_period and "
+    "duties_saved_in_period are over its days inside the period.",
     (
         Metric(
             "window_first_day",
@@ -559,7 +567,21 @@ WINDOW = Kind(
             "The last day the window covers.",
             label="Last day",
         ),
-        Metric("window_days", "days", lambda w, _: w.days, "The window's length.", label="Days"),
+        Metric(
+            "window_days",
+            "days",
+            lambda w, _: w.days,
+            "The window's length. Tables show `IN/ALL` (`31/90`) for a window that runs "
+            "outside the period: its days inside the period, of all its days.",
+            label="Days",
+            text=_days_text,
+        ),
+        Metric(
+            "window_days_in_period",
+            "days",
+            lambda w, _: w.days_in_period,
+            "The window's days inside the period (window_days where it lies within it).",
+        ),
         Metric(
             "rate_before",
             "percent",
@@ -611,10 +633,20 @@ WINDOW = Kind(
             "duties_saved",
             "money",
             lambda w, _: w.saved,
-            "duties_without minus duties_with: what the window saved importers.",
+            "duties_without minus duties_with: what the window saved importers, over all "
+            "its days (those outside the period too: see duties_saved_in_period).",
             when=_first,
             expect="saved",
             label="Saved\n{unit}",
+        ),
+        Metric(
+            "duties_saved_in_period",
+            "money",
+            lambda w, _: w.saved_in_period,
+            "duties_saved over the window's days inside the period only, to set beside the "
+            "period's duties.",
+            when=_first,
+            expect="saved_in_period",
         ),
     ),
     "scenario",
@@ -884,6 +916,20 @@ def delta(kind: Kind, metric: Metric, item: Item) -> Decimal | None:
 def date_of(metric: Metric, item: Item) -> date | None:
     """The date the metric's value refers to, if any."""
     return None if metric.when is None else metric.when(item.value, item.at)
+
+
+RATE_PLACES = 4
+"""Decimal places of rates (in percent or pp) in JSON, CSV and `diff`."""
+MONEY_PLACES = 2
+"""Decimal places of money in JSON, CSV and `diff`."""
+SHOWN_PLACES = {"percent": RATE_PLACES, "pp": RATE_PLACES, "days": 0}
+"""The places a number of each unit is shown with (money, in any currency: MONEY_PLACES)."""
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimals, in a context wide enough for it."""
+    wide = Context(prec=max(28, value.adjusted() + places + 2), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), context=wide)
 
 
 Flat = dict[tuple[str, str, str, str], tuple[Decimal | str | None, str]]

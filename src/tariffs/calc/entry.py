@@ -514,12 +514,21 @@ class _Stacks:
         self.products: dict[_Key, _Product] = {}
         self.plans: dict[tuple[str, str], Plan] = {}
 
+    def flow_models(self, law: Law, flow: Flow) -> dict[str, FlowModel]:
+        models = self.models.get((law.path, flow.key))
+        if models is None:
+            models = self.models[(law.path, flow.key)] = flow_models(law.study, (flow,))
+        return models
+
+    def has_mfn(self, law: Law, flow: Flow) -> bool:
+        """Whether the flow's law has an MFN layer (a flow of product lines, or one stating
+        its MFN)."""
+        return any(m.kind == MFN for m in self.flow_models(law, flow)[flow.key].measures)
+
     def product(self, law: Law, flow: Flow, key: _Key) -> _Product:
         found = self.products.get(key)
         if found is None:
-            models = self.models.get((law.path, flow.key))
-            if models is None:
-                models = self.models[(law.path, flow.key)] = flow_models(law.study, (flow,))
+            models = self.flow_models(law, flow)
             plan = self.plans.get((law.path, key.scenario))
             if plan is None:
                 plan = self.plans[(law.path, key.scenario)] = plan_of(
@@ -666,9 +675,9 @@ def line_duties(
     mfn = mfn_of(line, flow, law.path, value)
     if isinstance(mfn, str):
         return mfn
-    probe = _Key(law.path, flow.key, line.hts, None, line.shares, scenario)
-    has_mfn = any(m.kind == MFN for m, _ in stacks.product(law, flow, probe).layered[0])
-    product = stacks.product(law, flow, probe._replace(mfn=mfn.ave) if has_mfn else probe)
+    has_mfn = stacks.has_mfn(law, flow)
+    key = _Key(law.path, flow.key, line.hts, mfn.ave if has_mfn else None, line.shares, scenario)
+    product = stacks.product(law, flow, key)
     rows: list[DutyRow] = []
     notes: list[str] = []
     shown = _shown_in_transit(product, line, notes) if product.transit else None

@@ -439,7 +439,7 @@ def timeline(
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
         tariffs timeline scenarios/products-2025.yaml --flow US:CN --hs 8517.13
     """
-    from tariffs.calc.compare import timelines
+    from tariffs.calc.compare import MfnUnknown, timelines
     from tariffs.calc.cost import TooMuchWork, check_timeline
     from tariffs.input.literals import parse_flow
     from tariffs.limits import MAX_TIMELINE_CELLS
@@ -468,7 +468,10 @@ def timeline(
             code = parse_hs(hs)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
-    result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
+    try:
+        result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
+    except MfnUnknown as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 
@@ -537,6 +540,7 @@ def rate(
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
         tariffs rate scenarios/world-2025.yaml --flow US:CN --hs 8708 --value 30000
     """
+    from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.stack import product_stack
     from tariffs.input.literals import parse_flow, parse_hs
 
@@ -557,19 +561,21 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
-    stack = show.computed(path, product_stack, study, chosen, code, day, name)
     where = show.Where(fmt, output, width, inputs)
-    if value is None:
-        for given, option in ((quantity, "--quantity"), (mfn, "--mfn")):
-            if given is not None:
-                raise typer.BadParameter("goes with --value", param_hint=f"'{option}'")
-        show.show_rate(where, path, stack)
-        return
-    from tariffs.cli.entries import Priced, show_priced_rate
+    if value is not None:
+        from tariffs.cli.entries import Priced, show_priced_rate
 
-    show_priced_rate(
-        where, path, stack, Priced(study, chosen, code, day, name, value, quantity, mfn)
-    )
+        priced = Priced(study, chosen, code, day, name, value, quantity, mfn)
+        show_priced_rate(where, path, priced)
+        return
+    for given, option in ((quantity, "--quantity"), (mfn, "--mfn")):
+        if given is not None:
+            raise typer.BadParameter("goes with --value", param_hint=f"'{option}'")
+    try:
+        stack = show.computed(path, product_stack, study, chosen, code, day, name)
+    except MfnUnknown as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
+    show.show_rate(where, path, stack)
 
 
 @app.command(cls=Command)

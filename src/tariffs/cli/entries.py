@@ -362,11 +362,15 @@ def _mfn_of_line(priced: Priced) -> Any:
         _usage(str(exc), "'--mfn'")
 
 
-def show_priced_rate(where: show.Where, path: str, stack: Any, priced: Priced) -> None:
+def show_priced_rate(where: show.Where, path: str, priced: Priced) -> None:
     """`tariffs rate --value`: the stack, then each duty line's money, as `tariffs entry`
-    prices an entry line of that value (19 CFR 159.3 rounding)."""
-    from tariffs.calc.entry import Law, line_duties, new_stacks
+    prices an entry line of that value (19 CFR 159.3 rounding). The stack is the entry
+    line's: with its stated MFN (--mfn), without the flow's shares of value."""
+    from tariffs.calc.entry import Law, dollars, line_duties, mfn_of, new_stacks
+    from tariffs.calc.results import ZERO
+    from tariffs.calc.stack import product_stack
     from tariffs.customs import EntryLine
+    from tariffs.domain import Line
     from tariffs.input.entries import parse_amount, parse_quantity
     from tariffs.render import entry_out
 
@@ -405,6 +409,22 @@ def show_priced_rate(where: show.Where, path: str, stack: Any, priced: Priced) -
     found = show.computed(path, line_duties, law, priced.flow, line, priced.scenario, new_stacks())
     if isinstance(found, str):
         show.fail([f"tariffs: {found}; or give --mfn RATE"], EXIT_USAGE)
+    own = mfn_of(line, priced.flow, path, dollars(amount))
+    stated = None if isinstance(own, str) or own.stated is None else own
+    form = ""
+    if stated is not None and stated.stated is not None and stated.stated.specific:
+        form = f"{stated.text} on {quantity:f} {unit}"
+    digits = priced.code.replace(".", "")
+    stack = show.computed(
+        path,
+        product_stack,
+        priced.study,
+        priced.flow,
+        priced.code,
+        priced.day,
+        priced.scenario,
+        line=Line(digits, "", "", ZERO, mfn=None if stated is None else stated.ave, mfn_form=form),
+    )
     if where.fmt == "json":
         from tariffs.render import json_out
 

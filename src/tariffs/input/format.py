@@ -432,6 +432,23 @@ class Window(_Model):
     note: Text | None = None
 
 
+class RuleChange(_Model):
+    """A scenario's change of a measure's rules from a date on: each key given replaces
+    that kind of rule from then (`all_in: []` lifts a ceiling); keys left out keep the
+    measure's own."""
+
+    yields_to: list[Name | Yield] | None = Field(
+        default=None, description="The measures it yields to from the date on; [] for none."
+    )
+    all_in: list[AllIn] | None = Field(
+        default=None, description="Its all-in ceilings from the date on; [] lifts them."
+    )
+    excludes: list[Exclusion] | None = Field(
+        default=None, description="Its exclusions from the date on; [] ends them."
+    )
+    note: Text | None = None
+
+
 class Scenario(_Model):
     """A named set of changes, windows and disabled measures on top of the timeline."""
 
@@ -441,6 +458,11 @@ class Scenario(_Model):
         default_factory=dict,
         description="From a date on, measures' rates: a percent, or {rate, hs, products} "
         "(or a list of them) for some products only.",
+    )
+    rules: dict[Day, dict[Name, RuleChange]] = Field(
+        default_factory=dict,
+        description="From a date on, measures' rules: {yields_to, all_in, excludes}, each "
+        "replacing that kind of the measure's rules from then.",
     )
     windows: list[Window] = Field(default_factory=list)
     disable: list[Name] = Field(default_factory=list)

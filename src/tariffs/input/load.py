@@ -15,11 +15,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from tariffs import domain
-from tariffs.domain import quoted
+from tariffs.domain import ALL_IN, quoted
 from tariffs.input import format as models
 from tariffs.input.errors import from_pydantic
 from tariffs.input.files import FileReader, Inputs, LinkRefused, folder_reader, followed, read_text
-from tariffs.input.law import flows_of
+from tariffs.input.law import flows_of, rule_changes, rules_of
 from tariffs.input.lines import Files
 from tariffs.input.problems import Loc, Problem, ScenarioError, capped
 from tariffs.input.resolve import NOTHING_BROKEN, Broken, resolve
@@ -126,7 +126,52 @@ def _warnings(
                 f"lines, {effect}; only `tariffs rate --hs` uses them (give the flow 'lines')"
             )
             out.append((*where(("measures", name, field)), message))
+    out.extend((*where(loc), message) for loc, message in _rule_warnings(parsed))
     return tuple(f"{path}:{line}:{column}: {message}" for line, column, message in sorted(out))
+
+
+def _rule_warnings(parsed: models.ScenarioFile) -> list[tuple[Loc, str]]:
+    """A scenario's change of a measure's rate on or after the day one of the measure's
+    dated rules begins, that leaves the rule alone: the rule still applies to the new rate
+    (a 39% under an all-in ceiling over MFN is 39% all-in, not 39% plus MFN)."""
+    out: list[tuple[Loc, str]] = []
+    for name, scenario in parsed.scenarios.items():
+        changed = {  # (measure, kind) -> the first day this scenario changes those rules
+            (measure, found.kind): day
+            for day, by_measure in sorted(scenario.rules.items(), reverse=True)
+            for measure, change in by_measure.items()
+            for found in rule_changes(parsed, (name, day, measure), change, ((set(), [])))
+        }
+        for day, settings in scenario.changes.items():
+            for measure in settings:
+                own = parsed.measures.get(measure)
+                for rule in rules_of(own) if own is not None else ():
+                    if rule.start == date.min or not rule.start <= day < rule.until:
+                        continue
+                    if changed.get((measure, rule.kind), date.max) <= day:
+                        continue
+                    key = "all_in" if rule.kind == ALL_IN else "yields_to"
+                    what = (
+                        f"its all-in ceiling over {', '.join(rule.names)}"
+                        if rule.kind == ALL_IN
+                        else f"its yield to {', '.join(rule.names)}"
+                    )
+                    them, are = ("them", "are") if len(rule.names) > 1 else ("it", "is")
+                    effect = (
+                        f"so the new rate is a ceiling over {them}, not added to {them}"
+                        if rule.kind == ALL_IN
+                        else f"so it still pays nothing where {them} {are} owed"
+                    )
+                    out.append(
+                        (
+                            ("scenarios", name, "changes", day.isoformat(), measure),
+                            f"warning: scenario {quoted(name)} changes {quoted(measure)} from "
+                            f"{day}, on or after the day {what} begins ({rule.start}), and "
+                            f"leaves that rule alone, {effect}; to change the rule too, add "
+                            f"rules: {{{day}: {{{measure}: {{{key}: []}}}}}} to the scenario",
+                        )
+                    )
+    return out
 
 
 _LISTS = ("flows", "expect")

@@ -22,6 +22,7 @@ from tariffs.input.problems import Loc, Report, cycle_path, cycles
 from tariffs.input.sweeps import resolve_sweeps
 from tariffs.input.yamlsource import KEY
 from tariffs.limits import MAX_LINES
+from tariffs.metrics import EXPECTED, WINDOW
 
 
 class Broken(NamedTuple):
@@ -93,7 +94,9 @@ def resolve(
     codes: dict[str, list[str]] = {}
     for m in measures:
         codes.setdefault(m.name, []).extend(lines_of.get((m.importer, m.exporter), []))
-    known = _Known(set(parsed.measures) | ({MFN} if with_mfn else set()), broken, parsed, codes)
+    known = _Known(
+        set(parsed.measures) | ({MFN} if with_mfn else set()), broken, parsed, codes, with_mfn
+    )
     names = list(parsed.scenarios)
     listed_names = broken.named("scenarios", names)
     baseline = parsed.baseline or (names[0] if names else "")
@@ -116,6 +119,7 @@ def resolve(
         chain = chains.get(name)
         if chain is not None:
             resolved.append(_inherit(parsed, chain, problem))
+    _check_scenario_rules(parsed, resolved, problem)
     whole = {  # scenarios whose every ancestor validated and resolved
         name for name, chain in chains.items() if parsed.scenarios[chain[0]].extends is None
     }
@@ -199,22 +203,26 @@ class _Known:
         broken: Broken,
         parsed: models.ScenarioFile,
         codes: dict[str, list[str]],
+        with_mfn: set[tuple[str, str]] | None = None,
     ) -> None:
         self.parsed = parsed
+        self.with_mfn = with_mfn or set()  # the flows that state MFN: their base layers
         self.names = names
         self.listed = sorted(broken.named("measures", sorted(names)))
         self.broken = broken
         self.codes = codes  # each measure's product lines' HS digits, over its flows
 
-    def reaches(self, measure: str, prefixes: tuple[str, ...], at: Loc, problem: Report) -> None:
-        """A scenario's rate for some products must reach a product line of the measure's
-        flows: otherwise it would silently change nothing (a flow without lines has no
-        codes). An unknown measure has its own problem."""
+    def reaches(
+        self, measure: str, prefixes: tuple[str, ...], at: Loc, problem: Report, what: str = "rate"
+    ) -> None:
+        """A scenario's rate (or exclusion) for some products must reach a product line of
+        the measure's flows: otherwise it would silently change nothing (a flow without
+        lines has no codes). An unknown measure has its own problem."""
         codes = self.codes.get(measure)
         if codes is not None and prefixes and not any(c.startswith(prefixes) for c in codes):
             problem(
                 at,
-                f"the rate of {quoted(measure)} for HS {', '.join(prefixes)} reaches no "
+                f"the {what} of {quoted(measure)} for HS {', '.join(prefixes)} reaches no "
                 "product line of its flows, so it would change nothing (a flow without "
                 "lines has no codes)",
             )
@@ -372,6 +380,7 @@ def _check_scenario(
                         "product one rate",
                     )
                 seen.append(prefixes)
+    _check_rule_changes(name, scenario, known, problem)
     for i, measure in enumerate(scenario.disable):
         if measure not in known:
             problem(
@@ -386,6 +395,34 @@ def _check_scenario(
             )
         window_names.add(window.name)
         _check_window(window, at, known, measure_list, problem)
+
+
+def _check_rule_changes(
+    name: str, scenario: models.Scenario, known: _Known, problem: Report
+) -> None:
+    """A scenario's rule changes name measures of the file (not MFN), and each kind's
+    entries are valid as a measure's own are."""
+    here: Loc = ("scenarios", name)
+    measure_list = known.listed
+    for day, changed in scenario.rules.items():
+        for measure, change in changed.items():
+            place = (*here, "rules", day.isoformat(), measure)
+            if measure not in known:
+                problem(
+                    (*place, KEY), f"unknown measure {quoted(measure)} ({_known(measure_list)})"
+                )
+            elif measure not in known.parsed.measures and not known.broken.has("measures", measure):
+                problem((*place, KEY), f"the {MFN} layer has no rules to change")
+            for found in law.rule_changes(
+                known.parsed,
+                (name, day, measure),
+                change,
+                (known.with_mfn, measure_list),
+                problem,
+                broken=known.broken.has,
+            ):
+                for i, (prefixes, _, _) in enumerate(found.excludes):
+                    known.reaches(measure, prefixes, (*place, "excludes", i), problem, "exclusion")
 
 
 def _check_window(
@@ -502,7 +539,63 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
                 key=lambda c: (c[0], c[1]),  # stable: a date's settings keep their order
             )
         ),
+        rules=_inherited_rules(parsed, chain),
     )
+
+
+def _inherited_rules(
+    parsed: models.ScenarioFile, chain: list[str]
+) -> tuple[domain.RuleChange, ...]:
+    """The rule changes of a scenario and its ancestors; a child's wins on the same date,
+    measure and kind."""
+    rules: dict[tuple[date, str, str], domain.RuleChange] = {}
+    for ancestor in chain:
+        for day, changed in parsed.scenarios[ancestor].rules.items():
+            for measure, change in changed.items():
+                for found in law.rule_changes(parsed, (ancestor, day, measure), change, _NONE):
+                    rules[(day, measure, found.kind)] = found
+    return tuple(rules[key] for key in sorted(rules))
+
+
+def _check_scenario_rules(
+    parsed: models.ScenarioFile, scenarios: list[domain.Scenario], problem: Report
+) -> None:
+    """Under each scenario that changes rules, the rules in force on any day form no cycle
+    (the measures' own were checked). Two ceilings at once can only come from one change,
+    whose check reports them: a change ends the rules of its kind before it."""
+    base = {name: law.rules_of(m) for name, m in parsed.measures.items()}
+    known = {tuple(sorted(cycle)) for cycle, _ in law.rule_cycles(base)}
+    for scenario in scenarios:
+        if not parsed.scenarios[scenario.name].rules:
+            continue  # what it inherits is checked where it is written
+        at: Loc = ("scenarios", scenario.name, "rules")
+        rules = dict(base)
+        for name in {c.measure for c in scenario.rules if c.measure in base}:
+            rules[name] = domain.rules_under(
+                base[name], (c for c in scenario.rules if c.measure == name)
+            )
+        own = parsed.scenarios[scenario.name].rules
+        for cycle, day in law.rule_cycles(rules):
+            if tuple(sorted(cycle)) not in known:
+                when = "" if day == date.min else f" from {day}"
+                place = next(  # the scenario's own change of a measure of the cycle
+                    (
+                        (*at, on.isoformat(), name)
+                        for on, changed in own.items()
+                        for name in changed
+                        if name in cycle
+                    ),
+                    at,
+                )
+                problem(
+                    place,
+                    f"under scenario {quoted(scenario.name)}, 'yields_to' and 'all_in' form a "
+                    f"cycle{when}: {cycle_path(cycle)}",
+                )
+
+
+_NONE: tuple[set[tuple[str, str]], list[str]] = (set(), [])
+"""The context of a rule change read again, its problems already reported."""
 
 
 def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
@@ -563,8 +656,13 @@ def _expectations(
         metric = given[0]
         if entry.on is not None and metric != "rate":
             problem((*at, "on", KEY), f"'on' goes with 'rate' only, not with {quoted(metric)}")
-        if (entry.window is None) != (metric != "saved"):
-            problem(at, "'window' names the window of a 'saved' expectation, and goes with it only")
+        if (entry.window is None) == (EXPECTED[metric][0] is WINDOW):
+            problem(
+                at,
+                "'window' names the window of a window's expectation ("
+                + ", ".join(repr(k) for k, (kind, _) in EXPECTED.items() if kind is WINDOW)
+                + "), and goes with those only",
+            )
         if entry.flow.endswith(":*"):
             _check_importer_total(entry, metric, flow_keys, at, problem)
         elif entry.flow not in flow_keys and not broken.has("flows", entry.flow):

@@ -22,6 +22,7 @@ _METRIC_NAMES = {
     "peak": "peak rate",
     "duties": "static duties",
     "saved": "duties saved",
+    "saved_in_period": "duties saved in the period",
 }
 
 
