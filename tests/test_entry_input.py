@@ -20,7 +20,7 @@ from tariffs.input.load import load_text
 from tariffs.input.problems import ScenarioError
 from tariffs.input.tables import FEE_COLUMNS, fee_years, interest_quarters
 
-from .test_entry import LAW_2026, entries, run, write
+from .test_entry import FIXTURES, LAW_2026, entries, run, write
 
 D = Decimal
 
@@ -377,3 +377,21 @@ def test_a_clause_that_cannot_hold_is_refused(clause: str, message: str) -> None
     with pytest.raises(ScenarioError) as caught:
         load_text(LAW.replace("CLAUSE", clause), "l.yaml")
     assert str(caught.value.problems[0]).startswith(message)
+
+
+def test_an_entry_file_behind_a_link_out_of_its_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "entries.csv").write_text(f"{HEADER}\nA,1,2026-03-02,vessel,6110.20.2010,CN,100\n")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    link = folder / "entries.csv"
+    link.symlink_to(outside / "entries.csv")
+    for extra in ([], ["--fees", str(link)]):
+        target = [str(link)] if not extra else [f"{FIXTURES}/figures-2026.csv", *extra]
+        result = CliRunner().invoke(app, ["entry", LAW_2026, *target])
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"{link}:1:1: '{link}' is a symbolic link that leads out of its folder; "
+            "refusing to read it\n"
+        )

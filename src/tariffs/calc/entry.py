@@ -592,30 +592,13 @@ def _amounts(
         specific: Decimal | None = None
         text = _rate_text(rate)
         why = layer.why
+        amount = cents(base * rate / HUNDRED)
         if mfn is not None:
             text, why = mfn.text, mfn.why
             stated = mfn.stated
             if stated is not None and stated.specific and quantity is not None:
                 specific = stated.amount * units(quantity, stated.amount)
                 amount = cents(base * stated.percent / HUNDRED + specific)
-                rows.append(
-                    DutyRow(
-                        layer.measure,
-                        layer.heading,
-                        layer.authority,
-                        layer.basis,
-                        rate,
-                        text,
-                        base,
-                        fraction * HUNDRED,
-                        amount,
-                        layer.status,
-                        why,
-                        day,
-                        specific,
-                    )
-                )
-                continue
         rows.append(
             DutyRow(
                 layer.measure,
@@ -626,10 +609,11 @@ def _amounts(
                 text,
                 base,
                 fraction * HUNDRED,
-                cents(base * rate / HUNDRED),
+                amount,
                 layer.status,
                 why,
                 day,
+                specific,
             )
         )
     return rows

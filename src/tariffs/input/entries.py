@@ -35,7 +35,7 @@ from tariffs.customs import (
 )
 from tariffs.domain import counted, quoted
 from tariffs.input import duties
-from tariffs.input.files import Inputs, LinkRefused, followed, read_text
+from tariffs.input.files import Inputs, read_text, to_read
 from tariffs.input.literals import hs_digits, parse_date, parse_hs, parse_percent
 from tariffs.input.problems import Problem, ScenarioError, capped
 from tariffs.limits import MAX_FILE_PROBLEMS, MAX_LINES
@@ -142,8 +142,7 @@ def parse_stated_rate(text: str) -> StatedRate:
     """A rate as the HTSUS writes it: 2.9%, Free, $1.055/kg, 0.9¢/each + 15.8%."""
     if text.lower() == "free":
         return StatedRate(Decimal(0), Decimal(0), "", "Free")
-    duty = duties.parse_duty(text)
-    return StatedRate(duty.percent, duty.amount, duty.unit, duty.text)
+    return duties.parse_duty(text)
 
 
 def parse_quantity(text: str) -> tuple[Decimal, str]:
@@ -385,10 +384,7 @@ def read_entries(path: Path, *, inputs: Inputs | None = None) -> Entries:
     """Read an entry file named on the command line: CSV, or .xlsx (with the optional
     extra). ScenarioError with every problem, in row order, if it is not valid."""
     shown = str(path)
-    try:
-        real = followed(path)
-    except LinkRefused as exc:
-        raise ScenarioError([Problem(1, 1, f"{exc}; refusing to read it", shown)]) from None
+    real = to_read(path)
     if path.suffix.lower() == ".xlsx":
         from tariffs.input.sheets import rows  # noqa: PLC0415 - the optional extra, when asked
 

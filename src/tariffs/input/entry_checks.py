@@ -28,7 +28,7 @@ from tariffs.customs import Entries, EntryChecks, EntryExpectation
 from tariffs.domain import listed, quoted
 from tariffs.input.entries import entries_from_rows, entries_from_text
 from tariffs.input.errors import from_pydantic
-from tariffs.input.files import Inputs, LinkRefused, followed, inside, read_text
+from tariffs.input.files import Inputs, inside, read_text, to_read
 from tariffs.input.format import Country, Day, Money, Name, Percent, Text
 from tariffs.input.problems import Problem, ScenarioError, capped
 from tariffs.input.yamlsource import KEY, Locator, YamlProblem, parse
@@ -86,10 +86,7 @@ class _File(_Model):
 def load_checks(path: Path, inputs: Inputs | None = None) -> EntryChecks:
     """Read an expectations file and the entry file it names; ScenarioError otherwise."""
     shown = os.fspath(path)
-    try:
-        real = followed(path)
-    except LinkRefused as exc:
-        raise ScenarioError([Problem(1, 1, f"{exc}; refusing to read it", shown)]) from None
+    real = to_read(path)
     text = read_text(real, shown=shown, inputs=inputs, follow=False)
     try:
         data, root = parse(text)

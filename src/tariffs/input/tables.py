@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tariffs.customs import FeeYear, InterestQuarter
-from tariffs.input.files import Inputs, LinkRefused, followed, read_text
+from tariffs.input.files import Inputs, read_text, to_read
 from tariffs.input.literals import parse_date, parse_money, parse_percent
 from tariffs.input.problems import Problem, ScenarioError, capped
 
@@ -150,10 +150,7 @@ def _read(
         text = files("tariffs").joinpath("data", shipped).read_text("utf-8")
         return f"(shipped) {shipped}", parse_table(text, shipped, columns, make)
     shown = str(path)
-    try:
-        real = followed(path)
-    except LinkRefused as exc:
-        raise ScenarioError([Problem(1, 1, f"{exc}; refusing to read it", shown)]) from None
+    real = to_read(path)
     text = read_text(real, shown=shown, inputs=inputs, follow=False)
     return shown, parse_table(text, shown, columns, make)
 

@@ -661,46 +661,24 @@ def check_report(checked: Checked, entry_checked: Checked) -> str:
 
 def check_junit(checked: Checked, entry_checked: Checked) -> str:
     """The scenario files' JUnit XML with a test suite per expectations file added."""
-    from xml.etree import ElementTree as ET  # noqa: PLC0415 - our own document
-
     from tariffs.render import checks  # noqa: PLC0415
-    from tariffs.render.safe import visible  # noqa: PLC0415
 
-    root = ET.fromstring(checks.junit(checked))  # noqa: S314 - the XML tariffs just wrote
-    for path, outcomes in entry_checked:
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            {
-                "name": path,
-                "tests": str(len(outcomes)),
-                "failures": str(sum(not o.passed for o in outcomes)),
-                "errors": "0",
-                "skipped": "0",
-            },
-        )
-        for outcome in outcomes:
-            e = outcome.expectation
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                {
-                    "classname": path,
-                    "name": visible(f"{_where(e)}: {e.text}"),
-                    "file": path,
-                    "line": str(e.line_at),
-                },
-            )
-            if not outcome.passed:
-                failure = ET.SubElement(
-                    case, "failure", {"message": visible(check_failure(path, outcome))}
+    entry_suites = [
+        (
+            path,
+            [
+                (
+                    f"{_where(o.expectation)}: {o.expectation.text}",
+                    o.expectation.line_at,
+                    None if o.passed else check_failure(path, o),
+                    "" if o.passed else check_failure(path, o),
                 )
-                failure.text = visible(check_failure(path, outcome))
-    everything = [o for _, outcomes in (*checked, *entry_checked) for o in outcomes]
-    root.set("tests", str(len(everything)))
-    root.set("failures", str(sum(not o.passed for o in everything)))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+                for o in outcomes
+            ],
+        )
+        for path, outcomes in entry_checked
+    ]
+    return checks.junit_xml([*checks.suites(checked), *entry_suites])
 
 
 # --- tariffs rate --value --------------------------------------------------------------------
