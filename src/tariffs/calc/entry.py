@@ -18,6 +18,7 @@ at each legal boundary (docs/entry.md, "Rounding"):
 from __future__ import annotations
 
 import calendar
+import functools
 import itertools
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -513,6 +514,7 @@ class _Stacks:
         self.models: dict[tuple[str, str], dict[str, FlowModel]] = {}
         self.products: dict[_Key, _Product] = {}
         self.plans: dict[tuple[str, str], Plan] = {}
+        self.mfn: dict[tuple[str, str], bool] = {}
 
     def flow_models(self, law: Law, flow: Flow) -> dict[str, FlowModel]:
         models = self.models.get((law.path, flow.key))
@@ -523,7 +525,13 @@ class _Stacks:
     def has_mfn(self, law: Law, flow: Flow) -> bool:
         """Whether the flow's law has an MFN layer (a flow of product lines, or one stating
         its MFN)."""
-        return any(m.kind == MFN for m in self.flow_models(law, flow)[flow.key].measures)
+        found = self.mfn.get((law.path, flow.key))
+        if found is None:
+            models = self.flow_models(law, flow)
+            found = self.mfn[(law.path, flow.key)] = any(
+                m.kind == MFN for m in models[flow.key].measures
+            )
+        return found
 
     def product(self, law: Law, flow: Flow, key: _Key) -> _Product:
         found = self.products.get(key)
@@ -561,6 +569,7 @@ def rate_day(measure: Measure, line: EntryLine) -> tuple[date, InTransit | None]
 RATE_TEXT = Decimal("0.0001")
 
 
+@functools.lru_cache(maxsize=4096)
 def _rate_text(rate: Decimal) -> str:
     """A computed rate as written: 25%, 12.5%; at most four decimals (an all-in ceiling over
     a specific MFN can have more: the rate itself is exact)."""

@@ -474,10 +474,29 @@ def _header(cells: list[str], report: _Reader) -> tuple[list[str | None], tuple[
     return columns, tuple(ignored)
 
 
+class _Bad(NamedTuple):
+    """A cell's text that its column refuses, and why."""
+
+    message: str
+
+
+_UNSEEN = object()
+
+
 def _rows(
     found: Iterator[tuple[int, list[str]]], columns: list[str | None], report: _Reader
 ) -> list[_Row]:
     out: list[_Row] = []
+    # cells repeat (dates, codes, origins, rates): each distinct text is parsed once a column
+    seen: list[dict[str, Any]] = [{} for _ in columns]
+    parsers = [
+        None
+        if column is None
+        else parse_share
+        if column.startswith(SHARE)
+        else _BY_NAME[column].parse
+        for column in columns
+    ]
     for row, cells in found:
         if report.full:
             report(row, 1, f"stopped reading after {MAX_FILE_PROBLEMS} problems")
@@ -499,15 +518,23 @@ def _rows(
         bad = False
         for index, (column, cell) in enumerate(zip(columns, cells, strict=True), start=1):
             text = cell.strip()
-            if column is None or not text:
+            parse = parsers[index - 1]
+            if column is None or parse is None or not text:
                 continue
             places[column] = index
-            parse = parse_share if column.startswith(SHARE) else _BY_NAME[column].parse
-            try:
-                parsed[column] = parse(text)
-            except ValueError as exc:
-                report(row, index, f"{column}: {exc}")
+            cache = seen[index - 1]
+            value = cache.get(text, _UNSEEN)
+            if value is _UNSEEN:
+                try:
+                    value = parse(text)
+                except ValueError as exc:
+                    value = _Bad(str(exc))
+                cache[text] = value
+            if isinstance(value, _Bad):
+                report(row, index, f"{column}: {value.message}")
                 bad = True
+            else:
+                parsed[column] = value
         if not bad:
             _required(row, parsed, places, report)
             out.append(_Row(row, parsed, places))

@@ -536,46 +536,40 @@ class _CsvRows:
             for m in kind.metrics
         ]
 
-    def __call__(self, head: str, value: Any, day: str) -> Iterator[str]:
+    def __call__(self, out: list[str], head: str, value: Any, day: str) -> None:
+        """Append the object's rows to `out`."""
         for name, get, cell, unit, kind in self.fields:
             found = get(value, _AT)
             if found is None or (kind == "text" and found == ""):
                 continue
             date_cell, shown = cell(found)
-            yield f"{head}{name},{date_cell or day},{shown},{unit}\n"
+            out.append(f"{head}{name},{date_cell or day},{shown},{unit}\n")
 
 
 _CSV = {kind.name: _CsvRows(kind) for kind in metrics.ENTRY_KINDS}
 
 
-def _rows(kind: Kind, head: str, value: Any, day: str) -> Iterator[str]:
-    return _CSV[kind.name](head, value, day)
-
-
 def to_csv(result: EntryResult) -> Iterator[str]:
     """Tidy CSV: one value per row (scenario, origin, entry, line, item, metric, date,
-    value, unit), the run's totals first, then each entry, its lines and duty lines."""
-
-    def rows() -> Iterator[str]:
-        for run in result.runs:
-            prefix = f"{field(run.scenario)},{field(run.origin)},"
-            yield from _rows(ENTRY_TOTAL, f"{prefix},,all entries,", run, "")
-            for entry in run.entries:
-                number = field(entry.entry)
-                day = entry.entry_date.isoformat()
-                yield from _rows(ENTRY, f"{prefix}{number},,,", entry, day)
-                for line in entry.lines:
-                    at = f"{prefix}{number},{line.line.line},"
-                    yield from _rows(ENTRY_LINE, at + ",", line, day)
-                    for row in line.rows:
-                        yield from _rows(ENTRY_DUTY, f"{at}{field(row.measure)},", row, day)
-
+    value, unit), the run's totals first, then each entry, its lines and duty lines;
+    written an entry at a time."""
+    total, one, line_rows, duty_rows = (_CSV[k.name] for k in metrics.ENTRY_KINDS)
     batch = [",".join(CSV_HEADER) + "\n"]
-    for row in rows():
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield "".join(batch)
-            batch = []
+    for run in result.runs:
+        prefix = f"{field(run.scenario)},{field(run.origin)},"
+        total(batch, f"{prefix},,all entries,", run, "")
+        for entry in run.entries:
+            number = field(entry.entry)
+            day = entry.entry_date.isoformat()
+            one(batch, f"{prefix}{number},,,", entry, day)
+            for line in entry.lines:
+                at = f"{prefix}{number},{line.line.line},"
+                line_rows(batch, at + ",", line, day)
+                for row in line.rows:
+                    duty_rows(batch, f"{at}{field(row.measure)},", row, day)
+            if len(batch) >= BATCH:
+                yield "".join(batch)
+                batch = []
     yield "".join(batch)
 
 
