@@ -105,7 +105,9 @@ def check_rules(
                 for other in _targets(entry):
                     if other not in parsed.measures and broken("measures", other):
                         continue
-                    _check_target(parsed, (name, flow, other), at, (with_mfn, names), problem)
+                    _check_target(
+                        parsed, (name, flow, other), at, (with_mfn, names), problem, broken=broken
+                    )
         ceilings = list(measure.all_in)
         for i, (first, second) in enumerate(itertools.pairwise(ceilings)):
             if _overlap(first, second):
@@ -141,11 +143,15 @@ def _check_target(
     at: Loc,
     context: tuple[set[tuple[str, str]], list[str]],
     problem: Report,
+    *,
+    broken: Callable[[str, str], bool] = lambda section, name: False,
 ) -> None:
     name, flows, other = names
     with_mfn, listed = context
     if other == MFN and other not in parsed.measures:
         for flow in sorted(flows - with_mfn):
+            if broken("flows", f"{flow[0]}:{flow[1]}"):
+                continue  # its lines failed validation: whether they state MFN is not known
             problem(
                 at,
                 f"flow {flow[0]}:{flow[1]} states no MFN rates, so it has no 'mfn' layer; "
@@ -237,7 +243,7 @@ def rule_changes(
             for other in _targets(entry):
                 if other not in parsed.measures and broken("measures", other):
                     continue
-                _check_target(parsed, (name, flow, other), place, context, report)
+                _check_target(parsed, (name, flow, other), place, context, report, broken=broken)
             kind = YIELDS if key == "yields_to" else ALL_IN
             rules.append(Rule(kind, tuple(dict.fromkeys(_targets(entry))), *_span(start, until)))
         if key == "all_in":
