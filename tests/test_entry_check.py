@@ -48,9 +48,10 @@ def test_a_figure_off_by_a_cent_fails_with_its_place(tmp_path: Path) -> None:
     code, out, err = check(LAW_2026, "--entries", path)
     assert code == 1
     assert out == (
-        f"{path}:4:56: expected as-enacted, entry EN1-0000001-6, duty: 9616.75, got 9616.76\n"
+        f"{path}:4:56: expected as-enacted, entry EN1-0000001-6, duty: 9616.75, got 9616.76 "
+        "(+0.01 off; a value is checked to the cent: give a 'tolerance' for more)\n"
         f"{path}:5:66: expected as-enacted, entry EN1-0000001-6, effective_rate: 77.91%, got "
-        "77.9%\n"
+        "77.9% (-0.01pp off; a value is checked to 0.01pp: give a 'tolerance' for more)\n"
         "3 passed, 2 failed\n"
     )
     assert err == ""
@@ -59,9 +60,32 @@ def test_a_figure_off_by_a_cent_fails_with_its_place(tmp_path: Path) -> None:
 def test_a_tolerance_allows_what_it_says(tmp_path: Path) -> None:
     path = _expectations(
         tmp_path,
-        "  - {scenario: as-enacted, entry: EN1-0000001-6, duty: 9616.75, tolerance: 0.01}\n",
+        "  - {scenario: as-enacted, entry: EN1-0000001-6, duty: 9616.75, tolerance: 0.01}\n"
+        # 77.9% is 0.4pp from 78.3%: a tolerance of 0.5pp (rates in percentage points)
+        "  - {scenario: as-enacted, entry: EN1-0000001-6, effective_rate: 78.3%, "
+        "tolerance: 0.5pp}\n"
+        "  - {scenario: as-enacted, entry: EN1-0000001-6, mpf: 42.70, tolerance: 0.05}\n",
     )
-    assert check(LAW_2026, "--entries", path)[:2] == (0, "3 passed, 0 failed\n")
+    code, out, _ = check(LAW_2026, "--entries", path)
+    assert code == 1
+    assert out == (
+        f"{path}:6:55: expected as-enacted, entry EN1-0000001-6, mpf: 42.70, got 42.76 "
+        "(+0.06 off; 0.05 allowed)\n"
+        "4 passed, 1 failed\n"
+    )
+
+
+def test_a_rate_s_tolerance_is_in_percentage_points(tmp_path: Path) -> None:
+    path = _expectations(
+        tmp_path,
+        "  - {scenario: as-enacted, entry: EN1-0000001-6, effective_rate: 78%, tolerance: 0.5%}\n",
+    )
+    code, _, err = check(LAW_2026, "--entries", path)
+    assert code == 1
+    assert err == (
+        f"{path}:4:82: tolerance: write a rate's tolerance in percentage points, such as "
+        "0.5pp, got '0.5%'\n"
+    )
 
 
 def test_what_the_result_does_not_hold_fails(tmp_path: Path) -> None:

@@ -22,7 +22,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+    create_model,
+)
 
 from tariffs.customs import Entries, EntryChecks, EntryExpectation
 from tariffs.domain import listed, quoted
@@ -30,6 +38,7 @@ from tariffs.input.entries import entries_from_rows, entries_from_text
 from tariffs.input.errors import from_pydantic
 from tariffs.input.files import Inputs, inside, read_text, to_read
 from tariffs.input.format import Country, Day, Money, Name, Percent, Text
+from tariffs.input.literals import parse_tolerance
 from tariffs.input.problems import Problem, ScenarioError, capped
 from tariffs.input.yamlsource import KEY, Locator, YamlProblem, parse
 from tariffs.limits import MAX_EXPECTATIONS
@@ -65,7 +74,13 @@ class _ExpectationBase(_Model):
     entry: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
     line: Annotated[int, Field(ge=1, le=99_999)] | None = None
     measure: Name | None = None
-    tolerance: Money | Percent | None = None
+    tolerance: Annotated[
+        Any, WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 40}, {"type": "number"}]})
+    ] = Field(
+        default=None,
+        description="How far the result may be from the value: 0.5pp for a rate, an amount "
+        "for money, a number for days and counts. Without it a value is exact.",
+    )
     note: Text | None = None
 
 
@@ -180,7 +195,14 @@ def _expectation(
             problem += f": without {', '.join(extra)}"
         problems.append(Problem(*where((*at, name, KEY)), problem, shown))
         return None
-    tolerance = item.tolerance
+    tolerance = None
+    if item.tolerance is not None:
+        kind_of = {"percent": "percent", "money": "money"}.get(metric.unit, "days")
+        try:
+            tolerance = parse_tolerance(item.tolerance, kind_of)
+        except ValueError as exc:
+            problems.append(Problem(*where((*at, "tolerance")), f"tolerance: {exc}", shown))
+            return None
     value = getattr(item, name)
     return EntryExpectation(
         item.scenario,
@@ -193,7 +215,7 @@ def _expectation(
         item.line,
         item.measure,
         item.origin or "",
-        None if tolerance is None else Decimal(tolerance),
+        tolerance,
     )
 
 

@@ -611,8 +611,12 @@ def _where(e: EntryExpectation) -> str:
     return f"{e.scenario}{origin}, {place}, {e.metric}"
 
 
+def _unit(e: EntryExpectation) -> str:
+    return next(m.unit for kind in metrics.ENTRY_KINDS for m in kind.metrics if m.name == e.metric)
+
+
 def _shown(e: EntryExpectation, got: Decimal) -> str:
-    unit = next(m.unit for kind in metrics.ENTRY_KINDS for m in kind.metrics if m.name == e.metric)
+    unit = _unit(e)
     if unit == "percent":
         return f"{fmt.number(got, fmt.RATE_PLACES)}%"
     if unit == "money":
@@ -620,11 +624,35 @@ def _shown(e: EntryExpectation, got: Decimal) -> str:
     return f"{got:f}"
 
 
+def _off(e: EntryExpectation, got: Decimal) -> str:
+    """How far a failed figure is from what was expected, and how exact the check was:
+    '+0.01 off; money is checked to the cent: give a 'tolerance' for more'."""
+    off = got - e.value
+    sign = "+" if off > 0 else ""
+    unit = _unit(e)
+    if unit == "percent":
+        shown, precision = f"{sign}{fmt.number(off, fmt.RATE_PLACES)}pp", "0.01pp"
+        allowed = None if e.tolerance is None else f"{fmt.number(e.tolerance, 6)}pp"
+    elif unit == "money":
+        shown, precision = f"{sign}{fmt.rounded(off, 2):f}", "the cent"
+        allowed = None if e.tolerance is None else f"{fmt.number(e.tolerance, 6)}"
+    else:
+        shown, precision = f"{sign}{off:f}", ""
+        allowed = None if e.tolerance is None else f"{e.tolerance:f}"
+    if allowed is not None:
+        return f"{shown} off; {allowed} allowed"
+    if precision:
+        return f"{shown} off; a value is checked to {precision}: give a 'tolerance' for more"
+    return f"{shown} off"
+
+
 def check_failure(path: str, outcome: EntryOutcome) -> str:
     e = outcome.expectation
-    got = outcome.missing if outcome.got is None else _shown(e, outcome.got)
-    within = f" (within {e.tolerance:f})" if e.tolerance is not None else ""
-    return f"{path}:{e.line_at}:{e.column}: expected {_where(e)}: {e.text}{within}, got {got}"
+    if outcome.got is None:
+        got = outcome.missing
+    else:
+        got = f"{_shown(e, outcome.got)} ({_off(e, outcome.got)})"
+    return f"{path}:{e.line_at}:{e.column}: expected {_where(e)}: {e.text}, got {got}"
 
 
 Checked = Sequence[tuple[str, Sequence[Any]]]
