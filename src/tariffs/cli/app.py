@@ -747,7 +747,7 @@ def entry(
         fees,
         interest,
     )
-    run(options, fmt.value, output, width)
+    run(options, (fmt.value, output, width), _inputs(), _load_all)
 
 
 @app.command(cls=Command)

@@ -7,7 +7,7 @@ calculation and the renderers only when the command runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
@@ -21,6 +21,7 @@ from tariffs.domain import AUTHORITIES, quoted
 if TYPE_CHECKING:
     from tariffs.calc.entry import Law, Refund
     from tariffs.customs import Entries
+    from tariffs.domain import Study
     from tariffs.input.files import Inputs
 
 ORIGIN = re.compile(r"^[A-Z]{2,3}$")
@@ -180,17 +181,23 @@ def refund_asked(laws: Sequence[Law], options: EntryOptions, inputs: Inputs) -> 
     return Refund(authority or "", against or "", on, options.payer or "", quarters, table)
 
 
-def run(options: EntryOptions, fmt: str, output: Path | None, width: int | None) -> None:
-    """The command: every entry line priced under each scenario, then shown."""
+def run(
+    options: EntryOptions,
+    where: tuple[str, Path | None, int | None],
+    inputs: Inputs,
+    load_all: Callable[[list[Path], Inputs], list[tuple[str, Study]]],
+) -> None:
+    """The command: every entry line priced under each scenario, then shown. `where` is the
+    format, the output path and the width; `load_all` reads the law files (the command's,
+    with its work limit), recording what it reads in `inputs`."""
     from tariffs.calc.entry import Ask, EntryProblems, Law, compute, grouped
-    from tariffs.cli.app import _inputs, _load_all
     from tariffs.cli.progress import tracked
     from tariffs.input.problems import Problem, ScenarioError
     from tariffs.input.tables import fee_years
 
+    fmt, output, width = where
     law_paths, entry_path = split_files(options.files)
-    inputs = _inputs()
-    laws = [Law(path, study) for path, study in _load_all(law_paths, inputs)]
+    laws = [Law(path, study) for path, study in load_all(law_paths, inputs)]
     entries = read_entry_file(entry_path, inputs)
     scenarios = scenario_names(laws, options.scenarios)
     origins = origin_codes(laws, options.origins, (line.entry_date for line in entries.lines))
