@@ -354,6 +354,7 @@ class Outcome(NamedTuple):
     got: Decimal | None  # None: the metric has no value there (a cliff without a window)
     passed: bool
     on: date | None  # the date of a "rate" expectation: its own, or the study's
+    note: str = ""  # why nothing was got, where the calculation says (an unknown MFN)
 
 
 class InputChange(NamedTuple):

@@ -763,13 +763,14 @@ def check(
         ),
     ] = None,
     expect: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--expect",
             metavar="PATH",
             dir_okay=False,
             help="Also check the expectations of this file (tariffs: 1 and an 'expect' "
-            "list) against the one FILE: pin figures of a file you do not own.",
+            "list) against the one FILE: pin figures of a file you do not own (repeat "
+            "for several).",
         ),
     ] = None,
     entries: Annotated[
@@ -799,10 +800,10 @@ def check(
 
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
-    if expect is not None:
+    if expect:
         checked = _check_against(files, expect, inputs)
-    loaded = _load_all(files, inputs) if expect is None or entries else []
-    for path, study in loaded if expect is None else ():
+    loaded = _load_all(files, inputs) if not expect or entries else []
+    for path, study in loaded if not expect else ():
         for warning in study.warnings:
             show.say(warning)
         if not study.expectations and not entries:
@@ -822,10 +823,10 @@ def check(
 
 
 def _check_against(
-    files: list[Path], expect: Path, inputs: Inputs
+    files: list[Path], expect: list[Path], inputs: Inputs
 ) -> list[tuple[str, tuple[Outcome, ...]]]:
-    """The outcomes of one scenario file's own expectations and of a file of expectations
-    about it (`check --expect`)."""
+    """The outcomes of one scenario file's own expectations and of each file of
+    expectations about it (`check --expect`), in the order given."""
     from tariffs.calc.expectations import check as evaluate
     from tariffs.input.load import load_expectations
     from tariffs.input.problems import ScenarioError
@@ -845,9 +846,14 @@ def _check_against(
         show.fail(too_much)
     for warning in study.warnings:
         show.say(warning)
-    outcomes = show.computed(path, evaluate, study, (*study.expectations, *external))
-    own, theirs = outcomes[: len(study.expectations)], outcomes[len(study.expectations) :]
-    return [(path, own), (str(expect), theirs)] if own else [(str(expect), theirs)]
+    every = [(path, study.expectations), *external]
+    outcomes = show.computed(path, evaluate, study, [e for _, found in every for e in found])
+    out: list[tuple[str, tuple[Outcome, ...]]] = []
+    for name, found in every:
+        mine, outcomes = outcomes[: len(found)], outcomes[len(found) :]
+        if found or name != path:
+            out.append((name, mine))
+    return out
 
 
 class _Side(NamedTuple):

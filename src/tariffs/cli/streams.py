@@ -37,8 +37,10 @@ def _prepare_streams() -> None:
 
     - A closed descriptor 0, 1 or 2 is reopened on /dev/null, so that no file opened later
       takes its number; a closed stdout becomes a stream whose writes fail.
-    - Text that the output encoding cannot hold (PYTHONIOENCODING=ascii) is written as a
-      backslash escape rather than ending the run.
+    - Piped or redirected output is UTF-8 whatever the locale (LC_ALL=C), so that the same
+      input gives the same bytes; on a terminal, or with an encoding asked for
+      (PYTHONIOENCODING=ascii), text the encoding cannot hold is written as a backslash
+      escape rather than ending the run.
     - A closed pipe ends the run as it ends cat or grep: by SIGPIPE, which a shell reports
       as 141. Python ignores SIGPIPE by default; restoring it covers every write, the help
       text's included, whatever code makes it.
@@ -57,15 +59,27 @@ def _prepare_streams() -> None:
                 sys.stdout = _ClosedStream()  # type: ignore[assignment,unused-ignore]
             elif fd == 2:  # messages go nowhere, rather than into stdout
                 sys.stderr = open(fd, "w", closefd=False)  # noqa: SIM115
+    chosen = "PYTHONIOENCODING" in os.environ  # an encoding asked for, not the locale's
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
+            continue
+        if not chosen and not _is_terminal(stream):
+            # piped or redirected: UTF-8 whatever the locale, so the bytes are the same
+            reconfigure(encoding="utf-8", errors="backslashreplace")
             continue
         try:
             "tariffs \\ \u2013\n".encode(stream.encoding, "backslashreplace")
             reconfigure(errors="backslashreplace")
         except (LookupError, UnicodeError, ValueError):  # a codec that is no text encoding
             reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(getattr(stream, "isatty", lambda: False)())
+    except (OSError, ValueError):
+        return False
 
 
 def _usage(exc: typer.TyperException) -> None:

@@ -21,16 +21,22 @@ DEFAULT_SUBSTITUTION = Decimal("1.5")
 
 
 def resolve_markets(
-    parsed: models.ScenarioFile, flows: list[domain.Flow], problem: Report
+    parsed: models.ScenarioFile,
+    flows: list[domain.Flow],
+    problem: Report,
+    unsure: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[domain.Market, ...]:
     """Each market of the file, checked against its flows: an importer of two flows or more
-    (one partner is no market), and for each partner a known T0."""
+    (one partner is no market), and for each partner a known T0. An importer in `unsure`
+    (one of its flows failed) is not checked: its flows are not all known."""
     out: list[domain.Market] = []
     by_importer: dict[str, list[domain.Flow]] = {}
     for flow in flows:
         by_importer.setdefault(flow.importer, []).append(flow)
     for importer, market in parsed.markets.items():
         at = ("markets", importer)
+        if importer in unsure:
+            continue
         mine = by_importer.get(importer, [])
         if len(mine) < 2:
             problem(

@@ -99,6 +99,9 @@ def resolve(
         if section == "flows" and i.isdigit() and int(i) < len(parsed.flows)
     }
     unsure_broken = broken._replace(entries=broken.entries | {("flows", k) for k in unsure})
+    unsure_importers = {
+        key.split(":", 1)[0] for section, key in unsure_broken.entries if section == "flows"
+    }
 
     measures, with_mfn = _measures(parsed, (flows, seen_flows), problem, unsure_broken)
     _check_parts(flows, measures, problem)
@@ -151,7 +154,11 @@ def resolve(
         {f.key: f for f in flows},
         {f"{a}:{b}" for a, b in with_mfn},
         broken.has,
-        broken.named,
+        lambda section, valid: (
+            broken.named(section, valid)
+            if section != "flows"  # a list: its entries that failed are in `entries`
+            else [*valid, *sorted(k for s, k in broken.entries if s == section and k not in valid)]
+        ),
     )
     expectations = expect.expectations(
         parsed.expect, broken.indexes("expect", len(parsed.expect)), known_names, problem, where
@@ -168,7 +175,12 @@ def resolve(
         measures=tuple(measures),
         scenarios=tuple(resolved),
         expectations=expectations,
-        markets=resolve_markets(parsed, flows, problem),
+        markets=resolve_markets(
+            parsed,
+            flows,
+            problem,
+            set(parsed.markets) if "flows" in broken.unknown else unsure_importers,
+        ),
     )
     sweeps: tuple[domain.Sweep, ...] = ()
     if parsed.sweeps and _sweepable(broken, troubled, len(flows) == len(parsed.flows)):

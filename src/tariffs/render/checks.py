@@ -51,11 +51,11 @@ def _unit(e: Expectation) -> str:
     return EXPECTED[e.metric][e.context][1].unit
 
 
-def value(e: Expectation, got: Decimal | None) -> str:
+def value(e: Expectation, got: Decimal | None, note: str = "") -> str:
     """The result as the expectation's unit writes it: '45.0466%', '12.5pp', '25.9708bn',
-    '90', '2025-04-10'; 'nothing' where the metric has no value."""
+    '90', '2025-04-10'; 'nothing' where the metric has no value, with why where known."""
     if got is None:
-        return "nothing (the metric has no value here)"
+        return f"nothing ({note or 'the metric has no value here'})"
     unit = _unit(e)
     if unit in {"percent", "pp"}:
         return f"{fmt.number(got, fmt.RATE_PLACES)}{'pp' if unit == 'pp' else '%'}"
@@ -95,7 +95,7 @@ def _off(e: Expectation, got: Decimal) -> str:
 
 def failure(path: str, outcome: Outcome) -> str:
     e = outcome.expectation
-    got = value(e, outcome.got)
+    got = value(e, outcome.got, outcome.note)
     why = "" if outcome.got is None else f" ({_off(e, outcome.got)})"
     return (
         f"{path}:{e.line}:{e.column}: expected {describe(outcome)}: {e.bound.text}, got {got}{why}"
@@ -135,7 +135,7 @@ def _case(path: str, outcome: Outcome) -> Case:
     name = f"{describe(outcome)}: {e.bound.text}"
     if outcome.passed:
         return name, e.line, None, ""
-    message = f"expected {e.bound.text}, got {value(e, outcome.got)}"
+    message = f"expected {e.bound.text}, got {value(e, outcome.got, outcome.note)}"
     return name, e.line, message, failure(path, outcome)
 
 
