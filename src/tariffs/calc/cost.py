@@ -44,7 +44,9 @@ def work(study: Study, models: dict[str, FlowModel] | None = None) -> tuple[int,
         every = sum(own)
         parts = sum(len(c.parts) or 1 for c in model.classes)  # a line's shares cut it
         cut = sum(len(c.parts) for c in model.classes if len(c.parts) > 1)
-        total += (parts + 2) * every + 2 * PART_STEPS * cut
+        # a share by date: each measure weighs its parts again on each of the share's dates
+        dated = sum(len(f) for c in model.classes for f, _ in c.parts if isinstance(f, tuple))
+        total += (parts + 2) * every + 2 * PART_STEPS * cut + dated * len(model.measures)
         names = {m.name for m in model.measures}
         for scenario, changes in zip(study.scenarios, changes_of, strict=True):
             windows = [w for w in scenario.windows if names.intersection(n for n, _ in w.rates)]
@@ -64,7 +66,7 @@ def work(study: Study, models: dict[str, FlowModel] | None = None) -> tuple[int,
                 for i, m in enumerate(model.measures)
                 if i in affected
             )  # each window's counterfactual makes the steps of its measures again
-            redone = (parts + 1) * steps + every + PART_STEPS * cut
+            redone = (parts + 1) * steps + every + PART_STEPS * cut + dated * len(affected)
             total += redone * (1 + WINDOW_FACTOR * len(windows))
     lines = sum(len(flow.lines) for flow in study.flows)
     layers = len(study.measures)  # each flow's result lists its measures: all flows, all
