@@ -311,6 +311,15 @@ class Study(NamedTuple):
         raise KeyError(name)
 
 
+class Tracker(NamedTuple):
+    """Another source's rate by date, from a `date,value` CSV (`timeline --against`): each
+    value holds from its date until the next row's (the last: its own day only); None is a
+    row without a value, a gap. Sorted by date."""
+
+    path: str
+    points: tuple[tuple[date, Decimal | None], ...]
+
+
 # --- how values are written in a scenario file ----------------------------------------------
 
 SCALE = {

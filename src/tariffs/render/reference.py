@@ -49,5 +49,17 @@ def metrics_markdown() -> str:
         short = f"`{metric.expect}`" if metric.expect else "-"
         parts.append(f"| `{metric.name}` | {metric.unit} | {short} | {_cell(metric.doc)} |")
     parts.append("")
+    for kind in (metrics.TOTAL_SEGMENT, metrics.GAP):
+        parts.append(f"#### `{kind.name}`: {kind.doc}")
+        parts.append("")
+        parts.append("| Metric | Unit | Item (CSV) | Table column | Meaning |")
+        parts.append("|---|---|---|---|---|")
+        for metric in kind.metrics:
+            item = f"the {metric.per}" if metric.per else "-"
+            label = _cell(metric.label) if metric.label else "-"
+            parts.append(
+                f"| `{metric.name}` | {metric.unit} | {item} | {label} | {_cell(metric.doc)} |"
+            )
+        parts.append("")
     parts.append(END)
     return "\n".join(parts) + "\n"
