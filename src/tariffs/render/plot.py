@@ -798,8 +798,9 @@ def timeline_chart(path: str, result: TimelineResult, kind: str) -> bytes:
                 f"row's. Shaded in the gap panels: days within {QUIET_MARGIN} days of a change "
                 "in either series."
             )
+        what = "Each part of the rate" if result.totals else "Each measure's rate"
         subtitle = (
-            f"Each measure's rate, stacked, {result.start.isoformat()} to "
+            f"{what}, stacked, {result.start.isoformat()} to "
             f"{(result.until - _ONE_DAY).isoformat()}"
         )
         heights = [2.0 if panel.gap else 2.8 for panel in panels]
