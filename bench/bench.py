@@ -10,7 +10,9 @@ the floor of this stack, `python -c "import typer._adapters, pydantic, yaml, ric
 measured in the same run (a command cannot start faster than its libraries import).
 Child processes may write bytecode caches (see measure.CHILD_ENV), as an installed package has
 them.
-The world file against geneva.yaml is printed as a CPU ratio (the target: 1.3x).
+The world file against geneva.yaml is printed as a CPU ratio (the target: 1.3x). The
+importer's total over the world file's 16 partners, day by day (`timeline --flow 'US:*'`),
+is timed beside them.
 The large case is a generated file with 200 measures, 50 scenarios and 50 windows per
 scenario (`generate_large`), compared with `--format json`.
 """
@@ -117,6 +119,20 @@ def main() -> None:
             (
                 "tariffs compare scenarios/world-2025.yaml -f json",
                 [tariffs, "compare", "scenarios/world-2025.yaml", "--format", "json"],
+                args.runs,
+            ),
+            (
+                "tariffs timeline world-2025 US:* by all -f csv",
+                [
+                    tariffs,
+                    "timeline",
+                    "scenarios/world-2025.yaml",
+                    "--flow",
+                    "US:*",
+                    *("--by", "authority", "--by", "layer", "--by", "partner"),
+                    "--format",
+                    "csv",
+                ],
                 args.runs,
             ),
             (

@@ -16,12 +16,14 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffs.calc.compare import compare
+from tariffs.calc.cost import timeline_cells
 from tariffs.calc.results import TotalTimeline
 from tariffs.calc.series import SPLITS, daily, total_timelines
 from tariffs.cli import app
-from tariffs.domain import Study
+from tariffs.domain import Study, Tracker
 from tariffs.input.load import load
 from tariffs.input.tracker import read_tracker
+from tariffs.render import plot
 
 from .test_golden import assert_golden
 
@@ -356,3 +358,33 @@ def test_the_chart_draws_the_tracker_and_the_same_bytes_twice(tmp_path: Path) ->
         "Within 10 days of a change",
     ):
         assert expected in text
+
+
+HOSTILE = "$x^2$ \x1b[31m red \u202e \u4e2d " + "W" * 300
+
+
+def test_hostile_names_in_a_total_s_chart_are_escaped(total: TotalTimeline) -> None:
+    renamed = total._replace(
+        importer=HOSTILE,
+        scenario=HOSTILE,
+        series=tuple((split, f"{HOSTILE}{i}") for i, (split, _) in enumerate(total.series)),
+    )
+    tracker = Tracker(f"dir/{HOSTILE}.csv", ((date(2025, 1, 1), D("2")),))
+    result = daily(load(ROOT / FIXTURE), ("as-enacted",), ())._replace(
+        totals=(renamed,), tracker=tracker, gaps=()
+    )
+    text = plot.timeline_chart(HOSTILE, result, "svg").decode("utf-8")
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+    assert "\\x1b[31m red \\u202e \\u4e2d" in text  # escapes, drawn as text
+    assert "<!-- $x^2$" in text  # a dollar sign is a dollar sign, never mathtext
+
+
+def test_the_cells_of_a_total_count_against_the_timeline_limit(study: Study) -> None:
+    # a flow's rows: its measures' steps (2 each, and one per dated rate) and one more; CN:
+    # mfn 3 + fentanyl 3 + 1 = 7; EU: mfn 3 + 232 3 + 1 = 7; CA: mfn 2 (no rate) + 3 + 3 + 1
+    # = 9. The total has them all, 23 rows, and a column per measure of its flows (7), per
+    # partner (3) and per authority (5), and 7 more: 23 x 22 = 506
+    assert timeline_cells(study, ("as-enacted",), (), ("US",)) == 506
+    # the flows alone: 7 x (2 + 5) + 7 x (2 + 5) + 9 x (3 + 5) = 49 + 49 + 72 = 170
+    assert timeline_cells(study, ("as-enacted",), study.flows) == 170

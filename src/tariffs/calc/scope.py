@@ -389,11 +389,11 @@ def _weighted(
 ) -> tuple[Step, ...]:
     """The value-weighted mean of step functions: sum(value x rate) / total, at each change.
     Weights that change by date (a line's parts, `total` 1) are calc.weights's."""
+    if len(parts) == 1 and isinstance(parts[0][0], Decimal):
+        return parts[0][1]
     fixed = [(weight, steps) for weight, steps in parts if isinstance(weight, Decimal)]
     if len(fixed) < len(parts):
         return mean(parts, total)
-    if len(fixed) == 1:
-        return fixed[0][1]
     if total == 0:
         return (Step(date.min, ZERO, ""),)
     current = [ZERO] * len(fixed)
