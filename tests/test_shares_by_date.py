@@ -207,10 +207,10 @@ def test_diff_shows_a_share_by_date(tmp_path: Path) -> None:
     # the line's inputs, as the file writes them; and the results it changes: the parts
     # pay 5.5 instead of 17.05 over June's 30 days. Average: 1.55 x 62 + 17.05 x 119 +
     # 5.5 x 184 = 3,137.05, / 365 = 8.5947 before; 1.55 x 62 + 17.05 x 89 + 5.5 x 214 =
-    # 2,790.55, / 365 = 7.6453 after (diff compares values rounded to 4 places)
+    # 2,790.55, / 365 = 7.6453 after; the change, exact: -11.55 x 30 / 365 = -0.9493
     assert "shares usmca {2025-01-01: 38%, 2025-07-01: 80%}; preferences" in out.output
     assert "shares usmca {2025-01-01: 38%, 2025-06-01: 80%}; preferences" in out.output
-    assert '"old": 8.5947,\n      "new": 7.6453,\n      "delta": -0.9494\n' in out.output
+    assert '"old": 8.5947,\n      "new": 7.6453,\n      "delta": -0.9493\n' in out.output
 
 
 def test_the_format_doc_example_is_the_tested_fixture() -> None:

@@ -381,10 +381,10 @@ def test_hostile_names_in_a_total_s_chart_are_escaped(total: TotalTimeline) -> N
 
 
 def test_the_cells_of_a_total_count_against_the_timeline_limit(study: Study) -> None:
-    # a flow's rows: its measures' steps (2 each, and one per dated rate) and one more; CN:
-    # mfn 3 + fentanyl 3 + 1 = 7; EU: mfn 3 + 232 3 + 1 = 7; CA: mfn 2 (no rate) + 3 + 3 + 1
-    # = 9. The total has them all, 23 rows, and a column per measure of its flows (7), per
-    # partner (3) and per authority (5), and 7 more: 23 x 22 = 506
-    assert timeline_cells(study, ("as-enacted",), (), ("US",)) == 506
-    # the flows alone: 7 x (2 + 5) + 7 x (2 + 5) + 9 x (3 + 5) = 49 + 49 + 72 = 170
-    assert timeline_cells(study, ("as-enacted",), study.flows) == 170
+    # a flow's rows: its measures' steps (2 each, and one per dated rate; MFN has one rate)
+    # and one more; CN: mfn 3 + fentanyl 3 + 1 = 7; EU: mfn 3 + 232 3 + 1 = 7; CA: mfn 3 +
+    # fentanyl 3 + 232 3 + 1 = 10. The total has them all, 24 rows, and a column per measure
+    # of its flows (7), per partner (3) and per authority (5), and 7 more: 24 x 22 = 528
+    assert timeline_cells(study, ("as-enacted",), (), ("US",)) == 528
+    # the flows alone: 7 x (2 + 5) + 7 x (2 + 5) + 10 x (3 + 5) = 49 + 49 + 80 = 178
+    assert timeline_cells(study, ("as-enacted",), study.flows) == 178

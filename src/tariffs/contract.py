@@ -220,6 +220,12 @@ def timeline_schema() -> Schema:
                     "description": "The rates are the flow's, import-weighted over its product "
                     "lines: each measure's part of the flow's rate, in percentage points.",
                 },
+                "mfn_unknown": {
+                    "type": "boolean",
+                    "description": "With --hs: the flow states MFN rates, but no line of this "
+                    "code or of a code it starts with, so the product's MFN is unknown and its "
+                    "rates are the additional duties only (there is no mfn layer).",
+                },
                 "measures": _list(_obj({"name": STRING, "basis": STRING})),
                 "segments": _list(segment),
                 "against": gap,
@@ -306,6 +312,12 @@ def rate_schema() -> Schema:
                 "type": "boolean",
                 "description": "The flow states MFN rates, so `total` includes its MFN base "
                 "layer; false: `total` is the additional duties only (MFN unknown).",
+            },
+            "mfn_unknown": {
+                "type": "boolean",
+                "description": "The flow states MFN rates, but no line of this code or of a "
+                "code it starts with: this product's MFN is unknown, and `total` is the "
+                "additional duties only.",
             },
         }
     )

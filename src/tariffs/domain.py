@@ -12,8 +12,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from tariffs.metrics import EXPECTED
-
 
 class Line(NamedTuple):
     """A product line: its HS code's digits (empty: unclassified), as written, and its value.
@@ -143,6 +141,50 @@ class Measure(NamedTuple):
         return tuple(dict.fromkeys(n for r in self.rules for n in r.names))
 
 
+EXCLUDES = "excludes"
+"""The kind of a scenario's rule change that replaces a measure's exclusions."""
+RULE_KINDS = {"yields_to": YIELDS, "all_in": ALL_IN, "excludes": EXCLUDES}
+"""A scenario's rule change keys (as the file writes them) and the kind each replaces."""
+
+
+class RuleChange(NamedTuple):
+    """From `day` on, a scenario replaces one kind of a measure's rules.
+
+    `kind` is YIELDS or ALL_IN: the measure's own rules of that kind end at `day` (those
+    that start on or after it are dropped), and `rules` hold from then, each over
+    [max(its start, day), its until); an empty `rules` lifts them (`all_in: []`). `kind`
+    EXCLUDES: the measure's exclusions end at `day`, and `excludes` hold from then: each
+    (HS prefixes, from, note) takes those products out of the measure from max(from, day)
+    until the measure's next change of exclusions.
+    """
+
+    day: date
+    measure: str
+    kind: str
+    rules: tuple[Rule, ...] = ()
+    excludes: tuple[tuple[tuple[str, ...], date, str], ...] = ()
+
+
+def rules_under(rules: tuple[Rule, ...], changes: Iterable[RuleChange]) -> tuple[Rule, ...]:
+    """A measure's rules (yields and all-in ceilings) under a scenario's rule changes of
+    it (see RuleChange), applied in date order."""
+    out = list(rules)
+    for change in sorted(changes, key=lambda c: c.day):
+        if change.kind == EXCLUDES:
+            continue
+        kept = [
+            rule if rule.kind != change.kind else rule._replace(until=min(rule.until, change.day))
+            for rule in out
+            if rule.kind != change.kind or rule.start < change.day
+        ]
+        for rule in change.rules:
+            start = max(rule.start, change.day)
+            if start < rule.until:
+                kept.append(rule._replace(start=start))
+        out = kept
+    return tuple(dict.fromkeys(out))
+
+
 class Window(NamedTuple):
     """A temporary override of some measures' rates over [start, until)."""
 
@@ -168,15 +210,20 @@ class Scenario(NamedTuple):
     disabled: frozenset[str]
     product_changes: tuple[tuple[date, str, Decimal, tuple[str, ...]], ...] = ()
     """(date, measure, rate, HS prefixes): changes for those products only, by date."""
+    rules: tuple[RuleChange, ...] = ()
+    """Changes of measures' rules (yields, all-in ceilings, exclusions) from a date on."""
 
 
 class Bound(NamedTuple):
     """What an expectation accepts: an exact value at a stated precision, or a range.
 
-    Exact: `low == high` and `quantum` is the precision the value was written with (30% ->
-    1, 45.05% -> 0.01, 25.97bn -> 10_000_000); a result matches when, rounded half up to
-    `quantum`, it equals the value. Range: `quantum` is None and either end may be open;
-    both ends are inclusive and compared with the unrounded result.
+    Exact: `low == high` and `quantum` is the precision it is checked to: the precision
+    written (30% -> 1, 45.05% -> 0.01, 25.97bn -> 10,000,000), but never coarser than 0.01
+    pp for a rate or one ten-thousandth of a sum of money (25.97bn -> 1,000,000); a result
+    matches when, rounded half up to `quantum`, it equals the value. Range: `quantum` is
+    None and either end may be open; both ends are inclusive and compared with the
+    unrounded result (a `tolerance` makes a range around the value). Dates are compared as
+    day numbers (date.toordinal()).
     """
 
     low: Decimal | None
@@ -190,15 +237,27 @@ class Bound(NamedTuple):
             return shown * self.quantum == self.low
         return (self.low is None or self.low <= value) and (self.high is None or value <= self.high)
 
+    def off_by(self, value: Decimal) -> Decimal:
+        """How far `value` is from what the bound accepts: value minus the expected value
+        (exact), or minus the nearest end of the range; 0 when it is accepted."""
+        if self.accepts(value):
+            return Decimal(0)
+        if self.quantum is not None and self.low is not None:
+            return value - self.low
+        if self.low is not None and value < self.low:
+            return value - self.low
+        return value - self.high if self.high is not None else Decimal(0)
+
 
 class Expectation(NamedTuple):
     """A fact a scenario file states about its own results; `tariffs check` evaluates it.
 
-    `metric` is one of METRICS (a key of tariffs.metrics.EXPECTED). `on` is set for "rate"
-    only (the file's `on` by default); `window` for a window's metric ("saved") only.
-    `hs` (HS code as written, with "rate") asks for one product's own rate; `layer` (a
-    measure, with "rate" or "average") for that measure's part instead of the total.
-    `line` and `column` say where the file states it.
+    `metric` is a key of tariffs.metrics.EXPECTED, and `context` what the fact is about (a
+    key of tariffs.metrics.CONTEXTS: the flow, a `layer` of it, a product `hs`, a `window`,
+    an importer's total): together they name one metric of the registry. `on` is set for a
+    rate on a date only (the file's `on` by default); `hs` (an HS code as written) for a
+    product: its line's metrics, or with a rate, the product's own stack as `tariffs rate`
+    shows it (on any date). `line` and `column` say where the file states it.
     """
 
     scenario: str
@@ -211,10 +270,7 @@ class Expectation(NamedTuple):
     column: int
     hs: str | None = None
     layer: str | None = None
-
-
-METRICS = tuple(EXPECTED)
-"""The keys an expectation can check, from the registry (tariffs.metrics)."""
+    context: str = "flow"
 
 
 class Target(NamedTuple):

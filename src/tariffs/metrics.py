@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ class Metric(NamedTuple):
     """For a line metric: the getter of the part named by `per` (see `line_metric`)."""
     nullable: bool = False
     """Whether the value may be unknown (None; null in JSON, an empty cell in CSV)."""
+    text: Get | None = None
+    """How tables show it, where that is not the value alone (a window's days: '31/90')."""
 
 
 class Item(NamedTuple):
@@ -322,6 +324,7 @@ LAYER = Kind(
             lambda x, _: x.rate,
             "The measure's part of rate_on.",
             when=_on,
+            expect="rate",
         ),
         Metric(
             "layer_average_rate",
@@ -329,6 +332,7 @@ LAYER = Kind(
             lambda x, _: x.average,
             "The measure's part of average_rate.",
             when=_start,
+            expect="average",
         ),
     ),
     "flow",
@@ -478,6 +482,7 @@ LINE = Kind(
             lambda c, _: c.rate_on,
             "The line's total rate on the report date.",
             when=_on,
+            expect="rate",
         ),
         line_metric(
             "line_average_rate",
@@ -486,6 +491,7 @@ LINE = Kind(
             lambda c, _: c.average,
             "The line's time-weighted average rate over the period.",
             when=_start,
+            expect="average",
         ),
         line_metric(
             "line_static_duties",
@@ -494,6 +500,7 @@ LINE = Kind(
             lambda c, _: c.per_unit_duties,
             "The line's static duties over the period.",
             when=_start,
+            expect="duties",
         ),
         line_metric(
             "line_imports",
@@ -540,10 +547,16 @@ def _after(w: Any, _: At) -> date:
     return w.last_day + timedelta(days=1)  # type: ignore[no-any-return]
 
 
+def _days_text(w: Any, _: At) -> str:
+    """'90', or '31/90' for a window 31 of whose 90 days lie inside the period."""
+    return str(w.days) if w.days_in_period == w.days else f"{w.days_in_period}/{w.days}"
+
+
 WINDOW = Kind(
     "window",
     "A window's effect on one flow (item: the window's name). Its figures cover the whole "
-    "window, even where it runs past the period's end.",
+    "window, even where it runs past the period's end; window_days_in_period and "
+    "duties_saved_in_period are over its days inside the period.",
     (
         Metric(
             "window_first_day",
@@ -559,7 +572,21 @@ WINDOW = Kind(
             "The last day the window covers.",
             label="Last day",
         ),
-        Metric("window_days", "days", lambda w, _: w.days, "The window's length.", label="Days"),
+        Metric(
+            "window_days",
+            "days",
+            lambda w, _: w.days,
+            "The window's length. Tables show `IN/ALL` (`31/90`) for a window that runs "
+            "outside the period: its days inside the period, of all its days.",
+            label="Days",
+            text=_days_text,
+        ),
+        Metric(
+            "window_days_in_period",
+            "days",
+            lambda w, _: w.days_in_period,
+            "The window's days inside the period (window_days where it lies within it).",
+        ),
         Metric(
             "rate_before",
             "percent",
@@ -611,10 +638,20 @@ WINDOW = Kind(
             "duties_saved",
             "money",
             lambda w, _: w.saved,
-            "duties_without minus duties_with: what the window saved importers.",
+            "duties_without minus duties_with: what the window saved importers, over all "
+            "its days (those outside the period too: see duties_saved_in_period).",
             when=_first,
             expect="saved",
             label="Saved\n{unit}",
+        ),
+        Metric(
+            "duties_saved_in_period",
+            "money",
+            lambda w, _: w.saved_in_period,
+            "duties_saved over the window's days inside the period only, to set beside the "
+            "period's duties.",
+            when=_first,
+            expect="saved_in_period",
         ),
     ),
     "scenario",
@@ -657,6 +694,7 @@ IMPORTER = Kind(
             "sum(value x rate_on) / sum(value).",
             when=_on,
             delta=True,
+            expect="rate",
             label="Rate on",
             vs_base=True,
         ),
@@ -667,6 +705,7 @@ IMPORTER = Kind(
             "The import-weighted average rate over the importer's flows and the period.",
             when=_start,
             delta=True,
+            expect="average",
             label="Average",
             vs_base=True,
         ),
@@ -677,6 +716,7 @@ IMPORTER = Kind(
             "The sum of the flows' static duties.",
             when=_start,
             delta=True,
+            expect="duties",
             label="Duties\n{unit}",
             vs_base=True,
         ),
@@ -706,6 +746,7 @@ IMPORTER_LAYER = Kind(
             lambda x, _: x.rate,
             "The measure's part of the importer's rate_on.",
             when=_on,
+            expect="rate",
         ),
         Metric(
             "importer_layer_average_rate",
@@ -713,6 +754,7 @@ IMPORTER_LAYER = Kind(
             lambda x, _: x.average,
             "The measure's part of the importer's average_rate.",
             when=_start,
+            expect="average",
         ),
         Metric(
             "importer_layer_share",
@@ -893,13 +935,73 @@ KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW, IMPORTER, IMPORTER_LAYER)
 """Every kind of result of `tariffs compare`, in the order outputs list them."""
 
 
-EXPECTED: dict[str, tuple[Kind, Metric]] = {
-    metric.expect: (kind, metric)
-    for kind in KINDS
-    for metric in kind.metrics
-    if metric.expect is not None
+# --- what an expectation can state --------------------------------------------------------
+
+EXPECT_UNITS = {
+    "percent": "percent",
+    "pp": "percent",
+    "money": "money",
+    "days": "days",
+    "date": "date",
 }
-"""What an `expect:` entry of a scenario file can check: its key -> (kind, metric)."""
+"""The units an expectation can state, and how its value is written: pp as a percent."""
+
+CONTEXTS: dict[str, tuple[Kind, ...]] = {
+    "flow": (FLOW, RESPONSE),
+    "layer": (LAYER,),
+    "line": (LINE,),
+    "window": (WINDOW,),
+    "importer": (IMPORTER,),
+    "importer layer": (IMPORTER_LAYER,),
+}
+"""What an expectation is about, and the kinds whose metrics it can state there: a flow
+(its own metrics and its trade response's), a flow's `layer`, a product line (`hs`), a
+`window`, an importer's total (`flow: IMPORTER:*`) and a layer of that total."""
+
+
+def _expected() -> dict[str, dict[str, tuple[Kind, Metric]]]:
+    out: dict[str, dict[str, tuple[Kind, Metric]]] = {}
+    for context, kinds in CONTEXTS.items():
+        for kind in kinds:
+            for metric in kind.metrics:
+                if metric.unit not in EXPECT_UNITS:
+                    continue
+                for key in (metric.expect, metric.name):
+                    if key is not None:
+                        out.setdefault(key, {}).setdefault(context, (kind, metric))
+    return out
+
+
+EXPECTED = _expected()
+"""What an `expect:` entry can state: a key (every metric's registry name, and the short
+keys `rate`, `average`, `low`, `peak`, `duties`, `saved`, `saved_in_period`) -> the metric it
+means in each context where it has one (see CONTEXTS)."""
+
+
+PRODUCT_RATES = frozenset({"rate", "line_rate_on"})
+"""With `hs`, these keys are the product's own rate on a date, as `tariffs rate` shows it,
+for any code (a line's other metrics need a line of that code)."""
+
+
+def expect_unit(key: str) -> str:
+    """How an expectation's value for `key` is written: percent, money, days or date."""
+    return EXPECT_UNITS[next(iter(EXPECTED[key].values()))[1].unit]
+
+
+def expect_context(flow: str, *, layer: bool, hs: bool, window: bool) -> str:
+    """The context of an expectation, from what it names (see CONTEXTS)."""
+    if flow.endswith(":*"):
+        return "importer layer" if layer else "importer"
+    if window:
+        return "window"
+    if layer:
+        return "layer"
+    return "line" if hs else "flow"
+
+
+def dated(metric: Metric) -> bool:
+    """Whether a metric is a rate on the report date, so an expectation may give it `on`."""
+    return metric.when is _on
 
 
 FLOW_KINDS = (FLOW, LAYER, RESPONSE, LINE)
@@ -1046,6 +1148,20 @@ def delta(kind: Kind, metric: Metric, item: Item) -> Decimal | None:
 def date_of(metric: Metric, item: Item) -> date | None:
     """The date the metric's value refers to, if any."""
     return None if metric.when is None else metric.when(item.value, item.at)
+
+
+RATE_PLACES = 4
+"""Decimal places of rates (in percent or pp) in JSON, CSV and `diff`."""
+MONEY_PLACES = 2
+"""Decimal places of money in JSON, CSV and `diff`."""
+SHOWN_PLACES = {"percent": RATE_PLACES, "pp": RATE_PLACES, "days": 0}
+"""The places a number of each unit is shown with (money, in any currency: MONEY_PLACES)."""
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimals, in a context wide enough for it."""
+    wide = Context(prec=max(28, value.adjusted() + places + 2), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), context=wide)
 
 
 Flat = dict[tuple[str, str, str, str], tuple[Decimal | str | None, str]]

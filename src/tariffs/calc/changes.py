@@ -16,17 +16,21 @@ from typing import Any
 
 from tariffs.calc.results import InputChange, ResultChange, Tolerance, Value
 from tariffs.domain import (
+    ALL_IN,
+    EXCLUDES,
     MFN,
+    RULE_KINDS,
     Flow,
     Line,
     Measure,
+    Rule,
     Study,
     hs_code,
     money_literal,
     percent_literal,
     share_literal,
 )
-from tariffs.metrics import Flat
+from tariffs.metrics import MONEY_PLACES, SHOWN_PLACES, Flat, round_half_up
 
 # --- inputs -------------------------------------------------------------------------------
 
@@ -90,6 +94,7 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
             {d.isoformat(): percent_literal(r) for d, r in b.rates},
         )
         yield from _mapping_fields("scope", _scope_text(a), _scope_text(b))
+        yield from _mapping_fields("rule", _rules_text(a), _rules_text(b))
 
     for section, fields in (("measure", measure_fields), ("scenario", _scenario_fields)):
         # MFN layers are named alike on every flow; they diff as their flows' lines
@@ -169,8 +174,6 @@ def _scope_text(m: Measure) -> dict[str, str]:
         out[f"product rate {m.hs(prefix)}"] = ", ".join(
             f"{day}: {percent_literal(rate)}" for day, rate in rates
         )
-    if m.yields_to:
-        out["yields to"] = ", ".join(m.yields_to)
     if m.on_share:
         out["on share"] = m.on_share
     if m.exempt_share:
@@ -178,9 +181,55 @@ def _scope_text(m: Measure) -> dict[str, str]:
     return out
 
 
+def _span_text(start: date, until: date) -> str:
+    if start == date.min and until == date.max:
+        return "always"
+    return f"[{'' if start == date.min else start}, {'' if until == date.max else until})"
+
+
+def _rules_text(m: Measure) -> dict[str, str]:
+    """A measure's rules (yields, all-in ceilings) as text, each on its own."""
+    out: dict[str, str] = {}
+    for rule in m.rules:
+        out.update(_rule_text(rule))
+    return out
+
+
+def _rule_text(rule: Rule) -> dict[str, str]:
+    """A rule as text: 'yields to s232-steel' -> '[2025-03-04, 2025-06-04)'."""
+    kind = "all-in over" if rule.kind == ALL_IN else "yields to"
+    return {f"{kind} {' + '.join(rule.names)}": _span_text(rule.start, rule.until)}
+
+
+def _rule_changes_text(scenario: Any) -> dict[str, str]:
+    """Each rule change as '2025-11-14 all_in of m' -> its rules from then ('none': lifted)."""
+    out: dict[str, str] = {}
+    for change in scenario.rules:
+        key = f"{change.day} {_RULE_KEYS[change.kind]} of {change.measure}"
+        if change.kind == EXCLUDES:
+            texts = [
+                f"HS {', '.join(hs_code(p) for p in prefixes)}"
+                + ("" if since <= change.day else f" from {since}")
+                + (f" ({note})" if note else "")
+                for prefixes, since, note in change.excludes
+            ]
+        else:
+            texts = [
+                f"{k} {v}"
+                for rule in change.rules
+                for k, v in _rule_text(rule._replace(start=max(rule.start, change.day))).items()
+            ]
+        out[key] = "; ".join(texts) or "none"
+    return out
+
+
+_RULE_KEYS = {kind: key for key, kind in RULE_KINDS.items()}
+
+
 def _scenario_fields(a: Any, b: Any) -> Iterator[tuple[str, str | None, str | None]]:
     yield "description", a.description, b.description
     yield from _mapping_fields("change on", _changes_text(a), _changes_text(b))
+    yield from _mapping_fields("rules from", _rule_changes_text(a), _rule_changes_text(b))
     yield from _mapping_fields("window", _windows_text(a.windows), _windows_text(b.windows))
     yield from _mapping_fields(
         "disables", dict.fromkeys(a.disabled, "yes"), dict.fromkeys(b.disabled, "yes")
@@ -218,19 +267,30 @@ def _windows_text(windows: Sequence[Any]) -> dict[str, str]:
 
 
 def _ignored(delta: Decimal, unit: str, tolerance: Tolerance) -> bool:
+    """Whether a change is within the tolerance, as it is shown (rounded half up)."""
     if unit in {"percent", "pp"}:
         limit = tolerance.rate
     elif unit in {"date", "days", ""}:
         limit = None
     else:
         limit = tolerance.money
-    return limit is not None and abs(delta) <= limit
+    shown = round_half_up(delta, SHOWN_PLACES.get(unit, MONEY_PLACES))
+    return limit is not None and abs(shown) <= limit
+
+
+def same(a: Value, b: Value, unit: str) -> bool:
+    """Whether two values of a metric are the same as outputs show them: numbers rounded
+    half up to the places of JSON and CSV (4 for rates, 2 for money), the rest as they are."""
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        places = SHOWN_PLACES.get(unit, MONEY_PLACES)
+        return bool(round_half_up(a, places) == round_half_up(b, places))
+    return a == b
 
 
 def result_changes(
     old: Sequence[tuple[str, Flat]], new: Sequence[tuple[str, Flat]], tolerance: Tolerance
 ) -> tuple[ResultChange, ...]:
-    """Flat that differ, file by file.
+    """Flat that differ as shown, file by file; each change is new minus old, exact.
 
     One file on each side is compared whatever the paths; several are paired by path, and a
     file present on one side only is reported as added or removed.
@@ -251,7 +311,7 @@ def result_changes(
         for key in dict.fromkeys([*before, *after]):
             a_value, a_unit = before.get(key, (None, ""))
             b_value, b_unit = after.get(key, (None, ""))
-            if a_value == b_value and a_unit == b_unit:
+            if a_unit == b_unit and same(a_value, b_value, a_unit):
                 continue
             delta = None
             if isinstance(a_value, Decimal) and isinstance(b_value, Decimal) and a_unit == b_unit:

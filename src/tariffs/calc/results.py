@@ -132,7 +132,8 @@ class FlowResult(NamedTuple):
 
 
 class WindowResult(NamedTuple):
-    """A window's effect on one flow, over the whole window (not clipped to the period)."""
+    """A window's effect on one flow, over the whole window (not clipped to the period);
+    `days_in_period` and `saved_in_period` are over its days inside the period only."""
 
     window: str
     flow: Flow
@@ -146,6 +147,8 @@ class WindowResult(NamedTuple):
     duties_with: Decimal
     duties_without: Decimal
     saved: Decimal
+    days_in_period: int = 0
+    saved_in_period: Decimal = Decimal(0)
 
 
 class ImporterResult(NamedTuple):
@@ -220,7 +223,9 @@ class StudyResult(NamedTuple):
 class TimelineEntry(NamedTuple):
     """One flow (or, with `hs`, one product of it) under one scenario: its measures, and
     the segments of the period. `weighted`: the rates are the flow's, import-weighted over
-    its product lines (each measure's part of the flow's rate), not any product's own."""
+    its product lines (each measure's part of the flow's rate), not any product's own. A
+    product whose MFN is unknown (`mfn_unknown`) has no MFN layer: its rates are the
+    additional duties only."""
 
     scenario: str
     flow: Flow
@@ -228,6 +233,7 @@ class TimelineEntry(NamedTuple):
     segments: tuple[Segment, ...]
     hs: str = ""
     weighted: bool = False
+    mfn_unknown: bool = False  # with `hs`: the flow states MFN, but not for this product
 
     @property
     def label(self) -> str:
@@ -334,7 +340,8 @@ class ProductStack(NamedTuple):
     on: date
     scenario: str
     layers: tuple[ProductLayer, ...]
-    mfn_stated: bool = False  # the flow has an MFN base layer; else the layers are additional
+    mfn_stated: bool = False  # the total counts the product's MFN; else the layers are additional
+    mfn_unknown: bool = False  # the flow states MFN, but not for this product (no line of it)
 
     @property
     def total(self) -> Decimal:
@@ -345,7 +352,7 @@ class Outcome(NamedTuple):
     """An expectation, the value the calculation gave for it, and whether it held."""
 
     expectation: Expectation
-    got: Decimal
+    got: Decimal | None  # None: the metric has no value there (a cliff without a window)
     passed: bool
     on: date | None  # the date of a "rate" expectation: its own, or the study's
 

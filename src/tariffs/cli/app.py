@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from datetime import date
 
-    from tariffs.calc.results import StudyResult, Tolerance
+    from tariffs.calc.results import Outcome, StudyResult, Tolerance
     from tariffs.domain import Flow, Study, Tracker
     from tariffs.input.files import FileReader, Inputs
     from tariffs.metrics import Flat
@@ -480,6 +480,7 @@ def timeline(
         tariffs timeline scenarios/world-2025.yaml --flow 'US:*' --by partner -f csv
         tariffs timeline scenarios/world-2025.yaml --flow 'US:*' --against yale.csv --plot us.svg
     """
+    from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.cost import TooMuchWork, check_timeline
     from tariffs.calc.series import daily
     from tariffs.limits import MAX_TIMELINE_CELLS
@@ -514,17 +515,20 @@ def timeline(
             raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     tracker = _tracker(against, inputs) if against is not None else None
     splits = tuple(dict.fromkeys(s.value for s in by or (Split.authority, Split.layer)))
-    result = show.computed(
-        path,
-        daily,
-        study,
-        tuple(wanted),
-        chosen,
-        importers,
-        splits=splits,
-        hs=code,
-        tracker=tracker,
-    )
+    try:
+        result = show.computed(
+            path,
+            daily,
+            study,
+            tuple(wanted),
+            chosen,
+            importers,
+            splits=splits,
+            hs=code,
+            tracker=tracker,
+        )
+    except MfnUnknown as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     if tracker is not None and not any(g.days for g in result.gaps):
         show.say(f"{tracker.path}: warning: no value of it falls in the period of {path}")
     show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
@@ -618,6 +622,7 @@ def rate(
     Example:
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
     """
+    from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.stack import product_stack
     from tariffs.input.literals import parse_flow, parse_hs
 
@@ -638,7 +643,10 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
-    stack = show.computed(path, product_stack, study, chosen, code, day, name)
+    try:
+        stack = show.computed(path, product_stack, study, chosen, code, day, name)
+    except MfnUnknown as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     show.show_rate(show.Where(fmt, output, width, inputs), path, stack)
 
 
@@ -654,6 +662,16 @@ def check(
             help="Also write the results as JUnit XML here (atomically).",
         ),
     ] = None,
+    expect: Annotated[
+        Path | None,
+        typer.Option(
+            "--expect",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also check the expectations of this file (tariffs: 1 and an 'expect' "
+            "list) against the one FILE: pin figures of a file you do not own.",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the expectations (`expect:`) of scenario files.
 
@@ -663,14 +681,16 @@ def check(
     \b
     Example:
         tariffs check scenarios/*.yaml --junit check-results.xml
+        tariffs check scenarios/world-2025.yaml --expect my-figures.yaml
     """
     from tariffs.calc.expectations import check as evaluate
-    from tariffs.calc.results import Outcome
     from tariffs.render import checks
 
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
-    for path, study in _load_all(files, inputs):
+    if expect is not None:
+        checked = _check_against(files, expect, inputs)
+    for path, study in _load_all(files, inputs) if expect is None else ():
         for warning in study.warnings:
             show.say(warning)
         if not study.expectations:
@@ -681,6 +701,35 @@ def check(
     show.emit(checks.report(checked), None, inputs, people=True)
     if any(not o.passed for _, outcomes in checked for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
+
+
+def _check_against(
+    files: list[Path], expect: Path, inputs: Inputs
+) -> list[tuple[str, tuple[Outcome, ...]]]:
+    """The outcomes of one scenario file's own expectations and of a file of expectations
+    about it (`check --expect`)."""
+    from tariffs.calc.expectations import check as evaluate
+    from tariffs.input.load import load_expectations
+    from tariffs.input.problems import ScenarioError
+
+    if len(files) != 1:
+        raise typer.BadParameter(
+            f"an expectations file is about one scenario file; {len(files)} were given",
+            param_hint="'--expect'",
+        )
+    try:
+        study, external = load_expectations(files[0], expect, inputs=inputs)
+    except ScenarioError as exc:
+        show.fail(str(p) for p in exc.problems)
+    path = str(files[0])
+    too_much = _too_much_work(path, study)
+    if too_much:
+        show.fail(too_much)
+    for warning in study.warnings:
+        show.say(warning)
+    outcomes = show.computed(path, evaluate, study, (*study.expectations, *external))
+    own, theirs = outcomes[: len(study.expectations)], outcomes[len(study.expectations) :]
+    return [(path, own), (str(expect), theirs)] if own else [(str(expect), theirs)]
 
 
 class _Side(NamedTuple):
@@ -695,8 +744,10 @@ def _diff_fail(lines: Iterable[object]) -> NoReturn:
     show.fail(lines, EXIT_USAGE)  # diff(1): trouble is 2
 
 
-def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
-    """A scenario file (computed here) or a saved `tariffs compare --format json` result."""
+def _diff_side(label: str, text: str, read_file: FileReader, *, history: bool = False) -> _Side:
+    """A scenario file (computed here) or a saved `tariffs compare --format json` result;
+    `history`: a past version, read under today's rules as warnings where its meaning is not
+    in doubt (see input.load)."""
     from tariffs.calc.compare import compare as run
     from tariffs.input import saved
     from tariffs.input.load import load_text
@@ -707,9 +758,11 @@ def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
         files = saved.read(text, label)
         if files is not None:
             return _Side(label, None, files)
-        study = load_text(text, label, read_file)
+        study = load_text(text, label, read_file, history=history)
     except ScenarioError as exc:
         _diff_fail(exc.problems)
+    for warning in study.warnings if history else ():
+        show.say(warning)
     too_much = _too_much_work(label, study)
     if too_much:
         _diff_fail(too_much)
@@ -740,7 +793,7 @@ def _rev_side(rev: str, path: Path) -> _Side:
         _diff_fail([f"tariffs: {exc}"])
     except ScenarioError as exc:
         _diff_fail(exc.problems)
-    return _diff_side(revision.label(path.name), text, revision.read)
+    return _diff_side(revision.label(path.name), text, revision.read, history=True)
 
 
 TOLERANCE_UNITS = (

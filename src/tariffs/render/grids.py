@@ -156,7 +156,8 @@ def _metric_cells(
 ) -> list[str]:
     cells: list[str] = []
     for metric in shown:
-        cells.append(cell(metric, value(metric, item), divisor))
+        text = metric.text(item.value, item.at) if metric.text else None
+        cells.append(text if text is not None else cell(metric, value(metric, item), divisor))
         if metric.vs_base:
             cells.append(
                 BASE if is_base else _delta_cell(metric, delta(kind, metric, item), divisor)
@@ -372,9 +373,15 @@ def window_grids(result: StudyResult) -> dict[str, Grid]:
         labels[flow.key] = flow.label
         cells = _metric_cells(WINDOW, columns.shown, item, divisor, is_base=False)
         rows.setdefault(flow.key, []).append((item.scenario, item.name, *cells))
+    outside = {
+        item.value.flow.key
+        for item in WINDOW.items(result)
+        if item.value.days_in_period != item.value.days
+    }
     return {
         key: Grid(
-            title=f"{labels[key]}: windows, the rates around them and the static duties saved",
+            title=f"{labels[key]}: windows, the rates around them and the static duties saved"
+            + (" over all their days (Days: in the period/all)" if key in outside else ""),
             headers=("Scenario", "Window", *columns.headers),
             kinds="kt" + columns.kinds,
             rows=tuple(found),
@@ -537,6 +544,11 @@ def timeline_grid(entry: TimelineEntry, arrow: str = "->") -> Grid:
         )
     elif entry.hs:
         title += ": the product's own rates"
+        if entry.mfn_unknown:
+            title += (
+                f", additional duties only (its MFN is unknown: no line of {entry.flow.key} "
+                "has this code or a code it starts with)"
+            )
     return Grid(
         title=title,
         headers=("From", "To", "Days", *names, "Total", "What changed"),
@@ -742,6 +754,11 @@ def rate_facts(stack: ProductStack, path: str) -> Facts:
 def _what_total(stack: ProductStack) -> str:
     if stack.mfn_stated:
         return "MFN and additional duties"
+    if stack.mfn_unknown:
+        return (
+            f"additional duties only: HS {stack.hs}'s MFN is unknown, since no line of "
+            f"{stack.flow.key} has this code or a code it starts with"
+        )
     return "additional duties only: the file states no MFN rate for this flow"
 
 

@@ -376,6 +376,7 @@ def timeline(path: str, result: TimelineResult) -> Iterator[str]:
             "exporter": entry.flow.exporter,
             "hs": entry.hs or None,
             "weighted": entry.weighted,
+            "mfn_unknown": entry.mfn_unknown,
             "measures": [{"name": m.name, "basis": m.basis} for m in entry.measures],
             "segments": _segments(entry.segments, [m.name for m in entry.measures]),
         }
@@ -507,5 +508,6 @@ def rate(path: str, stack: ProductStack) -> Iterator[str]:
         ],
         "total": Rate(stack.total),
         "mfn_stated": stack.mfn_stated,
+        "mfn_unknown": stack.mfn_unknown,
     }
     return envelope(RATE_FORMAT, "stack", body)

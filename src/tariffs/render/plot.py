@@ -451,7 +451,8 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str]) -> None:
 
 
 class _Span(NamedTuple):
-    """A window drawn on a panel: its name and [first_day, last_day + 1) within the period."""
+    """A window drawn on a panel: its name as shown and [first_day, last_day + 1) within the
+    period."""
 
     name: str
     start: date
@@ -459,13 +460,19 @@ class _Span(NamedTuple):
 
 
 def _spans(windows: Sequence[WindowResult], start: date, until: date) -> list[_Span]:
-    """Distinct windows (by name and dates), clipped to the period, in order of start."""
+    """Distinct windows (by name and dates), clipped to the period, in order of start; a
+    window that runs outside the period is named with its own first or last day."""
     found = dict.fromkeys((w.window, w.first_day, w.last_day) for w in windows)
     spans = []
     for name, first, last in found:
         lo, hi = max(first, start), min(last + _ONE_DAY, until)
+        shown = _shown(name, NAME_CHARS)
+        if first < start:
+            shown = f"(from {first}) {shown}"
+        if last + _ONE_DAY > until:
+            shown = f"{shown} (to {last})"
         if lo < hi:
-            spans.append(_Span(name, lo, hi))
+            spans.append(_Span(shown, lo, hi))
     return sorted(spans, key=lambda s: (s.start, s.until))
 
 
@@ -496,7 +503,7 @@ def _label_spans(figure: Figure, ax: Axes, spans: Sequence[_Span], top: float) -
     placed: list[tuple[_Span, int, bool]] = []
     pad = 3.0 * DPI / 72
     for span in spans:
-        probe = ax.text(0, 0, _shown(span.name, NAME_CHARS), fontsize=7.5)
+        probe = ax.text(0, 0, span.name, fontsize=7.5)
         width = probe.get_window_extent().width
         probe.remove()
         x0 = ax.transData.transform((_x(span.start), 0))[0]
@@ -521,7 +528,7 @@ def _label_spans(figure: Figure, ax: Axes, spans: Sequence[_Span], top: float) -
         text = ax.text(
             _x(x),
             y,
-            _shown(span.name, NAME_CHARS),
+            span.name,
             transform=offset_copy(transform, fig=figure, x=shift, units="points"),
             ha="right" if right else "left",
             va="top",

@@ -11,6 +11,17 @@ from tariffs import metrics
 
 BEGIN = "<!-- metrics: generated from src/tariffs/metrics.py; do not edit by hand -->"
 END = "<!-- metrics: end -->"
+EXPECT_BEGIN = "<!-- expect: generated from src/tariffs/metrics.py; do not edit by hand -->"
+EXPECT_END = "<!-- expect: end -->"
+
+_NAMED_BY = {
+    "flow": "`flow: IMPORTER:EXPORTER` alone",
+    "layer": "`layer: MEASURE` (a measure of the flow, or `mfn`)",
+    "line": "`hs: CODE` (a product line of the flow)",
+    "window": "`window: NAME`",
+    "importer": "`flow: IMPORTER:*`",
+    "importer layer": "`flow: IMPORTER:*` and `layer: MEASURE`",
+}
 
 
 def _date(metric: metrics.Metric) -> str:
@@ -62,4 +73,26 @@ def metrics_markdown() -> str:
             )
         parts.append("")
     parts.append(END)
+    return "\n".join(parts) + "\n"
+
+
+def expect_markdown() -> str:
+    """What an `expect:` entry can state, by what it is about (docs/format.md)."""
+    parts = [
+        EXPECT_BEGIN,
+        "",
+        "| About | Named by | Keys: the short ones, then every metric's name | Written as |",
+        "|---|---|---|---|",
+    ]
+    for context, kinds in metrics.CONTEXTS.items():
+        keys = [key for key, found in metrics.EXPECTED.items() if context in found]
+        units = sorted({metrics.expect_unit(key) for key in keys})
+        shown = ", ".join(f"`{key}`" for key in keys)
+        kinds_text = ", ".join(f"`{kind.name}`" for kind in kinds)
+        parts.append(
+            f"| {context} ({kinds_text} metrics) | {_NAMED_BY[context]} | {shown} "
+            f"| {', '.join(units)} |"
+        )
+    parts.append("")
+    parts.append(EXPECT_END)
     return "\n".join(parts) + "\n"
