@@ -16,12 +16,14 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffs.calc.compare import RatesOn, compare, timelines
-from tariffs.calc.stack import product_stack
 from tariffs.calc.weights import at, complement, share_weight, times
 from tariffs.cli import app
 from tariffs.domain import Study
 from tariffs.input.load import load, load_text
 from tariffs.input.problems import ScenarioError
+
+from .test_shares import HEAD as SHARES_HEAD
+from .test_shares import layers
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = "tests/fixtures/shares-by-date-2025.yaml"
@@ -30,12 +32,6 @@ FIXTURE = "tests/fixtures/shares-by-date-2025.yaml"
 @pytest.fixture(scope="module")
 def study() -> Study:
     return load(ROOT / FIXTURE)
-
-
-def stack(study: Study, flow: str, hs: str, on: date) -> dict[str, Decimal]:
-    found = next(f for f in study.flows if f.key == flow)
-    result = product_stack(study, found, hs, on, "as-written")
-    return {"total": result.total, **{x.measure: x.rate for x in result.layers}}
 
 
 @pytest.mark.parametrize(
@@ -65,7 +61,7 @@ def stack(study: Study, flow: str, hs: str, on: date) -> dict[str, Decimal]:
 def test_a_line_pays_on_its_share_of_the_day(
     study: Study, hs: str, on: date, expected: dict[str, str]
 ) -> None:
-    found = stack(study, "US:CA", hs, on)
+    found = layers(study, "US:CA", hs, on)
     for name, rate in expected.items():
         assert found[name] == Decimal(rate), name
 
@@ -160,13 +156,7 @@ def test_the_weights_of_a_share_by_date() -> None:
     assert share_weight("s", ((date(2025, 1, 1), Decimal(0)),)) == 0
 
 
-HEAD = """\
-tariffs: 1
-title: t
-period: {start: 2025-01-01, until: 2026-01-01}
-on: 2025-04-01
-flows:
-"""
+HEAD = SHARES_HEAD + "flows:\n"
 TAIL = """\
 measures:
   r: {importer: US, exporter: CA, basis: b, rates: {2025-03-04: 25%}, exempt_share: usmca}
@@ -215,13 +205,10 @@ def test_diff_shows_a_share_by_date(tmp_path: Path) -> None:
 
 def test_the_format_doc_example_is_the_tested_fixture() -> None:
     doc = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
-    section = doc.split("### Shares by date", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
-    blocks = section.split("```yaml\n")[1:]
-    assert blocks
-    fixture = (ROOT / FIXTURE).read_text(encoding="utf-8")
-    for block in blocks:
-        for line in block.split("```", 1)[0].splitlines():
-            assert line.strip() in fixture, line
+    section = doc.split("### Shares by date", 1)[1].split("\n## ", 1)[0]
+    example = "shares: {usmca: {2025-01-01: 38%, 2025-07-01: 80%}}"
+    assert f"```yaml\n        {example}\n```" in section
+    assert example in (ROOT / FIXTURE).read_text(encoding="utf-8")
     # the figures the section quotes are the fixture's, which the tests above work out
     assert "0.62 x 25 = 15.5%" in section
     assert "0.20 x 25 = 5%" in section

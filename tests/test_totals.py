@@ -25,12 +25,11 @@ from tariffs.input.load import load
 from tariffs.input.tracker import read_tracker
 from tariffs.render import plot
 
-from .test_golden import assert_golden
+from .test_golden import TOTAL_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = "tests/fixtures/us-total-2025.yaml"
 TRACKER = "tests/fixtures/tracker-us-2025.csv"
-ALL = ["--by", "authority", "--by", "layer", "--by", "partner"]
 
 
 @pytest.fixture(scope="module")
@@ -162,14 +161,6 @@ def test_the_gap_to_a_tracker_by_hand(study: Study) -> None:
     assert (gap.quiet_largest, gap.quiet_largest_on) == (D("0.45"), date(2025, 3, 15))
 
 
-GOLDEN_ARGS = ["timeline", FIXTURE, "--flow", "US:*", *ALL, "--against", TRACKER]
-
-
-@pytest.mark.parametrize(
-    ("fmt", "ext"), [("table", "txt"), ("json", "json"), ("csv", "csv"), ("markdown", "md")]
-)
-def test_golden_total(fmt: str, ext: str, update_golden: bool) -> None:
-    assert_golden([*GOLDEN_ARGS, "--format", fmt], f"us-total-2025.timeline.{ext}", update_golden)
 
 
 def run(*args: str) -> object:
@@ -344,7 +335,7 @@ def test_the_tracker_file_is_an_input_no_output_replaces(tmp_path: Path) -> None
 
 def test_the_chart_draws_the_tracker_and_the_same_bytes_twice(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    args = [*GOLDEN_ARGS, "-o", os.devnull, "--plot"]
+    args = [*TOTAL_ARGS, "-o", os.devnull, "--plot"]
     first, second = tmp_path / "a.svg", tmp_path / "b.svg"
     for target in (first, second):
         out = CliRunner().invoke(app, [*args, str(target)])
