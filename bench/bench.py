@@ -11,7 +11,7 @@ measured in the same run (a command cannot start faster than its libraries impor
 Child processes may write bytecode caches (see measure.CHILD_ENV), as an installed package has
 them.
 The world file against geneva.yaml is printed as a CPU ratio (the target: 1.3x). The
-importer's total over the world file's 16 partners, day by day (`timeline --flow 'US:*'`),
+importer's total over world-2026's 16 partners, day by day (`timeline --flow 'US:*'`),
 is timed beside them.
 The large case is a generated file with 200 measures, 50 scenarios and 50 windows per
 scenario (`generate_large`), compared with `--format json`.
@@ -122,11 +122,16 @@ def main() -> None:
                 args.runs,
             ),
             (
-                "tariffs timeline world-2025 US:* by all -f csv",
+                "tariffs compare scenarios/world-2026.yaml",
+                [tariffs, "compare", "scenarios/world-2026.yaml"],
+                args.runs,
+            ),
+            (
+                "tariffs timeline world-2026 US:* by all -f csv",
                 [
                     tariffs,
                     "timeline",
-                    "scenarios/world-2025.yaml",
+                    "scenarios/world-2026.yaml",
                     "--flow",
                     "US:*",
                     *("--by", "authority", "--by", "layer", "--by", "partner"),

@@ -205,6 +205,12 @@ def test_a_rate_change_that_leaves_a_dated_rule_alone_is_warned(tmp_path: Path) 
         "rule alone, so the new rate is a ceiling over it, not added to it; to change the rule "
         "too, add rules: {2025-11-14: {ch-reciprocal: {all_in: []}}} to the scenario"
     )
+    # a change to 0% leaves nothing for a ceiling to lower: no warning
+    zero = SWISS.replace(
+        "      2025-11-14: {ch-reciprocal: 39%}\n  lifted:",
+        "      2025-11-14: {ch-reciprocal: 0%}\n  lifted:",
+    )
+    assert CliRunner().invoke(app, ["validate", write(tmp_path, zero)]).stderr == ""
     # a change before the rule begins is the schedule's business: no warning
     earlier = SWISS.replace(
         "  no-deal:\n    changes:\n      2025-11-14:", "  no-deal:\n    changes:\n      2025-11-13:"

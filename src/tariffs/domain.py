@@ -115,6 +115,11 @@ class Measure(NamedTuple):
     """(prefix, the HS code as the file wrote it): '851713' was written '8517.13'."""
     on_share: str = ""  # it applies only to this named share of a line's value
     exempt_share: str = ""  # this named share of a line's value pays none of it
+    rated_partners: tuple[str, ...] = ()
+    """For a partner of a measure over many partners that has no rates of its own (no
+    `partner_rates` entry, and the measure no `rates`): the partners that have rates. The
+    measure is not this partner's tariff: it is 0% on every product here (its product rates
+    are for the others), and `tariffs rate` says so. Empty otherwise."""
 
     def hs(self, prefix: str) -> str:
         """A prefix of this measure as its file wrote it, for messages and output."""

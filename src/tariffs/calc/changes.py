@@ -85,23 +85,63 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
         _keyed("flow", {f.key: f for f in old.flows}, {f.key: f for f in new.flows}, _flow_fields)
     )
 
-    def measure_fields(a: Any, b: Any) -> Iterator[tuple[str, str | None, str | None]]:
-        yield "flow", f"{a.importer}:{a.exporter}", f"{b.importer}:{b.exporter}"
-        yield "basis", a.basis, b.basis
-        yield from _mapping_fields(
-            "rate from",
-            {d.isoformat(): percent_literal(r) for d, r in a.rates},
-            {d.isoformat(): percent_literal(r) for d, r in b.rates},
-        )
-        yield from _mapping_fields("scope", _scope_text(a), _scope_text(b))
-        yield from _mapping_fields("rule", _rules_text(a), _rules_text(b))
-
-    for section, fields in (("measure", measure_fields), ("scenario", _scenario_fields)):
-        # MFN layers are named alike on every flow; they diff as their flows' lines
-        before = {x.name: x for x in getattr(old, section + "s") if getattr(x, "kind", "") != MFN}
-        after = {x.name: x for x in getattr(new, section + "s") if getattr(x, "kind", "") != MFN}
-        out.extend(_keyed(section, before, after, fields))
+    # MFN layers are named alike on every flow; they diff as their flows' lines. A measure
+    # over many partners is one copy per partner: they diff together, under its name.
+    out.extend(_keyed("measure", _copies(old), _copies(new), _measure_fields))
+    before = {x.name: x for x in old.scenarios}
+    after = {x.name: x for x in new.scenarios}
+    out.extend(_keyed("scenario", before, after, _scenario_fields))
     return tuple(out)
+
+
+def _copies(study: Study) -> dict[str, list[Measure]]:
+    """Each measure's copies, one per partner in file order (one for a single partner)."""
+    out: dict[str, list[Measure]] = {}
+    for measure in study.measures:
+        if measure.kind != MFN:
+            out.setdefault(measure.name, []).append(measure)
+    return out
+
+
+def _measure_fields(
+    a: list[Measure], b: list[Measure]
+) -> Iterator[tuple[str, str | None, str | None]]:
+    """A measure's flows, basis, rates and scope. Over many partners, a rate that changed
+    on some of them is one row naming them: `rate from 2025-08-01 for CA`."""
+    flows = ", ".join(f"{m.importer}:{m.exporter}" for m in a)
+    yield (
+        ("flow" if len(a) == 1 else "flows"),
+        flows,
+        ", ".join(f"{m.importer}:{m.exporter}" for m in b),
+    )
+    yield "basis", a[0].basis, b[0].basis
+    if len(a) == 1 and len(b) == 1:
+        yield from _mapping_fields("rate from", _rates(a[0]), _rates(b[0]))
+    else:
+        olds = {m.exporter: _rates(m) for m in a}
+        news = {m.exporter: _rates(m) for m in b}
+        partners = list(dict.fromkeys([*olds, *news]))
+        days = sorted({day for rates in (*olds.values(), *news.values()) for day in rates})
+        for day in days:
+            moved: dict[tuple[str | None, str | None], list[str]] = {}
+            for partner in partners:
+                pair = (olds.get(partner, {}).get(day), news.get(partner, {}).get(day))
+                if pair[0] != pair[1]:
+                    moved.setdefault(pair, []).append(partner)
+            for (before, after), names in moved.items():
+                yield f"rate from {day} for {', '.join(names)}", before, after
+    yield from _mapping_fields("scope", _scope_text(_rated(a)), _scope_text(_rated(b)))
+    yield from _mapping_fields("rule", _rules_text(a[0]), _rules_text(b[0]))
+
+
+def _rates(measure: Measure) -> dict[str, str]:
+    return {d.isoformat(): percent_literal(r) for d, r in measure.rates}
+
+
+def _rated(copies: list[Measure]) -> Measure:
+    """The copy whose scope a measure diffs by: the first of a partner with rates of its
+    own (a partner without has no product rates: see Measure.rated_partners)."""
+    return next((m for m in copies if not m.rated_partners), copies[0])
 
 
 def _response_text(line: Line) -> str | None:

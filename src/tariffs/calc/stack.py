@@ -11,7 +11,7 @@ from tariffs.calc.compare import PartLayers, mfn_unknown, product_layers
 from tariffs.calc.results import ONE_DAY, ZERO, ProductLayer, ProductStack
 from tariffs.calc.scope import Scope
 from tariffs.calc.steps import Step, exclusions, plan_of, rate_at
-from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, RuleChange, Study
+from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Measure, RuleChange, Study
 
 
 def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
@@ -47,14 +47,13 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
                 why = f"MFN {form}, as its ad valorem equivalent"
         else:
             why = f"{step.cause}, since {step.start}"
-        if not scope.applies and scope.note:  # a share of the value it spares or misses
-            exempt = measure.exempt_share and scope.note.endswith("is exempt")
-            status, why = ("excluded" if exempt else "not in scope"), scope.note
-        elif not scope.applies:
-            prefixes = ", ".join(measure.hs(p) for p in measure.applies_to)
-            status, why = "not in scope", f"applies only to HS {prefixes}"
+        if out_of_scope := _out_of_scope(measure, scope):
+            status, why = out_of_scope
         elif measure.name in disabled:
             status, why = "disabled", f"disabled by scenario {scenario!r}"
+        elif measure.rated_partners and not step.cause:
+            rated = ", ".join(measure.rated_partners)
+            status, why = "not in scope", f"not this partner: its rates are for {rated} only"
         elif out_by := _excluded(scope, plan.rules.get(measure.name, ()), on):
             status, why = "excluded", out_by
         elif blockers:
@@ -79,6 +78,18 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
     return ProductStack(
         flow, hs, on, scenario, tuple(sorted(out, key=_cbp_order)), mfn, mfn_unknown=unknown
     )
+
+
+def _out_of_scope(measure: Measure, scope: Scope) -> tuple[str, str] | None:
+    """The status and why of a product the measure does not cover: a share of its value
+    that the measure spares or misses, or a code outside its `applies_to`; None if covered."""
+    if scope.applies:
+        return None
+    if scope.note:  # a share of the value it spares or misses
+        exempt = measure.exempt_share and scope.note.endswith("is exempt")
+        return ("excluded" if exempt else "not in scope"), scope.note
+    prefixes = ", ".join(measure.hs(p) for p in measure.applies_to)
+    return "not in scope", f"applies only to HS {prefixes}"
 
 
 def _excluded(scope: Scope, changes: tuple[RuleChange, ...], on: date) -> str:

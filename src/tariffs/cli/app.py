@@ -21,6 +21,7 @@ from tariffs.cli import show
 from tariffs.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from tariffs.cli.streams import run
 from tariffs.domain import counted, quoted
+from tariffs.render import COMPARE_SECTIONS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -142,6 +143,24 @@ class Command(TyperCommand):
             raise
 
 
+class CompareCommand(Command):
+    """`compare`, whose help ends with each table column beside the names the registry
+    (tariffs.metrics) gives its metrics, which JSON, CSV, diff, sweep and `expect:` use.
+    Read from the registry only when the help is shown."""
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        from tariffs.render.reference import column_names
+
+        formatter.write_paragraph()
+        formatter.write_text(
+            "The table columns, and the names JSON, CSV, diff, sweep and expect: give "
+            "their metrics:"
+        )
+        for title, rows in column_names():
+            with formatter.section(title):
+                formatter.write_dl(rows)
+
+
 def _named_files(ctx: typer.Context, args: list[str]) -> list[Path]:
     """The scenario files already on the command line being completed: the FILE argument
     when it was parsed, or else the words naming a YAML file."""
@@ -190,6 +209,19 @@ def complete_timeline_flow(ctx: typer.Context, args: list[str], incomplete: str)
         yield from dict.fromkeys(f"{f.importer}:*" for f in study.flows)
 
     return _complete(ctx, args, incomplete, names)
+
+
+def complete_section(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
+    """Shell completion of compare's --only: the section names, after those already given
+    in the same comma-separated word (`totals,pa` offers `totals,partners` and
+    `totals,partner-by-layer`)."""
+    done, comma, last = incomplete.rpartition(",")
+    given = set(done.split(",")) if comma else set()
+    return [
+        f"{done}{comma}{name}"
+        for name in COMPARE_SECTIONS
+        if name.startswith(last) and name not in given
+    ]
 
 
 # --- shared helpers ---------------------------------------------------------------------
@@ -260,6 +292,28 @@ def _check_names(kind: str, option: str, wanted: list[str], known: list[str], pa
             )
 
 
+def _sections(values: list[str] | None, fmt: Format) -> list[str] | None:
+    """The sections `--only` names (comma-separated, the option repeatable), each checked;
+    None when it is not given. JSON and CSV always hold every result, so with them it is a
+    usage error rather than an option silently ignored."""
+    if not values:
+        return None
+    names = [piece.strip() for value in values for piece in value.split(",")]
+    valid = ", ".join(COMPARE_SECTIONS)
+    for name in names:
+        if name not in COMPARE_SECTIONS:
+            what = f"unknown section {quoted(name)}" if name else "an empty section name"
+            raise typer.BadParameter(f"{what} (sections: {valid})", param_hint="'--only'")
+    if fmt in {Format.json, Format.csv}:
+        how = "a JSON tool such as jq" if fmt == Format.json else "its `metric` column"
+        raise typer.BadParameter(
+            f"chooses the sections of table and Markdown output; --format {fmt.value} always "
+            f"holds every result (select from it with {how})",
+            param_hint="'--only'",
+        )
+    return names
+
+
 def _once(values: list[str] | None, option: str) -> str | None:
     """The one value of an option that takes one: given twice, it is refused, not the last
     taken (click's way), so that `-s a -s b` never silently shows `b` alone."""
@@ -324,7 +378,7 @@ ScenarioOpt = Annotated[
 # --- commands ---------------------------------------------------------------------------
 
 
-@app.command(cls=Command)
+@app.command(cls=CompareCommand)
 def compare(
     files: FilesArg,
     on: Annotated[
@@ -342,6 +396,17 @@ def compare(
             help="Measure deltas against this.",
         ),
     ] = None,
+    chosen: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            metavar="SECTIONS",
+            autocompletion=complete_section,
+            help="Only these sections of the table or Markdown, comma-separated (repeat to "
+            f"add more): {', '.join(COMPARE_SECTIONS)}. Not with --format json or csv, "
+            "which hold every result.",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
@@ -353,11 +418,13 @@ def compare(
     Example:
         tariffs compare scenarios/geneva.yaml
         tariffs compare scenarios/geneva.yaml --on 2025-09-01 -s geneva -s extended
+        tariffs compare scenarios/world-2025.yaml --only totals,partners
         tariffs compare scenarios/*.yaml --format json --output results.json
         tariffs compare scenarios/geneva.yaml --plot geneva.svg
     """
     from tariffs.calc.compare import compare as run
 
+    sections = _sections(chosen, fmt)
     inputs = _inputs()
     report_on = _parse_on(on)
     results: list[tuple[str, StudyResult]] = []
@@ -372,7 +439,7 @@ def compare(
         )
         results.append((path, result))
     show.chart(plot, lambda module, kind: module.compare_chart(results, kind), inputs)
-    show.show_compare(show.Where(fmt, output, width, inputs), results)
+    show.show_compare(show.Where(fmt, output, width, inputs), results, sections)
 
 
 @app.command(cls=Command)
@@ -822,7 +889,13 @@ def _tolerance(values: list[str]) -> Tolerance:
     return limits
 
 
-@app.command(cls=Command)
+METRIC_NAMES = (
+    "Metrics go by the names of JSON and CSV (average_rate, duties_saved...); "
+    "`tariffs compare --help` lists the table column that shows each."
+)
+
+
+@app.command(cls=Command, epilog=METRIC_NAMES)
 def diff(
     files: Annotated[
         list[Path],
@@ -887,7 +960,7 @@ def diff(
         raise typer.Exit(EXIT_INVALID)
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, epilog=METRIC_NAMES)
 def sweep(
     file: Annotated[
         Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)

@@ -300,7 +300,9 @@ def _rule_warnings(parsed: models.ScenarioFile) -> list[tuple[Loc, str]]:
             for found in rule_changes(parsed, (name, day, measure), change, ((set(), [])))
         }
         for day, settings in scenario.changes.items():
-            for measure in settings:
+            for measure, setting in settings.items():
+                if not _any_rate(setting):
+                    continue  # a rule can only lower a rate: at 0% it changes nothing
                 own = parsed.measures.get(measure)
                 for rule in rules_of(own) if own is not None else ():
                     if rule.start == date.min or not rule.start <= day < rule.until:
@@ -328,7 +330,14 @@ def _rule_warnings(parsed: models.ScenarioFile) -> list[tuple[Loc, str]]:
                             f"rules: {{{day}: {{{measure}: {{{key}: []}}}}}} to the scenario",
                         )
                     )
-    return out
+    return list(dict.fromkeys(out))
+
+
+def _any_rate(setting: Any) -> bool:
+    """Whether a scenario's change sets some product's rate above 0%."""
+    if isinstance(setting, list):
+        return any(_any_rate(each) for each in setting)
+    return bool(getattr(setting, "rate", setting))
 
 
 _LISTS = ("flows", "expect")

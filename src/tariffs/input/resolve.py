@@ -298,7 +298,11 @@ def _measures(
                 )
             rates = measure.partner_rates.get(partner, measure.rates)
             schedule = tuple(sorted(rates.items()))
-            measures.append(template._replace(exporter=partner, rates=schedule))
+            copy = template._replace(exporter=partner, rates=schedule)
+            if measure.partner_rates and partner not in measure.partner_rates and not rates:
+                # in the group, but with no rate of its own: not this partner's tariff
+                copy = copy._replace(product_rates=(), rated_partners=tuple(measure.partner_rates))
+            measures.append(copy)
         _check_shares(name, template, law.partners_of(parsed, measure), built_flows, problem)
     listed_measures = sorted(broken.named("measures", list(parsed.measures)))
     law.check_rules(parsed, with_mfn, problem, broken.has, listed_measures)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from tariffs.calc.results import StudyResult, TimelineResult
+from tariffs.render import COMPARE_SECTIONS
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     Facts,
@@ -72,11 +73,13 @@ def _document(title: str, facts: Facts, blocks: Iterable[str]) -> str:
     return "\n\n".join([f"## {_cell(title)}", items, *blocks]) + "\n"
 
 
-def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
-    """The Markdown document for `tariffs compare`."""
+def compare(
+    results: Sequence[tuple[str, StudyResult]], sections: Collection[str] = COMPARE_SECTIONS
+) -> str:
+    """The Markdown document for `tariffs compare`: the `sections` named (all by default)."""
     docs = []
     for path, result in results:
-        blocks = [grid(g) for g in compare_grids(result)]
+        blocks = [grid(g) for g in compare_grids(result, sections)]
         docs.append(_document(result.title, header_facts(result, path), blocks))
     return "\n".join(docs)
 

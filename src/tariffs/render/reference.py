@@ -8,6 +8,7 @@ table column it has in every format.
 from __future__ import annotations
 
 from tariffs import metrics
+from tariffs.render.grids import QUALIFIERS
 
 BEGIN = "<!-- metrics: generated from src/tariffs/metrics.py; do not edit by hand -->"
 END = "<!-- metrics: end -->"
@@ -98,3 +99,46 @@ def expect_markdown() -> str:
     parts.append("")
     parts.append(EXPECT_END)
     return "\n".join(parts) + "\n"
+
+
+TABLES = (
+    ("Scenarios and totals tables", (metrics.FLOW, metrics.IMPORTER)),
+    ("Windows table", (metrics.WINDOW,)),
+    ("Trade response table", (metrics.RESPONSE,)),
+)
+"""The compare tables whose columns come from the registry, and the kinds they show."""
+
+
+def column_names() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per table of `tariffs compare`, each column's header beside the names of the metrics
+    it shows, as JSON, CSV, `diff`, `sweep` and `expect:` name them: ("Low, from",
+    "low_rate, low_from; expect: low"). A `from` column is listed with the column it
+    qualifies; a column two kinds share (the flow's and the importer's `Rate on`) is listed
+    once. `tariffs compare --help` prints this."""
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    for title, kinds in TABLES:
+        rows: dict[str, tuple[list[str], list[str], list[bool]]] = {}  # names, keys, vs base
+        label = ""
+        for kind in kinds:
+            for metric in kind.metrics:
+                if not metric.label:
+                    continue
+                if metric.label not in QUALIFIERS:
+                    label = " ".join(metric.label.format(unit="").split())
+                names, keys, delta = rows.setdefault(label, ([], [], [False]))
+                if metric.name not in names:
+                    names.append(metric.name)
+                if metric.expect and metric.expect not in keys:
+                    keys.append(metric.expect)
+                delta[0] = delta[0] or metric.vs_base
+        listed = []
+        for header, (names, keys, delta) in rows.items():
+            text = ", ".join(names)
+            if delta[0]:
+                text += f"; vs base: delta_{names[0]}"
+            if keys:
+                text += f"; expect: {', '.join(keys)}"
+            extra = ", from" if len(names) > 1 else ""
+            listed.append((header + extra, text))
+        out.append((title, listed))
+    return out
