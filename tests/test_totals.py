@@ -379,3 +379,27 @@ def test_the_cells_of_a_total_count_against_the_timeline_limit(study: Study) -> 
     assert timeline_cells(study, ("as-enacted",), (), ("US",)) == 528
     # the flows alone: 7 x (2 + 5) + 7 x (2 + 5) + 10 x (3 + 5) = 49 + 49 + 80 = 178
     assert timeline_cells(study, ("as-enacted",), study.flows) == 178
+
+
+def test_values_quoted_on_some_days_are_compared_on_those_days(study: Study) -> None:
+    # each value quoted for its day only (an empty row after it): 3 days compared, and no
+    # change in the tracker (a value after a gap is none), so quiet days are those at least
+    # 10 days from the total's own changes (4 Mar, 4 Jun): 15 Jan and 1 Oct are, 5 Mar is not
+    tracker = Tracker(
+        "q.csv",
+        (
+            (date(2025, 1, 15), D("2")),
+            (date(2025, 1, 16), None),
+            (date(2025, 3, 5), D("12")),
+            (date(2025, 3, 6), None),
+            (date(2025, 10, 1), D("16.95")),
+            (date(2025, 10, 2), None),
+        ),
+    )
+    [gap] = daily(study, ("as-enacted",), (), ("US",), tracker=tracker).gaps
+    # 1.95 - 2 = -0.05; 12.45 - 12 = 0.45; 15.95 - 16.95 = -1
+    assert gap.days == 3
+    assert gap.mean == (D("-0.05") + D("0.45") - 1) / 3
+    assert (gap.largest, gap.largest_on) == (D("-1"), date(2025, 10, 1))
+    assert gap.quiet_days == 2
+    assert gap.quiet_mean_abs == (D("0.05") + 1) / 2

@@ -41,14 +41,13 @@ def tracker_steps(tracker: Tracker) -> list[tuple[date, date, Decimal]]:
 
 
 def changes(tracker: Tracker) -> list[date]:
-    """The days the tracker's value changes: a row whose value differs from the last value
-    before it (a gap in between does not count as a change)."""
+    """The days the tracker's value changes: a row whose value differs from the row's
+    before it, which holds until that day. A value after a row without one is no change:
+    when the series moved is not known (values quoted on some days only)."""
     out: list[date] = []
     last: Decimal | None = None
     for day, value in tracker.points:
-        if value is None:
-            continue
-        if last is not None and value != last:
+        if value is not None and last is not None and value != last:
             out.append(day)
         last = value
     return out

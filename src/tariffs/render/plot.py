@@ -768,6 +768,9 @@ def _compare_caption(results: Sequence[tuple[str, StudyResult]]) -> str:
 
 TRACKER_COLOUR = COLOURS[4]
 TRACKER_DASH: Any = (0, (5, 1.6))
+SHORT_SHARE = 100
+"""A value of the tracker's that holds for at most 1/100 of the period (a value quoted on a
+day, followed by a row without one) is also drawn as a marker: a line so short is not seen."""
 SPLIT_BANDS = 7
 """At most this many parts of a split are stacked one by one, the largest by their average
 over the period; the rest are one band, `the other N`."""
@@ -900,6 +903,8 @@ def _tracker_line(ax: Axes, tracker: Tracker, start: date, until: date) -> float
 
     xs: list[float] = []
     ys: list[float] = []
+    dots: list[tuple[float, float]] = []
+    short = max(1, (until - start).days // SHORT_SHARE)
     top = 0.0
     for first, end, value in tracker_steps(tracker):
         lo, hi = max(first, start), min(end, until)
@@ -911,12 +916,26 @@ def _tracker_line(ax: Axes, tracker: Tracker, start: date, until: date) -> float
         xs.extend((_x(lo), _x(hi)))
         ys.extend((float(value), float(value)))
         top = max(top, float(value))
+        if (hi - lo).days <= short:  # too short to see as a line: a value quoted on a day
+            dots.append(((_x(lo) + _x(hi)) / 2, float(value)))
+    style: dict[str, Any] = {"color": TRACKER_COLOUR, "linestyle": TRACKER_DASH, "linewidth": 1.7}
     if xs:
-        ax.plot(xs, ys, color=TRACKER_COLOUR, linestyle=TRACKER_DASH, linewidth=1.7, zorder=6)
+        ax.plot(xs, ys, zorder=6, **style)
+    if dots:
+        ax.plot(
+            [x for x, _ in dots],
+            [y for _, y in dots],
+            linestyle="none",
+            marker="D",
+            markersize=4.5,
+            color=TRACKER_COLOUR,
+            zorder=7,
+        )
+        style.update(marker="D", markersize=4.5)
     legend = ax.get_legend()
     handles = [*legend.legend_handles] if legend is not None else []
     labels = [t.get_text() for t in legend.get_texts()] if legend is not None else []
-    handles.insert(1, Line2D([], [], color=TRACKER_COLOUR, linestyle=TRACKER_DASH, linewidth=1.7))
+    handles.insert(1, Line2D([], [], **style))
     labels.insert(1, _shown(tracker.path.rsplit("/", 1)[-1], NAME_CHARS))
     _legend(ax, handles, labels)
     return top
@@ -940,6 +959,14 @@ def _gap_panel(ax: Axes, result: TimelineResult, panel: _TimelinePanel) -> None:
             ys.append(math.nan)
         xs.extend((_x(lo), _x(hi)))
         ys.extend((float(value), float(value)))
+    # a value the tracker quotes on a day: its gap as a marker too (see SHORT_SHARE)
+    short = max(1, (result.until - result.start).days // SHORT_SHARE)
+    dots = [
+        ((_x(lo) + _x(hi)) / 2, float(value))
+        for lo, hi, value in gap_pieces(
+            panel.parts, [p for p in tracker_steps(tracker) if (p[1] - p[0]).days <= short]
+        )
+    ]
     for first, end in near_changes(panel.parts, tracker, QUIET_MARGIN):
         lo, hi = max(first, result.start), min(end, result.until)
         if lo < hi:
@@ -947,6 +974,16 @@ def _gap_panel(ax: Axes, result: TimelineResult, panel: _TimelinePanel) -> None:
     ax.axhline(0, color="#444444", linewidth=0.8, zorder=2)
     if xs:
         ax.plot(xs, ys, color=COLOURS[2], linewidth=1.5, zorder=4)
+    if dots:
+        ax.plot(
+            [x for x, _ in dots],
+            [y for _, y in dots],
+            linestyle="none",
+            marker="o",
+            markersize=4,
+            color=COLOURS[2],
+            zorder=5,
+        )
     low = min((v for v in ys if not math.isnan(v)), default=0.0)
     high = max((v for v in ys if not math.isnan(v)), default=0.0)
     pad = max(0.5, (high - low) * 0.1)
