@@ -509,9 +509,9 @@ def timeline(
         list[Split] | None,
         typer.Option(
             "--by",
+            metavar="authority|layer|partner",
             case_sensitive=False,
-            help="How to split an importer's total (repeat): by authority, layer or "
-            "partner. Default: authority and layer.",
+            help="How to split an importer's total (repeat). Default: authority and layer.",
         ),
     ] = None,
     against: Annotated[
@@ -544,8 +544,8 @@ def timeline(
     Example:
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
         tariffs timeline scenarios/products-2025.yaml --flow US:CN --hs 8517.13
-        tariffs timeline scenarios/world-2025.yaml --flow 'US:*' --by partner -f csv
-        tariffs timeline scenarios/world-2025.yaml --flow 'US:*' --against yale.csv --plot us.svg
+        tariffs timeline scenarios/world-2026.yaml --flow 'US:*' --by partner -f csv
+        tariffs timeline scenarios/world-2026.yaml --flow 'US:*' --against yale.csv --plot us.svg
     """
     from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.cost import TooMuchWork, check_timeline
