@@ -901,36 +901,18 @@ def _tracker_line(ax: Axes, tracker: Tracker, start: date, until: date) -> float
     added to the panel's legend; returns its highest value in the period (0 if none)."""
     from matplotlib.lines import Line2D
 
-    xs: list[float] = []
-    ys: list[float] = []
-    dots: list[tuple[float, float]] = []
     short = max(1, (until - start).days // SHORT_SHARE)
-    top = 0.0
-    for first, end, value in tracker_steps(tracker):
-        lo, hi = max(first, start), min(end, until)
-        if lo >= hi:
-            continue
-        if xs and xs[-1] != _x(lo):
-            xs.append(xs[-1])
-            ys.append(math.nan)  # a gap in the tracker's series: no line
-        xs.extend((_x(lo), _x(hi)))
-        ys.extend((float(value), float(value)))
-        top = max(top, float(value))
-        if (hi - lo).days <= short:  # too short to see as a line: a value quoted on a day
-            dots.append(((_x(lo) + _x(hi)) / 2, float(value)))
+    pieces = [
+        (max(first, start), min(end, until), value)
+        for first, end, value in tracker_steps(tracker)
+        if max(first, start) < min(end, until)
+    ]
+    xs, ys = _broken_steps(pieces)
     style: dict[str, Any] = {"color": TRACKER_COLOUR, "linestyle": TRACKER_DASH, "linewidth": 1.7}
     if xs:
         ax.plot(xs, ys, zorder=6, **style)
-    if dots:
-        ax.plot(
-            [x for x, _ in dots],
-            [y for _, y in dots],
-            linestyle="none",
-            marker="D",
-            markersize=4.5,
-            color=TRACKER_COLOUR,
-            zorder=7,
-        )
+    # a value too short to see as a line (quoted on a day) is a marker too
+    if _dots(ax, [p for p in pieces if (p[1] - p[0]).days <= short], "D", TRACKER_COLOUR, 7):
         style.update(marker="D", markersize=4.5)
     legend = ax.get_legend()
     handles = [*legend.legend_handles] if legend is not None else []
@@ -938,7 +920,38 @@ def _tracker_line(ax: Axes, tracker: Tracker, start: date, until: date) -> float
     handles.insert(1, Line2D([], [], **style))
     labels.insert(1, _shown(tracker.path.rsplit("/", 1)[-1], NAME_CHARS))
     _legend(ax, handles, labels)
-    return top
+    return max((float(value) for _, _, value in pieces), default=0.0)
+
+
+def _broken_steps(pieces: Sequence[tuple[date, date, Decimal]]) -> tuple[list[float], list[float]]:
+    """x and y of a step line over [start, until) pieces in order, broken where one piece
+    does not start where the one before ends (a day without a value)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for lo, hi, value in pieces:
+        if xs and xs[-1] != _x(lo):
+            xs.append(xs[-1])
+            ys.append(math.nan)
+        xs.extend((_x(lo), _x(hi)))
+        ys.extend((float(value), float(value)))
+    return xs, ys
+
+
+def _dots(
+    ax: Axes, pieces: Sequence[tuple[date, date, Decimal]], marker: str, colour: str, zorder: int
+) -> bool:
+    """A marker in the middle of each piece; whether there was any."""
+    if pieces:
+        ax.plot(
+            [(_x(lo) + _x(hi)) / 2 for lo, hi, _ in pieces],
+            [float(value) for _, _, value in pieces],
+            linestyle="none",
+            marker=marker,
+            markersize=4.5,
+            color=colour,
+            zorder=zorder,
+        )
+    return bool(pieces)
 
 
 def _gap_panel(ax: Axes, result: TimelineResult, panel: _TimelinePanel) -> None:
@@ -950,23 +963,10 @@ def _gap_panel(ax: Axes, result: TimelineResult, panel: _TimelinePanel) -> None:
     tracker = result.tracker
     if tracker is None:
         return
-    found = gap_pieces(panel.parts, tracker_steps(tracker))
-    xs: list[float] = []
-    ys: list[float] = []
-    for lo, hi, value in found:
-        if xs and xs[-1] != _x(lo):
-            xs.append(xs[-1])
-            ys.append(math.nan)
-        xs.extend((_x(lo), _x(hi)))
-        ys.extend((float(value), float(value)))
+    xs, ys = _broken_steps(gap_pieces(panel.parts, tracker_steps(tracker)))
     # a value the tracker quotes on a day: its gap as a marker too (see SHORT_SHARE)
     short = max(1, (result.until - result.start).days // SHORT_SHARE)
-    dots = [
-        ((_x(lo) + _x(hi)) / 2, float(value))
-        for lo, hi, value in gap_pieces(
-            panel.parts, [p for p in tracker_steps(tracker) if (p[1] - p[0]).days <= short]
-        )
-    ]
+    quoted = [p for p in tracker_steps(tracker) if (p[1] - p[0]).days <= short]
     for first, end in near_changes(panel.parts, tracker, QUIET_MARGIN):
         lo, hi = max(first, result.start), min(end, result.until)
         if lo < hi:
@@ -974,16 +974,7 @@ def _gap_panel(ax: Axes, result: TimelineResult, panel: _TimelinePanel) -> None:
     ax.axhline(0, color="#444444", linewidth=0.8, zorder=2)
     if xs:
         ax.plot(xs, ys, color=COLOURS[2], linewidth=1.5, zorder=4)
-    if dots:
-        ax.plot(
-            [x for x, _ in dots],
-            [y for _, y in dots],
-            linestyle="none",
-            marker="o",
-            markersize=4,
-            color=COLOURS[2],
-            zorder=5,
-        )
+    _dots(ax, gap_pieces(panel.parts, quoted), "o", COLOURS[2], 5)
     low = min((v for v in ys if not math.isnan(v)), default=0.0)
     high = max((v for v in ys if not math.isnan(v)), default=0.0)
     pad = max(0.5, (high - low) * 0.1)
