@@ -131,7 +131,7 @@ expect:
         (
             "{scenario: s, flow: US:CN, saved: 1m}",
             "13:32: 'saved' is no metric of a flow; it states trade_value, rate, rate_on, "
-            "average, average_rate, low, low_rate, low_from, peak, peak_rate and 12 more",
+            "average, average_rate, low, low_rate, low_from, peak, peak_rate and 24 more",
         ),
         ("{scenario: x, flow: US:CN, rate: 10%}", "13:16: unknown scenario 'x' (known: s)"),
         (

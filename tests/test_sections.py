@@ -55,12 +55,12 @@ def test_only_totals_and_partners_prints_the_heading_and_those_tables() -> None:
     # the same as --only totals --only partners, and in document order whatever the order
     assert run("compare", WORLD, "--only", "totals", "--only", "partners")[1] == out
     assert run("compare", WORLD, "--only", "partners,totals")[1] == out
-    # 139 lines at 120 columns, against 1,326 for the whole document: the heading (6); a
+    # 139 lines at 120 columns, against 1,464 for the whole document: the heading (6); a
     # blank, the totals title (2 lines) and table (3 rules, 2 header lines, 5 scenarios);
     # per scenario a blank, the by-partner title (1) and table (3 rules, 2 header lines,
     # 16 partners and All): 6 + 13 + 5 x 24 = 139
     assert len(out.splitlines()) == 6 + (1 + 2 + 3 + 2 + 5) + 5 * (1 + 1 + 3 + 2 + 17)
-    assert len(run("compare", WORLD)[1].splitlines()) == 1326
+    assert len(run("compare", WORLD)[1].splitlines()) == 1464
 
 
 def test_each_section_alone_is_its_part_of_the_whole_in_order() -> None:
@@ -75,7 +75,8 @@ def test_each_section_alone_is_its_part_of_the_whole_in_order() -> None:
             assert part == [g for g in whole if g in part], (path, name)
             assert all(g in whole for g in part)
     world = {name: len(compare_grids(computed(WORLD), {name})) for name in COMPARE_SECTIONS}
-    # 16 flows, all with lines, none with windows or a trade response; 5 scenarios
+    # 16 flows, all with lines, none with windows or a trade response; 5 scenarios; one
+    # market (its table over the scenarios, then one of its partners per scenario)
     assert world == {
         "flows": 16,
         "windows": 0,
@@ -86,6 +87,7 @@ def test_each_section_alone_is_its_part_of_the_whole_in_order() -> None:
         "partners": 5,
         "by-layer": 5,
         "partner-by-layer": 5,
+        "markets": 6,
     }
 
 
@@ -100,7 +102,7 @@ def test_markdown_shows_the_same_sections() -> None:
 def test_a_bad_section_name_is_a_usage_error_listing_the_names() -> None:
     valid = (
         "(sections: flows, windows, layers, lines, response, totals, partners, by-layer, "
-        "partner-by-layer)"
+        "partner-by-layer, markets)"
     )
     code, out, err = run("compare", WORLD, "--only", "totals,partner")
     assert (code, out) == (2, "")

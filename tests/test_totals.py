@@ -161,8 +161,6 @@ def test_the_gap_to_a_tracker_by_hand(study: Study) -> None:
     assert (gap.quiet_largest, gap.quiet_largest_on) == (D("0.45"), date(2025, 3, 15))
 
 
-
-
 def run(*args: str) -> object:
     return CliRunner().invoke(app, list(args), prog_name="tariffs")
 

@@ -158,6 +158,21 @@ def compare_schema() -> Schema:
     )
     # added within version 2: a document written before it has no importer `layers`
     importer["required"].remove("layers")
+    partner = _obj(
+        {"exporter": STRING, **metric_properties(metrics.MARKET_PARTNER)},
+        metrics.MARKET_PARTNER.doc,
+    )
+    market = _obj(
+        {
+            "importer": STRING,
+            **metric_properties(metrics.MARKET),
+            "import_demand": {"type": "number", "description": "Em, as the file gives it."},
+            "substitution": {"type": "number", "description": "sigma (Es), as the file gives it."},
+            "warnings": _list(STRING),
+            "partners": _list(partner),
+        },
+        metrics.MARKET.doc,
+    )
     scenario = _obj(
         {
             "name": STRING,
@@ -166,10 +181,12 @@ def compare_schema() -> Schema:
             "flows": _list(flow),
             "windows": _list(window),
             "importers": _list(importer),
+            "markets": _list(market),
         }
     )
-    # added within version 2: a document written before it has no `importers`
+    # added within version 2: a document written before it has no `importers` or `markets`
     scenario["required"].remove("importers")
+    scenario["required"].remove("markets")
     file = _obj(
         {
             "path": STRING,

@@ -348,6 +348,32 @@ def window_overlaps(windows: Iterable[Window]) -> Iterator[tuple[Window, Window,
                 yield first, second, measure
 
 
+MODELS = ("ces", "gsim")
+"""The market models of `markets:`: `ces` (the default, in levels) and linear `gsim`."""
+
+
+class Market(NamedTuple):
+    """An importer's imports from its partners as one market (see calc.market).
+
+    `import_demand` is Em (<= 0), `substitution` sigma or Es (>= 0), `export_supply` Ex
+    (> 0; None: infinite) for every partner but those of `partner_supply`. T0, each
+    partner's observed rate, is its flow's rate on `observed_on` under the file's baseline
+    scenario; without `observed_on`, its lines' `observed_at`.
+    """
+
+    importer: str
+    model: str
+    import_demand: Decimal
+    substitution: Decimal
+    export_supply: Decimal | None = None
+    partner_supply: tuple[tuple[str, Decimal | None], ...] = ()
+    observed_on: date | None = None
+
+    def supply(self, partner: str) -> Decimal | None:
+        """Ex of one partner: its own, else the market's."""
+        return dict(self.partner_supply).get(partner, self.export_supply)
+
+
 class Study(NamedTuple):
     """Everything one scenario file says, resolved and checked."""
 
@@ -364,6 +390,7 @@ class Study(NamedTuple):
     expectations: tuple[Expectation, ...] = ()
     sweeps: tuple[Sweep, ...] = ()
     warnings: tuple[str, ...] = ()  # `path:line:col: warning: ...` for what has no effect
+    markets: tuple[Market, ...] = ()  # importers whose partners form one market
 
     def scenario(self, name: str) -> Scenario:
         for scenario in self.scenarios:

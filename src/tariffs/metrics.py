@@ -769,6 +769,244 @@ IMPORTER_LAYER = Kind(
 )
 
 
+# --- an importer's market: creation, diversion, prices and welfare -------------------------
+
+
+def _market_items(at: At) -> Iterator[Item]:
+    if at.scenario is not None:
+        for market in at.scenario.markets:
+            yield Item(at, "market", market)
+
+
+def _base_market(item: Item, study: StudyResult) -> Any:
+    for market in study.base.markets:
+        if market.importer == item.value.importer:
+            return market
+    return None
+
+
+MARKET = Kind(
+    "market",
+    "An importer's flows as one market (item: market), for an importer the file's "
+    "`markets:` names: imports after the response, with diversion between partners, the "
+    "import price index and welfare, changes measured from the observed rates T0 (see "
+    "docs/economics.md, sections 7 and 8).",
+    (
+        Metric("market_model", "text", lambda m, _: m.model, "The model: ces or gsim."),
+        Metric(
+            "market_static_imports",
+            "money",
+            lambda m, _: m.static_imports,
+            "Imports over the period at their observed values (no response).",
+            when=_start,
+        ),
+        Metric(
+            "market_imports",
+            "money",
+            lambda m, _: m.imports,
+            "Imports over the period after the response, at world prices.",
+            when=_start,
+            delta=True,
+            label="Imports\n{unit}",
+            vs_base=True,
+        ),
+        Metric(
+            "market_change",
+            "money",
+            lambda m, _: m.imports - m.static_imports,
+            "market_imports minus market_static_imports: trade created (or destroyed).",
+            when=_start,
+            label="Change\n{unit}",
+        ),
+        Metric(
+            "price_index_change_on",
+            "percent",
+            lambda m, _: m.price_on,
+            "The tariff-inclusive import price index on the report date, as a change from "
+            "the base, in percent.",
+            when=_on,
+            delta=True,
+            label="Prices\non",
+        ),
+        Metric(
+            "price_index_change",
+            "percent",
+            lambda m, _: m.price_average,
+            "The same, on average over the period (time-weighted).",
+            when=_start,
+            delta=True,
+            label="Prices\naverage",
+        ),
+        Metric(
+            "market_tariff_revenue",
+            "money",
+            lambda m, _: m.tariff_revenue,
+            "Tariff revenue over the period on the imports after the response.",
+            when=_start,
+            delta=True,
+            label="Revenue\n{unit}",
+        ),
+        Metric(
+            "market_base_revenue",
+            "money",
+            lambda m, _: m.base_revenue,
+            "Tariff revenue over the period at the observed rates on the observed imports.",
+            when=_start,
+        ),
+        Metric(
+            "consumer_surplus",
+            "money",
+            lambda m, _: m.consumer_surplus,
+            "The change in buyers' surplus from the base, over the period (negative: a loss).",
+            when=_start,
+            delta=True,
+            label="Consumer\nsurplus",
+        ),
+        Metric(
+            "producer_surplus",
+            "money",
+            lambda m, _: m.producer_surplus,
+            "The change in the partners' exporters' surplus from the base, over the period "
+            "(0 with infinite export supply).",
+            when=_start,
+            delta=True,
+            label="Producer\nsurplus",
+        ),
+        Metric(
+            "welfare",
+            "money",
+            lambda m, _: m.welfare,
+            "consumer_surplus + (market_tariff_revenue - market_base_revenue) + "
+            "producer_surplus: the market's net welfare change from the base.",
+            when=_start,
+            delta=True,
+            label="Welfare",
+        ),
+    ),
+    "scenario",
+    _market_items,
+    _base_market,
+)
+
+
+def _market_partner_items(at: At) -> Iterator[Item]:
+    if at.scenario is not None:
+        for market in at.scenario.markets:
+            for partner in market.partners:
+                yield Item(at, "market", partner)
+
+
+def _base_market_partner(item: Item, study: StudyResult) -> Any:
+    mine = item.value
+    for market in study.base.markets:
+        if market.importer == mine.importer:
+            return next((p for p in market.partners if p.exporter == mine.exporter), None)
+    return None
+
+
+MARKET_PARTNER = Kind(
+    "market_partner",
+    "One partner in an importer's market (item: market): its imports after the response, "
+    "the change split into creation and diversion, and its share of the importer's imports "
+    "before and after. Diversion adds up to zero over the partners.",
+    (
+        Metric(
+            "observed_rate",
+            "percent",
+            lambda p, _: p.observed,
+            "T0: the rate at which its base imports were observed.",
+        ),
+        Metric(
+            "market_static_imports",
+            "money",
+            lambda p, _: p.static_imports,
+            "Its imports over the period at the observed value (no response).",
+            when=_start,
+            label="Static\n{unit}",
+        ),
+        Metric(
+            "market_imports",
+            "money",
+            lambda p, _: p.imports,
+            "Its imports over the period after the response, at world prices.",
+            when=_start,
+            delta=True,
+            label="Imports\n{unit}",
+        ),
+        Metric(
+            "market_change",
+            "money",
+            lambda p, _: p.imports - p.static_imports,
+            "market_imports minus market_static_imports: creation plus diversion.",
+            when=_start,
+            label="Change\n{unit}",
+        ),
+        Metric(
+            "creation",
+            "money",
+            lambda p, _: p.creation,
+            "Its part of the change in the importer's total imports, shares held: "
+            "base imports x (total after / total before - 1).",
+            when=_start,
+            label="Creation",
+        ),
+        Metric(
+            "diversion",
+            "money",
+            lambda p, _: p.diversion,
+            "What it gains from (or loses to) the other partners: market_change minus "
+            "creation, (share after - share before) x the total after.",
+            when=_start,
+            delta=True,
+            expect="diversion",
+            label="Diversion",
+        ),
+        Metric(
+            "share_before",
+            "percent",
+            lambda p, _: p.share_before,
+            "Its share of the importer's imports at the observed values.",
+            label="Share\nbefore",
+        ),
+        Metric(
+            "share_after",
+            "percent",
+            lambda p, _: p.share_after,
+            "Its share of the importer's imports after the response, over the period.",
+            when=_start,
+            delta=True,
+            expect="share",
+            label="Share\nafter",
+        ),
+        Metric(
+            "world_price_change_on",
+            "percent",
+            lambda p, _: p.world_price_on,
+            "The change of its export (world) price on the report date, in percent (0 with "
+            "infinite export supply).",
+            when=_on,
+        ),
+        Metric(
+            "market_tariff_revenue",
+            "money",
+            lambda p, _: p.tariff_revenue,
+            "Tariff revenue over the period on its imports after the response.",
+            when=_start,
+        ),
+        Metric(
+            "producer_surplus",
+            "money",
+            lambda p, _: p.producer_surplus,
+            "The change in its exporters' surplus from the base, over the period.",
+            when=_start,
+        ),
+    ),
+    "scenario",
+    _market_partner_items,
+    _base_market_partner,
+)
+
+
 # --- an importer's total over time, and a tracker's series beside it --------------------
 
 
@@ -931,7 +1169,18 @@ def read(metric: Metric, value: Any) -> Any:
     return metric.get(value, _NOWHERE)
 
 
-KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW, IMPORTER, IMPORTER_LAYER)
+KINDS = (
+    FILE,
+    FLOW,
+    LAYER,
+    RESPONSE,
+    LINE,
+    WINDOW,
+    IMPORTER,
+    IMPORTER_LAYER,
+    MARKET,
+    MARKET_PARTNER,
+)
 """Every kind of result of `tariffs compare`, in the order outputs list them."""
 
 
@@ -947,16 +1196,17 @@ EXPECT_UNITS = {
 """The units an expectation can state, and how its value is written: pp as a percent."""
 
 CONTEXTS: dict[str, tuple[Kind, ...]] = {
-    "flow": (FLOW, RESPONSE),
+    "flow": (FLOW, RESPONSE, MARKET_PARTNER),
     "layer": (LAYER,),
     "line": (LINE,),
     "window": (WINDOW,),
-    "importer": (IMPORTER,),
+    "importer": (IMPORTER, MARKET),
     "importer layer": (IMPORTER_LAYER,),
 }
 """What an expectation is about, and the kinds whose metrics it can state there: a flow
-(its own metrics and its trade response's), a flow's `layer`, a product line (`hs`), a
-`window`, an importer's total (`flow: IMPORTER:*`) and a layer of that total."""
+(its own metrics, its trade response's and, in an importer's market, its partner's), a
+flow's `layer`, a product line (`hs`), a `window`, an importer's total (`flow: IMPORTER:*`,
+and its market) and a layer of that total."""
 
 
 def _expected() -> dict[str, dict[str, tuple[Kind, Metric]]]:
@@ -1025,6 +1275,10 @@ def in_order(study: StudyResult) -> Iterator[tuple[Kind, Item]]:
             yield IMPORTER, item
         for item in IMPORTER_LAYER.under(At(study, scenario)):
             yield IMPORTER_LAYER, item
+        for item in MARKET.under(At(study, scenario)):
+            yield MARKET, item
+        for item in MARKET_PARTNER.under(At(study, scenario)):
+            yield MARKET_PARTNER, item
 
 
 # --- sweeps ------------------------------------------------------------------------------
@@ -1044,6 +1298,14 @@ def _base_flow_of(point: Any) -> Any:
 
 def _base_response_of(point: Any) -> Any:
     return point.base.response
+
+
+def _point_market(point: Any) -> Any:
+    return point.market
+
+
+def _base_market_of(point: Any) -> Any:
+    return point.base_market
 
 
 def _via(get: Get, part: Callable[[Any], Any]) -> Get:
@@ -1070,7 +1332,11 @@ def _saved(point: Any, _: At) -> Decimal:
     return sum((window.saved for window in point.windows), Decimal(0))
 
 
-_SWEPT = ((FLOW, _point_flow, _base_flow_of), (RESPONSE, _point_response, _base_response_of))
+_SWEPT = (
+    (FLOW, _point_flow, _base_flow_of),
+    (RESPONSE, _point_response, _base_response_of),
+    (MARKET_PARTNER, _point_market, _base_market_of),
+)
 
 
 def _sweep_metrics() -> tuple[Metric, ...]:

@@ -22,6 +22,7 @@ from tariffs.domain import (
     RULE_KINDS,
     Flow,
     Line,
+    Market,
     Measure,
     Rule,
     Study,
@@ -63,7 +64,7 @@ def _mapping_fields(
 
 
 def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
-    """Every input that differs, by section: file, flows, measures, scenarios."""
+    """Every input that differs, by section: file, flows, measures, scenarios, markets."""
     out: list[InputChange] = []
 
     def file_facts(s: Study) -> dict[str, str]:
@@ -91,6 +92,14 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
     before = {x.name: x for x in old.scenarios}
     after = {x.name: x for x in new.scenarios}
     out.extend(_keyed("scenario", before, after, _scenario_fields))
+    out.extend(
+        _keyed(
+            "market",
+            {m.importer: m for m in old.markets},
+            {m.importer: m for m in new.markets},
+            _market_fields,
+        )
+    )
     return tuple(out)
 
 
@@ -142,6 +151,28 @@ def _rated(copies: list[Measure]) -> Measure:
     """The copy whose scope a measure diffs by: the first of a partner with rates of its
     own (a partner without has no product rates: see Measure.rated_partners)."""
     return next((m for m in copies if not m.rated_partners), copies[0])
+
+
+def _supply_text(supply: Decimal | None) -> str:
+    return "infinite" if supply is None else f"{supply:f}"
+
+
+def _market_fields(a: Market, b: Market) -> Iterator[tuple[str, str | None, str | None]]:
+    """A market's model, elasticities and observed date, as the file writes them."""
+    yield "model", a.model, b.model
+    yield "import_demand", f"{a.import_demand:f}", f"{b.import_demand:f}"
+    yield "substitution", f"{a.substitution:f}", f"{b.substitution:f}"
+    yield "export_supply", _supply_text(a.export_supply), _supply_text(b.export_supply)
+    yield from _mapping_fields(
+        "partner_supply",
+        {k: _supply_text(v) for k, v in a.partner_supply},
+        {k: _supply_text(v) for k, v in b.partner_supply},
+    )
+    yield (
+        "observed_on",
+        a.observed_on.isoformat() if a.observed_on else None,
+        b.observed_on.isoformat() if b.observed_on else None,
+    )
 
 
 def _response_text(line: Line) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tariffs.calc import trade
+from tariffs.calc import market, trade
 from tariffs.calc.results import (
     DAYS_PER_YEAR,
     ONE_DAY,
@@ -18,6 +18,7 @@ from tariffs.calc.results import (
     ImporterResult,
     Layer,
     LineClass,
+    MarketResult,
     Response,
     ScenarioResult,
     Segment,
@@ -203,12 +204,14 @@ def scenario_result(
     windows: bool = True,
     shared: dict[int, tuple[FlowLayers, FlowResult]] | None = None,
     remember: bool = False,
+    observed: dict[str, Decimal] | None = None,
 ) -> ScenarioResult:
     """Every flow of `study` under `scenario`, and (with `windows`) each window's effect.
 
     Scenarios that leave a flow alone share its layers, and so its result: `shared` holds
     the results made so far by their layers' id(), with the layers, since an id() is only
-    unique while its object lives.
+    unique while its object lives. `observed` holds the markets' observed rates T0 (see
+    calc.market.observed_rates), when the caller has made them.
     """
     shared = {} if shared is None else shared
     plan = plan_of(scenario)
@@ -221,8 +224,17 @@ def scenario_result(
             known = shared[id(layered)] = (layered, _flow_result(study, layered, on, respond))
         flows.append(known[1])
     effects = _window_effects(study, scenario, plan, layers) if windows else ()
+    found: tuple[MarketResult, ...] = ()
+    if study.markets:
+        t0 = market.observed_rates(study, models) if observed is None else observed
+        found = market.markets(study, scenario.name, flows, t0)
     return ScenarioResult(
-        scenario.name, scenario.description, tuple(flows), effects, importer_totals(flows)
+        scenario.name,
+        scenario.description,
+        tuple(flows),
+        effects,
+        importer_totals(flows),
+        found,
     )
 
 
@@ -303,6 +315,7 @@ def compare(
     models = models or flow_models(study)
     shared: dict[int, tuple[FlowLayers, FlowResult]] = {}
     results: dict[str, ScenarioResult] = {}
+    observed = market.observed_rates(study, models, remember=True) if study.markets else {}
     for name in dict.fromkeys((*wanted, base_name)):
         results[name] = scenario_result(
             study,
@@ -313,6 +326,7 @@ def compare(
             windows=name in wanted,
             shared=shared,
             remember=True,
+            observed=observed,
         )
     return StudyResult(
         title=study.title,

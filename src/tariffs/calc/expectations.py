@@ -18,6 +18,8 @@ from tariffs.metrics import (
     IMPORTER_LAYER,
     LAYER,
     LINE,
+    MARKET,
+    MARKET_PARTNER,
     PRODUCT_RATES,
     RESPONSE,
     WINDOW,
@@ -27,6 +29,9 @@ from tariffs.metrics import (
     dated,
     value,
 )
+
+UNNAMED = (IMPORTER, MARKET, MARKET_PARTNER)
+"""Kinds whose item an expectation names by its flow alone."""
 
 Index = dict[tuple[str, str, str, str], Item]
 """Items by (kind, scenario, flow key, item name)."""
@@ -64,10 +69,11 @@ def _product_rate(e: Expectation) -> bool:
 
 def _index(result: StudyResult) -> Index:
     out: Index = {}
-    for kind in (FLOW, RESPONSE, LAYER, LINE, IMPORTER, IMPORTER_LAYER):
+    for kind in (FLOW, RESPONSE, LAYER, LINE, IMPORTER, IMPORTER_LAYER, MARKET, MARKET_PARTNER):
         for item in kind.items(result):
-            # a line by its digits; an importer's total (item "all partners") by no name
-            name = item.value.line.hs if kind is LINE else "" if kind is IMPORTER else item.name
+            # a line by its digits; an importer's total ("all partners") or its market, and a
+            # partner in it ("market"), by no name
+            name = item.value.line.hs if kind is LINE else "" if kind in UNNAMED else item.name
             out[(kind.name, item.scenario, item.flow_key, name)] = item
     return out
 

@@ -190,6 +190,74 @@ class ImporterLayer(NamedTuple):
         return f"{self.importer}:*"
 
 
+class MarketPartner(NamedTuple):
+    """One partner in an importer's market under one scenario (see calc.market): money over
+    the period, rates and shares in percent. `imports` are after the response (values at
+    world prices); their change from `static_imports` is `creation` plus `diversion`."""
+
+    importer: str
+    exporter: str
+    observed: Decimal  # T0, the rate its base imports were observed at
+    rate_on: Decimal  # its rate on the report date
+    static_imports: Decimal
+    imports: Decimal
+    creation: Decimal
+    diversion: Decimal
+    share_before: Decimal
+    share_after: Decimal
+    world_price_on: Decimal  # the change of its export price on the report date, in percent
+    tariff_revenue: Decimal
+    producer_surplus: Decimal
+
+    @property
+    def key(self) -> str:
+        """IMPORTER:EXPORTER."""
+        return f"{self.importer}:{self.exporter}"
+
+    @property
+    def change(self) -> Decimal:
+        return self.imports - self.static_imports
+
+
+class MarketResult(NamedTuple):
+    """An importer's market under one scenario: its partners in file order and the totals.
+
+    `price_on` and `price_average` are the change of the tariff-inclusive import price
+    index from the base, in percent, on the report date and on average over the period.
+    Surpluses and welfare are changes from the base (every partner at its observed rate),
+    over the period; `warnings` say where the linear model left its range.
+    """
+
+    importer: str
+    model: str
+    import_demand: Decimal
+    substitution: Decimal
+    partners: tuple[MarketPartner, ...]
+    static_imports: Decimal
+    imports: Decimal
+    price_on: Decimal
+    price_average: Decimal
+    tariff_revenue: Decimal
+    base_revenue: Decimal
+    consumer_surplus: Decimal
+    producer_surplus: Decimal
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """IMPORTER:* (every partner)."""
+        return f"{self.importer}:*"
+
+    @property
+    def revenue_change(self) -> Decimal:
+        return self.tariff_revenue - self.base_revenue
+
+    @property
+    def welfare(self) -> Decimal:
+        """Buyers, tariff revenue and exporters together, from the base."""
+        return self.consumer_surplus + self.revenue_change + self.producer_surplus
+
+
 class ScenarioResult(NamedTuple):
     """One scenario's results: each flow, in file order, each window's effect, and each
     importer of two or more flows, in file order, with its total."""
@@ -199,6 +267,7 @@ class ScenarioResult(NamedTuple):
     flows: tuple[FlowResult, ...]
     windows: tuple[WindowResult, ...]
     importers: tuple[ImporterResult, ...] = ()
+    markets: tuple[MarketResult, ...] = ()
 
 
 class StudyResult(NamedTuple):
@@ -421,6 +490,8 @@ class Point(NamedTuple):
     flow: FlowResult
     windows: tuple[WindowResult, ...]
     base: FlowResult
+    market: MarketPartner | None = None  # the flow in its importer's market, if it has one
+    base_market: MarketPartner | None = None
 
 
 class VariantRow(NamedTuple):

@@ -438,6 +438,9 @@ def compare(
             path, run, study, on=report_on, baseline=baseline, only=only, models=models[path]
         )
         results.append((path, result))
+        for found in result.scenarios:  # the linear market model out of its range
+            for warning in (w for m in found.markets for w in m.warnings):
+                show.say(f"{path}: {warning}")
     show.chart(plot, lambda module, kind: module.compare_chart(results, kind), inputs)
     show.show_compare(show.Where(fmt, output, width, inputs), results, sections)
 

@@ -20,6 +20,8 @@ from tariffs.input.problems import Loc, Report
 from tariffs.input.yamlsource import KEY
 from tariffs.metrics import (
     EXPECTED,
+    MARKET,
+    MARKET_PARTNER,
     PRODUCT_RATES,
     RESPONSE,
     Metric,
@@ -186,6 +188,16 @@ def _check_context(
     flow, a line of the code, a trade response, two flows for a total."""
     key, context, metric = found
     product_rate = entry.hs is not None and key in PRODUCT_RATES
+    importer = entry.flow.split(":", 1)[0]
+    if (
+        metric in (*MARKET.metrics, *MARKET_PARTNER.metrics)
+        and importer not in known.parsed.markets
+    ):
+        problem(
+            (*at, "flow"),
+            f"{quoted(key)} is a metric of a market, and the file gives {importer} no market "
+            f"(add markets: {{{importer}: ...}})",
+        )
     if entry.on is not None and not (dated(metric) or product_rate):
         problem((*at, "on", KEY), f"'on' goes with a rate on a date only, not with {quoted(key)}")
     if context in {"importer", "importer layer"}:

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from tariffs.input import duties
 from tariffs.input import literals as units
+from tariffs.input import markets as market_units
 from tariffs.metrics import EXPECTED, expect_unit
 
 FORMAT_VERSION = 1
@@ -581,6 +582,56 @@ class Sweep(_Model):
     note: Text | None = None
 
 
+Substitution = Annotated[
+    Decimal,
+    BeforeValidator(_user_error("substitution", market_units.parse_substitution)),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 50, "examples": [3]}),
+]
+Supply = Annotated[
+    Decimal | None,
+    BeforeValidator(_user_error("supply", market_units.parse_supply)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 1000},
+                {"const": market_units.INFINITE},
+            ],
+            "examples": [2, market_units.INFINITE],
+        }
+    ),
+]
+
+
+class Market(_Model):
+    """An importer's imports from its partners as one market: trade moves between them
+    (diversion) as their tariffs change (docs/economics.md, sections 7 and 8)."""
+
+    model: Literal["ces", "gsim"] = Field(
+        default="ces", description="ces (the default): CES in levels; gsim: linear GSIM."
+    )
+    import_demand: Elasticity | None = Field(
+        default=None, description="Em, the elasticity of total import demand. Default: -1."
+    )
+    substitution: Substitution | None = Field(
+        default=None,
+        description="sigma (Es), the elasticity of substitution between partners. Default: 1.5.",
+    )
+    export_supply: Supply = Field(
+        default=None,
+        description="Ex, the partners' export supply elasticity, or infinite (the default): "
+        "world prices then stay put.",
+    )
+    partner_supply: dict[Country, Supply] = Field(
+        default_factory=dict, description="Ex of some partners, in place of export_supply."
+    )
+    observed_on: Day | None = Field(
+        default=None,
+        description="T0, the observed rates: each flow's rate on this day under the baseline "
+        "scenario. Default: the flows' observed_at.",
+    )
+    note: Text | None = None
+
+
 class ScenarioFile(_Model):
     """A whole scenario file."""
 
@@ -608,6 +659,10 @@ class ScenarioFile(_Model):
     scenarios: dict[Name, Scenario] = Field(min_length=1)
     expect: list[Expectation] = Field(default_factory=list)
     sweeps: dict[Name, Sweep] = Field(default_factory=dict)
+    markets: dict[Country, Market] = Field(
+        default_factory=dict,
+        description="Importers whose partners form one market, with trade diversion.",
+    )
 
     @field_validator("tariffs")
     @classmethod

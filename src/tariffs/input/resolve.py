@@ -19,6 +19,7 @@ from tariffs.input import format as models
 from tariffs.input.expect import Known
 from tariffs.input.lines import Files, build_flow
 from tariffs.input.literals import hs_digits
+from tariffs.input.markets import resolve_markets
 from tariffs.input.problems import Loc, Report, Stricter, cycle_path, cycles
 from tariffs.input.sweeps import resolve_sweeps
 from tariffs.input.yamlsource import KEY
@@ -167,6 +168,7 @@ def resolve(
         measures=tuple(measures),
         scenarios=tuple(resolved),
         expectations=expectations,
+        markets=resolve_markets(parsed, flows, problem),
     )
     sweeps: tuple[domain.Sweep, ...] = ()
     if parsed.sweeps and _sweepable(broken, troubled, len(flows) == len(parsed.flows)):

@@ -17,6 +17,8 @@ COMPARE_SECTIONS = {
     "partners": "the importer's partners, the largest part of its total first",
     "by-layer": "the importer's layers, the largest part of its total first",
     "partner-by-layer": "each layer's part of each partner's average rate",
+    "markets": "each importer's market: imports by partner, diversion, prices and welfare",
 }
 """The sections of `tariffs compare`'s tables and Markdown, in the order it prints them, that
-`--only` chooses from: the first five come per flow, the last four per importer."""
+`--only` chooses from: the first five come per flow, the next four per importer, then the
+markets."""

@@ -344,10 +344,14 @@ def _importer_title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
 
 
 def _scenario_rows(
-    result: StudyResult, kind: Kind, title: Callable[[Item, Decimal, str], tuple[str, str]]
+    result: StudyResult,
+    kind: Kind,
+    title: Callable[[Item, Decimal, str], tuple[str, str]],
+    scale: tuple[Decimal, str] | None = None,
 ) -> list[Grid]:
-    divisor, _ = money_scale(result)
-    unit = money_unit(result)
+    """One grid per item of `kind`, scenarios as rows; money in the file's unit, or in
+    `scale` (divisor, unit text) when given."""
+    divisor, unit = scale or (money_scale(result)[0], money_unit(result))
     columns = _metric_columns(kind, unit)
     rows: dict[str, list[tuple[str, ...]]] = {}
     labels: dict[str, str] = {}
@@ -506,6 +510,10 @@ def compare_grids(result: StudyResult, sections: Collection[str] = COMPARE_SECTI
         if first.response is not None and "response" in sections:
             out.append(response_grid(result, index))
     out.extend(importer_grids(result, sections))
+    if "markets" in sections:
+        from tariffs.render.market_grids import market_grids  # noqa: PLC0415 - it imports this
+
+        out.extend(market_grids(result))
     return out
 
 

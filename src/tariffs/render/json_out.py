@@ -9,7 +9,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs import contract, metrics
-from tariffs.calc.results import Gap, Segment, StudyResult, TimelineResult, TotalTimeline
+from tariffs.calc.results import (
+    Gap,
+    ScenarioResult,
+    Segment,
+    StudyResult,
+    TimelineResult,
+    TotalTimeline,
+)
 from tariffs.render import fmt
 from tariffs.render.safe import json_string
 
@@ -326,6 +333,7 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                     }
                     for i in metrics.IMPORTER.under(metrics.At(result, scenario))
                 ],
+                **_markets(result, scenario),
             }
         )
     return {
@@ -335,6 +343,32 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
         "sources": list(result.sources),
         **metric_fields(metrics.FILE, file_item),
         "scenarios": scenarios,
+    }
+
+
+def _markets(result: StudyResult, scenario: ScenarioResult) -> dict[str, Any]:
+    """A scenario's markets, for a file that has them (a document without `markets` reads
+    as one with none)."""
+    if not scenario.markets:
+        return {}
+    at = metrics.At(result, scenario)
+    partners = list(metrics.MARKET_PARTNER.under(at))
+    return {
+        "markets": [
+            {
+                "importer": m.value.importer,
+                **metric_fields(metrics.MARKET, m),
+                "import_demand": Exact(m.value.import_demand),
+                "substitution": Exact(m.value.substitution),
+                "warnings": list(m.value.warnings),
+                "partners": [
+                    {"exporter": p.value.exporter, **metric_fields(metrics.MARKET_PARTNER, p)}
+                    for p in partners
+                    if p.value.importer == m.value.importer
+                ],
+            }
+            for m in metrics.MARKET.under(at)
+        ]
     }
 
 

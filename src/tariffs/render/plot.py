@@ -683,12 +683,70 @@ def _layers_panel(ax: Axes, result: StudyResult, index: int, *, file_title: str)
 
 
 class _Panel(NamedTuple):
-    """A panel of a compare chart: a flow of a file's result, its rates or its layers."""
+    """A panel of a compare chart: a flow of a file's result, its rates or its layers; or
+    (`market` >= 0) one of its markets, imports by partner."""
 
     result: StudyResult
     flow: int
     layers: bool
     prefix: str  # the file's title, when the chart shows several files
+    market: int = -1
+
+    @property
+    def height(self) -> float:
+        """Inches: 3.1 for a flow; a market's bars need room for each partner."""
+        if self.market < 0:
+            return 3.1
+        partners = len(self.result.scenarios[0].markets[self.market].partners)
+        return max(3.1, 0.5 + 0.09 * partners * (len(self.result.scenarios) + 1))
+
+
+def _market_panel(ax: Axes, panel: _Panel) -> None:
+    """Imports by partner over the period: static, then after the response under each
+    scenario, as horizontal bars (the largest static imports on top)."""
+    from matplotlib.patches import Patch
+
+    result = panel.result
+    first = result.scenarios[0].markets[panel.market]
+    order = sorted(range(len(first.partners)), key=lambda r: -first.partners[r].static_imports)
+    statics = [first.partners[r].static_imports for r in order]
+    divisor, unit = _value_scale(result.currency, statics)
+    series: list[tuple[str, list[Decimal]]] = [("Static (no response)", statics)]
+    for scenario in result.scenarios:
+        found = scenario.markets[panel.market]
+        series.append(
+            (_shown(scenario.name, NAME_CHARS), [found.partners[r].imports for r in order])
+        )
+    band = 0.8 / len(series)
+    handles: list[Any] = []
+    labels: list[str] = []
+    for index, (label, values) in enumerate(series):
+        ys = [row - 0.4 + band * (index + 0.5) for row in range(len(order))]
+        fill = "#BBBBBB" if index == 0 else FILLS[(index - 1) % 8]
+        hatch = "" if index == 0 else HATCHES[(index - 1) % 8]
+        ax.barh(
+            ys,
+            [float(v / divisor) for v in values],
+            height=band,
+            color=fill,
+            hatch=hatch,
+            edgecolor="white",
+            linewidth=0.0,
+            zorder=2,
+        )
+        handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor="white", linewidth=0.0))
+        labels.append(label)
+    ax.set_yticks(list(range(len(order))))
+    ax.set_yticklabels([_shown(first.partners[r].exporter, NAME_CHARS) for r in order])
+    ax.invert_yaxis()  # the largest on top
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"Imports over the period ({unit})")
+    _legend(ax, handles, labels)
+    ax.set_title(
+        f"{panel.prefix}{_shown(first.importer, NAME_CHARS)}'s imports by partner, model "
+        f"{first.model}: static and after the response, with diversion between partners"
+    )
 
 
 def _compare_panels(results: Sequence[tuple[str, StudyResult]]) -> list[_Panel]:
@@ -699,6 +757,8 @@ def _compare_panels(results: Sequence[tuple[str, StudyResult]]) -> list[_Panel]:
             panels.append(_Panel(result, index, False, prefix))
             if flow.flow.classified:
                 panels.append(_Panel(result, index, True, prefix))
+        for index in range(len(result.scenarios[0].markets)):
+            panels.append(_Panel(result, -1, False, prefix, market=index))
     return panels
 
 
@@ -730,15 +790,19 @@ def compare_chart(results: Sequence[tuple[str, StudyResult]], kind: str) -> byte
         if not panels:
             raise ValueError("nothing to chart: no flows")
         title, subtitle = _compare_headings(results)
-        frame = _frame(title, subtitle, _compare_caption(results), [3.1] * len(panels))
+        frame = _frame(title, subtitle, _compare_caption(results), [p.height for p in panels])
         labelled: list[tuple[Axes, list[_Span], float]] = []
         for ax, panel in zip(frame.axes, panels, strict=True):
-            if panel.layers:
+            if panel.market >= 0:
+                _market_panel(ax, panel)
+            elif panel.layers:
                 _layers_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
             else:
                 spans, top = _rate_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
                 labelled.append((ax, spans, top))
-        frame.axes[-1].set_xlabel("Date")
+        dated = [ax for ax, panel in zip(frame.axes, panels, strict=True) if panel.market < 0]
+        if dated:
+            dated[-1].set_xlabel("Date")
         if any(spans for _, spans, _ in labelled):
             for ax, spans, top in labelled:  # room for about one row of names, for now
                 ax.set_ylim(0, _headroom(top, min(len(spans), 1)))

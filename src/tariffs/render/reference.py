@@ -105,6 +105,7 @@ TABLES = (
     ("Scenarios and totals tables", (metrics.FLOW, metrics.IMPORTER)),
     ("Windows table", (metrics.WINDOW,)),
     ("Trade response table", (metrics.RESPONSE,)),
+    ("Market tables", (metrics.MARKET, metrics.MARKET_PARTNER)),
 )
 """The compare tables whose columns come from the registry, and the kinds they show."""
 
