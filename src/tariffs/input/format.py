@@ -29,7 +29,6 @@ from pydantic_core import PydanticCustomError
 
 from tariffs.input import duties
 from tariffs.input import literals as units
-from tariffs.input import markets as market_units
 from tariffs.metrics import EXPECTED, expect_unit
 
 FORMAT_VERSION = 1
@@ -584,19 +583,19 @@ class Sweep(_Model):
 
 Substitution = Annotated[
     Decimal,
-    BeforeValidator(_user_error("substitution", market_units.parse_substitution)),
+    BeforeValidator(_user_error("substitution", units.parse_substitution)),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 50, "examples": [3]}),
 ]
 Supply = Annotated[
     Decimal | None,
-    BeforeValidator(_user_error("supply", market_units.parse_supply)),
+    BeforeValidator(_user_error("supply", units.parse_supply)),
     WithJsonSchema(
         {
             "anyOf": [
                 {"type": "number", "exclusiveMinimum": 0, "maximum": 1000},
-                {"const": market_units.INFINITE},
+                {"const": units.INFINITE},
             ],
-            "examples": [2, market_units.INFINITE],
+            "examples": [2, units.INFINITE],
         }
     ),
 ]

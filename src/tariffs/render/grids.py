@@ -510,10 +510,6 @@ def compare_grids(result: StudyResult, sections: Collection[str] = COMPARE_SECTI
         if first.response is not None and "response" in sections:
             out.append(response_grid(result, index))
     out.extend(importer_grids(result, sections))
-    if "markets" in sections:
-        from tariffs.render.market_grids import market_grids  # noqa: PLC0415 - it imports this
-
-        out.extend(market_grids(result))
     return out
 
 

@@ -12,7 +12,6 @@ from tariffs.render.grids import (
     Facts,
     Grid,
     chart_width,
-    compare_grids,
     diff_facts,
     diff_grids,
     gap_grid,
@@ -23,6 +22,7 @@ from tariffs.render.grids import (
     timeline_grid,
     total_grids,
 )
+from tariffs.render.market_grids import document_grids
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def compare(
     """The Markdown document for `tariffs compare`: the `sections` named (all by default)."""
     docs = []
     for path, result in results:
-        blocks = [grid(g) for g in compare_grids(result, sections)]
+        blocks = [grid(g) for g in document_grids(result, sections)]
         docs.append(_document(result.title, header_facts(result, path), blocks))
     return "\n".join(docs)
 

@@ -20,7 +20,6 @@ from tariffs.render.grids import (
     Facts,
     Grid,
     chart_width,
-    compare_grids,
     diff_facts,
     diff_grids,
     gap_grid,
@@ -31,6 +30,7 @@ from tariffs.render.grids import (
     timeline_grid,
     total_grids,
 )
+from tariffs.render.market_grids import document_grids
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def compare(
     for index, (path, result) in enumerate(results):
         if index:
             blocks.append("")
-        grids = compare_grids(result, sections)
+        grids = document_grids(result, sections)
         blocks.extend(document(result.title, header_facts(result, path), grids))
     return _page(blocks, width)
 
