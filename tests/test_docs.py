@@ -54,7 +54,7 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
 
 
 def test_readme_shows_every_command_and_exit_code() -> None:
-    for command in ("compare", "validate", "timeline", "check", "diff", "init", "schema"):
+    for command in ("compare", "validate", "timeline", "check", "diff", "init", "schema", "entry"):
         assert f"`tariffs {command}" in README
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 141 |"):
         assert code in README

@@ -57,6 +57,7 @@ _BY_UNIT: dict[str, Schema] = {
     "money": {"type": "number", "description": "In the file's currency, at most 2 decimals."},
     "date": DATE,
     "days": {"type": "integer", "minimum": 0},
+    "count": {"type": "integer", "minimum": 0},
     "text": STRING,
 }
 
@@ -336,9 +337,25 @@ def rate_schema() -> Schema:
                 "code it starts with: this product's MFN is unknown, and `total` is the "
                 "additional duties only.",
             },
+            "money": _priced(),
         }
     )
+    stack["required"].remove("money")  # with --value only
     return _document("tariffs.rate", "tariffs rate --format json", {"stack": stack})
+
+
+def _priced() -> Schema:
+    """`tariffs rate --value`: the duty on that value, as an entry line (the entry kinds)."""
+    duty = _obj({"measure": STRING, **metric_properties(metrics.ENTRY_DUTY)})
+    return _obj(
+        {
+            "entered_value": _BY_UNIT["money"],
+            "quantity": {"type": ["string", "null"]},
+            **metric_properties(metrics.ENTRY_LINE),
+            "duties": _list(duty),
+        },
+        "With --value: the duty on that entered value, to the cent (see tariffs entry).",
+    )
 
 
 def diff_schema() -> Schema:
@@ -474,6 +491,62 @@ def solve_schema() -> Schema:
     )
 
 
+def entry_schema() -> Schema:
+    """The entry document: per run (a scenario, from the origins as entered or one other),
+    its totals and entries, each with its lines and their duty lines; keys from the
+    registry's entry kinds."""
+    owed = _obj({"measure": STRING, "heading": STRING, "amount": _BY_UNIT["money"]})
+    duty = _obj(
+        {"measure": STRING, **metric_properties(metrics.ENTRY_DUTY)}, metrics.ENTRY_DUTY.doc
+    )
+    line = _obj(
+        {
+            "line": {"type": "integer", "minimum": 1},
+            **metric_properties(metrics.ENTRY_LINE),
+            "duties": _list(duty),
+            "owed_back": _nullable(_list(owed)),
+        },
+        metrics.ENTRY_LINE.doc,
+    )
+    entry = _obj(
+        {"entry": STRING, **metric_properties(metrics.ENTRY), "lines": _list(line)},
+        metrics.ENTRY.doc,
+    )
+    run = _obj(
+        {
+            "scenario": STRING,
+            "origin": {"type": ["string", "null"]},
+            **metric_properties(metrics.ENTRY_TOTAL),
+            "entries": _list(entry),
+        },
+        metrics.ENTRY_TOTAL.doc,
+    )
+    refund = _obj(
+        {
+            "authority": {"type": ["string", "null"]},
+            "against": {"type": ["string", "null"]},
+            "on": _nullable(DATE),
+            "payer": {"type": ["string", "null"]},
+            "interest_table": {"type": ["string", "null"]},
+        }
+    )
+    return _document(
+        "tariffs.entry",
+        "tariffs entry --format json",
+        {
+            "path": STRING,
+            "laws": _list(STRING),
+            "scenarios": _list(STRING),
+            "origins": _list(STRING),
+            "rounding": STRING,
+            "fees_table": STRING,
+            "ignored_columns": _list(STRING),
+            "refund": _nullable(refund),
+            "runs": _list(run),
+        },
+    )
+
+
 def _names(kind: metrics.Kind) -> list[str]:
     return [metric.name for metric in kind.metrics]
 
@@ -483,7 +556,8 @@ def schema() -> Schema:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "urn:tariffs:schema:result",
-        "title": f"tariffs results (JSON output of compare, timeline, rate, diff and sweep), "
+        "title": f"tariffs results (JSON output of compare, timeline, rate, diff, sweep and "
+        "entry), "
         f"version {VERSION}",
         "description": "See docs/output.md. Keys and list order are stable; numbers are "
         "exact decimals.",
@@ -494,6 +568,7 @@ def schema() -> Schema:
             diff_schema(),
             sweep_schema(),
             solve_schema(),
+            entry_schema(),
         ],
     }
 

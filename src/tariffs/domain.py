@@ -89,6 +89,17 @@ class Rule(NamedTuple):
         return self.start <= day < self.until
 
 
+class InTransit(NamedTuple):
+    """A saving clause of the order that changed a measure's rate: goods loaded (onto the
+    vessel that brings them) before `loaded_before` and entered before `entered_before`
+    pay the measure's rate of `rate_on`, when that is earlier than their entry date."""
+
+    loaded_before: date
+    entered_before: date
+    rate_on: date
+    note: str = ""
+
+
 class Measure(NamedTuple):
     """A tariff layer with its product scope (HS prefixes are digit strings).
 
@@ -120,6 +131,7 @@ class Measure(NamedTuple):
     `partner_rates` entry, and the measure no `rates`): the partners that have rates. The
     measure is not this partner's tariff: it is 0% on every product here (its product rates
     are for the others), and `tariffs rate` says so. Empty otherwise."""
+    in_transit: tuple[InTransit, ...] = ()  # saving clauses for goods loaded before a change
 
     def hs(self, prefix: str) -> str:
         """A prefix of this measure as its file wrote it, for messages and output."""

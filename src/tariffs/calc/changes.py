@@ -21,6 +21,7 @@ from tariffs.domain import (
     MFN,
     RULE_KINDS,
     Flow,
+    InTransit,
     Line,
     Market,
     Measure,
@@ -34,6 +35,11 @@ from tariffs.domain import (
 from tariffs.metrics import MONEY_PLACES, SHOWN_PLACES, Flat, round_half_up
 
 # --- inputs -------------------------------------------------------------------------------
+
+
+def _clause(clause: InTransit) -> str:
+    """An in-transit saving clause as a diff shows it."""
+    return f"entered before {clause.entered_before}: the rate of {clause.rate_on}"
 
 
 def _keyed(
@@ -141,6 +147,11 @@ def _measure_fields(
                 yield f"rate from {day} for {', '.join(names)}", before, after
     yield from _mapping_fields("scope", _scope_text(_rated(a)), _scope_text(_rated(b)))
     yield from _mapping_fields("rule", _rules_text(a[0]), _rules_text(b[0]))
+    yield from _mapping_fields(
+        "in transit loaded before",
+        {str(c.loaded_before): _clause(c) for c in a[0].in_transit},
+        {str(c.loaded_before): _clause(c) for c in b[0].in_transit},
+    )
 
 
 def _rates(measure: Measure) -> dict[str, str]:

@@ -682,15 +682,37 @@ def rate(
             help="Default: the baseline.",
         ),
     ] = None,
+    value: Annotated[
+        str | None,
+        typer.Option(
+            "--value",
+            metavar="DOLLARS",
+            help="Also price this entered value to the cent, as tariffs entry would.",
+        ),
+    ] = None,
+    quantity: Annotated[
+        str | None,
+        typer.Option(
+            "--quantity", metavar="QUANTITY", help="With --value: the quantity, such as 1000kg."
+        ),
+    ] = None,
+    mfn: Annotated[
+        str | None,
+        typer.Option(
+            "--mfn", metavar="RATE", help="With --value: the MFN rate, if the file has none."
+        ),
+    ] = None,
     fmt: ReportFormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
 ) -> None:
-    """Show the duty stack of one product on one date: each layer, why it applies or not.
+    """Show the duty stack of one product on one date: each layer, why it applies or not;
+    with --value, the duty on that value to the cent.
 
     \b
     Example:
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
+        tariffs rate scenarios/world-2025.yaml --flow US:CN --hs 8708 --value 30000
     """
     from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.stack import product_stack
@@ -713,11 +735,123 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
+    where = show.Where(fmt, output, width, inputs)
+    if value is not None:
+        from tariffs.cli.entries import Priced, show_priced_rate
+
+        priced = Priced(study, chosen, code, day, name, value, quantity, mfn)
+        show_priced_rate(where, path, priced)
+        return
+    for given, option in ((quantity, "--quantity"), (mfn, "--mfn")):
+        if given is not None:
+            raise typer.BadParameter("goes with --value", param_hint=f"'{option}'")
     try:
         stack = show.computed(path, product_stack, study, chosen, code, day, name)
     except MfnUnknown as exc:
         raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
-    show.show_rate(show.Where(fmt, output, width, inputs), path, stack)
+    show.show_rate(where, path, stack)
+
+
+@app.command(cls=Command)
+def entry(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Scenario files (YAML), then the entry file (CSV, or .xlsx with the xlsx extra).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            metavar="NAME",
+            help="Price the entries under this scenario (repeat); default: the files' baseline.",
+        ),
+    ] = None,
+    origins: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--origin",
+            metavar="CC",
+            help="Also price every line as if from this origin, side by side (repeat).",
+        ),
+    ] = None,
+    refund_authority: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-authority",
+            metavar="AUTHORITY",
+            help="Owed back: the duties paid under this authority, such as ieepa.",
+        ),
+    ] = None,
+    refund_against: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-against",
+            metavar="SCENARIO",
+            help="Owed back: what each layer owes more than under this scenario, such as "
+            "ieepa-struck.",
+        ),
+    ] = None,
+    refund_on: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-on", metavar="DATE", help="With a refund: interest runs to this date."
+        ),
+    ] = None,
+    payer: Annotated[
+        str | None,
+        typer.Option(
+            "--payer",
+            metavar="corporate|non-corporate",
+            help="With --refund-on: the overpayment interest rate that applies.",
+        ),
+    ] = None,
+    fees: Annotated[
+        Path | None,
+        typer.Option(
+            "--fees", metavar="FILE", dir_okay=False, help="A fees table (CSV) for other years."
+        ),
+    ] = None,
+    interest: Annotated[
+        Path | None,
+        typer.Option(
+            "--interest",
+            metavar="FILE",
+            dir_okay=False,
+            help="An interest table (CSV) for other quarters.",
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
+) -> None:
+    """Price an entry file to the cent: each line's duty lines in CBP's order, the entry's
+    MPF and HMF, totals; other origins side by side; what is owed back, with interest.
+
+    \b
+    Example:
+        tariffs entry scenarios/world-2025.yaml entries.csv --origin VN --origin MX
+        tariffs entry law-2025.yaml law-2026.yaml entries.csv -s as-enacted \\
+            --refund-against ieepa-struck --refund-on 2026-03-15 --payer corporate
+    """
+    from tariffs.cli.entries import EntryOptions, run
+
+    options = EntryOptions(
+        files,
+        scenarios or [],
+        origins or [],
+        refund_authority,
+        refund_against,
+        refund_on,
+        payer,
+        fees,
+        interest,
+    )
+    run(options, fmt.value, output, width)
 
 
 @app.command(cls=Command)
@@ -742,6 +876,16 @@ def check(
             "list) against the one FILE: pin figures of a file you do not own.",
         ),
     ] = None,
+    entries: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--entries",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also check this file's expectations on an entry file (YAML; see "
+            "docs/entry.md), priced under the law of FILE... (repeat).",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the expectations (`expect:`) of scenario files.
 
@@ -752,6 +896,7 @@ def check(
     Example:
         tariffs check scenarios/*.yaml --junit check-results.xml
         tariffs check scenarios/world-2025.yaml --expect my-figures.yaml
+        tariffs check law-2025.yaml law-2026.yaml --entries entries-expected.yaml
     """
     from tariffs.calc.expectations import check as evaluate
     from tariffs.render import checks
@@ -760,16 +905,23 @@ def check(
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
     if expect is not None:
         checked = _check_against(files, expect, inputs)
-    for path, study in _load_all(files, inputs) if expect is None else ():
+    loaded = _load_all(files, inputs) if expect is None or entries else []
+    for path, study in loaded if expect is None else ():
         for warning in study.warnings:
             show.say(warning)
-        if not study.expectations:
+        if not study.expectations and not entries:
             show.say(f"{path}: states no expectations (add an 'expect' list)")
         checked.append((path, show.computed(path, evaluate, study)))
-    if junit is not None:
-        show.emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
-    show.emit(checks.report(checked), None, inputs, people=True)
-    if any(not o.passed for _, outcomes in checked for o in outcomes):
+    failed = any(not o.passed for _, outcomes in checked for o in outcomes)
+    if entries:
+        from tariffs.cli.entries import check_entry_files
+
+        failed = check_entry_files(loaded, entries, checked, junit, inputs) or failed
+    else:
+        if junit is not None:
+            show.emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
+        show.emit(checks.report(checked), None, inputs, people=True)
+    if failed:
         raise typer.Exit(EXIT_INVALID)
 
 

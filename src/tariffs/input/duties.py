@@ -17,6 +17,7 @@ import re
 from decimal import Decimal
 from typing import NamedTuple
 
+from tariffs.customs import StatedRate
 from tariffs.input.literals import parse_percent
 
 UNITS = {
@@ -50,18 +51,9 @@ DUTY_PATTERN = (
 QUANTITY_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,6})?(k|m|bn)? ?[a-z.0-9]+$"
 
 
-class Duty(NamedTuple):
-    """A rate as the HTS writes it: `percent` ad valorem, plus `amount` (in the currency's
-    units, cents converted) per `unit`; `text` as written."""
-
-    percent: Decimal
-    amount: Decimal
-    unit: str
-    text: str
-
-    @property
-    def specific(self) -> bool:
-        return bool(self.unit)
+Duty = StatedRate
+"""A rate as the HTS writes it (see customs.StatedRate): `percent` ad valorem, plus `amount`
+(in the currency's units, cents converted) per `unit`; `text` as written."""
 
 
 class Quantity(NamedTuple):

@@ -205,6 +205,15 @@ def followed(path: Path) -> Path:
     return real
 
 
+def to_read(path: Path) -> Path:
+    """`followed(path)` for a file named on the command line to read: a link tariffs will
+    not follow is that file's problem (ScenarioError at 1:1)."""
+    try:
+        return followed(path)
+    except LinkRefused as exc:
+        raise _problem(os.fspath(path), f"{exc}; refusing to read it") from None
+
+
 def _protected(link: Path, folder: Path) -> None:
     info = os.lstat(link)
     place = os.stat(folder)

@@ -336,6 +336,20 @@ class AllIn(_Model):
     until: Day | None = Field(default=None, description="Exclusive. Default: for ever.")
 
 
+class InTransit(_Model):
+    """An order's saving clause for goods on the water: goods loaded onto the vessel that
+    brings them before `loaded_before`, and entered before `entered_before`, pay the
+    measure's rate of `rate_on` (default: the day before `loaded_before`) when that day is
+    before their entry date. Only `tariffs entry` reads it: the other commands date by entry."""
+
+    loaded_before: Day
+    entered_before: Day
+    rate_on: Day | None = Field(
+        default=None, description="The date whose rate they keep; default: the day before."
+    )
+    note: Text | None = None
+
+
 class Measure(_Model):
     """One tariff layer on one flow, or on several (`exporters`). `rates` maps a date to the
     rate in force from it on."""
@@ -386,6 +400,10 @@ class Measure(_Model):
     )
     authority: Literal["section-301", "ieepa", "section-232", "section-122", "other"] | None = (
         Field(default=None, description="Its legal authority: `rate` lists layers in CBP's order.")
+    )
+    in_transit: list[InTransit] = Field(
+        default_factory=list,
+        description="Saving clauses for goods loaded before a change (see `InTransit`).",
     )
     sources: list[Text] = Field(default_factory=list)
     note: Text | None = None

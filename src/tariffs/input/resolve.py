@@ -726,6 +726,7 @@ def _measure(
         authority=measure.authority or "",
         on_share=measure.on_share or "",
         exempt_share=measure.exempt_share or "",
+        in_transit=_in_transit(name, measure, problem),
         written=tuple(
             dict.fromkeys(
                 (hs_digits(code), code)
@@ -739,3 +740,34 @@ def _measure(
             )
         ),
     )
+
+
+def _in_transit(
+    name: str, measure: models.Measure, problem: Report
+) -> tuple[domain.InTransit, ...]:
+    """A measure's saving clauses: goods are loaded before they are entered, and keep the
+    rate of a day before they were loaded."""
+    out: list[domain.InTransit] = []
+    for i, clause in enumerate(measure.in_transit):
+        at: Loc = ("measures", name, "in_transit", i)
+        rate_on = clause.rate_on or clause.loaded_before - timedelta(days=1)
+        if clause.entered_before < clause.loaded_before:
+            problem(
+                (*at, "entered_before"),
+                f"measure {quoted(name)}: 'entered_before' ({clause.entered_before}) is before "
+                f"'loaded_before' ({clause.loaded_before}); goods are entered after they are "
+                "loaded",
+            )
+        elif rate_on >= clause.loaded_before:
+            problem(
+                (*at, "rate_on"),
+                f"measure {quoted(name)}: 'rate_on' ({rate_on}) must be before "
+                f"'loaded_before' ({clause.loaded_before}): the goods keep an earlier rate",
+            )
+        else:
+            out.append(
+                domain.InTransit(
+                    clause.loaded_before, clause.entered_before, rate_on, clause.note or ""
+                )
+            )
+    return tuple(out)

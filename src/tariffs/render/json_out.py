@@ -519,8 +519,8 @@ def diff(report: DiffReport) -> Iterator[str]:
     )
 
 
-def rate(path: str, stack: ProductStack) -> Iterator[str]:
-    """The JSON document for `tariffs rate`."""
+def rate(path: str, stack: ProductStack, *, money: dict[str, Any] | None = None) -> Iterator[str]:
+    """The JSON document for `tariffs rate`; `money`, the duty on a value (`--value`)."""
     body = {
         "path": path,
         "importer": stack.flow.importer,
@@ -544,4 +544,6 @@ def rate(path: str, stack: ProductStack) -> Iterator[str]:
         "mfn_stated": stack.mfn_stated,
         "mfn_unknown": stack.mfn_unknown,
     }
+    if money is not None:
+        body["money"] = money
     return envelope(RATE_FORMAT, "stack", body)
