@@ -10,7 +10,9 @@ the floor of this stack, `python -c "import typer._adapters, pydantic, yaml, ric
 measured in the same run (a command cannot start faster than its libraries import).
 Child processes may write bytecode caches (see measure.CHILD_ENV), as an installed package has
 them.
-The world file against geneva.yaml is printed as a CPU ratio (the target: 1.3x).
+The world file against geneva.yaml is printed as a CPU ratio (the target: 1.3x). The
+importer's total over world-2026's 16 partners, day by day (`timeline --flow 'US:*'`),
+is timed beside them.
 The large case is a generated file with 200 measures, 50 scenarios and 50 windows per
 scenario (`generate_large`), compared with `--format json`.
 """
@@ -122,6 +124,20 @@ def main() -> None:
             (
                 "tariffs compare scenarios/world-2026.yaml",
                 [tariffs, "compare", "scenarios/world-2026.yaml"],
+                args.runs,
+            ),
+            (
+                "tariffs timeline world-2026 US:* by all -f csv",
+                [
+                    tariffs,
+                    "timeline",
+                    "scenarios/world-2026.yaml",
+                    "--flow",
+                    "US:*",
+                    *("--by", "authority", "--by", "layer", "--by", "partner"),
+                    "--format",
+                    "csv",
+                ],
                 args.runs,
             ),
             (

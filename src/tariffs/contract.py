@@ -202,7 +202,14 @@ def compare_schema() -> Schema:
     return _document("tariffs.compare", "tariffs compare --format json", {"files": _list(file)})
 
 
+def _optional(schema: Schema, *keys: str) -> Schema:
+    """An object schema whose `keys` may be left out."""
+    return {**schema, "required": [k for k in schema["required"] if k not in keys]}
+
+
 def timeline_schema() -> Schema:
+    """The timeline document: `timelines`, and `against` and `totals` when they are asked
+    for (added within version 2)."""
     change = _obj({"measure": STRING, "from": RATE_NUMBER, "to": RATE_NUMBER, "cause": STRING})
     segment = _obj(
         {
@@ -214,34 +221,77 @@ def timeline_schema() -> Schema:
             "changes": _list(change),
         }
     )
-    entry = _obj(
+    gap = _obj(metric_properties(metrics.GAP), metrics.GAP.doc)
+    entry = _optional(
+        _obj(
+            {
+                "path": STRING,
+                "scenario": STRING,
+                "importer": STRING,
+                "exporter": STRING,
+                "hs": {
+                    "type": ["string", "null"],
+                    "description": "The product followed (--hs), as given; null for the flow.",
+                },
+                "weighted": {
+                    "type": "boolean",
+                    "description": "The rates are the flow's, import-weighted over its product "
+                    "lines: each measure's part of the flow's rate, in percentage points.",
+                },
+                "mfn_unknown": {
+                    "type": "boolean",
+                    "description": "With --hs: the flow states MFN rates, but no line of this "
+                    "code or of a code it starts with, so the product's MFN is unknown and its "
+                    "rates are the additional duties only (there is no mfn layer).",
+                },
+                "measures": _list(_obj({"name": STRING, "basis": STRING})),
+                "segments": _list(segment),
+                "against": gap,
+            }
+        ),
+        "against",
+    )
+    parts: dict[str, Schema] = {}
+    for metric in metrics.TOTAL_SEGMENT.metrics:
+        schema = {**_BY_UNIT[metric.unit], "description": metric.doc}
+        if metric.per is not None:
+            schema = {"type": "object", "additionalProperties": schema, "description": metric.doc}
+        parts[metric.name] = schema
+    splits = [m.name for m in metrics.TOTAL_SEGMENT.metrics if m.per is not None]
+    total_segment = _optional(
+        _obj({"start": DATE, "until": DATE, **parts, "changes": _list(change)}), *splits
+    )
+    total = _optional(
+        _obj(
+            {
+                "path": STRING,
+                "scenario": STRING,
+                "importer": STRING,
+                "exporter": {"const": "*"},
+                "partners": _list(STRING),
+                "trade_value": _BY_UNIT["money"],
+                "segments": _list(total_segment),
+                "against": gap,
+            },
+            metrics.TOTAL_SEGMENT.doc,
+        ),
+        "against",
+    )
+    against = _obj(
         {
             "path": STRING,
-            "scenario": STRING,
-            "importer": STRING,
-            "exporter": STRING,
-            "hs": {
-                "type": ["string", "null"],
-                "description": "The product followed (--hs), as given; null for the flow.",
-            },
-            "weighted": {
-                "type": "boolean",
-                "description": "The rates are the flow's, import-weighted over its product "
-                "lines: each measure's part of the flow's rate, in percentage points.",
-            },
-            "mfn_unknown": {
-                "type": "boolean",
-                "description": "With --hs: the flow states MFN rates, but no line of this "
-                "code or of a code it starts with, so the product's MFN is unknown and its "
-                "rates are the additional duties only (there is no mfn layer).",
-            },
-            "measures": _list(_obj({"name": STRING, "basis": STRING})),
-            "segments": _list(segment),
-        }
+            "rows": {"type": "integer", "minimum": 0},
+            "first": _nullable(DATE),
+            "last": _nullable(DATE),
+        },
+        "The file of --against: its path, rows, and first and last dates.",
     )
-    return _document(
-        "tariffs.timeline", "tariffs timeline --format json", {"timelines": _list(entry)}
+    document = _document(
+        "tariffs.timeline",
+        "tariffs timeline --format json",
+        {"against": against, "totals": _list(total), "timelines": _list(entry)},
     )
+    return _optional(document, "against", "totals")
 
 
 STATUSES = ("in force", "not in force", "not in scope", "excluded", "yields", "disabled")

@@ -29,7 +29,7 @@ class Line(NamedTuple):
     observed: Decimal | None = None
     mfn: Decimal | None = None  # its MFN rate in percent; None: not stated (unknown)
     mfn_form: str = ""  # a specific MFN as written, with its quantity; mfn is then its AVE
-    shares: tuple[tuple[str, Decimal], ...] = ()  # named shares of the value, in percent
+    shares: tuple[tuple[str, ShareValue], ...] = ()  # named shares of the value (see ShareValue)
     preferences: tuple[tuple[str, Decimal], ...] = ()  # a share's rate in place of MFN (%)
 
 
@@ -57,6 +57,10 @@ class Flow(NamedTuple):
 
 Schedule = tuple[tuple[date, Decimal], ...]
 """(from, rate) pairs sorted by date; 0% before the first."""
+
+ShareValue = Decimal | Schedule
+"""A named share of a line's value in percent: fixed, or by date as a Schedule (each from
+its date on, 0% before the first)."""
 
 AUTHORITIES = ("section-301", "ieepa", "section-232", "section-122", "other")
 """The legal authorities of additional duties, in CBP's reporting order: Chapter 99 lines
@@ -407,6 +411,15 @@ class Study(NamedTuple):
         raise KeyError(name)
 
 
+class Tracker(NamedTuple):
+    """Another source's rate by date, from a `date,value` CSV (`timeline --against`): each
+    value holds from its date until the next row's (the last: its own day only); None is a
+    row without a value, a gap. Sorted by date."""
+
+    path: str
+    points: tuple[tuple[date, Decimal | None], ...]
+
+
 # --- how values are written in a scenario file ----------------------------------------------
 
 SCALE = {
@@ -437,6 +450,13 @@ def money_exact(amount: Decimal) -> str:
 def percent_literal(rate: Decimal) -> str:
     """The scenario-file literal for a rate: Decimal('7.50') -> '7.5%'."""
     return f"{_plain(rate)}%"
+
+
+def share_literal(share: ShareValue) -> str:
+    """The scenario-file literal for a share: '38%', or '{2025-01-01: 38%, 2025-07-01: 80%}'."""
+    if isinstance(share, Decimal):
+        return percent_literal(share)
+    return "{" + ", ".join(f"{day}: {percent_literal(rate)}" for day, rate in share) + "}"
 
 
 def _plain(value: Decimal) -> str:

@@ -32,6 +32,10 @@ MAX_SHARES = 8
 """The most named shares of value one line (or flow) may state: a line is cut into a part
 for each combination of the shares its flow's measures treat apart, 2^8 = 256 at most."""
 
+MAX_TRACKER_ROWS = 200_000
+"""The most rows a `date,value` file of another source's rates may hold (`--against`):
+daily values for over 500 years."""
+
 MAX_EXPECTATIONS = 10_000
 """The most expectations (`expect:` entries) a file may state."""
 

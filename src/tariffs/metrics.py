@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
     from tariffs.calc.results import FlowResult, ScenarioResult, StudyResult
@@ -68,7 +68,8 @@ class Metric(NamedTuple):
     per: str | None = None
     """For a line metric, what its value depends on, read by `of`: "line" (the line alone),
     "class" (its class of lines alone) or "value" (the line's value times a per-unit amount
-    of its class). Outputs use it to write a value once and reuse it."""
+    of its class). Outputs use it to write a value once and reuse it. For a `total_segment`
+    metric, the split whose parts it gives ("authority", "layer" or "partner")."""
     of: Get | None = None
     """For a line metric: the getter of the part named by `per` (see `line_metric`)."""
     nullable: bool = False
@@ -1005,6 +1006,168 @@ MARKET_PARTNER = Kind(
     _market_partner_items,
     _base_market_partner,
 )
+
+
+# --- an importer's total over time, and a tracker's series beside it --------------------
+
+
+class TotalPoint(NamedTuple):
+    """One segment of an importer's total over time: the total (a
+    tariffs.calc.results.TotalTimeline) and the segment."""
+
+    total: Any
+    segment: Any
+
+
+def _parts(split: str) -> Get:
+    def read(x: Any, _: At) -> Any:
+        return x.total.parts(x.segment, split)
+
+    return read
+
+
+TOTAL_SEGMENT = Kind(
+    "total_segment",
+    "One segment of an importer's total over its partners (`tariffs timeline --flow "
+    "IMPORTER:*`): days over which the total and each part of it hold one value. Rates are "
+    "weighted by the flows' values, as the `importer` kind's are; the parts add up to the "
+    "rate, split by authority, by layer and by partner alike.",
+    (
+        Metric(
+            "segment_days",
+            "days",
+            lambda x, _: x.segment.days,
+            "The segment's length in days, from its first day (the CSV date) on.",
+        ),
+        Metric(
+            "rate",
+            "percent",
+            lambda x, _: x.segment.rate,
+            "The importer's rate over its flows: sum(value x the flow's rate) / sum(value).",
+        ),
+        Metric(
+            "authority_part",
+            "pp",
+            _parts("authority"),
+            "Each legal authority's part of the rate (item: `mfn`, `section-301`, `ieepa`, "
+            "`section-232`, `section-122`, `other`, or `unstated` for measures that state "
+            "none): the sum of its layers' parts.",
+            per="authority",
+        ),
+        Metric(
+            "layer_part",
+            "pp",
+            _parts("layer"),
+            "Each measure's part of the rate (item: the measure), over every flow it is on: "
+            "sum(value x the flow's part) / sum(value).",
+            per="layer",
+        ),
+        Metric(
+            "partner_part",
+            "pp",
+            _parts("partner"),
+            "Each partner's part of the rate (item: the partner): value x the flow's rate / "
+            "sum(value).",
+            per="partner",
+        ),
+    ),
+    "segment",
+    lambda _: iter(()),
+)
+"""The metrics of an importer's total over time. A split metric (`per` names the split)
+gives (name, value) per part; outputs read the names from it."""
+
+
+GAP = Kind(
+    "gap",
+    "A timeline's rate against another source's (`tariffs timeline --against FILE.csv`), "
+    "over the days of the period on which both have a value: the gap is the timeline's "
+    "rate minus the other's, in pp. Quiet days are at least `quiet_margin` days from a "
+    "change in either series. A figure over no day is null.",
+    (
+        Metric("gap_days", "days", lambda g, _: g.days, "The days compared.", label="Days"),
+        Metric(
+            "mean_gap",
+            "pp",
+            lambda g, _: g.mean,
+            "The mean gap over those days: positive where the timeline is above.",
+            nullable=True,
+            label="Mean gap",
+        ),
+        Metric(
+            "mean_abs_gap",
+            "pp",
+            lambda g, _: g.mean_abs,
+            "The mean of the gap's size over those days.",
+            nullable=True,
+            label="Mean |gap|",
+        ),
+        Metric(
+            "max_abs_gap",
+            "pp",
+            lambda g, _: g.largest,
+            "The gap of largest size, with its sign.",
+            nullable=True,
+            label="Largest gap",
+        ),
+        Metric(
+            "max_abs_gap_on",
+            "date",
+            lambda g, _: g.largest_on,
+            "The first day it is that.",
+            nullable=True,
+            label="on",
+        ),
+        Metric(
+            "quiet_margin",
+            "days",
+            lambda g, _: g.margin,
+            "The days a quiet day keeps from every change in either series.",
+            label="Margin",
+        ),
+        Metric(
+            "quiet_days",
+            "days",
+            lambda g, _: g.quiet_days,
+            "The quiet days compared.",
+            label="Quiet days",
+        ),
+        Metric(
+            "quiet_mean_abs_gap",
+            "pp",
+            lambda g, _: g.quiet_mean_abs,
+            "The mean of the gap's size over the quiet days.",
+            nullable=True,
+            label="Quiet mean |gap|",
+        ),
+        Metric(
+            "quiet_max_abs_gap",
+            "pp",
+            lambda g, _: g.quiet_largest,
+            "The gap of largest size on a quiet day, with its sign.",
+            nullable=True,
+            label="Quiet largest",
+        ),
+        Metric(
+            "quiet_max_abs_gap_on",
+            "date",
+            lambda g, _: g.quiet_largest_on,
+            "The first quiet day it is that.",
+            nullable=True,
+            label="on",
+        ),
+    ),
+    "entry",
+    lambda _: iter(()),
+)
+"""The metrics of a timeline against a tracker, per flow or total shown."""
+
+_NOWHERE = At(cast("StudyResult", None))
+
+
+def read(metric: Metric, value: Any) -> Any:
+    """A `total_segment` or `gap` metric's value: they read no place in a study's result."""
+    return metric.get(value, _NOWHERE)
 
 
 KINDS = (

@@ -30,6 +30,7 @@ from tariffs.domain import (
     hs_code,
     money_literal,
     percent_literal,
+    share_literal,
 )
 from tariffs.metrics import MONEY_PLACES, SHOWN_PLACES, Flat, round_half_up
 
@@ -198,7 +199,7 @@ def _line_text(line: Line) -> str:
     if line.mfn is not None:  # a flow's MFN layer is its lines' MFN: it diffs with them
         text += f"; MFN {line.mfn_form or percent_literal(line.mfn)}"
     if line.shares:
-        text += "; shares " + ", ".join(f"{n} {percent_literal(v)}" for n, v in line.shares)
+        text += "; shares " + ", ".join(f"{n} {share_literal(v)}" for n, v in line.shares)
     if line.preferences:
         text += "; preferences " + ", ".join(
             f"{n} {percent_literal(v)}" for n, v in line.preferences
@@ -209,7 +210,7 @@ def _line_text(line: Line) -> str:
 def _shares(line: Line) -> dict[str, str]:
     """A line's shares of value and preferences, keyed so that each diffs on its own."""
     return {
-        **{name: percent_literal(v) for name, v in line.shares},
+        **{name: share_literal(v) for name, v in line.shares},
         **{f"{name} preference": percent_literal(v) for name, v in line.preferences},
     }
 

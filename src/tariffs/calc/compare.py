@@ -44,6 +44,7 @@ from tariffs.calc.scope import (
     total_at,
 )
 from tariffs.calc.steps import Layers, Plan, plan_of, rate_at, rate_days, segments, static_duties
+from tariffs.calc.weights import Fraction
 from tariffs.domain import ALL_IN, MFN, Flow, Line, Measure, Rule, Scenario, Study, hs_code, listed
 
 
@@ -406,7 +407,7 @@ class RatesOn:
         return next(rate_at(steps, day) for m, steps in layers if m.name == measure)
 
 
-PartLayers = tuple[tuple[Decimal, frozenset[str], Layers], ...]
+PartLayers = tuple[tuple[Fraction, frozenset[str], Layers], ...]
 
 
 def _line_of(flow: Flow, hs: str) -> Line | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tariffs.calc.scope import FlowModel, closure, flow_models
-from tariffs.domain import Flow, Measure, Study, counted
+from tariffs.domain import AUTHORITIES, Flow, Measure, Scenario, Study, counted
 
 
 class TooMuchWork(Exception):
@@ -44,7 +44,9 @@ def work(study: Study, models: dict[str, FlowModel] | None = None) -> tuple[int,
         every = sum(own)
         parts = sum(len(c.parts) or 1 for c in model.classes)  # a line's shares cut it
         cut = sum(len(c.parts) for c in model.classes if len(c.parts) > 1)
-        total += (parts + 2) * every + 2 * PART_STEPS * cut
+        # a share by date: each measure weighs its parts again on each of the share's dates
+        dated = sum(len(f) for c in model.classes for f, _ in c.parts if isinstance(f, tuple))
+        total += (parts + 2) * every + 2 * PART_STEPS * cut + dated * len(model.measures)
         names = {m.name for m in model.measures}
         for scenario, changes in zip(study.scenarios, changes_of, strict=True):
             windows = [w for w in scenario.windows if names.intersection(n for n, _ in w.rates)]
@@ -64,7 +66,7 @@ def work(study: Study, models: dict[str, FlowModel] | None = None) -> tuple[int,
                 for i, m in enumerate(model.measures)
                 if i in affected
             )  # each window's counterfactual makes the steps of its measures again
-            redone = (parts + 1) * steps + every + PART_STEPS * cut
+            redone = (parts + 1) * steps + every + PART_STEPS * cut + dated * len(affected)
             total += redone * (1 + WINDOW_FACTOR * len(windows))
     lines = sum(len(flow.lines) for flow in study.flows)
     layers = len(study.measures)  # each flow's result lists its measures: all flows, all
@@ -165,36 +167,57 @@ def check_work(study: Study, limit: int, models: dict[str, FlowModel] | None = N
         raise TooMuchWork(needed, limit, detail)
 
 
-def timeline_cells(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...]) -> int:
+def timeline_cells(
+    study: Study,
+    scenarios: tuple[str, ...],
+    flows: tuple[Flow, ...],
+    importers: tuple[str, ...] = (),
+) -> int:
     """An upper bound of the cells of a timeline: for each scenario and flow shown, its
     segments (at most one per dated rate, change and window edge of the flow's measures,
-    plus one) times its columns (one per measure, and five more)."""
+    plus one) times its columns (one per measure, and five more). An importer's total has
+    at most the segments of all its flows, and a column per measure, partner and authority
+    (and five more)."""
     by_flow: dict[str, list[Measure]] = {}
     for measure in study.measures:
         by_flow.setdefault(f"{measure.importer}:{measure.exporter}", []).append(measure)
     total = 0
     for name in scenarios:
         scenario = study.scenario(name)
-        for flow in flows:
+
+        def steps_of(flow: Flow, scenario: Scenario = scenario) -> tuple[int, int]:
             measures = by_flow.get(flow.key, [])
             names = {m.name for m in measures}
             steps = sum(_measure_steps(m) for m in measures)
             steps += sum(1 for _, m, _ in scenario.changes if m in names)
             steps += sum(2 for w in scenario.windows for m, _ in w.rates if m in names)
-            total += (steps + 1) * (len(measures) + 5)
+            return steps + 1, len(measures)
+
+        for flow in flows:
+            rows, columns = steps_of(flow)
+            total += rows * (columns + 5)
+        for importer in importers:
+            found = [steps_of(f) for f in study.flows if f.importer == importer]
+            columns = sum(c for _, c in found) + len(found) + len(AUTHORITIES) + 7
+            total += sum(r for r, _ in found) * columns
     return total
 
 
 def check_timeline(
-    study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...], limit: int
+    study: Study,
+    scenarios: tuple[str, ...],
+    flows: tuple[Flow, ...],
+    limit: int,
+    importers: tuple[str, ...] = (),
 ) -> None:
     """Raise TooMuchWork if the timeline could have more than `limit` cells."""
-    cells = timeline_cells(study, scenarios, flows)
+    cells = timeline_cells(study, scenarios, flows, importers)
     if cells > limit:
+        totals = f" and {counted(len(importers), 'importer total')}" if importers else ""
         raise TooMuchWork(
             cells,
             limit,
-            f"{counted(len(scenarios), 'scenario')} x {counted(len(flows), 'flow')}, "
+            f"{counted(len(scenarios), 'scenario')} x {counted(len(flows), 'flow')}{totals}, "
             "each a row per change of rate and a column per measure",
             unit="cells",
         )

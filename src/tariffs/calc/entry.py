@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from decimal import Context, Decimal, localcontext
 from typing import Any, NamedTuple, TypeVar
 
+from tariffs.calc import weights
 from tariffs.calc.compare import product_layers
 from tariffs.calc.results import ZERO, ProductLayer
 from tariffs.calc.scope import FlowModel, flow_models
@@ -481,7 +482,9 @@ class _Product:
     ) -> tuple[tuple[Decimal, Decimal], ...]:
         """The layer's rate on each part of the line (the whole: one part)."""
         at = self.index[name]
-        each = tuple((f, rate_at(layers[at][1], day)) for f, _, layers in self.layered[3])
+        each = tuple(
+            (weights.at(f, day), rate_at(layers[at][1], day)) for f, _, layers in self.layered[3]
+        )  # an entry line's shares are fixed; a part's fraction is read on the day all the same
         return each or ((ONE, layer.rate),)
 
     def owed(self, name: str, layer: ProductLayer, day: date) -> bool:

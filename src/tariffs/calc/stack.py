@@ -6,6 +6,7 @@ from bisect import bisect_right
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from tariffs.calc import weights
 from tariffs.calc.compare import PartLayers, mfn_unknown, product_layers
 from tariffs.calc.results import ONE_DAY, ZERO, ProductLayer, ProductStack
 from tariffs.calc.scope import Scope
@@ -144,9 +145,12 @@ def _by_part(parts: PartLayers, index: int, on: date) -> str:
     exempt)'; else ''."""
     rated = []
     for fraction, flags, layers in parts:
+        share = weights.at(fraction, on)  # a share by date: its part's fraction on the day
+        if not share:
+            continue
         steps = layers[index][1]
         at = bisect_right(steps, on, key=lambda step: step.start) - 1
-        rated.append((fraction, flags, steps[at] if at >= 0 else Step(on, ZERO, "")))
+        rated.append((share, flags, steps[at] if at >= 0 else Step(on, ZERO, "")))
     if len({step.rate for _, _, step in rated}) == 1:
         return ""
     names = sorted({name for _, flags, _ in parts for name in flags})

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from tariffs.calc.results import Outcome, StudyResult, Tolerance
-    from tariffs.domain import Study
+    from tariffs.domain import Flow, Study, Tracker
     from tariffs.input.files import FileReader, Inputs
     from tariffs.metrics import Flat
 
@@ -46,6 +46,14 @@ class Format(enum.StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+
+
+class Split(enum.StrEnum):
+    """The parts an importer's total is split into (timeline --by)."""
+
+    authority = "authority"
+    layer = "layer"
+    partner = "partner"
 
 
 class ReportFormat(enum.StrEnum):
@@ -190,6 +198,17 @@ def complete_scenario(ctx: typer.Context, args: list[str], incomplete: str) -> l
 def complete_flow(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
     """Shell completion of --flow: the flows (IMPORTER:EXPORTER) of the FILE given."""
     return _complete(ctx, args, incomplete, lambda study: (f.key for f in study.flows))
+
+
+def complete_timeline_flow(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
+    """Shell completion of timeline's --flow: the flows of the FILE given, and each
+    importer's total (IMPORTER:*)."""
+
+    def names(study: Study) -> Iterable[str]:
+        yield from (f.key for f in study.flows)
+        yield from dict.fromkeys(f"{f.importer}:*" for f in study.flows)
+
+    return _complete(ctx, args, incomplete, names)
 
 
 def complete_section(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
@@ -484,8 +503,28 @@ def timeline(
         typer.Option(
             "--flow",
             metavar="IMPORTER:EXPORTER",
-            autocompletion=complete_flow,
-            help="Flows to show (repeat), such as US:CN.",
+            autocompletion=complete_timeline_flow,
+            help="Flows to show (repeat), such as US:CN; IMPORTER:* for an importer's "
+            "total over its partners, such as 'US:*'.",
+        ),
+    ] = None,
+    by: Annotated[
+        list[Split] | None,
+        typer.Option(
+            "--by",
+            metavar="authority|layer|partner",
+            case_sensitive=False,
+            help="How to split an importer's total (repeat). Default: authority and layer.",
+        ),
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            metavar="FILE.csv",
+            dir_okay=False,
+            help="Another source's rates by date (a CSV with date and value columns, "
+            "values in percent): each series' gap to it, and a line beside it on --plot.",
         ),
     ] = None,
     hs: Annotated[
@@ -508,10 +547,12 @@ def timeline(
     Example:
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
         tariffs timeline scenarios/products-2025.yaml --flow US:CN --hs 8517.13
+        tariffs timeline scenarios/world-2026.yaml --flow 'US:*' --by partner -f csv
+        tariffs timeline scenarios/world-2026.yaml --flow 'US:*' --against yale.csv --plot us.svg
     """
-    from tariffs.calc.compare import MfnUnknown, timelines
+    from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.cost import TooMuchWork, check_timeline
-    from tariffs.input.literals import parse_flow
+    from tariffs.calc.series import daily
     from tariffs.limits import MAX_TIMELINE_CELLS
 
     inputs = _inputs()
@@ -519,31 +560,94 @@ def timeline(
     names = [s.name for s in study.scenarios]
     wanted = list(dict.fromkeys(scenario or [study.baseline]))
     _check_names("scenario", "--scenario", wanted, names, path)
-    keys = [f.key for f in study.flows]
+    chosen, importers = _timeline_flows(study, flow, path)
+    if by and not importers:
+        raise typer.BadParameter(
+            "--by splits an importer's total: name one with --flow IMPORTER:*, such as 'US:*'",
+            param_hint="'--by'",
+        )
     try:
-        flows = list(dict.fromkeys(":".join(parse_flow(text)) for text in flow or keys))
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
-    _check_names("flow", "--flow", flows, keys, path)
-    chosen = tuple(f for key in flows for f in study.flows if f.key == key)
-    try:
-        check_timeline(study, tuple(wanted), chosen, MAX_TIMELINE_CELLS)
+        check_timeline(study, tuple(wanted), chosen, MAX_TIMELINE_CELLS, importers)
     except TooMuchWork as exc:
         show.fail([f"{path}:1:1: {exc}"])
     code = ""
     if hs is not None:
         from tariffs.input.literals import parse_hs
 
+        if importers:
+            raise typer.BadParameter(
+                "--hs follows one product of a flow; an importer's total (IMPORTER:*) has none",
+                param_hint="'--hs'",
+            )
         try:
             code = parse_hs(hs)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
+    tracker = _tracker(against, inputs) if against is not None else None
+    splits = tuple(dict.fromkeys(s.value for s in by or (Split.authority, Split.layer)))
     try:
-        result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
+        result = show.computed(
+            path,
+            daily,
+            study,
+            tuple(wanted),
+            chosen,
+            importers,
+            splits=splits,
+            hs=code,
+            tracker=tracker,
+        )
     except MfnUnknown as exc:
         raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
+    if tracker is not None and not any(g.days for g in result.gaps):
+        show.say(f"{tracker.path}: warning: no value of it falls in the period of {path}")
     show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
+
+
+def _timeline_flows(
+    study: Study, given: list[str] | None, path: str
+) -> tuple[tuple[Flow, ...], tuple[str, ...]]:
+    """The flows and the importers' totals (IMPORTER:*) that timeline's --flow names, each
+    once, in order; every flow when none is named."""
+    from tariffs.input.literals import parse_flow
+
+    keys = [f.key for f in study.flows]
+    try:
+        named = list(dict.fromkeys(":".join(parse_flow(text)) for text in given or keys))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
+    totals = [key for key in named if key.endswith(":*")]
+    flows = [key for key in named if not key.endswith(":*")]
+    _check_names("flow", "--flow", flows, keys, path)
+    importers = list(dict.fromkeys(f.importer for f in study.flows))
+    for key in totals:
+        if key[:-2] not in importers:
+            raise typer.BadParameter(
+                f"{path} has no flow into {quoted(key[:-2])}, so no total {quoted(key)} "
+                f"(its importers: {', '.join(importers)})",
+                param_hint="'--flow'",
+            )
+    chosen = tuple(f for key in flows for f in study.flows if f.key == key)
+    return chosen, tuple(key[:-2] for key in totals)
+
+
+def _tracker(path: Path, inputs: Inputs) -> Tracker:
+    """The series of --against, or the end of the run with its problems (exit 1)."""
+    from tariffs.input.problems import ScenarioError
+    from tariffs.input.tracker import read_tracker
+
+    try:
+        tracker = read_tracker(path, inputs)
+    except ScenarioError as exc:
+        show.fail(exc.problems)
+    values = [v for _, v in tracker.points if v is not None]
+    if values and max(values) < 1:
+        show.say(
+            f"{tracker.path}: warning: every value is below 1; values are read as percent "
+            "(0.16 is 0.16%, not 16%)"
+        )
+    return tracker
 
 
 @app.command(cls=Command)

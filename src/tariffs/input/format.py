@@ -201,6 +201,24 @@ WindowName = Annotated[
 ]
 
 
+def _share_kind(value: object) -> str:
+    """Which form of a share a value is: a percent, or percents by date (see `Setting`)."""
+    return "~dated" if isinstance(value, dict) else "~percent"
+
+
+Share = Annotated[
+    Annotated[Percent, Tag("~percent")]
+    | Annotated[dict[Day, Percent], Tag("~dated"), Field(min_length=1)],
+    Discriminator(_share_kind),
+]
+"""A share of a line's value: a percent, or percents by date ({2025-01-01: 38%,
+2025-07-01: 80%}: each from its date on, 0% before the first)."""
+SHARES_DOC = (
+    "Each a percent, or percents by date such as {usmca: {2025-01-01: 38%, 2025-07-01: "
+    "80%}} (each from its date on; 0% before the first)."
+)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -228,11 +246,11 @@ class Line(_Model):
     quantity: LineQuantity | None = Field(
         default=None, description="Its annual quantity with the unit, for a specific rate."
     )
-    shares: dict[Name, Percent] = Field(
+    shares: dict[Name, Share] = Field(
         default_factory=dict,
         description="Named shares of its value, such as {usmca: 50%, steel: 30%}: what a "
         "measure's `on_share` or `exempt_share` and a `preferences` rate name. Default: the "
-        "flow's.",
+        "flow's. " + SHARES_DOC,
     )
     preferences: dict[Name, Percent] = Field(
         default_factory=dict,
@@ -261,10 +279,10 @@ class Flow(_Model):
         description="The MFN rate of a flow without lines (trade-weighted), or of each line "
         "that states none. Unknown if not given: never taken as 0%.",
     )
-    shares: dict[Name, Percent] = Field(
+    shares: dict[Name, Share] = Field(
         default_factory=dict,
         description="Named shares of the value of a flow without lines, or of each line "
-        "that does not state that share.",
+        "that does not state that share. " + SHARES_DOC,
     )
     preferences: dict[Name, Percent] = Field(
         default_factory=dict,

@@ -366,13 +366,21 @@ def _check_parts(flows: list[domain.Flow], measures: list[domain.Measure], probl
         wanted = named.get((flow.importer, flow.exporter), set())
         for line in flow.lines:
             cuts = {n for n, _ in line.preferences} | wanted
-            parts += 2 ** sum(1 for n, v in line.shares if n in cuts and 0 < v < 100)
+            parts += 2 ** sum(1 for n, v in line.shares if n in cuts and _cuts(v))
     if parts > MAX_LINES:
         problem(
             ("flows",),
             f"the flows' shares of value cut their lines into {parts:,} parts; a file may hold "
             f"at most {MAX_LINES:,} (lines and parts alike)",
         )
+
+
+def _cuts(share: domain.ShareValue) -> bool:
+    """Whether a share cuts a line in two: between 0% and 100%, or by date (0% before its
+    first date, so a part outside it is always there) at some value above 0%."""
+    if isinstance(share, Decimal):
+        return 0 < share < 100
+    return any(rate > 0 for _, rate in share)
 
 
 def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:

@@ -14,11 +14,13 @@ from tariffs.render.grids import (
     chart_width,
     diff_facts,
     diff_grids,
+    gap_grid,
     header_facts,
     rate_facts,
     rate_grid,
     timeline_facts,
     timeline_grid,
+    total_grids,
 )
 from tariffs.render.market_grids import document_grids
 from tariffs.render.safe import visible
@@ -89,6 +91,13 @@ def timeline(path: str, result: TimelineResult, width: int) -> str:
         chart = step_chart(entry.segments, width=chart_width(width))
         table = grid(timeline_grid(entry, arrow=ARROW))
         blocks.extend((table, f"```text\n{chart}\n```"))
+    for total in result.totals:
+        blocks.extend(grid(g) for g in total_grids(total, arrow=ARROW))
+        chart = step_chart(total.segments, width=chart_width(width))
+        blocks.append(f"```text\n{chart}\n```")
+    gaps = gap_grid(result)
+    if gaps is not None:
+        blocks.append(grid(gaps))
     return _document(result.title, timeline_facts(result, path), blocks)
 
 

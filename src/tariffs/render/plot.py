@@ -30,8 +30,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs import metrics
+from tariffs.calc.tracker import QUIET_MARGIN, near_changes, tracker_steps
+from tariffs.calc.tracker import pieces as gap_pieces
 from tariffs.domain import counted
 from tariffs.render import fmt
+from tariffs.render.grids import SPLIT_TITLES
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
@@ -47,9 +50,10 @@ if TYPE_CHECKING:
         StudyResult,
         SweepResult,
         TimelineResult,
+        TotalTimeline,
         WindowResult,
     )
-    from tariffs.domain import Vary
+    from tariffs.domain import Tracker, Vary
 
 
 class PlotUnavailable(Exception):
@@ -826,34 +830,233 @@ def _compare_caption(results: Sequence[tuple[str, StudyResult]]) -> str:
 
 # --- timeline ---------------------------------------------------------------------------
 
+TRACKER_COLOUR = COLOURS[4]
+TRACKER_DASH: Any = (0, (5, 1.6))
+SHORT_SHARE = 100
+"""A value of the tracker's that holds for at most 1/100 of the period (a value quoted on a
+day, followed by a row without one) is also drawn as a marker: a line so short is not seen."""
+SPLIT_BANDS = 7
+"""At most this many parts of a split are stacked one by one, the largest by their average
+over the period; the rest are one band, `the other N`."""
+
 
 def timeline_chart(path: str, result: TimelineResult, kind: str) -> bytes:
     """Each entry (a flow under a scenario): every measure's rate over the period, stacked
-    as step areas, with the flow's total rate on top. Returns the image's bytes."""
+    as step areas, with the flow's total rate on top. Each importer's total (`--flow
+    IMPORTER:*`): a panel per split (by authority, layer or partner), its parts stacked.
+    With a tracker (`--against`), its series is drawn beside the first panel of each, and
+    a last panel shows the gap between them. Returns the image's bytes."""
     _check_kind(kind)
-    if not result.entries:
+    if not result.entries and not result.totals:
         raise ValueError("nothing to chart: the timeline has no entries")
     with _settings():
-        scenarios = list(dict.fromkeys(entry.scenario for entry in result.entries))
+        panels = _timeline_panels(result)
+        scenarios = list(
+            dict.fromkeys(
+                [e.scenario for e in result.entries] + [t.scenario for t in result.totals]
+            )
+        )
         caption = (
             f"Source: {_path(path)}. Scenarios: {_names(scenarios)}. Each layer is one measure's "
             "rate (import-weighted for product lines), stacked; steps start on the first day a "
             "rate applies."
         )
+        if result.totals:
+            caption += (
+                " An importer's total weights its flows' rates by their values; its parts "
+                f"(pp) add up to it, the {SPLIT_BANDS} largest on average one by one."
+            )
+        if result.tracker is not None:
+            caption += (
+                f" Dashed: {_path(result.tracker.path)}, each value from its date to the next "
+                f"row's. Shaded in the gap panels: days within {QUIET_MARGIN} days of a change "
+                "in either series."
+            )
+        what = "Each part of the rate" if result.totals else "Each measure's rate"
         subtitle = (
-            f"Each measure's rate, stacked, {result.start.isoformat()} to "
+            f"{what}, stacked, {result.start.isoformat()} to "
             f"{(result.until - _ONE_DAY).isoformat()}"
         )
-        frame = _frame(result.title, subtitle, caption, [2.8] * len(result.entries))
-        for ax, entry in zip(frame.axes, result.entries, strict=True):
-            names = [m.name for m in entry.measures]
-            peak = _stack_panel(ax, entry.segments, names, result.start, result.until)
-            ax.set_title(
-                f"{_shown(entry.label, NAME_CHARS)} under {_shown(entry.scenario, NAME_CHARS)}"
-            )
-            ax.set_ylim(0, _headroom(peak, 0))
+        heights = [2.0 if panel.gap else 2.8 for panel in panels]
+        frame = _frame(result.title, subtitle, caption[:CAPTION_CHARS], heights)
+        for ax, panel in zip(frame.axes, panels, strict=True):
+            _timeline_panel(ax, result, panel)
         frame.axes[-1].set_xlabel("Date")
         return _bytes(frame.figure, kind, result.title)
+
+
+class _TimelinePanel(NamedTuple):
+    """A panel of a timeline chart: the parts to stack (names, and segments holding them
+    and the total), its title, whether it shows the tracker, and whether it is a gap panel
+    (of `parts`, the series it compares)."""
+
+    title: str
+    names: tuple[str, ...]
+    parts: tuple[Segment, ...]
+    tracker: bool
+    gap: bool = False
+
+
+def _timeline_panels(result: TimelineResult) -> list[_TimelinePanel]:
+    tracked = result.tracker is not None
+    out: list[_TimelinePanel] = []
+    for entry in result.entries:
+        title = f"{_shown(entry.label, NAME_CHARS)} under {_shown(entry.scenario, NAME_CHARS)}"
+        names = tuple(m.name for m in entry.measures)
+        out.append(_TimelinePanel(title, names, entry.segments, tracked))
+        if tracked:
+            out.append(_TimelinePanel(title, (), entry.segments, False, gap=True))
+    for total in result.totals:
+        head = (
+            f"{_shown(total.importer, NAME_CHARS)} on all its {len(total.partners)} partners "
+            f"under {_shown(total.scenario, NAME_CHARS)}"
+        )
+        splits = list(dict.fromkeys(split for split, _ in total.series))
+        for number, split in enumerate(splits):
+            names, parts = _bands(total, split)
+            title = f"{head}: {SPLIT_TITLES[split]}, pp"
+            out.append(_TimelinePanel(title, names, parts, tracked and number == 0))
+        if tracked:
+            out.append(_TimelinePanel(head, (), total.segments, False, gap=True))
+    return out
+
+
+def _bands(total: TotalTimeline, split: str) -> tuple[tuple[str, ...], tuple[Segment, ...]]:
+    """One split's parts as segments to stack: the SPLIT_BANDS largest by their average over
+    the period (in their order), and the rest as one band."""
+    names = total.names(split)
+    columns = [i for i, (kind, _) in enumerate(total.series) if kind == split]
+    days = [seg.days for seg in total.segments]
+    weight = [
+        sum((seg.layers[i] * n for seg, n in zip(total.segments, days, strict=True)), Decimal(0))
+        for i in columns
+    ]
+    if len(names) <= SPLIT_BANDS + 1:
+        kept, rest = list(range(len(names))), []
+    else:
+        largest = sorted(range(len(names)), key=lambda k: -weight[k])[:SPLIT_BANDS]
+        kept = sorted(largest)
+        rest = [k for k in range(len(names)) if k not in largest]
+    shown = [names[k] for k in kept] + ([f"the other {len(rest)}"] if rest else [])
+    parts = tuple(
+        seg._replace(
+            layers=tuple(seg.layers[columns[k]] for k in kept)
+            + ((sum((seg.layers[columns[k]] for k in rest), Decimal(0)),) if rest else ()),
+            changes=(),
+        )
+        for seg in total.segments
+    )
+    return tuple(shown), parts
+
+
+def _timeline_panel(ax: Axes, result: TimelineResult, panel: _TimelinePanel) -> None:
+    if panel.gap:
+        _gap_panel(ax, result, panel)
+        return
+    peak = _stack_panel(ax, panel.parts, panel.names, result.start, result.until)
+    if panel.tracker and result.tracker is not None:
+        peak = max(peak, _tracker_line(ax, result.tracker, result.start, result.until))
+    ax.set_title(panel.title)
+    ax.set_ylim(0, _headroom(peak, 0))
+
+
+def _tracker_line(ax: Axes, tracker: Tracker, start: date, until: date) -> float:
+    """The tracker's series as a dashed step line over the period (broken at its gaps),
+    added to the panel's legend; returns its highest value in the period (0 if none)."""
+    from matplotlib.lines import Line2D
+
+    short = max(1, (until - start).days // SHORT_SHARE)
+    pieces = [
+        (max(first, start), min(end, until), value)
+        for first, end, value in tracker_steps(tracker)
+        if max(first, start) < min(end, until)
+    ]
+    xs, ys = _broken_steps(pieces)
+    style: dict[str, Any] = {"color": TRACKER_COLOUR, "linestyle": TRACKER_DASH, "linewidth": 1.7}
+    if xs:
+        ax.plot(xs, ys, zorder=6, **style)
+    # a value too short to see as a line (quoted on a day) is a marker too
+    if _dots(ax, [p for p in pieces if (p[1] - p[0]).days <= short], "D", TRACKER_COLOUR, 7):
+        style.update(marker="D", markersize=4.5)
+    legend = ax.get_legend()
+    handles = [*legend.legend_handles] if legend is not None else []
+    labels = [t.get_text() for t in legend.get_texts()] if legend is not None else []
+    handles.insert(1, Line2D([], [], **style))
+    labels.insert(1, _shown(tracker.path.rsplit("/", 1)[-1], NAME_CHARS))
+    _legend(ax, handles, labels)
+    return max((float(value) for _, _, value in pieces), default=0.0)
+
+
+def _broken_steps(pieces: Sequence[tuple[date, date, Decimal]]) -> tuple[list[float], list[float]]:
+    """x and y of a step line over [start, until) pieces in order, broken where one piece
+    does not start where the one before ends (a day without a value)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for lo, hi, value in pieces:
+        if xs and xs[-1] != _x(lo):
+            xs.append(xs[-1])
+            ys.append(math.nan)
+        xs.extend((_x(lo), _x(hi)))
+        ys.extend((float(value), float(value)))
+    return xs, ys
+
+
+def _dots(
+    ax: Axes, pieces: Sequence[tuple[date, date, Decimal]], marker: str, colour: str, zorder: int
+) -> bool:
+    """A marker in the middle of each piece; whether there was any."""
+    if pieces:
+        ax.plot(
+            [(_x(lo) + _x(hi)) / 2 for lo, hi, _ in pieces],
+            [float(value) for _, _, value in pieces],
+            linestyle="none",
+            marker=marker,
+            markersize=4.5,
+            color=colour,
+            zorder=zorder,
+        )
+    return bool(pieces)
+
+
+def _gap_panel(ax: Axes, result: TimelineResult, panel: _TimelinePanel) -> None:
+    """The gap, the total's rate minus the tracker's, as a step line in pp, over the days
+    both have a value; the days near a change shaded."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    tracker = result.tracker
+    if tracker is None:
+        return
+    xs, ys = _broken_steps(gap_pieces(panel.parts, tracker_steps(tracker)))
+    # a value the tracker quotes on a day: its gap as a marker too (see SHORT_SHARE)
+    short = max(1, (result.until - result.start).days // SHORT_SHARE)
+    quoted = [p for p in tracker_steps(tracker) if (p[1] - p[0]).days <= short]
+    for first, end in near_changes(panel.parts, tracker, QUIET_MARGIN):
+        lo, hi = max(first, result.start), min(end, result.until)
+        if lo < hi:
+            ax.axvspan(_x(lo), _x(hi), facecolor=WINDOW_SHADES[0], edgecolor="none", zorder=0.5)
+    ax.axhline(0, color="#444444", linewidth=0.8, zorder=2)
+    if xs:
+        ax.plot(xs, ys, color=COLOURS[2], linewidth=1.5, zorder=4)
+    _dots(ax, gap_pieces(panel.parts, quoted), "o", COLOURS[2], 5)
+    low = min((v for v in ys if not math.isnan(v)), default=0.0)
+    high = max((v for v in ys if not math.isnan(v)), default=0.0)
+    pad = max(0.5, (high - low) * 0.1)
+    ax.set_ylim(min(low, 0.0) - pad, max(high, 0.0) + pad)
+    _legend(
+        ax,
+        [
+            Line2D([], [], color=COLOURS[2], linewidth=1.5),
+            Patch(facecolor=WINDOW_SHADES[0], edgecolor="none"),
+        ],
+        ["Gap (pp)", f"Within {QUIET_MARGIN} days of a change"],
+    )
+    _date_axis(ax, result.start, result.until)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.set_ylabel("Gap (pp)")
+    ax.set_title(f"{panel.title}: minus {_shown(tracker.path.rsplit('/', 1)[-1], NAME_CHARS)}")
 
 
 # --- diff -------------------------------------------------------------------------------

@@ -22,11 +22,13 @@ from tariffs.render.grids import (
     chart_width,
     diff_facts,
     diff_grids,
+    gap_grid,
     header_facts,
     rate_facts,
     rate_grid,
     timeline_facts,
     timeline_grid,
+    total_grids,
 )
 from tariffs.render.market_grids import document_grids
 from tariffs.render.safe import visible
@@ -112,6 +114,13 @@ def timeline(path: str, result: TimelineResult, width: int) -> Page:
     for entry in result.entries:
         chart = step_chart(entry.segments, width=chart_width(width))
         blocks.extend(("", timeline_grid(entry), "", chart))
+    for total in result.totals:
+        for grid in total_grids(total):
+            blocks.extend(("", grid))
+        blocks.extend(("", step_chart(total.segments, width=chart_width(width))))
+    gaps = gap_grid(result)
+    if gaps is not None:
+        blocks.extend(("", gaps))
     return _page(blocks, width)
 
 
