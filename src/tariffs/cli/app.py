@@ -80,8 +80,10 @@ def _root(
         1    invalid input: each problem is printed as path:line:col: message
         2    usage error (unknown option, bad --on date, unknown scenario name)
         74   output could not be written (disk full, read-only, stdout closed)
+        129  ended by SIGHUP (the terminal closed)
         130  interrupted (Ctrl-C)
         141  the reader closed the output pipe early (as with | head)
+        143  ended by SIGTERM (timeout, kill, a cancelled CI job)
     """
 
 
