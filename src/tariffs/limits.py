@@ -55,7 +55,9 @@ MAX_TABLE_CELLS = 250_000
 MAX_VARIANTS = 1_000_000
 """The most variants one sweep may have (the product of its varied values' counts)."""
 
-MAX_SWEEP_WORK = 40 * MAX_WORK
-"""The most work a sweep may ask for: its variants times the work of computing the swept
-scenario and the baseline once (see `tariffs.calc.sweep.work`). Sweeps may use every
-core (--jobs), and stream their rows: at the limit, about ten minutes on one core."""
+MAX_SWEEP_WORK = 15 * MAX_WORK
+"""The most work a sweep may ask for: its variants times what each makes again, the swept
+scenario's result and, for a variant of a measure, flow or line, the flows it changes and
+the baseline (see `tariffs.calc.sweep.sweep_cost`). Sweeps may use every core (--jobs),
+and stream their rows: at the limit, about one to four minutes on one core, whatever is
+varied (bench/sweep_work.py measures it)."""
