@@ -354,7 +354,9 @@ def compare(
             path, run, study, on=report_on, baseline=baseline, only=only, models=models[path]
         )
         results.append((path, result))
-    show.chart(plot, lambda module, kind: module.compare_chart(results, kind), inputs)
+    show.chart(
+        plot, lambda module, kind, notes: module.compare_chart(results, kind, notes=notes), inputs
+    )
     show.show_compare(show.Where(fmt, output, width, inputs), results)
 
 
@@ -471,7 +473,11 @@ def timeline(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
-    show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
+    show.chart(
+        plot,
+        lambda module, kind, notes: module.timeline_chart(path, result, kind, notes=notes),
+        inputs,
+    )
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 
 
@@ -727,7 +733,9 @@ def diff(
         changed = input_changes(old.study, new.study)
     found = Diff(changed, result_changes(old.files, new.files, limits))
     report = DiffReport(old.label, new.label, limits, found)
-    show.chart(plot, lambda module, kind: module.diff_chart(report, kind), inputs)
+    show.chart(
+        plot, lambda module, kind, notes: module.diff_chart(report, kind, notes=notes), inputs
+    )
     show.show_diff(show.Where(fmt, output, width, inputs), report)
     if found.differences:
         raise typer.Exit(EXIT_INVALID)

@@ -210,7 +210,9 @@ def chart(
     """The sweep's chart: its first metric for its first flow, against the varied numbers."""
     show.chart(
         plot_path,
-        lambda module, kind: module.sweep_result_chart(path, result, kept.values, kind),
+        lambda module, kind, notes: module.sweep_result_chart(
+            path, result, kept.values, kind, notes=notes
+        ),
         inputs,
     )
 
