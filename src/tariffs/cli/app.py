@@ -341,6 +341,7 @@ def compare(
     """
     from tariffs.calc.compare import compare as run
 
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     report_on = _parse_on(on)
     results: list[tuple[str, StudyResult]] = []
@@ -448,6 +449,7 @@ def timeline(
     from tariffs.input.literals import parse_flow
     from tariffs.limits import MAX_TIMELINE_CELLS
 
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
     names = [s.name for s in study.scenarios]
@@ -573,6 +575,7 @@ def check(
     from tariffs.calc.results import Outcome
     from tariffs.render import checks
 
+    show.check_outputs(output=None, junit=junit)  # the report goes to standard output
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
     for path, study in _load_all(files, inputs):
@@ -722,6 +725,7 @@ def diff(
         raise typer.BadParameter("with --rev, give one scenario file", param_hint="FILE")
     if rev is None and len(files) != 2:
         raise typer.BadParameter("give two files, OLD and NEW (or --rev REV FILE)")
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     limits = _tolerance(tolerance or [])
     if rev is not None:
@@ -848,6 +852,7 @@ def sweep(
     from tariffs.cli.progress import tracked
 
     scenario = _once(scenarios, "--scenario")
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
     names = [s.name for s in study.scenarios]

@@ -186,6 +186,28 @@ class Where:
         show_page(page, self.output, self.inputs)
 
 
+def check_outputs(
+    *, output: Path | None, plot: Path | None = None, junit: Path | None = None
+) -> None:
+    """Refuse, before any work, outputs that would replace one another (cli.output.collision)
+    and a chart whose path is a link to a file of another kind (cli.output.check_suffix).
+    `output` None: the result goes to standard output."""
+    from tariffs.cli.output import OutputRefused, check_suffix, collision
+
+    named = [("--output", output), ("--plot", plot), ("--junit", junit)]
+    found = collision(
+        (option, path) for option, path in named if path is not None or option == "--output"
+    )
+    if found is not None:
+        option, message = found
+        raise typer.BadParameter(message, param_hint=f"'{option}'")
+    if plot is not None:
+        try:
+            check_suffix(plot)
+        except OutputRefused as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--plot'") from None
+
+
 def chart_kind(path: Path) -> str:
     """The kind of chart a `--plot` path asks for ("svg" or "png"), once matplotlib is
     known to be there; a usage error otherwise. matplotlib is imported only here."""
