@@ -936,9 +936,9 @@ class Example(enum.StrEnum):
 @app.command()
 def init(
     file: Annotated[
-        Path,
+        str,
         typer.Argument(
-            help="The scenario file to write; it must not exist.",
+            help="The scenario file to write; it must not exist. '-': print it instead.",
             metavar="FILE",
             show_default=False,
         ),
@@ -959,20 +959,35 @@ def init(
     Example:
         tariffs init truce.yaml
         tariffs init --example products products.yaml
+        tariffs init --example minimal - | less
     """
+    import os
     from importlib.resources import files
 
     from tariffs.cli.exits import EXIT_OUTPUT
     from tariffs.cli.output import OutputProblem, OutputRefused, create_file
+    from tariffs.render.safe import shell_word
 
     text = files("tariffs").joinpath("templates", f"{example.value}.yaml").read_text("utf-8")
+    if file == "-":
+        show.out(text)
+        return
+    if os.path.basename(file) in {"", ".", ".."}:  # Path("foo/") would be a file named foo
+        suggested = os.path.normpath(os.path.join(file, f"{example.value}.yaml"))
+        raise typer.BadParameter(
+            f"{file!r} names a folder; give the new file's name, such as {suggested!r}",
+            param_hint="FILE",
+        )
     try:
-        create_file(text, file)
+        create_file(text, Path(file))
     except OutputRefused as exc:
         show.fail([f"tariffs: {exc}"], EXIT_USAGE)
     except OutputProblem as exc:
         show.fail([f"tariffs: {exc}"], EXIT_OUTPUT)
-    show.say(f"{file}: written from the {example.value} example; next: tariffs validate {file}")
+    show.say(
+        f"{file}: written from the {example.value} example; next: tariffs validate "
+        f"{shell_word(file)}"
+    )
 
 
 def main() -> NoReturn:
