@@ -107,6 +107,7 @@ NOT_SHAPE = {
         "overlapping-windows",
         "period-backwards",
         "self-extends",
+        "specific-duty-over-limit",
         "unknown-baseline",
         "unknown-extends",
         "unknown-measure-change",

@@ -8,6 +8,7 @@ that names the limit and the file's figure.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 MAX_BYTES = 10 * 1024 * 1024
 """The largest file read: scenario files, lines files and saved results alike."""
@@ -18,6 +19,10 @@ keeps each value's line and column costs about 600 bytes a value."""
 
 MAX_DEPTH = 64
 """The deepest nesting of mappings and lists in a scenario file."""
+
+MAX_RATE = Decimal("99999.999999")
+"""The highest rate a file may write (five digits and six decimals: PERCENT_PATTERN), and
+so the highest ad valorem equivalent a specific duty may come to."""
 
 MAX_NUMBER_LENGTH = 40
 """The longest number a file may write (amounts below 1e18 with 6 decimals need 26)."""

@@ -7,8 +7,9 @@ An MFN rate may be ad valorem (`2.5%`), specific (`$1.055/kg`, `6.3¢/liter`) or
     AVE% = ad valorem% + amount x quantity / value x 100
 
 so that duties, value x AVE / 100, are the amount x quantity exactly (to Decimal's 28
-significant digits where the division does not end). An all-in ceiling over such a layer
-uses its AVE. Pure functions: text in, values out; errors are ValueError in the file's terms.
+significant digits where the division does not end). An AVE is bounded as a written rate
+is (limits.MAX_RATE). An all-in ceiling over such a layer uses its AVE. Pure functions:
+text in, values out; errors are ValueError in the file's terms.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from tariffs.input.literals import parse_percent
+from tariffs.limits import MAX_RATE
 
 UNITS = {
     "kg": "kg",
@@ -116,4 +118,20 @@ def ad_valorem_equivalent(duty: Duty, quantity: Quantity | None, value: Decimal)
         )
     if value == 0:
         raise ValueError(f"its rate {duty.text} has no ad valorem equivalent on a value of 0")
-    return duty.percent + duty.amount * quantity.amount / value * 100
+    equivalent = duty.percent + duty.amount * quantity.amount / value * 100
+    if equivalent > MAX_RATE:
+        raise ValueError(
+            f"its rate {duty.text} on {quantity.text} worth {value:,f} comes to "
+            f"{_large(equivalent)}% of the value (duties of {duty.amount * quantity.amount:,f} a "
+            "year), "
+            f"over the highest rate a file may write, {MAX_RATE:,f}%; check the quantity, "
+            "the value and the rate"
+        )
+    return equivalent
+
+
+def _large(number: Decimal) -> str:
+    """A large figure for a message: 100,000 or 100,000.5; from 10^12, 9.9999e+15."""
+    if number < 10**12:
+        return f"{number.normalize():,f}"
+    return f"{float(number):.6g}"
