@@ -219,3 +219,21 @@ def test_sigterm_while_a_file_is_written_leaves_the_old_file(
     assert ended.value.signum == signal.SIGTERM
     assert target.read_text(encoding="utf-8") == OLD
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+@pytest.mark.usefixtures("terminable")
+def test_sigterm_while_init_writes_leaves_no_half_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tariffs.cli import output  # noqa: PLC0415
+
+    def pieces(text: output.Content) -> Iterator[bytes]:
+        yield b"tariffs: 1\n"
+        os.kill(os.getpid(), signal.SIGTERM)  # half the file written
+        yield b"title: never written\n"
+
+    monkeypatch.setattr(output, "_pieces", pieces)
+    target = tmp_path / "new.yaml"
+    with pytest.raises(Terminated):
+        CliRunner().invoke(app, ["init", str(target)])
+    assert list(tmp_path.iterdir()) == []
