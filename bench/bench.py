@@ -120,6 +120,11 @@ def main() -> None:
                 args.runs,
             ),
             (
+                "tariffs compare scenarios/world-2026.yaml",
+                [tariffs, "compare", "scenarios/world-2026.yaml"],
+                args.runs,
+            ),
+            (
                 "tariffs compare large.yaml --format json",
                 [tariffs, "compare", str(large), "--format", "json"],
                 args.large_runs,

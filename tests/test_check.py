@@ -35,7 +35,8 @@ def run(*args: str) -> Result:
 
 @pytest.mark.parametrize(
     ("written", "quantum"),
-    [("30%", "1"), ("45.05%", "0.01"), ("0.125%", "0.001")],
+    # as written, but never coarser than 0.01 pp: 30% is 30.00%
+    [("30%", "0.01"), ("45.05%", "0.01"), ("0.125%", "0.001")],
 )
 def test_a_literal_percent_is_exact_at_its_written_precision(written: str, quantum: str) -> None:
     bound = parse_bound(written, "percent")
@@ -45,7 +46,10 @@ def test_a_literal_percent_is_exact_at_its_written_precision(written: str, quant
 
 @pytest.mark.parametrize(
     ("written", "quantum"),
-    [("25.97bn", "1E+7"), ("2m", "1E+6"), ("1.5k", "100"), (1000, "1")],
+    # as written, but never coarser than a ten-thousandth of the amount (a power of ten):
+    # 25.97bn / 10,000 = 2.597m -> 1m; 2m / 10,000 = 200 -> 100; 1.5k -> 0.15 -> 0.1;
+    # 1000 -> 0.1; 1.23456m as written, to 10 (finer than its cap, 100)
+    [("25.97bn", "1E+6"), ("2m", "100"), ("1.5k", "0.1"), (1000, "0.1"), ("1.23456m", "10")],
 )
 def test_a_literal_amount_is_exact_at_its_written_precision(
     written: str | int, quantum: str
@@ -59,7 +63,9 @@ def test_exact_match_rounds_half_up_to_the_written_precision() -> None:
     assert bound.accepts(Decimal("45.045"))  # half up: 45.045 -> 45.05
     assert not bound.accepts(Decimal("45.0449"))
     assert not parse_bound("45.0466%", "percent").accepts(Decimal("45.0467"))
-    assert parse_bound("25.97bn", "money").accepts(Decimal("25973260273.97"))
+    # 25.97bn is checked to the nearest million: 25,973.26m rounds to 25,973m, not 25,970m
+    assert not parse_bound("25.97bn", "money").accepts(Decimal("25973260273.97"))
+    assert parse_bound("25.9733bn", "money").accepts(Decimal("25973260273.97"))
 
 
 def test_ranges_are_inclusive_and_may_be_open() -> None:
@@ -110,21 +116,22 @@ expect:
     [
         (
             "{scenario: s, flow: US:CN, rate: 10%, average: 10%}",
-            "13:5: an expectation states exactly one of rate, average, low, peak, duties, "
-            "saved (this one: rate, average)",
+            "13:5: an expectation states exactly one metric, such as rate, average, low, peak, "
+            "duties, saved or any metric's name (this one: rate, average)",
         ),
         (
             "{scenario: s, flow: US:CN}",
-            "13:5: an expectation states exactly one of rate, average, low, peak, duties, "
-            "saved (this one: none)",
+            "13:5: an expectation states exactly one metric, such as rate, average, low, peak, "
+            "duties, saved or any metric's name (this one: none)",
         ),
         (
             "{scenario: s, flow: US:CN, on: 2025-03-01, average: 10%}",
-            "13:32: 'on' goes with 'rate' only, not with 'average'",
+            "13:32: 'on' goes with a rate on a date only, not with 'average'",
         ),
         (
             "{scenario: s, flow: US:CN, saved: 1m}",
-            "13:5: 'window' names the window of a 'saved' expectation, and goes with it only",
+            "13:32: 'saved' is no metric of a flow; it states trade_value, rate, rate_on, "
+            "average, average_rate, low, low_rate, low_from, peak, peak_rate and 24 more",
         ),
         ("{scenario: x, flow: US:CN, rate: 10%}", "13:16: unknown scenario 'x' (known: s)"),
         (
@@ -140,7 +147,15 @@ expect:
             "13:40: window 'w' sets no measure of flow US:CN",
         ),
         ("{scenario: s, flow: US:CN, rate: 10}", "13:38: expect.0.rate: write percents"),
-        ("{scenario: s, flow: US:CN, duties: -1m}", "13:40: expect.0.duties: '-1m' is not an"),
+        ("{scenario: s, flow: US:CN, duties: lots}", "13:40: expect.0.duties: 'lots' is not an"),
+        (
+            "{scenario: s, flow: US:CN, rate: 10%, tolerance: 1%}",
+            "13:54: write a rate's tolerance in percentage points, such as 0.5pp, got '1%'",
+        ),
+        (
+            "{scenario: s, flow: US:CN, rate: {min: 9%}, tolerance: 1pp}",
+            "13:60: a tolerance goes with a value, not with a range {min, max}",
+        ),
         (
             "{scenario: s, flow: us:cn, rate: 1%}",
             "13:25: expect.0.flow: 'us:cn' is not allowed here (a flow is IMPORTER:EXPORTER",
@@ -171,7 +186,8 @@ def test_failures_are_one_line_each_with_a_summary(update_golden: bool) -> None:
     lines = result.stdout.splitlines()
     assert lines[-1] == "5 passed, 3 failed"
     assert lines[0] == (
-        f"{FIXTURE}:24:44: expected base, US on CN, average rate: 10.0821%, got 10.0822%"
+        f"{FIXTURE}:24:44: expected base, US on CN, average rate: 10.0821%, got 10.0822% "
+        "(+0.0001pp off; a value is checked to 0.0001pp: give a 'tolerance' for more)"
     )
 
 

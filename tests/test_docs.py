@@ -142,6 +142,13 @@ def test_output_doc_holds_the_metrics_reference_of_the_registry() -> None:
         assert f"`{name}`" in OUTPUT_DOC or f"delta_{name}" in OUTPUT_DOC
 
 
+def test_format_doc_holds_the_expectations_reference_of_the_registry() -> None:
+    # Generated from tariffs.metrics: what an `expect:` entry can state, by what it is about.
+    start = FORMAT_DOC.index(reference.EXPECT_BEGIN)
+    end = FORMAT_DOC.index(reference.EXPECT_END) + len(reference.EXPECT_END) + 1
+    assert FORMAT_DOC[start:end] == reference.expect_markdown()
+
+
 def test_the_committed_result_schema_is_the_registry_s() -> None:
     committed = (ROOT / "schema" / "result.schema.json").read_text(encoding="utf-8")
     assert committed == contract.schema_text(), "run: tariffs schema --results > schema/..."

@@ -268,3 +268,79 @@ def test_a_hundred_problems_of_both_kinds_are_capped() -> None:
     assert len(found) == 101
     assert found[-1].endswith("60 more problems after this line are not shown; fix these first")
     assert sum("unknown measure" in line for line in found) == 20  # on the last line
+
+
+# --- one error, one message: the cascades found ------------------------------------------
+
+
+def test_a_line_s_invalid_mfn_is_not_also_a_flow_without_mfn() -> None:
+    # the specific MFN without a quantity is the one problem; the ceiling over MFN is no
+    # second one ("flow US:CN states no MFN rates"): whether its lines state MFN is not known
+    text = (
+        HEAD
+        + """\
+flows:
+  - importer: US
+    exporter: CN
+    lines:
+      - {hs: "2204", description: wine, value: 1bn, mfn: "$1/l"}
+      - {hs: "8703", description: cars, value: 1bn, mfn: 2.5%}
+measures:
+  a: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}, all_in: [{over: [mfn]}]}
+scenarios:
+  s: {}
+"""
+    )
+    found = problems(text)
+    assert len(found) == 1, found
+    assert found == [
+        "9:9: flow US:CN, HS 2204: its rate $1/l is per l, so it needs a 'quantity' in l (such "
+        "as 1000 l); a specific duty is never taken as 0"
+    ]
+
+
+def test_a_scenario_s_bad_window_leaves_its_changes_checked() -> None:
+    # the window of 0 days and the unknown measure in the same scenario's changes come in
+    # one run (the second came only after the first was mended)
+    text = (
+        HEAD
+        + """\
+flows: [{importer: US, exporter: CN, value: 1bn}]
+measures:
+  a: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}}
+scenarios:
+  s:
+    changes:
+      2025-03-01: {ghost: 5%}
+    windows:
+      - {name: w1, start: 2025-04-01, days: 0, set: {a: 5%}}
+expect:
+  - {scenario: s, flow: "US:CN", window: w1, saved: 1m}
+"""
+    )
+    assert problems(text) == [
+        "11:20: unknown measure 'ghost' (known: a)",
+        "13:45: scenarios.s.windows.0.days: expected a whole number of at least 1, got the "
+        "number 0 (a window lasts at least a day)",
+    ]  # and the expectation on the window left out is no "scenario 's' has no window 'w1'"
+
+
+def test_an_overlap_of_two_windows_is_one_message_naming_every_measure() -> None:
+    text = (
+        HEAD
+        + """\
+flows: [{importer: US, exporter: CN, value: 1bn}]
+measures:
+  a: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}}
+  c: {importer: US, exporter: CN, basis: b, rates: {2025-01-01: 10%}}
+scenarios:
+  u:
+    windows:
+      - {name: w1, start: 2025-04-01, days: 30, set: {a: 5%, c: 5%}}
+      - {name: w2, start: 2025-04-15, days: 30, set: {a: 6%, c: 6%}}
+"""
+    )
+    assert problems(text) == [
+        "13:27: windows 'w1' and 'w2' both set 'a', 'c' from 2025-04-15 to 2025-04-30 (in "
+        "scenario 'u')"
+    ]

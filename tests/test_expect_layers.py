@@ -62,12 +62,14 @@ def test_a_failed_product_or_layer_expectation_says_which(tmp_path: Path) -> Non
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].endswith(
-        "expected geneva, US on CN, 'us-reciprocal' rate of HS 8517.13 on 2025-06-01: 10%, got 0%"
+        "expected geneva, US on CN, 'us-reciprocal' rate of HS 8517.13 on 2025-06-01: 10%, got 0% "
+        "(-10pp off; a value is checked to 0.01pp: give a 'tolerance' for more)"
     )
     # 10% from 4 Feb (28 days) and 20% from 4 Mar (303 days) over 365:
     # (10 x 28 + 20 x 303) / 365 = 6,340 / 365 = 17.3699%.
     assert lines[1].endswith(
-        "expected geneva, US on CN, 'us-fentanyl' part of the average rate: 20%, got 17.3699%"
+        "expected geneva, US on CN, 'us-fentanyl' part of the average rate: 20%, got 17.3699pp "
+        "(-2.6301pp off; a value is checked to 0.01pp: give a 'tolerance' for more)"
     )
     assert lines[2] == "0 passed, 2 failed"
 
@@ -75,13 +77,19 @@ def test_a_failed_product_or_layer_expectation_says_which(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        (
-            "{scenario: geneva, flow: US:CN, hs: '8517.13', average: 20%}",
-            "'hs' goes with 'rate' only, not with 'average'",
+        (  # a line's average needs a line of that code; its rate on a date takes any code
+            "{scenario: geneva, flow: US:CN, hs: '8517.99', average: 20%}",
+            "flow US:CN has no line HS 8517.99, so it has no 'average' (its lines: ",
         ),
         (
             "{scenario: geneva, flow: US:CN, layer: us-fentanyl, duties: 1bn}",
-            "'layer' goes with 'rate' or 'average', not with 'duties'",
+            "'duties' is no metric of a layer (with 'layer'); it states rate, average, "
+            "layer_rate_on, layer_average_rate",
+        ),
+        (
+            "{scenario: geneva, flow: US:CN, hs: '8517.13', layer: us-fentanyl, average: 1%}",
+            "with 'hs' and 'layer', an expectation states the layer's rate on the product "
+            "('rate'), not 'average'",
         ),
         (
             "{scenario: geneva, flow: US:CN, layer: cn-counter, rate: 10%}",

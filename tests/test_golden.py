@@ -28,6 +28,7 @@ def test_every_scenario_is_covered() -> None:
         "products-2025",
         "scotus-2026",
         "world-2025",
+        "world-2026",
     }
 
 

@@ -670,7 +670,8 @@ def test_expectations_on_the_importer_total() -> None:
     [
         (
             '{scenario: as-written, flow: "US:*", peak: 20%}',
-            "states rate, average, duties, not 'peak'",
+            "'peak' is no metric of an importer's total (IMPORTER:*); it states trade_value, "
+            "rate, rate_on, average, average_rate, duties, static_duties",
         ),
         (
             '{scenario: as-written, flow: "CN:*", rate: 20%}',

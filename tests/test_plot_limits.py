@@ -116,7 +116,7 @@ def test_a_compare_chart_draws_the_first_40_panels() -> None:
     assert "US on BN: total tariff rate by scenario" in drawn
     assert "US on BO: total tariff rate by scenario" not in drawn
     assert notes == [
-        "the chart draws the first 40 of its 45 panels; the flows from US:BO on are left out"
+        "the chart draws the first 40 of its 45 panels; from flow US:BO on, they are left out"
     ]
 
 

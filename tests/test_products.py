@@ -415,3 +415,29 @@ def test_rate_usage_errors(args: list[str], message: str) -> None:
     result = run("rate", PRODUCTS, *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+# --- China's energy and farm tariffs on US goods (CN:US by product) ----------------------
+
+
+def test_chinas_energy_and_farm_tariffs_reach_their_lines() -> None:
+    study = load(ROOT / "scenarios" / "products-2025.yaml")
+    [flow] = [f for f in study.flows if f.key == "CN:US"]
+    # 12 lines of China's 2024 customs values, 32.554bn, and everything else 110.946bn
+    assert sum(line.value for line in flow.lines) == Decimal("143.5e9")
+    assert len(flow.lines) == 13
+    result = compare(study, on=date(2025, 6, 1))
+    rates = {s.name: next(f for f in s.flows if f.flow.key == "CN:US") for s in result.scenarios}
+    # geneva, 1 June: 10 on everything; crude oil and cars 10 (9.1bn), LNG and coal 15
+    # (4.2bn), cotton, wheat, corn and chicken 15 (3.429bn), soybeans, sorghum, beef and
+    # swine offal 10 (15.825bn): 10 + (91 + 63 + 51.435 + 158.25) / 143.5 = 10 + 363.685 / 143.5
+    assert close(rates["geneva"].rate_on, Fraction(10) + Fraction("363.685") / Fraction("143.5"))
+    # no-deal, 1 June: 125 on everything, the same product layers: 125 + 363.685 / 143.5
+    assert close(rates["no-deal"].rate_on, Fraction(125) + Fraction("363.685") / Fraction("143.5"))
+    # each product layer's part: energy (91 + 63) / 143.5, farm (51.435 + 158.25) / 143.5
+    parts = {x.measure: x.rate for x in rates["geneva"].stack}
+    assert close(parts["cn-energy"], Fraction(154) / Fraction("143.5"))
+    assert close(parts["cn-farm"], Fraction("209.685") / Fraction("143.5"))
+    # LNG's own stack under geneva: 10 + 15 = 25 (Platts: "LNG 25%")
+    lng = product_stack(study, flow, "2711.11", date(2025, 6, 1), "geneva")
+    assert lng.total == 25

@@ -470,7 +470,7 @@ def test_a_variant_is_estimated_by_what_it_makes_again(
     study = load_text(WORK_FILE, "work.yaml")
     sweep = Sweep("", "deal", (vary.vary(study, study.scenario("deal"), text),))
     cost = sweep_cost(study, sweep)
-    assert cost == (once, each, 10, changed)
+    assert cost == (once, each, 10, changed, bool(changed))
     assert sweep_work(study, sweep)[0] == once + 10 * each
 
 

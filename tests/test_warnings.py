@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from tariffs.cli import app
 
+from .conftest import SCENARIOS
+
 FILE = """\
 tariffs: 1
 title: India, before the lines are known
@@ -63,16 +65,32 @@ def test_validate_and_check_warn_and_still_pass(
     assert runner.invoke(app, ["validate", "india.yaml"]).stdout.startswith("india.yaml: ok")
 
 
-def test_only_scope_on_flows_without_lines_is_warned_about() -> None:
-    # geneva.yaml has no product scope; products-2025.yaml scopes China's energy and farm
-    # tariffs by HS code on CN:US, a flow without lines: their figures leave them out
-    assert CliRunner().invoke(app, ["validate", "scenarios/geneva.yaml"]).stderr == ""
-    result = CliRunner().invoke(app, ["validate", "scenarios/products-2025.yaml"])
-    assert result.exit_code == 0
-    warned = [line.split(": warning: measure ")[1][:22] for line in result.stderr.splitlines()]
-    assert warned == [
-        "'cn-energy' has 'appli",
-        "'cn-energy' has 'produ",
-        "'cn-farm' has 'applies",
-        "'cn-farm' has 'product",
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_shipped_scenario_validates_and_checks_without_a_warning(path: Path) -> None:
+    # products-2025.yaml printed 4 warnings on each run while its CN:US flow had no lines:
+    # China's energy and farm tariffs (applies_to, product_rates) reached none of its figures
+    runner = CliRunner()
+    for command in ("validate", "check"):
+        result = runner.invoke(app, [command, f"scenarios/{path.name}"])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == "", result.stderr
+
+
+def test_product_rates_on_a_flow_without_lines_are_warned_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = FILE.replace(
+        "    applies_to: [72]\n",
+        "    applies_to: [72]\n    product_rates: [{hs: [7208], rates: {2025-06-04: 50%}}]\n",
+    )
+    (tmp_path / "india.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["validate", "india.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        EXCLUDES,
+        APPLIES,
+        "india.yaml:20:20: warning: measure 'steel' has 'product_rates', but flow US:IN has no "
+        "product lines, so they change none of the flow's figures; only `tariffs rate --hs` "
+        "uses them (give the flow 'lines')",
     ]

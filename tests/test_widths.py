@@ -94,7 +94,7 @@ def test_a_cut_number_is_never_shown() -> None:
 def test_the_issue_cases() -> None:
     """compare --width 60 was 113 wide; rate --width 60 split 'four-year-review'."""
     compared = run(["compare", "scenarios/geneva.yaml"], 60)
-    assert max(len(line) for line in compared.splitlines()) == 60
+    assert max(len(line) for line in compared.splitlines()) <= 60
     rate = run(["rate", "scenarios/products-2025.yaml", "--flow", "US:CN", "--hs", "8517.13"], 60)
     assert "four-year-review" in rate
     assert max(len(line) for line in rate.splitlines()) <= 60

@@ -158,6 +158,21 @@ def compare_schema() -> Schema:
     )
     # added within version 2: a document written before it has no importer `layers`
     importer["required"].remove("layers")
+    partner = _obj(
+        {"exporter": STRING, **metric_properties(metrics.MARKET_PARTNER)},
+        metrics.MARKET_PARTNER.doc,
+    )
+    market = _obj(
+        {
+            "importer": STRING,
+            **metric_properties(metrics.MARKET),
+            "import_demand": {"type": "number", "description": "Em, as the file gives it."},
+            "substitution": {"type": "number", "description": "sigma (Es), as the file gives it."},
+            "warnings": _list(STRING),
+            "partners": _list(partner),
+        },
+        metrics.MARKET.doc,
+    )
     scenario = _obj(
         {
             "name": STRING,
@@ -166,10 +181,12 @@ def compare_schema() -> Schema:
             "flows": _list(flow),
             "windows": _list(window),
             "importers": _list(importer),
+            "markets": _list(market),
         }
     )
-    # added within version 2: a document written before it has no `importers`
+    # added within version 2: a document written before it has no `importers` or `markets`
     scenario["required"].remove("importers")
+    scenario["required"].remove("markets")
     file = _obj(
         {
             "path": STRING,
@@ -210,6 +227,12 @@ def timeline_schema() -> Schema:
                 "type": "boolean",
                 "description": "The rates are the flow's, import-weighted over its product "
                 "lines: each measure's part of the flow's rate, in percentage points.",
+            },
+            "mfn_unknown": {
+                "type": "boolean",
+                "description": "With --hs: the flow states MFN rates, but no line of this "
+                "code or of a code it starts with, so the product's MFN is unknown and its "
+                "rates are the additional duties only (there is no mfn layer).",
             },
             "measures": _list(_obj({"name": STRING, "basis": STRING})),
             "segments": _list(segment),
@@ -256,6 +279,12 @@ def rate_schema() -> Schema:
                 "type": "boolean",
                 "description": "The flow states MFN rates, so `total` includes its MFN base "
                 "layer; false: `total` is the additional duties only (MFN unknown).",
+            },
+            "mfn_unknown": {
+                "type": "boolean",
+                "description": "The flow states MFN rates, but no line of this code or of a "
+                "code it starts with: this product's MFN is unknown, and `total` is the "
+                "additional duties only.",
             },
         }
     )

@@ -12,8 +12,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from tariffs.metrics import EXPECTED
-
 
 class Line(NamedTuple):
     """A product line: its HS code's digits (empty: unclassified), as written, and its value.
@@ -113,6 +111,11 @@ class Measure(NamedTuple):
     """(prefix, the HS code as the file wrote it): '851713' was written '8517.13'."""
     on_share: str = ""  # it applies only to this named share of a line's value
     exempt_share: str = ""  # this named share of a line's value pays none of it
+    rated_partners: tuple[str, ...] = ()
+    """For a partner of a measure over many partners that has no rates of its own (no
+    `partner_rates` entry, and the measure no `rates`): the partners that have rates. The
+    measure is not this partner's tariff: it is 0% on every product here (its product rates
+    are for the others), and `tariffs rate` says so. Empty otherwise."""
 
     def hs(self, prefix: str) -> str:
         """A prefix of this measure as its file wrote it, for messages and output."""
@@ -137,6 +140,50 @@ class Measure(NamedTuple):
     def depends_on(self) -> tuple[str, ...]:
         """The measures whose rates its own depends on, on some day."""
         return tuple(dict.fromkeys(n for r in self.rules for n in r.names))
+
+
+EXCLUDES = "excludes"
+"""The kind of a scenario's rule change that replaces a measure's exclusions."""
+RULE_KINDS = {"yields_to": YIELDS, "all_in": ALL_IN, "excludes": EXCLUDES}
+"""A scenario's rule change keys (as the file writes them) and the kind each replaces."""
+
+
+class RuleChange(NamedTuple):
+    """From `day` on, a scenario replaces one kind of a measure's rules.
+
+    `kind` is YIELDS or ALL_IN: the measure's own rules of that kind end at `day` (those
+    that start on or after it are dropped), and `rules` hold from then, each over
+    [max(its start, day), its until); an empty `rules` lifts them (`all_in: []`). `kind`
+    EXCLUDES: the measure's exclusions end at `day`, and `excludes` hold from then: each
+    (HS prefixes, from, note) takes those products out of the measure from max(from, day)
+    until the measure's next change of exclusions.
+    """
+
+    day: date
+    measure: str
+    kind: str
+    rules: tuple[Rule, ...] = ()
+    excludes: tuple[tuple[tuple[str, ...], date, str], ...] = ()
+
+
+def rules_under(rules: tuple[Rule, ...], changes: Iterable[RuleChange]) -> tuple[Rule, ...]:
+    """A measure's rules (yields and all-in ceilings) under a scenario's rule changes of
+    it (see RuleChange), applied in date order."""
+    out = list(rules)
+    for change in sorted(changes, key=lambda c: c.day):
+        if change.kind == EXCLUDES:
+            continue
+        kept = [
+            rule if rule.kind != change.kind else rule._replace(until=min(rule.until, change.day))
+            for rule in out
+            if rule.kind != change.kind or rule.start < change.day
+        ]
+        for rule in change.rules:
+            start = max(rule.start, change.day)
+            if start < rule.until:
+                kept.append(rule._replace(start=start))
+        out = kept
+    return tuple(dict.fromkeys(out))
 
 
 class Window(NamedTuple):
@@ -164,15 +211,20 @@ class Scenario(NamedTuple):
     disabled: frozenset[str]
     product_changes: tuple[tuple[date, str, Decimal, tuple[str, ...]], ...] = ()
     """(date, measure, rate, HS prefixes): changes for those products only, by date."""
+    rules: tuple[RuleChange, ...] = ()
+    """Changes of measures' rules (yields, all-in ceilings, exclusions) from a date on."""
 
 
 class Bound(NamedTuple):
     """What an expectation accepts: an exact value at a stated precision, or a range.
 
-    Exact: `low == high` and `quantum` is the precision the value was written with (30% ->
-    1, 45.05% -> 0.01, 25.97bn -> 10_000_000); a result matches when, rounded half up to
-    `quantum`, it equals the value. Range: `quantum` is None and either end may be open;
-    both ends are inclusive and compared with the unrounded result.
+    Exact: `low == high` and `quantum` is the precision it is checked to: the precision
+    written (30% -> 1, 45.05% -> 0.01, 25.97bn -> 10,000,000), but never coarser than 0.01
+    pp for a rate or one ten-thousandth of a sum of money (25.97bn -> 1,000,000); a result
+    matches when, rounded half up to `quantum`, it equals the value. Range: `quantum` is
+    None and either end may be open; both ends are inclusive and compared with the
+    unrounded result (a `tolerance` makes a range around the value). Dates are compared as
+    day numbers (date.toordinal()).
     """
 
     low: Decimal | None
@@ -186,15 +238,27 @@ class Bound(NamedTuple):
             return shown * self.quantum == self.low
         return (self.low is None or self.low <= value) and (self.high is None or value <= self.high)
 
+    def off_by(self, value: Decimal) -> Decimal:
+        """How far `value` is from what the bound accepts: value minus the expected value
+        (exact), or minus the nearest end of the range; 0 when it is accepted."""
+        if self.accepts(value):
+            return Decimal(0)
+        if self.quantum is not None and self.low is not None:
+            return value - self.low
+        if self.low is not None and value < self.low:
+            return value - self.low
+        return value - self.high if self.high is not None else Decimal(0)
+
 
 class Expectation(NamedTuple):
     """A fact a scenario file states about its own results; `tariffs check` evaluates it.
 
-    `metric` is one of METRICS (a key of tariffs.metrics.EXPECTED). `on` is set for "rate"
-    only (the file's `on` by default); `window` for a window's metric ("saved") only.
-    `hs` (HS code as written, with "rate") asks for one product's own rate; `layer` (a
-    measure, with "rate" or "average") for that measure's part instead of the total.
-    `line` and `column` say where the file states it.
+    `metric` is a key of tariffs.metrics.EXPECTED, and `context` what the fact is about (a
+    key of tariffs.metrics.CONTEXTS: the flow, a `layer` of it, a product `hs`, a `window`,
+    an importer's total): together they name one metric of the registry. `on` is set for a
+    rate on a date only (the file's `on` by default); `hs` (an HS code as written) for a
+    product: its line's metrics, or with a rate, the product's own stack as `tariffs rate`
+    shows it (on any date). `line` and `column` say where the file states it.
     """
 
     scenario: str
@@ -207,10 +271,7 @@ class Expectation(NamedTuple):
     column: int
     hs: str | None = None
     layer: str | None = None
-
-
-METRICS = tuple(EXPECTED)
-"""The keys an expectation can check, from the registry (tariffs.metrics)."""
+    context: str = "flow"
 
 
 class Target(NamedTuple):
@@ -283,6 +344,32 @@ def window_overlaps(windows: Iterable[Window]) -> Iterator[tuple[Window, Window,
                 yield first, second, measure
 
 
+MODELS = ("ces", "gsim")
+"""The market models of `markets:`: `ces` (the default, in levels) and linear `gsim`."""
+
+
+class Market(NamedTuple):
+    """An importer's imports from its partners as one market (see calc.market).
+
+    `import_demand` is Em (<= 0), `substitution` sigma or Es (>= 0), `export_supply` Ex
+    (> 0; None: infinite) for every partner but those of `partner_supply`. T0, each
+    partner's observed rate, is its flow's rate on `observed_on` under the file's baseline
+    scenario; without `observed_on`, its lines' `observed_at`.
+    """
+
+    importer: str
+    model: str
+    import_demand: Decimal
+    substitution: Decimal
+    export_supply: Decimal | None = None
+    partner_supply: tuple[tuple[str, Decimal | None], ...] = ()
+    observed_on: date | None = None
+
+    def supply(self, partner: str) -> Decimal | None:
+        """Ex of one partner: its own, else the market's."""
+        return dict(self.partner_supply).get(partner, self.export_supply)
+
+
 class Study(NamedTuple):
     """Everything one scenario file says, resolved and checked."""
 
@@ -299,6 +386,7 @@ class Study(NamedTuple):
     expectations: tuple[Expectation, ...] = ()
     sweeps: tuple[Sweep, ...] = ()
     warnings: tuple[str, ...] = ()  # `path:line:col: warning: ...` for what has no effect
+    markets: tuple[Market, ...] = ()  # importers whose partners form one market
 
     def scenario(self, name: str) -> Scenario:
         for scenario in self.scenarios:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ class Metric(NamedTuple):
     """For a line metric: the getter of the part named by `per` (see `line_metric`)."""
     nullable: bool = False
     """Whether the value may be unknown (None; null in JSON, an empty cell in CSV)."""
+    text: Get | None = None
+    """How tables show it, where that is not the value alone (a window's days: '31/90')."""
 
 
 class Item(NamedTuple):
@@ -321,6 +323,7 @@ LAYER = Kind(
             lambda x, _: x.rate,
             "The measure's part of rate_on.",
             when=_on,
+            expect="rate",
         ),
         Metric(
             "layer_average_rate",
@@ -328,6 +331,7 @@ LAYER = Kind(
             lambda x, _: x.average,
             "The measure's part of average_rate.",
             when=_start,
+            expect="average",
         ),
     ),
     "flow",
@@ -477,6 +481,7 @@ LINE = Kind(
             lambda c, _: c.rate_on,
             "The line's total rate on the report date.",
             when=_on,
+            expect="rate",
         ),
         line_metric(
             "line_average_rate",
@@ -485,6 +490,7 @@ LINE = Kind(
             lambda c, _: c.average,
             "The line's time-weighted average rate over the period.",
             when=_start,
+            expect="average",
         ),
         line_metric(
             "line_static_duties",
@@ -493,6 +499,7 @@ LINE = Kind(
             lambda c, _: c.per_unit_duties,
             "The line's static duties over the period.",
             when=_start,
+            expect="duties",
         ),
         line_metric(
             "line_imports",
@@ -539,10 +546,16 @@ def _after(w: Any, _: At) -> date:
     return w.last_day + timedelta(days=1)  # type: ignore[no-any-return]
 
 
+def _days_text(w: Any, _: At) -> str:
+    """'90', or '31/90' for a window 31 of whose 90 days lie inside the period."""
+    return str(w.days) if w.days_in_period == w.days else f"{w.days_in_period}/{w.days}"
+
+
 WINDOW = Kind(
     "window",
     "A window's effect on one flow (item: the window's name). Its figures cover the whole "
-    "window, even where it runs past the period's end.",
+    "window, even where it runs past the period's end; window_days_in_period and "
+    "duties_saved_in_period are over its days inside the period.",
     (
         Metric(
             "window_first_day",
@@ -558,7 +571,21 @@ WINDOW = Kind(
             "The last day the window covers.",
             label="Last day",
         ),
-        Metric("window_days", "days", lambda w, _: w.days, "The window's length.", label="Days"),
+        Metric(
+            "window_days",
+            "days",
+            lambda w, _: w.days,
+            "The window's length. Tables show `IN/ALL` (`31/90`) for a window that runs "
+            "outside the period: its days inside the period, of all its days.",
+            label="Days",
+            text=_days_text,
+        ),
+        Metric(
+            "window_days_in_period",
+            "days",
+            lambda w, _: w.days_in_period,
+            "The window's days inside the period (window_days where it lies within it).",
+        ),
         Metric(
             "rate_before",
             "percent",
@@ -610,10 +637,20 @@ WINDOW = Kind(
             "duties_saved",
             "money",
             lambda w, _: w.saved,
-            "duties_without minus duties_with: what the window saved importers.",
+            "duties_without minus duties_with: what the window saved importers, over all "
+            "its days (those outside the period too: see duties_saved_in_period).",
             when=_first,
             expect="saved",
             label="Saved\n{unit}",
+        ),
+        Metric(
+            "duties_saved_in_period",
+            "money",
+            lambda w, _: w.saved_in_period,
+            "duties_saved over the window's days inside the period only, to set beside the "
+            "period's duties.",
+            when=_first,
+            expect="saved_in_period",
         ),
     ),
     "scenario",
@@ -656,6 +693,7 @@ IMPORTER = Kind(
             "sum(value x rate_on) / sum(value).",
             when=_on,
             delta=True,
+            expect="rate",
             label="Rate on",
             vs_base=True,
         ),
@@ -666,6 +704,7 @@ IMPORTER = Kind(
             "The import-weighted average rate over the importer's flows and the period.",
             when=_start,
             delta=True,
+            expect="average",
             label="Average",
             vs_base=True,
         ),
@@ -676,6 +715,7 @@ IMPORTER = Kind(
             "The sum of the flows' static duties.",
             when=_start,
             delta=True,
+            expect="duties",
             label="Duties\n{unit}",
             vs_base=True,
         ),
@@ -705,6 +745,7 @@ IMPORTER_LAYER = Kind(
             lambda x, _: x.rate,
             "The measure's part of the importer's rate_on.",
             when=_on,
+            expect="rate",
         ),
         Metric(
             "importer_layer_average_rate",
@@ -712,6 +753,7 @@ IMPORTER_LAYER = Kind(
             lambda x, _: x.average,
             "The measure's part of the importer's average_rate.",
             when=_start,
+            expect="average",
         ),
         Metric(
             "importer_layer_share",
@@ -726,17 +768,327 @@ IMPORTER_LAYER = Kind(
 )
 
 
-KINDS = (FILE, FLOW, LAYER, RESPONSE, LINE, WINDOW, IMPORTER, IMPORTER_LAYER)
+# --- an importer's market: creation, diversion, prices and welfare -------------------------
+
+
+def _market_items(at: At) -> Iterator[Item]:
+    if at.scenario is not None:
+        for market in at.scenario.markets:
+            yield Item(at, "market", market)
+
+
+def _base_market(item: Item, study: StudyResult) -> Any:
+    for market in study.base.markets:
+        if market.importer == item.value.importer:
+            return market
+    return None
+
+
+MARKET = Kind(
+    "market",
+    "An importer's flows as one market (item: market), for an importer the file's "
+    "`markets:` names: imports after the response, with diversion between partners, the "
+    "import price index and welfare, changes measured from the observed rates T0 (see "
+    "docs/economics.md, sections 7 and 8).",
+    (
+        Metric("market_model", "text", lambda m, _: m.model, "The model: ces or gsim."),
+        Metric(
+            "market_static_imports",
+            "money",
+            lambda m, _: m.static_imports,
+            "Imports over the period at their observed values (no response).",
+            when=_start,
+        ),
+        Metric(
+            "market_imports",
+            "money",
+            lambda m, _: m.imports,
+            "Imports over the period after the response, at world prices.",
+            when=_start,
+            delta=True,
+            label="Imports\n{unit}",
+            vs_base=True,
+        ),
+        Metric(
+            "market_change",
+            "money",
+            lambda m, _: m.imports - m.static_imports,
+            "market_imports minus market_static_imports: trade created (or destroyed).",
+            when=_start,
+            label="Change\n{unit}",
+        ),
+        Metric(
+            "price_index_change_on",
+            "percent",
+            lambda m, _: m.price_on,
+            "The tariff-inclusive import price index on the report date, as a change from "
+            "the base, in percent.",
+            when=_on,
+            delta=True,
+            label="Prices\non",
+        ),
+        Metric(
+            "price_index_change",
+            "percent",
+            lambda m, _: m.price_average,
+            "The same, on average over the period (time-weighted).",
+            when=_start,
+            delta=True,
+            label="Prices\naverage",
+        ),
+        Metric(
+            "market_tariff_revenue",
+            "money",
+            lambda m, _: m.tariff_revenue,
+            "Tariff revenue over the period on the imports after the response.",
+            when=_start,
+            delta=True,
+            label="Revenue\n{unit}",
+        ),
+        Metric(
+            "market_base_revenue",
+            "money",
+            lambda m, _: m.base_revenue,
+            "Tariff revenue over the period at the observed rates on the observed imports.",
+            when=_start,
+        ),
+        Metric(
+            "consumer_surplus",
+            "money",
+            lambda m, _: m.consumer_surplus,
+            "The change in buyers' surplus from the base, over the period (negative: a loss).",
+            when=_start,
+            delta=True,
+            label="Consumer\nsurplus",
+        ),
+        Metric(
+            "producer_surplus",
+            "money",
+            lambda m, _: m.producer_surplus,
+            "The change in the partners' exporters' surplus from the base, over the period "
+            "(0 with infinite export supply).",
+            when=_start,
+            delta=True,
+            label="Producer\nsurplus",
+        ),
+        Metric(
+            "welfare",
+            "money",
+            lambda m, _: m.welfare,
+            "consumer_surplus + (market_tariff_revenue - market_base_revenue) + "
+            "producer_surplus: the market's net welfare change from the base.",
+            when=_start,
+            delta=True,
+            label="Welfare",
+        ),
+    ),
+    "scenario",
+    _market_items,
+    _base_market,
+)
+
+
+def _market_partner_items(at: At) -> Iterator[Item]:
+    if at.scenario is not None:
+        for market in at.scenario.markets:
+            for partner in market.partners:
+                yield Item(at, "market", partner)
+
+
+def _base_market_partner(item: Item, study: StudyResult) -> Any:
+    mine = item.value
+    for market in study.base.markets:
+        if market.importer == mine.importer:
+            return next((p for p in market.partners if p.exporter == mine.exporter), None)
+    return None
+
+
+MARKET_PARTNER = Kind(
+    "market_partner",
+    "One partner in an importer's market (item: market): its imports after the response, "
+    "the change split into creation and diversion, and its share of the importer's imports "
+    "before and after. Diversion adds up to zero over the partners.",
+    (
+        Metric(
+            "observed_rate",
+            "percent",
+            lambda p, _: p.observed,
+            "T0: the rate at which its base imports were observed.",
+        ),
+        Metric(
+            "market_static_imports",
+            "money",
+            lambda p, _: p.static_imports,
+            "Its imports over the period at the observed value (no response).",
+            when=_start,
+            label="Static\n{unit}",
+        ),
+        Metric(
+            "market_imports",
+            "money",
+            lambda p, _: p.imports,
+            "Its imports over the period after the response, at world prices.",
+            when=_start,
+            delta=True,
+            label="Imports\n{unit}",
+        ),
+        Metric(
+            "market_change",
+            "money",
+            lambda p, _: p.imports - p.static_imports,
+            "market_imports minus market_static_imports: creation plus diversion.",
+            when=_start,
+            label="Change\n{unit}",
+        ),
+        Metric(
+            "creation",
+            "money",
+            lambda p, _: p.creation,
+            "Its part of the change in the importer's total imports, shares held: "
+            "base imports x (total after / total before - 1).",
+            when=_start,
+            label="Creation",
+        ),
+        Metric(
+            "diversion",
+            "money",
+            lambda p, _: p.diversion,
+            "What it gains from (or loses to) the other partners: market_change minus "
+            "creation, (share after - share before) x the total after.",
+            when=_start,
+            delta=True,
+            expect="diversion",
+            label="Diversion",
+        ),
+        Metric(
+            "share_before",
+            "percent",
+            lambda p, _: p.share_before,
+            "Its share of the importer's imports at the observed values.",
+            label="Share\nbefore",
+        ),
+        Metric(
+            "share_after",
+            "percent",
+            lambda p, _: p.share_after,
+            "Its share of the importer's imports after the response, over the period.",
+            when=_start,
+            delta=True,
+            expect="share",
+            label="Share\nafter",
+        ),
+        Metric(
+            "world_price_change_on",
+            "percent",
+            lambda p, _: p.world_price_on,
+            "The change of its export (world) price on the report date, in percent (0 with "
+            "infinite export supply).",
+            when=_on,
+        ),
+        Metric(
+            "market_tariff_revenue",
+            "money",
+            lambda p, _: p.tariff_revenue,
+            "Tariff revenue over the period on its imports after the response.",
+            when=_start,
+        ),
+        Metric(
+            "producer_surplus",
+            "money",
+            lambda p, _: p.producer_surplus,
+            "The change in its exporters' surplus from the base, over the period.",
+            when=_start,
+        ),
+    ),
+    "scenario",
+    _market_partner_items,
+    _base_market_partner,
+)
+
+
+KINDS = (
+    FILE,
+    FLOW,
+    LAYER,
+    RESPONSE,
+    LINE,
+    WINDOW,
+    IMPORTER,
+    IMPORTER_LAYER,
+    MARKET,
+    MARKET_PARTNER,
+)
 """Every kind of result of `tariffs compare`, in the order outputs list them."""
 
 
-EXPECTED: dict[str, tuple[Kind, Metric]] = {
-    metric.expect: (kind, metric)
-    for kind in KINDS
-    for metric in kind.metrics
-    if metric.expect is not None
+# --- what an expectation can state --------------------------------------------------------
+
+EXPECT_UNITS = {
+    "percent": "percent",
+    "pp": "percent",
+    "money": "money",
+    "days": "days",
+    "date": "date",
 }
-"""What an `expect:` entry of a scenario file can check: its key -> (kind, metric)."""
+"""The units an expectation can state, and how its value is written: pp as a percent."""
+
+CONTEXTS: dict[str, tuple[Kind, ...]] = {
+    "flow": (FLOW, RESPONSE, MARKET_PARTNER),
+    "layer": (LAYER,),
+    "line": (LINE,),
+    "window": (WINDOW,),
+    "importer": (IMPORTER, MARKET),
+    "importer layer": (IMPORTER_LAYER,),
+}
+"""What an expectation is about, and the kinds whose metrics it can state there: a flow
+(its own metrics, its trade response's and, in an importer's market, its partner's), a
+flow's `layer`, a product line (`hs`), a `window`, an importer's total (`flow: IMPORTER:*`,
+and its market) and a layer of that total."""
+
+
+def _expected() -> dict[str, dict[str, tuple[Kind, Metric]]]:
+    out: dict[str, dict[str, tuple[Kind, Metric]]] = {}
+    for context, kinds in CONTEXTS.items():
+        for kind in kinds:
+            for metric in kind.metrics:
+                if metric.unit not in EXPECT_UNITS:
+                    continue
+                for key in (metric.expect, metric.name):
+                    if key is not None:
+                        out.setdefault(key, {}).setdefault(context, (kind, metric))
+    return out
+
+
+EXPECTED = _expected()
+"""What an `expect:` entry can state: a key (every metric's registry name, and the short
+keys `rate`, `average`, `low`, `peak`, `duties`, `saved`, `saved_in_period`) -> the metric it
+means in each context where it has one (see CONTEXTS)."""
+
+
+PRODUCT_RATES = frozenset({"rate", "line_rate_on"})
+"""With `hs`, these keys are the product's own rate on a date, as `tariffs rate` shows it,
+for any code (a line's other metrics need a line of that code)."""
+
+
+def expect_unit(key: str) -> str:
+    """How an expectation's value for `key` is written: percent, money, days or date."""
+    return EXPECT_UNITS[next(iter(EXPECTED[key].values()))[1].unit]
+
+
+def expect_context(flow: str, *, layer: bool, hs: bool, window: bool) -> str:
+    """The context of an expectation, from what it names (see CONTEXTS)."""
+    if flow.endswith(":*"):
+        return "importer layer" if layer else "importer"
+    if window:
+        return "window"
+    if layer:
+        return "layer"
+    return "line" if hs else "flow"
+
+
+def dated(metric: Metric) -> bool:
+    """Whether a metric is a rate on the report date, so an expectation may give it `on`."""
+    return metric.when is _on
 
 
 FLOW_KINDS = (FLOW, LAYER, RESPONSE, LINE)
@@ -760,6 +1112,10 @@ def in_order(study: StudyResult) -> Iterator[tuple[Kind, Item]]:
             yield IMPORTER, item
         for item in IMPORTER_LAYER.under(At(study, scenario)):
             yield IMPORTER_LAYER, item
+        for item in MARKET.under(At(study, scenario)):
+            yield MARKET, item
+        for item in MARKET_PARTNER.under(At(study, scenario)):
+            yield MARKET_PARTNER, item
 
 
 # --- sweeps ------------------------------------------------------------------------------
@@ -779,6 +1135,14 @@ def _base_flow_of(point: Any) -> Any:
 
 def _base_response_of(point: Any) -> Any:
     return point.base.response
+
+
+def _point_market(point: Any) -> Any:
+    return point.market
+
+
+def _base_market_of(point: Any) -> Any:
+    return point.base_market
 
 
 def _via(get: Get, part: Callable[[Any], Any]) -> Get:
@@ -805,7 +1169,11 @@ def _saved(point: Any, _: At) -> Decimal:
     return sum((window.saved for window in point.windows), Decimal(0))
 
 
-_SWEPT = ((FLOW, _point_flow, _base_flow_of), (RESPONSE, _point_response, _base_response_of))
+_SWEPT = (
+    (FLOW, _point_flow, _base_flow_of),
+    (RESPONSE, _point_response, _base_response_of),
+    (MARKET_PARTNER, _point_market, _base_market_of),
+)
 
 
 def _sweep_metrics() -> tuple[Metric, ...]:
@@ -883,6 +1251,20 @@ def delta(kind: Kind, metric: Metric, item: Item) -> Decimal | None:
 def date_of(metric: Metric, item: Item) -> date | None:
     """The date the metric's value refers to, if any."""
     return None if metric.when is None else metric.when(item.value, item.at)
+
+
+RATE_PLACES = 4
+"""Decimal places of rates (in percent or pp) in JSON, CSV and `diff`."""
+MONEY_PLACES = 2
+"""Decimal places of money in JSON, CSV and `diff`."""
+SHOWN_PLACES = {"percent": RATE_PLACES, "pp": RATE_PLACES, "days": 0}
+"""The places a number of each unit is shown with (money, in any currency: MONEY_PLACES)."""
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """`value` rounded half up to `places` decimals, in a context wide enough for it."""
+    wide = Context(prec=max(28, value.adjusted() + places + 2), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), context=wide)
 
 
 Flat = dict[tuple[str, str, str, str], tuple[Decimal | str | None, str]]

@@ -16,16 +16,21 @@ from typing import Any
 
 from tariffs.calc.results import InputChange, ResultChange, Tolerance, Value
 from tariffs.domain import (
+    ALL_IN,
+    EXCLUDES,
     MFN,
+    RULE_KINDS,
     Flow,
     Line,
+    Market,
     Measure,
+    Rule,
     Study,
     hs_code,
     money_literal,
     percent_literal,
 )
-from tariffs.metrics import Flat
+from tariffs.metrics import MONEY_PLACES, SHOWN_PLACES, Flat, round_half_up
 
 # --- inputs -------------------------------------------------------------------------------
 
@@ -58,7 +63,7 @@ def _mapping_fields(
 
 
 def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
-    """Every input that differs, by section: file, flows, measures, scenarios."""
+    """Every input that differs, by section: file, flows, measures, scenarios, markets."""
     out: list[InputChange] = []
 
     def file_facts(s: Study) -> dict[str, str]:
@@ -80,22 +85,93 @@ def input_changes(old: Study, new: Study) -> tuple[InputChange, ...]:
         _keyed("flow", {f.key: f for f in old.flows}, {f.key: f for f in new.flows}, _flow_fields)
     )
 
-    def measure_fields(a: Any, b: Any) -> Iterator[tuple[str, str | None, str | None]]:
-        yield "flow", f"{a.importer}:{a.exporter}", f"{b.importer}:{b.exporter}"
-        yield "basis", a.basis, b.basis
-        yield from _mapping_fields(
-            "rate from",
-            {d.isoformat(): percent_literal(r) for d, r in a.rates},
-            {d.isoformat(): percent_literal(r) for d, r in b.rates},
+    # MFN layers are named alike on every flow; they diff as their flows' lines. A measure
+    # over many partners is one copy per partner: they diff together, under its name.
+    out.extend(_keyed("measure", _copies(old), _copies(new), _measure_fields))
+    before = {x.name: x for x in old.scenarios}
+    after = {x.name: x for x in new.scenarios}
+    out.extend(_keyed("scenario", before, after, _scenario_fields))
+    out.extend(
+        _keyed(
+            "market",
+            {m.importer: m for m in old.markets},
+            {m.importer: m for m in new.markets},
+            _market_fields,
         )
-        yield from _mapping_fields("scope", _scope_text(a), _scope_text(b))
-
-    for section, fields in (("measure", measure_fields), ("scenario", _scenario_fields)):
-        # MFN layers are named alike on every flow; they diff as their flows' lines
-        before = {x.name: x for x in getattr(old, section + "s") if getattr(x, "kind", "") != MFN}
-        after = {x.name: x for x in getattr(new, section + "s") if getattr(x, "kind", "") != MFN}
-        out.extend(_keyed(section, before, after, fields))
+    )
     return tuple(out)
+
+
+def _copies(study: Study) -> dict[str, list[Measure]]:
+    """Each measure's copies, one per partner in file order (one for a single partner)."""
+    out: dict[str, list[Measure]] = {}
+    for measure in study.measures:
+        if measure.kind != MFN:
+            out.setdefault(measure.name, []).append(measure)
+    return out
+
+
+def _measure_fields(
+    a: list[Measure], b: list[Measure]
+) -> Iterator[tuple[str, str | None, str | None]]:
+    """A measure's flows, basis, rates and scope. Over many partners, a rate that changed
+    on some of them is one row naming them: `rate from 2025-08-01 for CA`."""
+    flows = ", ".join(f"{m.importer}:{m.exporter}" for m in a)
+    yield (
+        ("flow" if len(a) == 1 else "flows"),
+        flows,
+        ", ".join(f"{m.importer}:{m.exporter}" for m in b),
+    )
+    yield "basis", a[0].basis, b[0].basis
+    if len(a) == 1 and len(b) == 1:
+        yield from _mapping_fields("rate from", _rates(a[0]), _rates(b[0]))
+    else:
+        olds = {m.exporter: _rates(m) for m in a}
+        news = {m.exporter: _rates(m) for m in b}
+        partners = list(dict.fromkeys([*olds, *news]))
+        days = sorted({day for rates in (*olds.values(), *news.values()) for day in rates})
+        for day in days:
+            moved: dict[tuple[str | None, str | None], list[str]] = {}
+            for partner in partners:
+                pair = (olds.get(partner, {}).get(day), news.get(partner, {}).get(day))
+                if pair[0] != pair[1]:
+                    moved.setdefault(pair, []).append(partner)
+            for (before, after), names in moved.items():
+                yield f"rate from {day} for {', '.join(names)}", before, after
+    yield from _mapping_fields("scope", _scope_text(_rated(a)), _scope_text(_rated(b)))
+    yield from _mapping_fields("rule", _rules_text(a[0]), _rules_text(b[0]))
+
+
+def _rates(measure: Measure) -> dict[str, str]:
+    return {d.isoformat(): percent_literal(r) for d, r in measure.rates}
+
+
+def _rated(copies: list[Measure]) -> Measure:
+    """The copy whose scope a measure diffs by: the first of a partner with rates of its
+    own (a partner without has no product rates: see Measure.rated_partners)."""
+    return next((m for m in copies if not m.rated_partners), copies[0])
+
+
+def _supply_text(supply: Decimal | None) -> str:
+    return "infinite" if supply is None else f"{supply:f}"
+
+
+def _market_fields(a: Market, b: Market) -> Iterator[tuple[str, str | None, str | None]]:
+    """A market's model, elasticities and observed date, as the file writes them."""
+    yield "model", a.model, b.model
+    yield "import_demand", f"{a.import_demand:f}", f"{b.import_demand:f}"
+    yield "substitution", f"{a.substitution:f}", f"{b.substitution:f}"
+    yield "export_supply", _supply_text(a.export_supply), _supply_text(b.export_supply)
+    yield from _mapping_fields(
+        "partner_supply",
+        {k: _supply_text(v) for k, v in a.partner_supply},
+        {k: _supply_text(v) for k, v in b.partner_supply},
+    )
+    yield (
+        "observed_on",
+        a.observed_on.isoformat() if a.observed_on else None,
+        b.observed_on.isoformat() if b.observed_on else None,
+    )
 
 
 def _response_text(line: Line) -> str | None:
@@ -168,8 +244,6 @@ def _scope_text(m: Measure) -> dict[str, str]:
         out[f"product rate {m.hs(prefix)}"] = ", ".join(
             f"{day}: {percent_literal(rate)}" for day, rate in rates
         )
-    if m.yields_to:
-        out["yields to"] = ", ".join(m.yields_to)
     if m.on_share:
         out["on share"] = m.on_share
     if m.exempt_share:
@@ -177,9 +251,55 @@ def _scope_text(m: Measure) -> dict[str, str]:
     return out
 
 
+def _span_text(start: date, until: date) -> str:
+    if start == date.min and until == date.max:
+        return "always"
+    return f"[{'' if start == date.min else start}, {'' if until == date.max else until})"
+
+
+def _rules_text(m: Measure) -> dict[str, str]:
+    """A measure's rules (yields, all-in ceilings) as text, each on its own."""
+    out: dict[str, str] = {}
+    for rule in m.rules:
+        out.update(_rule_text(rule))
+    return out
+
+
+def _rule_text(rule: Rule) -> dict[str, str]:
+    """A rule as text: 'yields to s232-steel' -> '[2025-03-04, 2025-06-04)'."""
+    kind = "all-in over" if rule.kind == ALL_IN else "yields to"
+    return {f"{kind} {' + '.join(rule.names)}": _span_text(rule.start, rule.until)}
+
+
+def _rule_changes_text(scenario: Any) -> dict[str, str]:
+    """Each rule change as '2025-11-14 all_in of m' -> its rules from then ('none': lifted)."""
+    out: dict[str, str] = {}
+    for change in scenario.rules:
+        key = f"{change.day} {_RULE_KEYS[change.kind]} of {change.measure}"
+        if change.kind == EXCLUDES:
+            texts = [
+                f"HS {', '.join(hs_code(p) for p in prefixes)}"
+                + ("" if since <= change.day else f" from {since}")
+                + (f" ({note})" if note else "")
+                for prefixes, since, note in change.excludes
+            ]
+        else:
+            texts = [
+                f"{k} {v}"
+                for rule in change.rules
+                for k, v in _rule_text(rule._replace(start=max(rule.start, change.day))).items()
+            ]
+        out[key] = "; ".join(texts) or "none"
+    return out
+
+
+_RULE_KEYS = {kind: key for key, kind in RULE_KINDS.items()}
+
+
 def _scenario_fields(a: Any, b: Any) -> Iterator[tuple[str, str | None, str | None]]:
     yield "description", a.description, b.description
     yield from _mapping_fields("change on", _changes_text(a), _changes_text(b))
+    yield from _mapping_fields("rules from", _rule_changes_text(a), _rule_changes_text(b))
     yield from _mapping_fields("window", _windows_text(a.windows), _windows_text(b.windows))
     yield from _mapping_fields(
         "disables", dict.fromkeys(a.disabled, "yes"), dict.fromkeys(b.disabled, "yes")
@@ -217,19 +337,30 @@ def _windows_text(windows: Sequence[Any]) -> dict[str, str]:
 
 
 def _ignored(delta: Decimal, unit: str, tolerance: Tolerance) -> bool:
+    """Whether a change is within the tolerance, as it is shown (rounded half up)."""
     if unit in {"percent", "pp"}:
         limit = tolerance.rate
     elif unit in {"date", "days", ""}:
         limit = None
     else:
         limit = tolerance.money
-    return limit is not None and abs(delta) <= limit
+    shown = round_half_up(delta, SHOWN_PLACES.get(unit, MONEY_PLACES))
+    return limit is not None and abs(shown) <= limit
+
+
+def same(a: Value, b: Value, unit: str) -> bool:
+    """Whether two values of a metric are the same as outputs show them: numbers rounded
+    half up to the places of JSON and CSV (4 for rates, 2 for money), the rest as they are."""
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        places = SHOWN_PLACES.get(unit, MONEY_PLACES)
+        return bool(round_half_up(a, places) == round_half_up(b, places))
+    return a == b
 
 
 def result_changes(
     old: Sequence[tuple[str, Flat]], new: Sequence[tuple[str, Flat]], tolerance: Tolerance
 ) -> tuple[ResultChange, ...]:
-    """Flat that differ, file by file.
+    """Flat that differ as shown, file by file; each change is new minus old, exact.
 
     One file on each side is compared whatever the paths; several are paired by path, and a
     file present on one side only is reported as added or removed.
@@ -250,7 +381,7 @@ def result_changes(
         for key in dict.fromkeys([*before, *after]):
             a_value, a_unit = before.get(key, (None, ""))
             b_value, b_unit = after.get(key, (None, ""))
-            if a_value == b_value and a_unit == b_unit:
+            if a_unit == b_unit and same(a_value, b_value, a_unit):
                 continue
             delta = None
             if isinstance(a_value, Decimal) and isinstance(b_value, Decimal) and a_unit == b_unit:

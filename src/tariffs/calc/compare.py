@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tariffs.calc import trade
+from tariffs.calc import market, trade
 from tariffs.calc.results import (
     DAYS_PER_YEAR,
     ONE_DAY,
@@ -18,6 +18,7 @@ from tariffs.calc.results import (
     ImporterResult,
     Layer,
     LineClass,
+    MarketResult,
     Response,
     ScenarioResult,
     Segment,
@@ -37,12 +38,13 @@ from tariffs.calc.scope import (
     layers_by_flow,
     line_parts,
     part_scope,
+    ruled,
     scope_of,
     share_names,
     total_at,
 )
 from tariffs.calc.steps import Layers, Plan, plan_of, rate_at, rate_days, segments, static_duties
-from tariffs.domain import Flow, Line, Scenario, Study
+from tariffs.domain import ALL_IN, MFN, Flow, Line, Measure, Rule, Scenario, Study, hs_code, listed
 
 
 def _flow_result(
@@ -165,6 +167,10 @@ def _window_effects(
             bare = flow_layers(layered.model, plan, window, layered).layers
             inside = rate_days(segments(layers, window.start, window.until))
             outside = rate_days(segments(bare, window.start, window.until))
+            lo, hi = max(window.start, study.start), min(window.until, study.until)
+            saved_in = ZERO
+            if lo < hi:  # the window's days inside the period
+                saved_in = rate_days(segments(bare, lo, hi)) - rate_days(segments(layers, lo, hi))
             last = window.until - ONE_DAY
             out.append(
                 WindowResult(
@@ -180,6 +186,8 @@ def _window_effects(
                     duties_with=static_duties(flow.value, inside),
                     duties_without=static_duties(flow.value, outside),
                     saved=static_duties(flow.value, outside - inside),
+                    days_in_period=max(0, (hi - lo).days),
+                    saved_in_period=static_duties(flow.value, saved_in),
                 )
             )
     return tuple(out)
@@ -195,12 +203,14 @@ def scenario_result(
     windows: bool = True,
     shared: dict[int, tuple[FlowLayers, FlowResult]] | None = None,
     remember: bool = False,
+    observed: dict[str, Decimal] | None = None,
 ) -> ScenarioResult:
     """Every flow of `study` under `scenario`, and (with `windows`) each window's effect.
 
     Scenarios that leave a flow alone share its layers, and so its result: `shared` holds
     the results made so far by their layers' id(), with the layers, since an id() is only
-    unique while its object lives.
+    unique while its object lives. `observed` holds the markets' observed rates T0 (see
+    calc.market.observed_rates), when the caller has made them.
     """
     shared = {} if shared is None else shared
     plan = plan_of(scenario)
@@ -213,8 +223,17 @@ def scenario_result(
             known = shared[id(layered)] = (layered, _flow_result(study, layered, on, respond))
         flows.append(known[1])
     effects = _window_effects(study, scenario, plan, layers) if windows else ()
+    found: tuple[MarketResult, ...] = ()
+    if study.markets:
+        t0 = market.observed_rates(study, models) if observed is None else observed
+        found = market.markets(study, scenario.name, flows, t0)
     return ScenarioResult(
-        scenario.name, scenario.description, tuple(flows), effects, importer_totals(flows)
+        scenario.name,
+        scenario.description,
+        tuple(flows),
+        effects,
+        importer_totals(flows),
+        found,
     )
 
 
@@ -295,6 +314,7 @@ def compare(
     models = models or flow_models(study)
     shared: dict[int, tuple[FlowLayers, FlowResult]] = {}
     results: dict[str, ScenarioResult] = {}
+    observed = market.observed_rates(study, models, remember=True) if study.markets else {}
     for name in dict.fromkeys((*wanted, base_name)):
         results[name] = scenario_result(
             study,
@@ -305,6 +325,7 @@ def compare(
             windows=name in wanted,
             shared=shared,
             remember=True,
+            observed=observed,
         )
     return StudyResult(
         title=study.title,
@@ -326,12 +347,19 @@ def timelines(
     HS code as written), of that product of each flow, at its own rates."""
     entries = []
     models = flow_models(study)
+    period = (study.start, study.until)
     for name in scenarios:
         plan = plan_of(study.scenario(name))
         by_flow = {} if hs else layers_by_flow(study, plan, models)
         for flow in flows:
+            unknown = False
             if hs:
-                layers, _, _, _ = product_layers(study, flow, hs.replace(".", ""), name, models)
+                layers, scopes, _, _ = product_layers(
+                    study, flow, hs.replace(".", ""), name, models, during=period
+                )
+                unknown = mfn_unknown(layers, scopes)
+                if unknown:  # unknown, not 0%: the layers are the additional duties
+                    layers = [(m, steps) for m, steps in layers if m.kind != MFN]
             else:
                 layers = by_flow[flow.key].layers
             entries.append(
@@ -342,6 +370,7 @@ def timelines(
                     segments(layers, study.start, study.until),
                     hs=hs,
                     weighted=not hs and flow.classified,
+                    mfn_unknown=unknown,
                 )
             )
     return TimelineResult(study.title, study.start, study.until, tuple(entries))
@@ -367,6 +396,10 @@ class RatesOn:
         """The rate of `flow` ('US:CN') on `day` under `scenario`."""
         return total_at(self._layers(scenario)[flow].layers, day)
 
+    def has(self, scenario: str, flow: str, measure: str) -> bool:
+        """Whether `measure` is a layer of `flow`."""
+        return any(m.name == measure for m, _ in self._layers(scenario)[flow].layers)
+
     def layer(self, scenario: str, flow: str, measure: str, day: date) -> Decimal:
         """One measure's part of the rate of `flow` on `day` under `scenario`."""
         layers = self._layers(scenario)[flow].layers
@@ -387,12 +420,54 @@ def _line_of(flow: Flow, hs: str) -> Line | None:
     return best
 
 
+UNKNOWN_MFN = "MFN unknown"
+"""The note of the MFN layer's scope on a product whose MFN the flow does not give."""
+
+
+class MfnUnknown(ValueError):
+    """A product's MFN is unknown, and a measure's rate depends on it over the dates asked
+    about (an all-in ceiling over MFN, or a yield to it): that rate is unknown too."""
+
+    def __init__(self, hs: str, flow: Flow, measure: str, rule: Rule) -> None:
+        self.hs, self.flow, self.measure, self.rule = hs, flow, measure, rule
+        what = "its all-in ceiling is over MFN" if rule.kind == ALL_IN else "it yields to MFN"
+        super().__init__(
+            f"HS {hs_code(hs)}'s MFN is unknown (no line of {flow.key} has this code or a "
+            f"code it starts with), and {measure!r} depends on it ({what}{_span_text(rule)}), "
+            "so its rate is unknown too; give the flow a line of this code with its 'mfn'"
+            f"{_lines_under(flow, hs)}"
+        )
+
+
+def _span_text(rule: Rule) -> str:
+    if rule.start == date.min and rule.until == date.max:
+        return ""
+    start = "" if rule.start == date.min else f" from {rule.start}"
+    until = "" if rule.until == date.max else f" until {rule.until}"
+    return start + until
+
+
+def _lines_under(flow: Flow, hs: str) -> str:
+    """', or ask for one of its lines under it: 8703.10, 8703.23' (up to 10), or ''."""
+    under = [line.code for line in flow.lines if line.hs.startswith(hs) and line.hs != hs]
+    return f", or ask for one of its lines under it: {listed(under)}" if under else ""
+
+
+def mfn_unknown(layers: Layers, scopes: tuple[Scope, ...]) -> bool:
+    """Whether a product's layers have an MFN layer whose rate is unknown for it."""
+    return any(
+        m.kind == MFN and s.note == UNKNOWN_MFN for (m, _), s in zip(layers, scopes, strict=True)
+    )
+
+
 def product_layers(
     study: Study,
     flow: Flow,
     hs: str,
     scenario: str,
     models: dict[str, FlowModel] | None = None,
+    *,
+    during: tuple[date, date] = (date.min, date.max),
 ) -> tuple[Layers, tuple[Scope, ...], frozenset[str], PartLayers]:
     """Each measure's step function for one product (HS digits) of `flow` under `scenario`,
     with the product's scope under each measure and the measures the scenario disables
@@ -401,31 +476,76 @@ def product_layers(
     A line of the flow with that code whose named shares of value some measure treats apart
     is cut into parts (see calc.scope.line_parts): the layers are then weighted over them,
     and the last item gives each part's fraction, shares and layers (else it is empty).
+
+    A flow's MFN is a line's: a product that is no line of the flow, nor under one (by the
+    longest prefix), has an unknown MFN unless the flow states one for all its value. Its
+    MFN layer is then out of scope with the note UNKNOWN_MFN (see `mfn_unknown`): the other
+    layers are the additional duties. A measure whose rate depends on that MFN over
+    `during` (a half-open interval) raises MfnUnknown: its rate is unknown, never 0%.
     """
     model = (models or flow_models(study, (flow,)))[flow.key]
     limited = model.limited or tuple(frozenset() for _ in model.measures)
     scopes = tuple(
-        scope_of(m, hs, limited=tags) for m, tags in zip(model.measures, limited, strict=True)
+        _known(m, scope_of(m, hs, limited=tags))
+        for m, tags in zip(model.measures, limited, strict=True)
     )
     plan = plan_of(study.scenario(scenario))
+    model = ruled(model, plan)  # the rules as the scenario changes them
+    if any(s.note == UNKNOWN_MFN for s in scopes):
+        _depends_on_mfn(model.measures, scopes, plan.disabled, (hs, flow), during)
     line = _line_of(flow, hs)
-    parts = line_parts(line, share_names(model.measures)) if line and line.shares else ()
-    if line is None or len(parts) < 2:
+    if line is None or not line.shares:
         return class_layers(model, scopes, plan), scopes, plan.disabled, ()
+    # a line cut into one part is that part: 100% usmca is all usmca, 0% steel no steel
     each = tuple(
         (
             fraction,
             flags,
-            class_layers(
-                model,
-                tuple(
-                    part_scope(m, scope, line, flags)
-                    for m, scope in zip(model.measures, scopes, strict=True)
-                ),
-                plan,
+            tuple(
+                part_scope(m, scope, line, flags)
+                for m, scope in zip(model.measures, scopes, strict=True)
             ),
         )
-        for fraction, flags in parts
+        for fraction, flags in line_parts(line, share_names(model.measures))
     )
-    layers = combine(model.measures, [(fraction, layers) for fraction, _, layers in each])
-    return layers, scopes, plan.disabled, each
+    if len(each) == 1:
+        only = each[0][2]
+        return class_layers(model, only, plan), only, plan.disabled, ()
+    cut = tuple(
+        (fraction, flags, class_layers(model, part_scopes, plan))
+        for fraction, flags, part_scopes in each
+    )
+    layers = combine(model.measures, [(fraction, layers) for fraction, _, layers in cut])
+    # a measure that every part treats alike is shown with that treatment
+    shown = tuple(
+        parts[0] if all(p == parts[0] for p in parts) else whole
+        for whole, parts in zip(scopes, zip(*(s for _, _, s in each), strict=True), strict=True)
+    )
+    return layers, shown, plan.disabled, cut
+
+
+def _known(measure: Measure, scope: Scope) -> Scope:
+    """An MFN layer's scope on a product with no line of its own, nor one above it, on a
+    flow that states no MFN for its whole value: out of scope, as unknown (not 0%)."""
+    if measure.kind != MFN or scope.label or measure.rates:
+        return scope
+    return Scope(False, None, UNKNOWN_MFN, "", ())
+
+
+def _depends_on_mfn(
+    measures: tuple[Measure, ...],
+    scopes: tuple[Scope, ...],
+    disabled: frozenset[str],
+    product: tuple[str, Flow],
+    during: tuple[date, date],
+) -> None:
+    """Raise MfnUnknown for the first measure on the product whose rule names MFN over
+    `during`."""
+    start, until = during
+    hs, flow = product
+    for measure, scope in zip(measures, scopes, strict=True):
+        if not scope.applies or measure.name in disabled:
+            continue
+        for rule in measure.rules:
+            if MFN in rule.names and rule.start < until and start < rule.until:
+                raise MfnUnknown(hs, flow, measure.name, rule)

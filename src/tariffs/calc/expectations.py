@@ -2,92 +2,153 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from tariffs.calc.compare import RatesOn, compare
-from tariffs.calc.results import Outcome
+from tariffs.calc.compare import MfnUnknown, RatesOn, compare
+from tariffs.calc.results import Outcome, StudyResult
 from tariffs.calc.stack import product_stack
 from tariffs.domain import Expectation, Study
-from tariffs.metrics import EXPECTED, FLOW, IMPORTER, LAYER, WINDOW, Item, value
+from tariffs.metrics import (
+    EXPECTED,
+    FLOW,
+    IMPORTER,
+    IMPORTER_LAYER,
+    LAYER,
+    LINE,
+    MARKET,
+    MARKET_PARTNER,
+    PRODUCT_RATES,
+    RESPONSE,
+    WINDOW,
+    Item,
+    Kind,
+    Metric,
+    dated,
+    value,
+)
 
-IMPORTER_METRIC = {"rate": "rate_on", "average": "average_rate", "duties": "static_duties"}
-"""The importer-total metric an expectation on IMPORTER:* checks, by its key."""
+UNNAMED = (IMPORTER, MARKET, MARKET_PARTNER)
+"""Kinds whose item an expectation names by its flow alone."""
 
-LAYER_METRIC = {"rate": "layer_rate_on", "average": "layer_average_rate"}
-"""The layer metric an expectation with a `layer` checks, by its key."""
+Index = dict[tuple[str, str, str, str], Item]
+"""Items by (kind, scenario, flow key, item name)."""
 
 
-def check(study: Study) -> tuple[Outcome, ...]:
-    """Evaluate the study's expectations against its results, in file order.
+def check(study: Study, expectations: Iterable[Expectation] | None = None) -> tuple[Outcome, ...]:
+    """Evaluate expectations (the study's own by default) against its results, in order.
 
-    Each expectation names a metric of the registry (tariffs.metrics.EXPECTED). A window's
-    metric adds up every window of that name on the flow: a child scenario may reuse an
-    ancestor's window name. A rate on another date than the report date is computed for it.
-    With `hs`, the product's own stack (as `tariffs rate` shows it) gives the rate; with
-    `layer`, that measure's part of the flow's rate or average (import-weighted for a flow
-    of product lines), or its rate on the product.
+    Each names a metric of the registry in a context (tariffs.metrics.EXPECTED and
+    CONTEXTS). A window's money and days add up every window of that name on the flow (a
+    child scenario may reuse an ancestor's window name). A rate on another date than the
+    report date is computed for that date. With `hs` and a rate, the product's own stack
+    gives it (with `layer`, that measure's rate on the product); with `hs` otherwise, the
+    line of that code. A metric with no value there (a flow's largest cliff without a
+    window) fails, with nothing got.
     """
-    if not study.expectations:
+    wanted = tuple(study.expectations if expectations is None else expectations)
+    if not wanted:
         return ()
     result = compare(study)
-    rate_on = RatesOn(study)
-    flows = {(item.scenario, item.flow_key): item for item in FLOW.items(result)}
-    windows: dict[tuple[str, str | None, str], list[Item]] = {}
-    for item in WINDOW.items(result):
-        windows.setdefault((item.scenario, item.name, item.flow_key), []).append(item)
-    layers = {(item.scenario, item.flow_key, item.name): item for item in LAYER.items(result)}
-    totals = {(item.scenario, item.flow_key): item for item in IMPORTER.items(result)}
+    rates = RatesOn(study)
+    index = _index(result)
     outcomes = []
-    for e in study.expectations:
-        kind, metric = EXPECTED[e.metric]
-        on = (e.on or result.on) if e.metric == "rate" else None
-        if e.flow.endswith(":*"):
-            got = _importer_total(study, rate_on, e, on if on != result.on else None, totals)
-        elif e.hs is not None and on is not None:
-            flow = next(f for f in study.flows if f.key == e.flow)
-            stack = product_stack(study, flow, e.hs, on, e.scenario)
-            got = stack.total
-            if e.layer is not None:
-                got = next(layer.rate for layer in stack.layers if layer.measure == e.layer)
-        elif e.layer is not None and on is not None and on != result.on:
-            got = rate_on.layer(e.scenario, e.flow, e.layer, on)
-        elif e.layer is not None:
-            item = layers[(e.scenario, e.flow, e.layer)]
-            got = value(LAYER.metric(LAYER_METRIC[e.metric]), item)
-        elif on is not None and on != result.on:
-            got = rate_on(e.scenario, e.flow, on)
-        elif kind is WINDOW:
-            got = sum(
-                (value(metric, item) for item in windows.get((e.scenario, e.window, e.flow), ())),
-                Decimal(0),
-            )
-        else:
-            got = value(metric, flows[(e.scenario, e.flow)])
-        outcomes.append(Outcome(e, got, e.bound.accepts(got), on))
+    for e in wanted:
+        kind, metric = EXPECTED[e.metric][e.context]
+        on = (e.on or result.on) if dated(metric) or _product_rate(e) else None
+        got = _got(study, result, (rates, index), e, (kind, metric, on))
+        outcomes.append(Outcome(e, got, got is not None and e.bound.accepts(got), on))
     return tuple(outcomes)
 
 
-def _importer_total(
-    study: Study,
-    rate_on: RatesOn,
-    e: Expectation,
-    on: date | None,
-    totals: dict[tuple[str, str], Item],
-) -> Decimal:
-    """An importer's total (IMPORTER:*) from the results; a rate on a day `on` other than
-    the report date is its flows' rates on that day, weighted by their values (0% for a
-    total value of 0, as for a flow)."""
-    if on is None:
-        found: Decimal = value(
-            IMPORTER.metric(IMPORTER_METRIC[e.metric]), totals[(e.scenario, e.flow)]
-        )
+def _product_rate(e: Expectation) -> bool:
+    return e.hs is not None and e.metric in PRODUCT_RATES
+
+
+def _index(result: StudyResult) -> Index:
+    out: Index = {}
+    for kind in (FLOW, RESPONSE, LAYER, LINE, IMPORTER, IMPORTER_LAYER, MARKET, MARKET_PARTNER):
+        for item in kind.items(result):
+            # a line by its digits; an importer's total ("all partners") or its market, and a
+            # partner in it ("market"), by no name
+            name = item.value.line.hs if kind is LINE else "" if kind in UNNAMED else item.name
+            out[(kind.name, item.scenario, item.flow_key, name)] = item
+    return out
+
+
+def _number(found: Any) -> Decimal | None:
+    """A metric's value as a number to compare: a date as its day number."""
+    if found is None or isinstance(found, Decimal):
         return found
-    scenario = e.scenario
+    if isinstance(found, date):
+        return Decimal(found.toordinal())
+    return Decimal(found)
+
+
+def _got(
+    study: Study,
+    result: StudyResult,
+    lookups: tuple[RatesOn, Index],
+    e: Expectation,
+    what: tuple[Kind, Metric, date | None],
+) -> Decimal | None:
+    rates, index = lookups
+    kind, metric, on = what
+    other_day = on is not None and on != result.on
+    if _product_rate(e) and on is not None:
+        return _product(study, e, on)
+    if kind is WINDOW:
+        items = [
+            item
+            for item in WINDOW.items(result)
+            if (item.scenario, item.name, item.flow_key) == (e.scenario, e.window, e.flow)
+        ]
+        found = [_number(value(metric, item)) for item in items]
+        if metric.unit in {"money", "days"}:
+            return sum((x for x in found if x is not None), Decimal(0))
+        return found[0] if found else None
+    if other_day and on is not None:
+        return _on_another_day(study, rates, e, on)
+    name = {"layer": e.layer, "importer layer": e.layer, "line": e.hs}.get(e.context) or ""
+    if kind is LINE:
+        name = name.replace(".", "")
+    item = index.get((kind.name, e.scenario, e.flow, name))
+    return None if item is None else _number(value(metric, item))
+
+
+def _product(study: Study, e: Expectation, on: date) -> Decimal | None:
+    """A product's own rate on a day, or one layer's on it: its stack, as `rate` shows it."""
+    flow = next(f for f in study.flows if f.key == e.flow)
+    try:
+        stack = product_stack(study, flow, e.hs or "", on, e.scenario)
+    except MfnUnknown:  # a rule of the layer depends on the product's unknown MFN
+        return None
+    if e.layer is None:
+        return stack.total
+    return next((x.rate for x in stack.layers if x.measure == e.layer), Decimal(0))
+
+
+def _on_another_day(study: Study, rates: RatesOn, e: Expectation, on: date) -> Decimal:
+    """A rate on a day other than the report date: a flow's or a layer's, or an importer's
+    total's (its flows' rates, or a measure's parts, weighted by their values; 0% for a
+    total value of 0, as for a flow)."""
+    if not e.flow.endswith(":*"):
+        if e.layer is not None:
+            return rates.layer(e.scenario, e.flow, e.layer, on)
+        return rates(e.scenario, e.flow, on)
     importer = e.flow.split(":", 1)[0]
     mine = [flow for flow in study.flows if flow.importer == importer]
-    value_sum = sum((flow.value for flow in mine), Decimal(0))
-    if not value_sum:
+    total = sum((flow.value for flow in mine), Decimal(0))
+    if not total:
         return Decimal(0)
-    weighted = sum((flow.value * rate_on(scenario, flow.key, on) for flow in mine), Decimal(0))
-    return weighted / value_sum
+    if e.layer is None:
+        parts = [(flow.value, rates(e.scenario, flow.key, on)) for flow in mine]
+    else:
+        parts = [
+            (flow.value, rates.layer(e.scenario, flow.key, e.layer, on))
+            for flow in mine
+            if rates.has(e.scenario, flow.key, e.layer)
+        ]
+    return sum((v * r for v, r in parts), Decimal(0)) / total

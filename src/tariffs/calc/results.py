@@ -132,7 +132,8 @@ class FlowResult(NamedTuple):
 
 
 class WindowResult(NamedTuple):
-    """A window's effect on one flow, over the whole window (not clipped to the period)."""
+    """A window's effect on one flow, over the whole window (not clipped to the period);
+    `days_in_period` and `saved_in_period` are over its days inside the period only."""
 
     window: str
     flow: Flow
@@ -146,6 +147,8 @@ class WindowResult(NamedTuple):
     duties_with: Decimal
     duties_without: Decimal
     saved: Decimal
+    days_in_period: int = 0
+    saved_in_period: Decimal = Decimal(0)
 
 
 class ImporterResult(NamedTuple):
@@ -187,6 +190,74 @@ class ImporterLayer(NamedTuple):
         return f"{self.importer}:*"
 
 
+class MarketPartner(NamedTuple):
+    """One partner in an importer's market under one scenario (see calc.market): money over
+    the period, rates and shares in percent. `imports` are after the response (values at
+    world prices); their change from `static_imports` is `creation` plus `diversion`."""
+
+    importer: str
+    exporter: str
+    observed: Decimal  # T0, the rate its base imports were observed at
+    rate_on: Decimal  # its rate on the report date
+    static_imports: Decimal
+    imports: Decimal
+    creation: Decimal
+    diversion: Decimal
+    share_before: Decimal
+    share_after: Decimal
+    world_price_on: Decimal  # the change of its export price on the report date, in percent
+    tariff_revenue: Decimal
+    producer_surplus: Decimal
+
+    @property
+    def key(self) -> str:
+        """IMPORTER:EXPORTER."""
+        return f"{self.importer}:{self.exporter}"
+
+    @property
+    def change(self) -> Decimal:
+        return self.imports - self.static_imports
+
+
+class MarketResult(NamedTuple):
+    """An importer's market under one scenario: its partners in file order and the totals.
+
+    `price_on` and `price_average` are the change of the tariff-inclusive import price
+    index from the base, in percent, on the report date and on average over the period.
+    Surpluses and welfare are changes from the base (every partner at its observed rate),
+    over the period; `warnings` say where the linear model left its range.
+    """
+
+    importer: str
+    model: str
+    import_demand: Decimal
+    substitution: Decimal
+    partners: tuple[MarketPartner, ...]
+    static_imports: Decimal
+    imports: Decimal
+    price_on: Decimal
+    price_average: Decimal
+    tariff_revenue: Decimal
+    base_revenue: Decimal
+    consumer_surplus: Decimal
+    producer_surplus: Decimal
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """IMPORTER:* (every partner)."""
+        return f"{self.importer}:*"
+
+    @property
+    def revenue_change(self) -> Decimal:
+        return self.tariff_revenue - self.base_revenue
+
+    @property
+    def welfare(self) -> Decimal:
+        """Buyers, tariff revenue and exporters together, from the base."""
+        return self.consumer_surplus + self.revenue_change + self.producer_surplus
+
+
 class ScenarioResult(NamedTuple):
     """One scenario's results: each flow, in file order, each window's effect, and each
     importer of two or more flows, in file order, with its total."""
@@ -196,6 +267,7 @@ class ScenarioResult(NamedTuple):
     flows: tuple[FlowResult, ...]
     windows: tuple[WindowResult, ...]
     importers: tuple[ImporterResult, ...] = ()
+    markets: tuple[MarketResult, ...] = ()
 
 
 class StudyResult(NamedTuple):
@@ -220,7 +292,9 @@ class StudyResult(NamedTuple):
 class TimelineEntry(NamedTuple):
     """One flow (or, with `hs`, one product of it) under one scenario: its measures, and
     the segments of the period. `weighted`: the rates are the flow's, import-weighted over
-    its product lines (each measure's part of the flow's rate), not any product's own."""
+    its product lines (each measure's part of the flow's rate), not any product's own. A
+    product whose MFN is unknown (`mfn_unknown`) has no MFN layer: its rates are the
+    additional duties only."""
 
     scenario: str
     flow: Flow
@@ -228,6 +302,7 @@ class TimelineEntry(NamedTuple):
     segments: tuple[Segment, ...]
     hs: str = ""
     weighted: bool = False
+    mfn_unknown: bool = False  # with `hs`: the flow states MFN, but not for this product
 
     @property
     def label(self) -> str:
@@ -264,7 +339,8 @@ class ProductStack(NamedTuple):
     on: date
     scenario: str
     layers: tuple[ProductLayer, ...]
-    mfn_stated: bool = False  # the flow has an MFN base layer; else the layers are additional
+    mfn_stated: bool = False  # the total counts the product's MFN; else the layers are additional
+    mfn_unknown: bool = False  # the flow states MFN, but not for this product (no line of it)
 
     @property
     def total(self) -> Decimal:
@@ -275,7 +351,7 @@ class Outcome(NamedTuple):
     """An expectation, the value the calculation gave for it, and whether it held."""
 
     expectation: Expectation
-    got: Decimal
+    got: Decimal | None  # None: the metric has no value there (a cliff without a window)
     passed: bool
     on: date | None  # the date of a "rate" expectation: its own, or the study's
 
@@ -344,6 +420,8 @@ class Point(NamedTuple):
     flow: FlowResult
     windows: tuple[WindowResult, ...]
     base: FlowResult
+    market: MarketPartner | None = None  # the flow in its importer's market, if it has one
+    base_market: MarketPartner | None = None
 
 
 class VariantRow(NamedTuple):

@@ -20,13 +20,13 @@ from tariffs.calc.steps import (
     Plan,
     Prefixes,
     Step,
-    excluded,
+    exclusions,
     rate_at,
     steps_for,
     without_repeats,
 )
 from tariffs.calc.steps import limited as limited_settings
-from tariffs.domain import MFN, Flow, Line, Measure, Schedule, Study, Window
+from tariffs.domain import EXCLUDES, MFN, Flow, Line, Measure, Schedule, Study, Window, rules_under
 
 
 class Scope(NamedTuple):
@@ -104,6 +104,7 @@ class FlowModel(NamedTuple):
     line_class: tuple[int, ...]
     memo: dict[object, FlowLayers]  # layers computed before, by what the plan sets here
     limited: tuple[frozenset[Prefixes], ...] = ()  # per measure: see scope_of
+    variants: dict[object, FlowModel] | None = None  # by the rules a plan changes: see ruled
 
 
 ONE = Decimal(1)
@@ -223,7 +224,9 @@ def _flow_model(
         classes.append(_Class(parts_scopes[0][1], elasticity, observed, total, lines, parts_scopes))
     ruled = frozenset(i for i, m in enumerate(measures) if m.rules)
     spans = intervals(measures) if ruled else ()
-    return FlowModel(flow, measures, spans, ruled, tuple(classes), tuple(line_class), {}, limited)
+    return FlowModel(
+        flow, measures, spans, ruled, tuple(classes), tuple(line_class), {}, limited, {}
+    )
 
 
 def _cut(
@@ -235,9 +238,7 @@ def _cut(
 ) -> tuple[tuple[Decimal, tuple[int, ...]], ...]:
     """A line's parts (see line_parts), each with its scope numbers under every measure;
     `ids` are the whole line's (-1: not in scope), `known` the numbering, extended here."""
-    parts = line_parts(line, wanted)
-    if len(parts) == 1:
-        return ((ONE, tuple(ids)),)
+    parts = line_parts(line, wanted)  # one part is still a part: 100% usmca is all usmca
     numbered = [{number: scope for scope, number in table.items()} for table in known]
     whole = [
         numbered[i][ids[i]] if ids[i] >= 0 else _not_in_scope(m) for i, m in enumerate(measures)
@@ -310,8 +311,9 @@ def class_layers(
         # a preference is a rate in place of MFN: changes of MFN do not reach it
         ruling = Plan(plan.disabled, {}, {}) if scope.label.endswith(PREFERENCE) else plan
         steps = steps_for(measure, ruling, without, schedule, scope.label, tags=scope.tags)
-        if scope.excluded_from is not None:
-            steps = excluded(steps, scope.excluded_from, scope.note)
+        changed = plan.rules.get(measure.name, ())
+        if scope.excluded_from is not None or changed:
+            steps = exclusions(steps, scope.excluded_from, scope.note, scope.tags, changed)
         # a rule can only lower a rate: a measure at 0% throughout stays so, and skips them
         if i in model.ruled and measure.name not in plan.disabled and any(s.rate for s in steps):
             todo.add(i)
@@ -466,6 +468,36 @@ def _weighted_layers(
     return layers
 
 
+def ruled(model: FlowModel, plan: Plan) -> FlowModel:
+    """The model with its measures' rules (yields, all-in ceilings) as the plan changes
+    them (see domain.RuleChange); the model itself where the plan changes none of them.
+    The line classes are the same: rules do not change a product's scope."""
+    changed = {
+        i: plan.rules[m.name]
+        for i, m in enumerate(model.measures)
+        if any(c.kind != EXCLUDES for c in plan.rules.get(m.name, ()))
+    }
+    if not changed:
+        return model
+    variants = model.variants if model.variants is not None else {}
+    key = tuple(sorted(changed.items()))
+    found = variants.get(key)
+    if found is None:
+        measures = tuple(
+            m._replace(rules=rules_under(m.rules, changed[i])) if i in changed else m
+            for i, m in enumerate(model.measures)
+        )
+        with_rules = frozenset(i for i, m in enumerate(measures) if m.rules)
+        found = variants[key] = model._replace(
+            measures=measures,
+            spans=intervals(measures) if with_rules else (),
+            ruled=with_rules,
+            memo={},
+            variants=None,
+        )
+    return found
+
+
 def flow_layers(
     model: FlowModel,
     plan: Plan,
@@ -476,17 +508,19 @@ def flow_layers(
 ) -> FlowLayers:
     """A flow's layers under a scenario's plan.
 
-    Only the measures the plan touches (changes, windows, disabled) and those that yield to
-    them are computed; the rest come from the untouched layers. With `without`, one window
+    Only the measures the plan touches (changes, windows, disabled, rules) and those that
+    yield to them are computed; the rest come from the untouched layers. With `without`, one window
     is left out, and `reuse` (the layers with every window) supplies what it does not change.
     With `remember`, the layers are kept on the model by what the plan sets on this flow, and
     a later plan that sets it alike gets the same object (compare's scenarios; not a sweep's
     variants, which would make the memory grow with their number).
     """
+    base = model
     if without is None:
-        touched = set(plan.disabled) | set(plan.changes) | set(plan.windows)
+        touched = set(plan.disabled) | set(plan.changes) | set(plan.windows) | set(plan.rules)
+        model = ruled(base, plan)  # the rules as the plan changes them
         affected = closure(model, touched)
-        reuse = _untouched(model)
+        reuse = _untouched(base)
         if not affected:
             return reuse
         # scenarios that set this flow's measures alike share its layers (and so its result)
@@ -495,14 +529,16 @@ def flow_layers(
             frozenset(mine & plan.disabled),
             tuple((n, tuple(plan.changes[n])) for n in sorted(mine & set(plan.changes))),
             tuple((n, tuple(plan.windows[n])) for n in sorted(mine & set(plan.windows))),
+            tuple((n, plan.rules[n]) for n in sorted(mine & set(plan.rules))),
         )
-        known = model.memo.get(key) if remember else None
+        known = base.memo.get(key) if remember else None
         if known is not None:
             return known
         name = None
     else:
         if reuse is None:
             raise ValueError("leaving out a window needs the layers with every window")
+        model = reuse.model  # with the rules as the plan changes them
         affected = closure(model, {measure for measure, _ in without.rates})
         name = without.name
     made = [
@@ -517,7 +553,7 @@ def flow_layers(
         tuple(each for _, each in made),
     )
     if without is None and remember:
-        model.memo[key] = found
+        base.memo[key] = found
     return found
 
 

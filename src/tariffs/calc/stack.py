@@ -6,20 +6,27 @@ from bisect import bisect_right
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from tariffs.calc.compare import PartLayers, product_layers
-from tariffs.calc.results import ZERO, ProductLayer, ProductStack
-from tariffs.calc.steps import Step, rate_at
-from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Study
+from tariffs.calc.compare import PartLayers, mfn_unknown, product_layers
+from tariffs.calc.results import ONE_DAY, ZERO, ProductLayer, ProductStack
+from tariffs.calc.scope import Scope
+from tariffs.calc.steps import Step, exclusions, plan_of, rate_at
+from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Measure, RuleChange, Study
 
 
 def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
     """Every measure of `flow` for the product with HS code `hs` (as written) on `on`."""
-    layers, scopes, disabled, parts = product_layers(study, flow, hs.replace(".", ""), scenario)
-    out: list[ProductLayer] = []
     digits = hs.replace(".", "")
+    layers, scopes, disabled, parts = product_layers(
+        study, flow, digits, scenario, during=(on, on + ONE_DAY)
+    )
+    unknown = mfn_unknown(layers, scopes)
+    plan = plan_of(study.scenario(scenario))
+    out: list[ProductLayer] = []
     form = next((line.mfn_form for line in flow.lines if line.hs == digits), "")
     rates = {m.name: rate_at(steps, on) for m, steps in layers}
     for (measure, steps), scope in zip(layers, scopes, strict=True):
+        if unknown and measure.kind == MFN:
+            continue  # unknown, not 0%: the total is the additional duties (see `unknown`)
         index = bisect_right(steps, on, key=lambda step: step.start) - 1
         step = steps[index] if index >= 0 else Step(on, ZERO, "")
         blockers = [
@@ -39,14 +46,15 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
                 why = f"MFN {form}, as its ad valorem equivalent"
         else:
             why = f"{step.cause}, since {step.start}"
-        if not scope.applies:
-            prefixes = ", ".join(measure.hs(p) for p in measure.applies_to)
-            status, why = "not in scope", f"applies only to HS {prefixes}"
+        if out_of_scope := _out_of_scope(measure, scope):
+            status, why = out_of_scope
         elif measure.name in disabled:
             status, why = "disabled", f"disabled by scenario {scenario!r}"
-        elif scope.excluded_from is not None and scope.excluded_from <= on:
-            since = "always" if scope.excluded_from == date.min else f"from {scope.excluded_from}"
-            status, why = "excluded", f"excluded {since}{': ' if scope.note else ''}{scope.note}"
+        elif measure.rated_partners and not step.cause:
+            rated = ", ".join(measure.rated_partners)
+            status, why = "not in scope", f"not this partner: its rates are for {rated} only"
+        elif out_by := _excluded(scope, plan.rules.get(measure.name, ()), on):
+            status, why = "excluded", out_by
         elif blockers:
             shown = ", ".join(f"{name} ({rates[name]:f}%)" for name in blockers)
             status, why = "yields", f"yields to {shown}"
@@ -65,10 +73,42 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
                 MFN if measure.kind == MFN else measure.authority,
             )
         )
-    mfn = any(measure.kind == MFN for measure, _ in layers)
-    return ProductStack(flow, hs, on, scenario, tuple(sorted(out, key=_cbp_order)), mfn)
+    mfn = any(measure.kind == MFN for measure, _ in layers) and not unknown
+    return ProductStack(
+        flow, hs, on, scenario, tuple(sorted(out, key=_cbp_order)), mfn, mfn_unknown=unknown
+    )
 
 
+def _out_of_scope(measure: Measure, scope: Scope) -> tuple[str, str] | None:
+    """The status and why of a product the measure does not cover: a share of its value
+    that the measure spares or misses, or a code outside its `applies_to`; None if covered."""
+    if scope.applies:
+        return None
+    if scope.note:  # a share of the value it spares or misses
+        exempt = measure.exempt_share and scope.note.endswith("is exempt")
+        return ("excluded" if exempt else "not in scope"), scope.note
+    prefixes = ", ".join(measure.hs(p) for p in measure.applies_to)
+    return "not in scope", f"applies only to HS {prefixes}"
+
+
+def _excluded(scope: Scope, changes: tuple[RuleChange, ...], on: date) -> str:
+    """Why a product is out of a measure on `on` by an exclusion (the measure's own, or a
+    scenario's, as the scenario's changes of exclusions leave them); '' if it is not."""
+    if scope.excluded_from is None and not changes:
+        return ""
+    probe = exclusions(
+        (Step(date.min, ONE, ""),), scope.excluded_from, scope.note, scope.tags, changes
+    )
+    index = bisect_right(probe, on, key=lambda step: step.start) - 1
+    if index < 0 or probe[index].rate:
+        return ""
+    if probe[index].cause.startswith("scenario exclusion"):
+        return f"{probe[index].cause}, since {probe[index].start}"
+    since = "always" if scope.excluded_from == date.min else f"from {scope.excluded_from}"
+    return f"excluded {since}{': ' if scope.note else ''}{scope.note}"
+
+
+ONE = Decimal(1)
 TEXT_PLACES = Decimal("0.01")
 """The places of a part's share of value in `rate`'s explanation (rounded half up)."""
 

@@ -13,14 +13,15 @@ day, whatever the year's length: duties = value * sum(rate% * days) / (365 * 100
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
+from types import MappingProxyType
 from typing import NamedTuple
 
 from tariffs.calc.results import DAYS_PER_YEAR, ZERO, Change, Segment
-from tariffs.domain import Measure, Scenario, Schedule, Window
+from tariffs.domain import EXCLUDES, Measure, RuleChange, Scenario, Schedule, Window
 
 
 class Step(NamedTuple):
@@ -53,6 +54,8 @@ class Plan(NamedTuple):
     disabled: frozenset[str]
     changes: dict[str, list[tuple[date, Decimal, Prefixes]]]
     windows: dict[str, list[Window]]
+    rules: Mapping[str, tuple[RuleChange, ...]] = MappingProxyType({})
+    """A measure's changes of rules (yields, ceilings, exclusions), in date order."""
 
 
 def plan_of(scenario: Scenario) -> Plan:
@@ -67,12 +70,18 @@ def plan_of(scenario: Scenario) -> Plan:
     for window in scenario.windows:
         for name, _ in window.rates:
             windows.setdefault(name, []).append(window)
-    return Plan(scenario.disabled, changes, windows)
+    rules: dict[str, list[RuleChange]] = {}
+    for change in sorted(scenario.rules, key=lambda c: c.day):
+        rules.setdefault(change.measure, []).append(change)
+    return Plan(scenario.disabled, changes, windows, {name: tuple(c) for name, c in rules.items()})
 
 
 def limited(scenario: Scenario) -> dict[str, set[Prefixes]]:
-    """The product prefixes each measure's limited changes and windows name."""
+    """The product prefixes each measure's limited changes, windows and exclusions name."""
     out: dict[str, set[Prefixes]] = {}
+    for change in scenario.rules:
+        for prefixes, _, _ in change.excludes:
+            out.setdefault(change.measure, set()).add(prefixes)
     for _, name, _, prefixes in scenario.product_changes:
         out.setdefault(name, set()).add(prefixes)
     for window in scenario.windows:
@@ -168,11 +177,52 @@ def without_repeats(steps: Iterable[Step]) -> tuple[Step, ...]:
     return tuple(kept)
 
 
-def excluded(steps: tuple[Step, ...], since: date, note: str) -> tuple[Step, ...]:
-    """A step function that drops to 0% from `since` on (an exclusion)."""
-    cause = f"excluded: {note}" if note else "excluded"
+def excluded(
+    steps: tuple[Step, ...], since: date, note: str, until: date = date.max, *, by: str = "excluded"
+) -> tuple[Step, ...]:
+    """A step function at 0% over [since, until) (an exclusion), as before and after; `by`
+    starts the cause ("excluded", or "scenario exclusion")."""
+    cause = f"{by}: {note}" if note else by
     kept = [step for step in steps if step.start < since]
-    return without_repeats([*kept, Step(since, ZERO, cause)])
+    if until == date.max:
+        return without_repeats([*kept, Step(since, ZERO, cause)])
+    index = bisect_right(steps, until, key=_START) - 1
+    back = steps[index] if index >= 0 else Step(date.min, ZERO, "")
+    rule = f"{back.cause} of {back.start}" if back.cause else "no rate"
+    after = [step for step in steps if step.start > until]
+    ends = Step(until, back.rate, f"exclusion ends: {rule}")
+    return without_repeats([*kept, Step(since, ZERO, cause), ends, *after])
+
+
+def exclusions(
+    steps: tuple[Step, ...],
+    excluded_from: date | None,
+    note: str,
+    tags: frozenset[Prefixes],
+    changes: tuple[RuleChange, ...],
+) -> tuple[Step, ...]:
+    """A product's steps with its exclusions: the measure's own (from `excluded_from`, with
+    `note`), which end at the scenario's first change of exclusions, then each change's
+    (those whose prefixes are among the product's `tags`), until the next change."""
+    changed = [c for c in changes if c.kind == EXCLUDES]
+    first = changed[0].day if changed else date.max
+    spans: list[tuple[date, date, str, str]] = []
+    if excluded_from is not None and excluded_from < first:
+        spans.append((excluded_from, first, note, "excluded"))
+    for k, change in enumerate(changed):
+        until = changed[k + 1].day if k + 1 < len(changed) else date.max
+        starts = [
+            (max(since, change.day), text)
+            for prefixes, since, text in change.excludes
+            if prefixes in tags
+        ]
+        if starts:
+            start, text = min(starts, key=lambda x: x[0])
+            if start < until:
+                spans.append((start, until, text, "scenario exclusion"))
+    for start, until, text, by in spans:
+        steps = excluded(steps, start, text, until, by=by)
+    return steps
 
 
 def segments(layers: Layers, start: date, until: date) -> tuple[Segment, ...]:

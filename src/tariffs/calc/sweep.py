@@ -18,7 +18,14 @@ from typing import NamedTuple
 from tariffs import metrics
 from tariffs.calc import trade
 from tariffs.calc.compare import scenario_result
-from tariffs.calc.cost import MAKE_STEPS, model_steps, remade_steps, scenario_steps
+from tariffs.calc.cost import (
+    MAKE_STEPS,
+    market_steps,
+    model_steps,
+    remade_steps,
+    scenario_steps,
+)
+from tariffs.calc.market import observed_rates
 from tariffs.calc.results import (
     Answer,
     Point,
@@ -31,6 +38,7 @@ from tariffs.calc.scope import FlowModel, flow_models
 from tariffs.domain import (
     Flow,
     Line,
+    Market,
     Measure,
     Scenario,
     Study,
@@ -44,9 +52,9 @@ from tariffs.domain import (
     window_overlaps,
 )
 
-GLOBAL_KINDS = frozenset({"measure", "flow", "line"})
-"""Targets that change the file's measures, flows or lines: every scenario sees them, the
-baseline too."""
+GLOBAL_KINDS = frozenset({"measure", "flow", "line", "market"})
+"""Targets that change the file's measures, flows, lines or markets: every scenario sees
+them, the baseline too."""
 
 DEFAULT_METRICS = ("rate_on", "average_rate", "static_duties")
 """What a sweep reports when it names no metrics; `duties_saved` follows when the swept
@@ -72,6 +80,8 @@ def default_metrics(study: Study, scenario: Scenario) -> tuple[str, ...]:
         names.append("duties_saved")
     if any(flow.lines[0].elasticity is not None for flow in study.flows):
         names.extend(("imports", "dynamic_duties"))
+    if study.markets:
+        names.extend(("market_imports", "share_after"))
     return tuple(names)
 
 
@@ -86,6 +96,8 @@ class SweepCost(NamedTuple):
     """The variants."""
     changed: tuple[str, ...]
     """The flows each variant makes again (their models and untouched layers)."""
+    baseline: bool
+    """Whether each variant makes the baseline's result again (a variant of the file)."""
 
     @property
     def total(self) -> int:
@@ -100,24 +112,26 @@ def sweep_cost(study: Study, sweep: Sweep, baseline: str | None = None) -> Sweep
     - a variant of the swept scenario (`window:`, `change:`) makes its result again: the
       measures it touches on each flow and those that depend on them through rules, and
       every flow's result (scenario_steps);
-    - a variant of the file (`measure:`, `flow:`, `line:`) makes, besides, the model and
-      the untouched layers of every flow it changes (remade_steps: a measure's schedule
-      changes every flow and class of lines it is on, and all that depends on it), and
-      the baseline's result.
+    - a variant of the file (`measure:`, `flow:`, `line:`, `market:`) makes, besides, the
+      baseline's result, and the model and the untouched layers of every flow it changes
+      (remade_steps: a measure's schedule changes every flow and class of lines it is on,
+      and all that depends on it);
+    - each result counts its markets' work too (cost.market_steps).
     """
     models = flow_models(study)
     swept = study.scenario(sweep.scenario)
     base = study.scenario(baseline or study.baseline)
     changed = _changed_flows(study, sweep)
-    base_steps, _ = scenario_steps(study, base, models, MAKE_STEPS)
-    each, _ = scenario_steps(study, swept, models, MAKE_STEPS)
+    base_steps = _result_steps(study, base, models)
+    each = _result_steps(study, swept, models)
     once = sum(model_steps(model) for model in models.values())
-    if changed:
+    again = any(one.target.kind in GLOBAL_KINDS for one in sweep.vary)
+    if again:
         each += base_steps + sum(remade_steps(models[key]) for key in changed)
     else:
         once += base_steps
     count = math.prod(len(one.values) for one in sweep.vary)
-    return SweepCost(once, each, count, changed)
+    return SweepCost(once, each, count, changed, again)
 
 
 def sweep_work(study: Study, sweep: Sweep, baseline: str | None = None) -> tuple[int, str]:
@@ -126,7 +140,15 @@ def sweep_work(study: Study, sweep: Sweep, baseline: str | None = None) -> tuple
     detail = f"{counted(cost.variants, 'variant')} of about {counted(cost.each, 'step')} each"
     if cost.changed:
         detail += f", each making {counted(len(cost.changed), 'flow')} and the baseline again"
+    elif cost.baseline:
+        detail += ", each making the baseline again"
     return cost.total, detail
+
+
+def _result_steps(study: Study, scenario: Scenario, models: dict[str, FlowModel]) -> int:
+    """The work of one scenario's result (scenario_steps) and of its markets."""
+    steps, _ = scenario_steps(study, scenario, models, MAKE_STEPS)
+    return steps + market_steps(study._replace(scenarios=(scenario,)))
 
 
 def _changed_flows(study: Study, sweep: Sweep) -> tuple[str, ...]:
@@ -139,7 +161,7 @@ def _changed_flows(study: Study, sweep: Sweep) -> tuple[str, ...]:
             for measure in study.measures:
                 if measure.name == target.name:
                     changed[f"{measure.importer}:{measure.exporter}"] = None
-        elif target.kind in GLOBAL_KINDS:
+        elif target.kind in {"flow", "line"}:  # a market's elasticities change no flow
             changed[target.name] = None
     keys = {flow.key for flow in study.flows}
     return tuple(key for key in changed if key in keys)
@@ -254,11 +276,16 @@ def _study(study: Study, pairs: Sequence[tuple[Target, VaryValue]]) -> tuple[Stu
     """The study with its measures, flows and lines varied, and the flows they touch."""
     measures = list(study.measures)
     flows = list(study.flows)
+    markets = list(study.markets)
     touched: set[str] = set()
     for target, value in pairs:
         if not isinstance(value, Decimal):
             raise ValueError(f"{target.text} takes numbers")
-        if target.kind == "measure":  # a name may hold one measure per partner: vary each
+        if target.kind == "market":  # the market's elasticities: no flow changes
+            markets = [
+                _market(m, target, value) if m.importer == target.name else m for m in markets
+            ]
+        elif target.kind == "measure":  # a name may hold one measure per partner: vary each
             for index, found in enumerate(measures):
                 if found.name == target.name:
                     measures[index] = _measure(found, target, value)
@@ -267,7 +294,16 @@ def _study(study: Study, pairs: Sequence[tuple[Target, VaryValue]]) -> tuple[Stu
             index = next(i for i, f in enumerate(flows) if f.key == target.name)
             flows[index] = _flow(flows[index], target, value)
             touched.add(target.name)
-    return study._replace(measures=tuple(measures), flows=tuple(flows)), touched
+    changed = study._replace(measures=tuple(measures), flows=tuple(flows), markets=tuple(markets))
+    return changed, touched
+
+
+def _market(market: Market, target: Target, value: Decimal) -> Market:
+    if target.field == "import_demand":
+        return market._replace(import_demand=value)
+    if target.field == "substitution":
+        return market._replace(substitution=value)
+    return market._replace(export_supply=value, partner_supply=())  # every partner's Ex
 
 
 def check(scenario: Scenario) -> None:
@@ -324,6 +360,11 @@ class Sweeper:
         self.count = math.prod(self.sizes)
         self.varies_study = any(one.target.kind in GLOBAL_KINDS for one in sweep.vary)
         self.models = flow_models(study)
+        self.observed = observed_rates(study, self.models) if study.markets else None
+        # a variant of measures, flows or lines may change the observed rates T0
+        self.fixed_observed = not any(
+            one.target.kind in {"measure", "flow", "line"} for one in sweep.vary
+        )
         self.fixed_base = None
         if not self.varies_study:
             self.fixed_base = self._result(study, self.base, self.models, windows=False)
@@ -344,7 +385,10 @@ class Sweeper:
     def _result(
         self, study: Study, scenario: Scenario, models: dict[str, FlowModel], *, windows: bool
     ) -> ScenarioResult:
-        return scenario_result(study, scenario, models, self.on, self.respond, windows=windows)
+        observed = self.observed if self.fixed_observed else None
+        return scenario_result(
+            study, scenario, models, self.on, self.respond, windows=windows, observed=observed
+        )
 
     def values(self, number: int) -> tuple[VaryValue, ...]:
         """The varied values of variant `number` (from 1): the first vary outermost."""
@@ -387,11 +431,15 @@ class Sweeper:
         if base is None:
             base = self._result(study, self.base, models, windows=False)
         mine = self._result(study, scenario, models, windows=self.windows)
+        partners = {p.key: p for m in mine.markets for p in m.partners}
+        before = {p.key: p for m in base.markets for p in m.partners}
         return tuple(
             Point(
                 mine.flows[index],
                 tuple(w for w in mine.windows if w.flow.key == mine.flows[index].flow.key),
                 base.flows[index],
+                partners.get(mine.flows[index].flow.key),
+                before.get(mine.flows[index].flow.key),
             )
             for index in self.flow_index
         )

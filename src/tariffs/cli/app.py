@@ -21,12 +21,13 @@ from tariffs.cli import show
 from tariffs.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from tariffs.cli.streams import run
 from tariffs.domain import counted, quoted
+from tariffs.render import COMPARE_SECTIONS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from datetime import date
 
-    from tariffs.calc.results import StudyResult, Tolerance
+    from tariffs.calc.results import Outcome, StudyResult, Tolerance
     from tariffs.domain import Study
     from tariffs.input.files import FileReader, Inputs
     from tariffs.metrics import Flat
@@ -136,6 +137,24 @@ class Command(TyperCommand):
             raise
 
 
+class CompareCommand(Command):
+    """`compare`, whose help ends with each table column beside the names the registry
+    (tariffs.metrics) gives its metrics, which JSON, CSV, diff, sweep and `expect:` use.
+    Read from the registry only when the help is shown."""
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        from tariffs.render.reference import column_names
+
+        formatter.write_paragraph()
+        formatter.write_text(
+            "The table columns, and the names JSON, CSV, diff, sweep and expect: give "
+            "their metrics:"
+        )
+        for title, rows in column_names():
+            with formatter.section(title):
+                formatter.write_dl(rows)
+
+
 def _named_files(ctx: typer.Context, args: list[str]) -> list[Path]:
     """The scenario files already on the command line being completed: the FILE argument
     when it was parsed, or else the words naming a YAML file."""
@@ -173,6 +192,19 @@ def complete_scenario(ctx: typer.Context, args: list[str], incomplete: str) -> l
 def complete_flow(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
     """Shell completion of --flow: the flows (IMPORTER:EXPORTER) of the FILE given."""
     return _complete(ctx, args, incomplete, lambda study: (f.key for f in study.flows))
+
+
+def complete_section(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
+    """Shell completion of compare's --only: the section names, after those already given
+    in the same comma-separated word (`totals,pa` offers `totals,partners` and
+    `totals,partner-by-layer`)."""
+    done, comma, last = incomplete.rpartition(",")
+    given = set(done.split(",")) if comma else set()
+    return [
+        f"{done}{comma}{name}"
+        for name in COMPARE_SECTIONS
+        if name.startswith(last) and name not in given
+    ]
 
 
 # --- shared helpers ---------------------------------------------------------------------
@@ -243,6 +275,28 @@ def _check_names(kind: str, option: str, wanted: list[str], known: list[str], pa
             )
 
 
+def _sections(values: list[str] | None, fmt: Format) -> list[str] | None:
+    """The sections `--only` names (comma-separated, the option repeatable), each checked;
+    None when it is not given. JSON and CSV always hold every result, so with them it is a
+    usage error rather than an option silently ignored."""
+    if not values:
+        return None
+    names = [piece.strip() for value in values for piece in value.split(",")]
+    valid = ", ".join(COMPARE_SECTIONS)
+    for name in names:
+        if name not in COMPARE_SECTIONS:
+            what = f"unknown section {quoted(name)}" if name else "an empty section name"
+            raise typer.BadParameter(f"{what} (sections: {valid})", param_hint="'--only'")
+    if fmt in {Format.json, Format.csv}:
+        how = "a JSON tool such as jq" if fmt == Format.json else "its `metric` column"
+        raise typer.BadParameter(
+            f"chooses the sections of table and Markdown output; --format {fmt.value} always "
+            f"holds every result (select from it with {how})",
+            param_hint="'--only'",
+        )
+    return names
+
+
 def _once(values: list[str] | None, option: str) -> str | None:
     """The one value of an option that takes one: given twice, it is refused, not the last
     taken (click's way), so that `-s a -s b` never silently shows `b` alone."""
@@ -307,7 +361,7 @@ ScenarioOpt = Annotated[
 # --- commands ---------------------------------------------------------------------------
 
 
-@app.command(cls=Command)
+@app.command(cls=CompareCommand)
 def compare(
     files: FilesArg,
     on: Annotated[
@@ -325,6 +379,17 @@ def compare(
             help="Measure deltas against this.",
         ),
     ] = None,
+    chosen: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            metavar="SECTIONS",
+            autocompletion=complete_section,
+            help="Only these sections of the table or Markdown, comma-separated (repeat to "
+            f"add more): {', '.join(COMPARE_SECTIONS)}. Not with --format json or csv, "
+            "which hold every result.",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
@@ -336,12 +401,14 @@ def compare(
     Example:
         tariffs compare scenarios/geneva.yaml
         tariffs compare scenarios/geneva.yaml --on 2025-09-01 -s geneva -s extended
+        tariffs compare scenarios/world-2025.yaml --only totals,partners
         tariffs compare scenarios/*.yaml --format json --output results.json
         tariffs compare scenarios/geneva.yaml --plot geneva.svg
     """
     from tariffs.calc.compare import compare as run
 
     show.check_outputs(output=output, plot=plot)
+    sections = _sections(chosen, fmt)
     inputs = _inputs()
     report_on = _parse_on(on)
     results: list[tuple[str, StudyResult]] = []
@@ -355,10 +422,13 @@ def compare(
             path, run, study, on=report_on, baseline=baseline, only=only, models=models[path]
         )
         results.append((path, result))
+        for found in result.scenarios:  # the linear market model out of its range
+            for warning in (w for m in found.markets for w in m.warnings):
+                show.say(f"{path}: {warning}")
     show.chart(
         plot, lambda module, kind, notes: module.compare_chart(results, kind, notes=notes), inputs
     )
-    show.show_compare(show.Where(fmt, output, width, inputs), results)
+    show.show_compare(show.Where(fmt, output, width, inputs), results, sections)
 
 
 @app.command(cls=Command)
@@ -444,7 +514,7 @@ def timeline(
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
         tariffs timeline scenarios/products-2025.yaml --flow US:CN --hs 8517.13
     """
-    from tariffs.calc.compare import timelines
+    from tariffs.calc.compare import MfnUnknown, timelines
     from tariffs.calc.cost import TooMuchWork, check_timeline
     from tariffs.input.literals import parse_flow
     from tariffs.limits import MAX_TIMELINE_CELLS
@@ -474,7 +544,10 @@ def timeline(
             code = parse_hs(hs)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
-    result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
+    try:
+        result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
+    except MfnUnknown as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     show.chart(
         plot,
         lambda module, kind, notes: module.timeline_chart(path, result, kind, notes=notes),
@@ -525,6 +598,7 @@ def rate(
     Example:
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
     """
+    from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.stack import product_stack
     from tariffs.input.literals import parse_flow, parse_hs
 
@@ -545,7 +619,10 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
-    stack = show.computed(path, product_stack, study, chosen, code, day, name)
+    try:
+        stack = show.computed(path, product_stack, study, chosen, code, day, name)
+    except MfnUnknown as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     show.show_rate(show.Where(fmt, output, width, inputs), path, stack)
 
 
@@ -561,6 +638,16 @@ def check(
             help="Also write the results as JUnit XML here (atomically).",
         ),
     ] = None,
+    expect: Annotated[
+        Path | None,
+        typer.Option(
+            "--expect",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also check the expectations of this file (tariffs: 1 and an 'expect' "
+            "list) against the one FILE: pin figures of a file you do not own.",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate the expectations (`expect:`) of scenario files.
 
@@ -570,15 +657,17 @@ def check(
     \b
     Example:
         tariffs check scenarios/*.yaml --junit check-results.xml
+        tariffs check scenarios/world-2025.yaml --expect my-figures.yaml
     """
     from tariffs.calc.expectations import check as evaluate
-    from tariffs.calc.results import Outcome
     from tariffs.render import checks
 
     show.check_outputs(output=None, junit=junit)  # the report goes to standard output
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
-    for path, study in _load_all(files, inputs):
+    if expect is not None:
+        checked = _check_against(files, expect, inputs)
+    for path, study in _load_all(files, inputs) if expect is None else ():
         for warning in study.warnings:
             show.say(warning)
         if not study.expectations:
@@ -589,6 +678,35 @@ def check(
     show.emit(checks.report(checked), None, inputs, people=True)
     if any(not o.passed for _, outcomes in checked for o in outcomes):
         raise typer.Exit(EXIT_INVALID)
+
+
+def _check_against(
+    files: list[Path], expect: Path, inputs: Inputs
+) -> list[tuple[str, tuple[Outcome, ...]]]:
+    """The outcomes of one scenario file's own expectations and of a file of expectations
+    about it (`check --expect`)."""
+    from tariffs.calc.expectations import check as evaluate
+    from tariffs.input.load import load_expectations
+    from tariffs.input.problems import ScenarioError
+
+    if len(files) != 1:
+        raise typer.BadParameter(
+            f"an expectations file is about one scenario file; {len(files)} were given",
+            param_hint="'--expect'",
+        )
+    try:
+        study, external = load_expectations(files[0], expect, inputs=inputs)
+    except ScenarioError as exc:
+        show.fail(str(p) for p in exc.problems)
+    path = str(files[0])
+    too_much = _too_much_work(path, study)
+    if too_much:
+        show.fail(too_much)
+    for warning in study.warnings:
+        show.say(warning)
+    outcomes = show.computed(path, evaluate, study, (*study.expectations, *external))
+    own, theirs = outcomes[: len(study.expectations)], outcomes[len(study.expectations) :]
+    return [(path, own), (str(expect), theirs)] if own else [(str(expect), theirs)]
 
 
 class _Side(NamedTuple):
@@ -603,8 +721,10 @@ def _diff_fail(lines: Iterable[object]) -> NoReturn:
     show.fail(lines, EXIT_USAGE)  # diff(1): trouble is 2
 
 
-def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
-    """A scenario file (computed here) or a saved `tariffs compare --format json` result."""
+def _diff_side(label: str, text: str, read_file: FileReader, *, history: bool = False) -> _Side:
+    """A scenario file (computed here) or a saved `tariffs compare --format json` result;
+    `history`: a past version, read under today's rules as warnings where its meaning is not
+    in doubt (see input.load)."""
     from tariffs.calc.compare import compare as run
     from tariffs.input import saved
     from tariffs.input.load import load_text
@@ -615,9 +735,11 @@ def _diff_side(label: str, text: str, read_file: FileReader) -> _Side:
         files = saved.read(text, label)
         if files is not None:
             return _Side(label, None, files)
-        study = load_text(text, label, read_file)
+        study = load_text(text, label, read_file, history=history)
     except ScenarioError as exc:
         _diff_fail(exc.problems)
+    for warning in study.warnings if history else ():
+        show.say(warning)
     too_much = _too_much_work(label, study)
     if too_much:
         _diff_fail(too_much)
@@ -648,7 +770,7 @@ def _rev_side(rev: str, path: Path) -> _Side:
         _diff_fail([f"tariffs: {exc}"])
     except ScenarioError as exc:
         _diff_fail(exc.problems)
-    return _diff_side(revision.label(path.name), text, revision.read)
+    return _diff_side(revision.label(path.name), text, revision.read, history=True)
 
 
 TOLERANCE_UNITS = (
@@ -677,7 +799,13 @@ def _tolerance(values: list[str]) -> Tolerance:
     return limits
 
 
-@app.command(cls=Command)
+METRIC_NAMES = (
+    "Metrics go by the names of JSON and CSV (average_rate, duties_saved...); "
+    "`tariffs compare --help` lists the table column that shows each."
+)
+
+
+@app.command(cls=Command, epilog=METRIC_NAMES)
 def diff(
     files: Annotated[
         list[Path],
@@ -745,7 +873,7 @@ def diff(
         raise typer.Exit(EXIT_INVALID)
 
 
-@app.command(cls=Command)
+@app.command(cls=Command, epilog=METRIC_NAMES)
 def sweep(
     file: Annotated[
         Path, typer.Argument(help="A scenario file (YAML).", metavar="FILE", show_default=False)

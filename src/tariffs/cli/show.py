@@ -12,7 +12,7 @@ so mypy checks every renderer's signature; renderers are imported only when used
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
@@ -287,11 +287,20 @@ def _library_warnings() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def show_compare(where: Where, results: Sequence[tuple[str, StudyResult]]) -> None:
+def show_compare(
+    where: Where,
+    results: Sequence[tuple[str, StudyResult]],
+    sections: Collection[str] | None = None,
+) -> None:
+    """`sections`: the tables and Markdown sections to show (render.COMPARE_SECTIONS); None
+    for all. JSON and CSV always hold every result."""
+    from tariffs.render import COMPARE_SECTIONS
+
+    chosen = COMPARE_SECTIONS.keys() if sections is None else sections
     if where.fmt == "table":
         from tariffs.render import table
 
-        where.page(table.compare(results, where.width))
+        where.page(table.compare(results, where.width, chosen))
     elif where.fmt == "json":
         from tariffs.render import json_out
 
@@ -303,7 +312,8 @@ def show_compare(where: Where, results: Sequence[tuple[str, StudyResult]]) -> No
     else:
         from tariffs.render import markdown, table
 
-        where.markdown(table.compare(results, where.width), lambda: markdown.compare(results))
+        page = table.compare(results, where.width, chosen)
+        where.markdown(page, lambda: markdown.compare(results, chosen))
 
 
 def show_timeline(where: Where, path: str, result: TimelineResult) -> None:

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from tariffs.input import duties
 from tariffs.input import literals as units
-from tariffs.metrics import EXPECTED
+from tariffs.metrics import EXPECTED, expect_unit
 
 FORMAT_VERSION = 1
 SCHEMA_ID = "urn:tariffs:schema:scenario"
@@ -95,28 +95,37 @@ def _bound_schema(single: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_PERCENT_SCHEMA: dict[str, Any] = {"type": "string", "pattern": units.PERCENT_PATTERN}
-# Typed Any for pydantic (a dataclass type here would make it import its dataclass support
-# at start-up); the validators return a tariffs.domain.Bound.
-PercentBound = Annotated[
-    Any,
-    PlainValidator(_user_error("percent", lambda value: units.parse_bound(value, "percent"))),
-    WithJsonSchema(_bound_schema(_PERCENT_SCHEMA)),
-]
-MoneyBound = Annotated[
-    Any,
-    PlainValidator(_user_error("money", lambda value: units.parse_bound(value, "money"))),
-    WithJsonSchema(
-        _bound_schema(
-            {
-                "anyOf": [
-                    _MONEY_NUMBER,
-                    {"type": "string", "pattern": units.MONEY_PATTERN},
-                ]
-            }
-        )
-    ),
-]
+_EXPECTED_RATE = {"type": "string", "pattern": r"^[-+]?[0-9]{1,5}(\.[0-9]{1,6})?(%|pp)$"}
+_EXPECTED_MONEY = {
+    "anyOf": [
+        {
+            "type": "number",
+            "exclusiveMinimum": -int(units.MAX_MONEY),
+            "exclusiveMaximum": int(units.MAX_MONEY),
+        },
+        {"type": "string", "pattern": "^[-+]?" + units.MONEY_PATTERN.removeprefix("^")},
+    ]
+}
+_EXPECTED_SCHEMAS: dict[str, dict[str, Any]] = {
+    "percent": _EXPECTED_RATE,
+    "money": _EXPECTED_MONEY,
+    "days": {"type": "integer", "minimum": 0},
+    "date": {"type": "string", "format": "date", "pattern": units.DATE_PATTERN},
+}
+
+
+def _bound(kind: str) -> Any:
+    """An expected value of a kind (percent, money, days, date): a literal or a range.
+    Typed Any for pydantic (a dataclass type here would make it import its dataclass
+    support at start-up); the validator returns a tariffs.domain.Bound."""
+    return Annotated[
+        Any,
+        PlainValidator(_user_error(kind, lambda value: units.parse_bound(value, kind))),
+        WithJsonSchema(_bound_schema(_EXPECTED_SCHEMAS[kind])),
+    ]
+
+
+_BOUNDS: dict[str, Any] = {kind: _bound(kind) for kind in _EXPECTED_SCHEMAS}
 HsCode = Annotated[
     str,
     BeforeValidator(_user_error("hs", units.parse_hs)),
@@ -414,6 +423,23 @@ class Window(_Model):
     note: Text | None = None
 
 
+class RuleChange(_Model):
+    """A scenario's change of a measure's rules from a date on: each key given replaces
+    that kind of rule from then (`all_in: []` lifts a ceiling); keys left out keep the
+    measure's own."""
+
+    yields_to: list[Name | Yield] | None = Field(
+        default=None, description="The measures it yields to from the date on; [] for none."
+    )
+    all_in: list[AllIn] | None = Field(
+        default=None, description="Its all-in ceilings from the date on; [] lifts them."
+    )
+    excludes: list[Exclusion] | None = Field(
+        default=None, description="Its exclusions from the date on; [] ends them."
+    )
+    note: Text | None = None
+
+
 class Scenario(_Model):
     """A named set of changes, windows and disabled measures on top of the timeline."""
 
@@ -423,6 +449,11 @@ class Scenario(_Model):
         default_factory=dict,
         description="From a date on, measures' rates: a percent, or {rate, hs, products} "
         "(or a list of them) for some products only.",
+    )
+    rules: dict[Day, dict[Name, RuleChange]] = Field(
+        default_factory=dict,
+        description="From a date on, measures' rules: {yields_to, all_in, excludes}, each "
+        "replacing that kind of the measure's rules from then.",
     )
     windows: list[Window] = Field(default_factory=list)
     disable: list[Name] = Field(default_factory=list)
@@ -439,27 +470,38 @@ class _ExpectationBase(_Model):
     flow: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}:([A-Z]{2,3}|\*)$")] = Field(
         description="IMPORTER:EXPORTER, or IMPORTER:* for the importer's total over its flows."
     )
-    on: Day | None = Field(default=None, description="With 'rate' only; default: the file's on.")
+    on: Day | None = Field(
+        default=None, description="With a rate on a date only; default: the file's on."
+    )
     window: WindowName | None = Field(
-        default=None, description="With a window's metric ('saved') only: the window's name."
+        default=None, description="A window's metric ('saved'...): the window's name."
     )
     hs: HsCode | None = Field(
         default=None,
-        description="With 'rate' only: the product's own rate, as `tariffs rate` shows it.",
+        description="A product: its line's metrics, or with 'rate' its own rate on a date, "
+        "as `tariffs rate` shows it.",
     )
     layer: Name | None = Field(
         default=None,
-        description="With 'rate' or 'average': one measure's rate (or its part of the "
-        "flow's average) instead of the flow's total.",
+        description="A measure (or 'mfn'): its part of the flow's (or the importer "
+        "total's) rate or average, instead of the total.",
+    )
+    tolerance: Annotated[
+        Any, WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 40}, {"type": "number"}]})
+    ] = Field(
+        default=None,
+        description="How far the result may be from the value: 0.5pp for a rate, an "
+        "amount for money, days for days. Without it a value is exact (docs/format.md).",
     )
     note: Text | None = None
 
 
-_BOUNDS: dict[str, Any] = {"percent": PercentBound, "money": MoneyBound}
-
 _EXPECTED_FIELDS: dict[str, Any] = {
-    key: (_BOUNDS[metric.unit] | None, Field(default=None, description=metric.doc))
-    for key, (_, metric) in EXPECTED.items()
+    key: (
+        _BOUNDS[expect_unit(key)] | None,
+        Field(default=None, description=next(iter(found.values()))[1].doc),
+    )
+    for key, found in EXPECTED.items()
 }
 Expectation = create_model(
     "Expectation", __base__=_ExpectationBase, __doc__=_ExpectationBase.__doc__, **_EXPECTED_FIELDS
@@ -521,6 +563,56 @@ class Sweep(_Model):
     note: Text | None = None
 
 
+Substitution = Annotated[
+    Decimal,
+    BeforeValidator(_user_error("substitution", units.parse_substitution)),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 50, "examples": [3]}),
+]
+Supply = Annotated[
+    Decimal | None,
+    BeforeValidator(_user_error("supply", units.parse_supply)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 1000},
+                {"const": units.INFINITE},
+            ],
+            "examples": [2, units.INFINITE],
+        }
+    ),
+]
+
+
+class Market(_Model):
+    """An importer's imports from its partners as one market: trade moves between them
+    (diversion) as their tariffs change (docs/economics.md, sections 7 and 8)."""
+
+    model: Literal["ces", "gsim"] = Field(
+        default="ces", description="ces (the default): CES in levels; gsim: linear GSIM."
+    )
+    import_demand: Elasticity | None = Field(
+        default=None, description="Em, the elasticity of total import demand. Default: -1."
+    )
+    substitution: Substitution | None = Field(
+        default=None,
+        description="sigma (Es), the elasticity of substitution between partners. Default: 1.5.",
+    )
+    export_supply: Supply = Field(
+        default=None,
+        description="Ex, the partners' export supply elasticity, or infinite (the default): "
+        "world prices then stay put.",
+    )
+    partner_supply: dict[Country, Supply] = Field(
+        default_factory=dict, description="Ex of some partners, in place of export_supply."
+    )
+    observed_on: Day | None = Field(
+        default=None,
+        description="T0, the observed rates: each flow's rate on this day under the baseline "
+        "scenario. Default: the flows' observed_at.",
+    )
+    note: Text | None = None
+
+
 class ScenarioFile(_Model):
     """A whole scenario file."""
 
@@ -548,17 +640,45 @@ class ScenarioFile(_Model):
     scenarios: dict[Name, Scenario] = Field(min_length=1)
     expect: list[Expectation] = Field(default_factory=list)
     sweeps: dict[Name, Sweep] = Field(default_factory=dict)
+    markets: dict[Country, Market] = Field(
+        default_factory=dict,
+        description="Importers whose partners form one market, with trade diversion.",
+    )
 
     @field_validator("tariffs")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value != FORMAT_VERSION:
-            raise PydanticCustomError(
-                "version",
-                "unsupported format version {value}: this tariffs reads version {known}",
-                {"value": value, "known": FORMAT_VERSION},
-            )
-        return value
+        return known_version(value)
+
+
+def known_version(value: int) -> int:
+    """The format version a file gives, if this tariffs reads it."""
+    if value != FORMAT_VERSION:
+        raise PydanticCustomError(
+            "version",
+            "unsupported format version {value}: this tariffs reads version {known}",
+            {"value": value, "known": FORMAT_VERSION},
+        )
+    return value
+
+
+class ExpectationsFile(_Model):
+    """A file of expectations about another file's results: `tariffs check FILE --expect
+    THIS`. Its entries are those of a scenario file's `expect:`."""
+
+    model_config = ConfigDict(title="tariffs expectations file")
+
+    tariffs: int = Field(
+        description=f"Format version; must be {FORMAT_VERSION}.",
+        json_schema_extra={"const": FORMAT_VERSION},
+    )
+    note: Annotated[str, StringConstraints(max_length=20_000)] | None = None
+    expect: list[Expectation] = Field(min_length=1)
+
+    @field_validator("tariffs")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        return known_version(value)
 
 
 def json_schema() -> dict[str, Any]:

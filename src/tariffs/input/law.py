@@ -45,7 +45,9 @@ def mfn_measure(flow: domain.Flow, at: Loc, problem: Report) -> domain.Measure |
         )
         return None
     whole = [line for line in flow.lines if not line.hs]
-    rates: domain.Schedule = ((date.min, whole[0].mfn),) if whole and whole[0].mfn else ()
+    rates: domain.Schedule = (
+        ((date.min, whole[0].mfn),) if whole and whole[0].mfn is not None else ()
+    )
     product_rates = tuple(
         (line.hs, ((date.min, line.mfn),))
         for line in flow.lines
@@ -103,7 +105,9 @@ def check_rules(
                 for other in _targets(entry):
                     if other not in parsed.measures and broken("measures", other):
                         continue
-                    _check_target(parsed, (name, flow, other), at, (with_mfn, names), problem)
+                    _check_target(
+                        parsed, (name, flow, other), at, (with_mfn, names), problem, broken=broken
+                    )
         ceilings = list(measure.all_in)
         for i, (first, second) in enumerate(itertools.pairwise(ceilings)):
             if _overlap(first, second):
@@ -139,11 +143,15 @@ def _check_target(
     at: Loc,
     context: tuple[set[tuple[str, str]], list[str]],
     problem: Report,
+    *,
+    broken: Callable[[str, str], bool] = lambda section, name: False,
 ) -> None:
     name, flows, other = names
     with_mfn, listed = context
     if other == MFN and other not in parsed.measures:
         for flow in sorted(flows - with_mfn):
+            if broken("flows", f"{flow[0]}:{flow[1]}"):
+                continue  # its lines failed validation: whether they state MFN is not known
             problem(
                 at,
                 f"flow {flow[0]}:{flow[1]} states no MFN rates, so it has no 'mfn' layer; "
@@ -151,7 +159,7 @@ def _check_target(
             )
         return
     target = parsed.measures.get(other)
-    verb = "yield to" if at[2] == "yields_to" else "be a ceiling over"
+    verb = "yield to" if "yields_to" in at else "be a ceiling over"
     if target is None:
         problem(at, f"unknown measure {quoted(other)} (known: {listed_names(listed)})")
     elif other == name:
@@ -171,31 +179,120 @@ def _check_cycles(parsed: models.ScenarioFile, problem: Report) -> None:
     """On every day, the rules in force point from each measure to others without a cycle."""
     rules = {name: rules_of(m) for name, m in parsed.measures.items()}
     ceilings = any(m.all_in for m in parsed.measures.values())
+    keys = "'yields_to' and 'all_in' form" if ceilings else "'yields_to' forms"
+    for cycle, day in rule_cycles(rules):
+        when = "" if day == date.min else f" from {day}"
+        problem(("measures", cycle[0], "yields_to"), f"{keys} a cycle{when}: {cycle_path(cycle)}")
+
+
+def rule_cycles(rules: dict[str, tuple[Rule, ...]]) -> list[tuple[list[str], date]]:
+    """Each cycle of the rules in force on some day (once, with the first day it forms)."""
     cuts = sorted({date.min} | {d for rs in rules.values() for r in rs for d in (r.start, r.until)})
     reported: set[tuple[str, ...]] = set()
+    out: list[tuple[list[str], date]] = []
     for day in cuts:
         if day == date.max:
             continue
         edges = {
-            name: [
-                n
-                for r in rs
-                if r.active(day)
-                for n in r.names
-                if n in parsed.measures and n != name
-            ]
+            name: [n for r in rs if r.active(day) for n in r.names if n in rules and n != name]
             for name, rs in rules.items()
         }
         for cycle in cycles(edges):
             key = tuple(sorted(cycle))
-            if key in reported:
-                continue
-            reported.add(key)
-            when = "" if day == date.min else f" from {day}"
-            keys = "'yields_to' and 'all_in' form" if ceilings else "'yields_to' forms"
-            problem(
-                ("measures", cycle[0], "yields_to"), f"{keys} a cycle{when}: {cycle_path(cycle)}"
-            )
+            if key not in reported:
+                reported.add(key)
+                out.append((cycle, day))
+    return out
+
+
+def rule_changes(
+    parsed: models.ScenarioFile,
+    where: tuple[str, date, str],
+    change: models.RuleChange,
+    context: tuple[set[tuple[str, str]], list[str]],
+    problem: Report | None = None,
+    *,
+    broken: Callable[[str, str], bool] = lambda section, name: False,
+) -> list[domain.RuleChange]:
+    """A scenario's change of measure `name`'s rules from `day` (`where` is (scenario, day,
+    name)), one RuleChange per kind it gives; problems are reported when `problem` is given.
+    `context` is the flows with MFN and the measure names a message lists."""
+    report: Report = problem or (lambda _at, _message: None)
+    scenario, day, name = where
+    at: Loc = ("scenarios", scenario, "rules", day.isoformat(), name)
+    measure = parsed.measures.get(name)
+    if measure is None:  # an unknown measure, or MFN: the caller reports it
+        return []
+    given = {k: getattr(change, k) for k in RULE_KEYS if getattr(change, k) is not None}
+    if not given:
+        report(at, f"a rule change gives {', '.join(map(repr, RULE_KEYS))}, or several of them")
+    flow = flows_of(parsed, measure)
+    out: list[domain.RuleChange] = []
+    for key, entries in given.items():
+        if key == "excludes":
+            out.append(_exclusions_from(parsed, (at, day, name), entries, report))
+            continue
+        rules: list[Rule] = []
+        for i, entry in enumerate(entries):
+            place: Loc = (*at, key, i)
+            start, until = _bounds(entry)
+            if start is not None and until is not None and until <= start:
+                report(place, f"'until' ({until}) must be after 'from' ({start})")
+            elif until is not None and until <= day:
+                report(place, f"'until' ({until}) must be after the change's date ({day})")
+            for other in _targets(entry):
+                if other not in parsed.measures and broken("measures", other):
+                    continue
+                _check_target(parsed, (name, flow, other), place, context, report, broken=broken)
+            kind = YIELDS if key == "yields_to" else ALL_IN
+            rules.append(Rule(kind, tuple(dict.fromkeys(_targets(entry))), *_span(start, until)))
+        if key == "all_in":
+            for i, (first, second) in enumerate(itertools.pairwise(entries)):
+                if _overlap(first, second):
+                    report(
+                        (*at, key, i + 1),
+                        f"measure {quoted(name)} has two all-in ceilings in force at once; "
+                        "give each its own [from, until)",
+                    )
+        out.append(
+            domain.RuleChange(day, name, rules[0].kind if rules else _KIND[key], tuple(rules))
+        )
+    return out
+
+
+RULE_KEYS = tuple(domain.RULE_KINDS)
+"""The keys of a scenario's rule change: yields_to, all_in, excludes."""
+_KIND = domain.RULE_KINDS
+
+
+def _exclusions_from(
+    parsed: models.ScenarioFile,
+    place: tuple[Loc, date, str],
+    entries: list[models.Exclusion],
+    report: Report,
+) -> domain.RuleChange:
+    """A scenario's exclusions of a measure from a date on, with named sets expanded."""
+    at, day, name = place
+    out: list[tuple[tuple[str, ...], date, str]] = []
+    for i, entry in enumerate(entries):
+        where: Loc = (*at, "excludes", i)
+        if not entry.hs and entry.products is None:
+            report(where, "an exclusion needs 'hs' (codes), 'products' (a named set), or both")
+        since = entry.from_ or date.min
+        note = entry.note or entry.products or ""
+        if entry.hs:
+            out.append((tuple(sorted({hs_digits(c) for c in entry.hs})), since, note))
+        if entry.products is None:
+            continue
+        found = _product_set(parsed, entry.products, (*where, "products"), report)
+        if found is None:
+            continue
+        note = entry.note or found.note or entry.products
+        out.append((tuple(sorted({hs_digits(c) for c in found.hs})), since, note))
+        for added_on, added in sorted(found.added.items()):
+            codes = tuple(sorted({hs_digits(c) for c in added}))
+            out.append((codes, max(since, added_on), note))
+    return domain.RuleChange(day, name, domain.EXCLUDES, excludes=tuple(out))
 
 
 def set_scope(

@@ -7,6 +7,7 @@ on bad input. The models and the command line both use them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -147,27 +148,81 @@ def parse_flow(text: str) -> tuple[str, str]:
 
 def _quantum(text: str) -> Decimal:
     """The precision a literal was written with: '45.05%' -> 0.01, '25.97bn' -> 1e7."""
-    body = text.strip().rstrip("%")
+    body = text.strip().lstrip("+-").removesuffix("pp").rstrip("%")
     suffix = next((s for s in ("bn", "tn", "k", "m") if body.endswith(s)), "")
     digits = body[: len(body) - len(suffix)]
     places = len(digits.partition(".")[2])
     return Decimal(1).scaleb(-places) * SCALE[suffix]
 
 
-def parse_bound(value: object, kind: str) -> Bound:
-    """An expected value: a literal (exact at its written precision) or {min: .., max: ..}.
+RATE_QUANTUM = Decimal("0.01")
+"""The coarsest precision an expected rate is checked to, in pp: `16%` means 16.00%."""
+MONEY_PARTS = Decimal(10_000)
+"""An expected sum of money is checked to at least one ten-thousandth of it (a power of ten):
+`26bn` to the nearest million."""
+CENT = Decimal("0.01")
 
-    `kind` is "percent" or "money". Raises ValueError with a user-facing message.
+
+def _strict(exact: Decimal, written: Decimal, kind: str) -> Decimal:
+    """The precision an expected value is checked to: as written, but never coarser than
+    RATE_QUANTUM for a rate, or than a ten-thousandth of a sum of money (at least a cent)."""
+    if kind == "percent":
+        return min(written, RATE_QUANTUM)
+    if kind == "money":
+        cap = CENT if not exact else Decimal(1).scaleb((abs(exact) / MONEY_PARTS).adjusted())
+        return min(written, max(cap, CENT))
+    return Decimal(1)
+
+
+def _signed(value: object, parse: Callable[[object], Decimal]) -> Decimal:
+    """A value with an optional sign: '-24pp', '+24%', '-1.5bn' (results can be negative)."""
+    if isinstance(value, str) and value.strip()[:1] in {"-", "+"}:
+        text = value.strip()
+        number = parse(text[1:])
+        return -number if text[0] == "-" else number
+    if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
+        return -parse(-value)
+    return parse(value)
+
+
+def _rate(value: object) -> Decimal:
+    """A rate in percent or a part of one in percentage points: '30%' or '12.5pp'."""
+    if isinstance(value, str) and value.strip().endswith("pp"):
+        return parse_percent(value.strip().removesuffix("pp").rstrip() + "%")
+    return parse_percent(value)
+
+
+def _days(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number of days, such as 90, got {described(value)}")
+    return Decimal(value)
+
+
+def expected_value(value: object, kind: str) -> Decimal:
+    """An expected value as a Decimal: percent (rates and pp), money, days or date (a day
+    number, date.toordinal()). Raises ValueError with a user-facing message."""
+    if kind == "date":
+        return Decimal(parse_date(value).toordinal())
+    if kind == "days":
+        return _days(value)
+    return _signed(value, _rate if kind == "percent" else parse_money)
+
+
+def parse_bound(value: object, kind: str) -> Bound:
+    """An expected value: a literal (exact at its written precision, within the strict
+    limits of `_strict`) or {min: .., max: ..}.
+
+    `kind` is "percent", "money", "days" or "date". Raises ValueError with a user-facing
+    message.
     """
-    parse = parse_percent if kind == "percent" else parse_money
     if isinstance(value, dict):
         unknown = sorted(str(k) for k in value if k not in {"min", "max"})
         if unknown:
             raise ValueError(f"a range has only 'min' and 'max', not {', '.join(unknown)}")
         if not value:
             raise ValueError("a range needs 'min', 'max' or both")
-        low = parse(value["min"]) if "min" in value else None
-        high = parse(value["max"]) if "max" in value else None
+        low = expected_value(value["min"], kind) if "min" in value else None
+        high = expected_value(value["max"], kind) if "max" in value else None
         if low is not None and high is not None and high < low:
             raise ValueError(f"the range is empty: max {value['max']} is below min {value['min']}")
         if low is not None and high is not None:
@@ -177,13 +232,32 @@ def parse_bound(value: object, kind: str) -> Bound:
         else:
             text = f"at most {value['max']}"
         return Bound(low, high, None, text)
-    exact = parse(value)
-    if isinstance(value, str):
-        quantum = _quantum(value)
+    exact = expected_value(value, kind)
+    if kind in {"days", "date"}:
+        written = Decimal(1)
+    elif isinstance(value, str):
+        written = _quantum(value)
     else:  # a YAML number (money only): an int, or a Decimal with its written places
         exponent = exact.as_tuple().exponent
-        quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    return Bound(exact, exact, quantum, str(value))
+        written = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return Bound(exact, exact, _strict(exact, written, kind), text)
+
+
+def parse_tolerance(value: object, kind: str) -> Decimal:
+    """How far from an expected value a result may be: '0.5pp' for a rate (percentage
+    points, never '%', which could be read as a share of the value), an amount for money,
+    a number of days for days."""
+    if kind == "percent":
+        if not (isinstance(value, str) and value.strip().endswith("pp")):
+            shown = quoted(value) if isinstance(value, str) else described(value)
+            raise ValueError(
+                f"write a rate's tolerance in percentage points, such as 0.5pp, got {shown}"
+            )
+        return _rate(value)
+    if kind == "date":
+        raise ValueError("a date is exact: give a range {min: .., max: ..} instead")
+    return expected_value(value, kind)
 
 
 HS_PATTERN = r"^[0-9]{2}(\.?[0-9]){0,8}$"
@@ -215,6 +289,19 @@ def _needs_quotes(code: str, number: str) -> ValueError:
         f'write the HS code {code} in quotes, "{code}": unquoted, other YAML readers '
         f"(editors, yq, check-jsonschema) take it for the number {number}"
     )
+
+
+def quoted_code(value: object) -> str | None:
+    """The HS code a value was written as, where today's rules ask for quotes around it
+    (see `parse_hs`): '0207' for an unquoted 0207, '8473.30' for 8473.30; else None."""
+    if isinstance(value, NumeralText) and _HS.match(value):
+        return str(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        text = f"{value:f}"
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0 and text.endswith("0") and _HS.match(text):
+            return text
+    return None
 
 
 def parse_hs(value: object) -> str:
@@ -272,5 +359,54 @@ def parse_elasticity(value: object) -> Decimal:
         raise ValueError(
             f"an import demand elasticity is a number from -20 to 0 (imports fall as prices "
             f"rise), got {quoted(value)}"
+        )
+    return number
+
+
+# --- the elasticities of a market ------------------------------------------------------
+
+MAX_SUBSTITUTION = Decimal(50)
+"""The largest elasticity of substitution a file may state (estimates run to about 20)."""
+
+MAX_SUPPLY = Decimal(1000)
+"""The largest finite export supply elasticity; write `infinite` for a fixed world price."""
+
+INFINITE = "infinite"
+
+
+def _number(value: object, what: str, example: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise ValueError(f"expected {what} such as {example}, got {described(value)}")
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except ArithmeticError:
+        raise ValueError(
+            f"{quoted(value)} is not a number; write {what} such as {example}"
+        ) from None
+    if not number.is_finite():
+        raise ValueError(f"{what} is a finite number such as {example}, got {quoted(value)}")
+    return number
+
+
+def parse_substitution(value: object) -> Decimal:
+    """An elasticity of substitution between partners: a number from 0 to 50, such as 3."""
+    number = _number(value, "an elasticity of substitution", "3")
+    if number < 0 or number > MAX_SUBSTITUTION:
+        raise ValueError(
+            f"an elasticity of substitution is a number from 0 (no substitution) to "
+            f"{MAX_SUBSTITUTION}, got {quoted(value)}"
+        )
+    return number
+
+
+def parse_supply(value: object) -> Decimal | None:
+    """An export supply elasticity: a number above 0 up to 1,000, or `infinite` (None)."""
+    if isinstance(value, str) and value.strip() == INFINITE:
+        return None
+    number = _number(value, "an export supply elasticity", "2 (or infinite)")
+    if number <= 0 or number > MAX_SUPPLY:
+        raise ValueError(
+            f"an export supply elasticity is a number above 0 up to {MAX_SUPPLY:,}, or "
+            f"'infinite' (world prices do not move), got {quoted(value)}"
         )
     return number

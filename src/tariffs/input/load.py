@@ -10,21 +10,25 @@ import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from tariffs import domain
-from tariffs.domain import quoted
+from tariffs.domain import ALL_IN, quoted
 from tariffs.input import format as models
 from tariffs.input.errors import from_pydantic
+from tariffs.input.expect import Known, expectations
 from tariffs.input.files import FileReader, Inputs, LinkRefused, folder_reader, followed, read_text
-from tariffs.input.law import flows_of
+from tariffs.input.law import flows_of, rule_changes, rules_of
 from tariffs.input.lines import Files
-from tariffs.input.problems import Loc, Problem, ScenarioError, capped
+from tariffs.input.literals import quoted_code
+from tariffs.input.problems import Loc, Problem, ScenarioError, Stricter, capped
 from tariffs.input.resolve import NOTHING_BROKEN, Broken, resolve
 from tariffs.input.yamlsource import Locator, YamlProblem, parse
 from tariffs.limits import MAX_EXPECTATIONS
+
+T = TypeVar("T")
 
 
 def _no_files(name: str) -> tuple[str, str]:
@@ -36,19 +40,107 @@ def load(path: Path, *, inputs: Inputs | None = None) -> domain.Study:
 
     `inputs`, when given, records every file read, so that no output replaces one.
     """
+    return load_text(_read(path, inputs), os.fspath(path), folder_reader(path, inputs))
+
+
+def load_text(
+    text: str, path: str, read_file: FileReader = _no_files, *, history: bool = False
+) -> domain.Study:
+    """Validate and resolve scenario text; `path` is only used in messages.
+
+    `history` reads a past version of a file (`diff --rev`) whose meaning today's stricter
+    rules do not put in doubt: an HS code that should be quoted is read as written, and a
+    setting that reaches no product line (so changes nothing) is left as it is, each with a
+    warning instead of a problem; its expectations and sweeps, which `diff` compares
+    neither, are not read. Anything else is refused as usual."""
+    return _guarded(path, lambda: _load_text(text, path, read_file, history=history)[1])
+
+
+def load_expectations(
+    path: Path, expectations: Path, *, inputs: Inputs | None = None
+) -> tuple[domain.Study, tuple[domain.Expectation, ...]]:
+    """A scenario file, and the expectations a file of its own states about it (`tariffs
+    check FILE --expect EXPECTATIONS`), checked against the scenario file's names.
+
+    Problems of the scenario file are reported at it; those of the expectations, at theirs.
+    """
+    shown = os.fspath(path)
+    text = _read(path, inputs)
+    parsed, study = _guarded(shown, lambda: _load_text(text, shown, folder_reader(path, inputs)))
+    other = os.fspath(expectations)
+    return study, _guarded(
+        other, lambda: _expectations_of(_read(expectations, inputs), other, parsed, study)
+    )
+
+
+def _read(path: Path, inputs: Inputs | None) -> str:
     shown = os.fspath(path)
     try:
         real = followed(path)
     except LinkRefused as exc:
         raise ScenarioError([Problem(1, 1, f"{exc}; refusing to read it", shown)]) from None
-    text = read_text(real, shown=shown, inputs=inputs, follow=False)
-    return load_text(text, shown, folder_reader(path, inputs))
+    return read_text(real, shown=shown, inputs=inputs, follow=False)
 
 
-def load_text(text: str, path: str, read_file: FileReader = _no_files) -> domain.Study:
-    """Validate and resolve scenario text; `path` is only used in messages."""
+def _expectations_of(
+    text: str, path: str, parsed: models.ScenarioFile, study: domain.Study
+) -> tuple[domain.Expectation, ...]:
     try:
-        return _load_text(text, path, read_file)
+        data, root = parse(text)
+    except YamlProblem as exc:
+        raise ScenarioError([Problem(exc.line, exc.column, exc.message, path)]) from None
+    where = Locator(root)
+    if not isinstance(data, dict):
+        line, column = where(())
+        message = "expected a mapping with 'tariffs: 1' and an 'expect' list"
+        raise ScenarioError([Problem(line, column, message, path)])
+    _check_count(data, where, path)
+    try:
+        found = models.ExpectationsFile.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise ScenarioError(
+            capped(sorted({from_pydantic(error, where, path) for error in errors}))
+        ) from None
+    problems: list[tuple[Loc, str]] = []
+    flow_of: dict[str, set[str]] = {}
+    for m in study.measures:
+        if m.kind != domain.MFN:
+            flow_of.setdefault(m.name, set()).add(f"{m.importer}:{m.exporter}")
+    known = Known(
+        parsed,
+        {s.name: s for s in study.scenarios},
+        flow_of,
+        {f.key: f for f in study.flows},
+        {f"{m.importer}:{m.exporter}" for m in study.measures if m.kind == domain.MFN},
+    )
+    entries = expectations(
+        found.expect,
+        range(len(found.expect)),
+        known,
+        lambda loc, message: problems.append((loc, message)),
+        where,
+    )
+    if problems:
+        unique = {Problem(*where(loc), message, path) for loc, message in problems}
+        raise ScenarioError(capped(sorted(unique)))
+    return entries
+
+
+def _check_count(data: dict[Any, Any], where: Locator, path: str) -> None:
+    expect = data.get("expect")
+    if isinstance(expect, list) and len(expect) > MAX_EXPECTATIONS:
+        line, column = where(("expect",))
+        message = (
+            f"the file states {len(expect):,} expectations; a file may state at most "
+            f"{MAX_EXPECTATIONS:,}"
+        )
+        raise ScenarioError([Problem(line, column, message, path)])
+
+
+def _guarded(path: str, work: Callable[[], T]) -> T:
+    try:
+        return work()
     except RecursionError:  # the parser's depth limits should stop this first
         raise ScenarioError([Problem(1, 1, "file is nested too deeply to process", path)]) from None
     except MemoryError:
@@ -57,7 +149,9 @@ def load_text(text: str, path: str, read_file: FileReader = _no_files) -> domain
         ) from None
 
 
-def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
+def _load_text(
+    text: str, path: str, read_file: FileReader, *, history: bool = False
+) -> tuple[models.ScenarioFile, domain.Study]:
     try:
         data, root = parse(text)
     except YamlProblem as exc:
@@ -70,14 +164,11 @@ def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
         raise ScenarioError(
             [Problem(line, column, "the top level must be a mapping (key: value)", path)]
         )
-    expect = data.get("expect")
-    if isinstance(expect, list) and len(expect) > MAX_EXPECTATIONS:
-        line, column = where(("expect",))
-        message = (
-            f"the file states {len(expect):,} expectations; a file may state at most "
-            f"{MAX_EXPECTATIONS:,}"
-        )
-        raise ScenarioError([Problem(line, column, message, path)])
+    _check_count(data, where, path)
+    forgiven: list[tuple[Loc, str]] = []
+    if history:
+        data = {k: v for k, v in data.items() if k not in {"expect", "sweeps"}}
+        forgiven = _quoted_as_written(data)
     problems: list[Problem] = []
     broken = NOTHING_BROKEN
     parsed: models.ScenarioFile | None
@@ -91,11 +182,77 @@ def _load_text(text: str, path: str, read_file: FileReader) -> domain.Study:
     other_files: list[Problem] = []
     study = None
     if parsed is not None:
-        study = resolve(parsed, found, where, Files(read_file, other_files), broken)
+        study = resolve(parsed, found, where, Files(read_file, other_files), broken, lax=history)
+    if history:
+        forgiven += [(loc, message) for loc, message in found if isinstance(message, Stricter)]
+        found = [(loc, message) for loc, message in found if not isinstance(message, Stricter)]
     if problems or found or other_files or study is None or parsed is None:
         unique = {*problems, *(Problem(*where(loc), message, path) for loc, message in found)}
         raise ScenarioError(capped(sorted(unique)) + other_files)
-    return study._replace(warnings=_warnings(parsed, study, where, path))
+    warnings = () if history else _warnings(parsed, study, where, path)
+    if forgiven:
+        warnings = tuple(
+            sorted(
+                (
+                    *warnings,
+                    *(f"{path}:{_at(where, loc)}: warning: {_OLDER}{m}" for loc, m in forgiven),
+                ),
+                key=_position,
+            )
+        )
+    return parsed, study._replace(warnings=warnings)
+
+
+_OLDER = "read under today's stricter rules, which this version predates: "
+
+
+def _at(where: Locator, loc: Loc) -> str:
+    line, column = where(loc)
+    return f"{line}:{column}"
+
+
+def _position(warning: str) -> tuple[int, int]:
+    """A warning's line and column, to sort by ('path:line:col: warning: ...')."""
+    parts = warning.rsplit(": warning: ", 1)[0].rsplit(":", 2)
+    return int(parts[1]), int(parts[2])
+
+
+def _quoted_as_written(data: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
+    """Where a past version wrote an HS code that today must be quoted (an unquoted 0207 or
+    8473.30, which other YAML readers take for another number), read it as the text it was
+    written as, which is what tariffs always read: the places, with today's message."""
+    out: list[tuple[Loc, str]] = []
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in list(items):
+        here = (*loc, key)
+        if isinstance(value, dict | list):
+            out.extend(_quoted_as_written(value, here))
+            continue
+        code = quoted_code(value) if _is_code_place(here) else None
+        if code is not None:
+            data[key] = code
+            out.append(
+                (
+                    here,
+                    f"HS code {code} unquoted, which today's rules refuse (other YAML readers "
+                    f'take it for another number; write "{code}"); read as {code}, as it was',
+                )
+            )
+    return out
+
+
+def _is_code_place(loc: Loc) -> bool:
+    """Whether a place holds HS codes: `hs` keys and lists, `applies_to`, product sets."""
+    names = [part for part in loc if isinstance(part, str)]
+    return (bool(names) and names[-1] in {"hs", "applies_to"}) or (
+        len(names) >= 2 and names[-2] == "added"
+    )
 
 
 def _warnings(
@@ -126,7 +283,61 @@ def _warnings(
                 f"lines, {effect}; only `tariffs rate --hs` uses them (give the flow 'lines')"
             )
             out.append((*where(("measures", name, field)), message))
+    out.extend((*where(loc), message) for loc, message in _rule_warnings(parsed))
     return tuple(f"{path}:{line}:{column}: {message}" for line, column, message in sorted(out))
+
+
+def _rule_warnings(parsed: models.ScenarioFile) -> list[tuple[Loc, str]]:
+    """A scenario's change of a measure's rate on or after the day one of the measure's
+    dated rules begins, that leaves the rule alone: the rule still applies to the new rate
+    (a 39% under an all-in ceiling over MFN is 39% all-in, not 39% plus MFN)."""
+    out: list[tuple[Loc, str]] = []
+    for name, scenario in parsed.scenarios.items():
+        changed = {  # (measure, kind) -> the first day this scenario changes those rules
+            (measure, found.kind): day
+            for day, by_measure in sorted(scenario.rules.items(), reverse=True)
+            for measure, change in by_measure.items()
+            for found in rule_changes(parsed, (name, day, measure), change, ((set(), [])))
+        }
+        for day, settings in scenario.changes.items():
+            for measure, setting in settings.items():
+                if not _any_rate(setting):
+                    continue  # a rule can only lower a rate: at 0% it changes nothing
+                own = parsed.measures.get(measure)
+                for rule in rules_of(own) if own is not None else ():
+                    if rule.start == date.min or not rule.start <= day < rule.until:
+                        continue
+                    if changed.get((measure, rule.kind), date.max) <= day:
+                        continue
+                    key = "all_in" if rule.kind == ALL_IN else "yields_to"
+                    what = (
+                        f"its all-in ceiling over {', '.join(rule.names)}"
+                        if rule.kind == ALL_IN
+                        else f"its yield to {', '.join(rule.names)}"
+                    )
+                    them, are = ("them", "are") if len(rule.names) > 1 else ("it", "is")
+                    effect = (
+                        f"so the new rate is a ceiling over {them}, not added to {them}"
+                        if rule.kind == ALL_IN
+                        else f"so it still pays nothing where {them} {are} owed"
+                    )
+                    out.append(
+                        (
+                            ("scenarios", name, "changes", day.isoformat(), measure),
+                            f"warning: scenario {quoted(name)} changes {quoted(measure)} from "
+                            f"{day}, on or after the day {what} begins ({rule.start}), and "
+                            f"leaves that rule alone, {effect}; to change the rule too, add "
+                            f"rules: {{{day}: {{{measure}: {{{key}: []}}}}}} to the scenario",
+                        )
+                    )
+    return list(dict.fromkeys(out))
+
+
+def _any_rate(setting: Any) -> bool:
+    """Whether a scenario's change sets some product's rate above 0%."""
+    if isinstance(setting, list):
+        return any(_any_rate(each) for each in setting)
+    return bool(getattr(setting, "rate", setting))
 
 
 _LISTS = ("flows", "expect")
@@ -155,6 +366,7 @@ def _salvaged(data: dict[Any, Any], errors: list[Any]) -> tuple[models.ScenarioF
     entries: dict[str, dict[Any, set[str]]] = {}  # section: entry: the keys that failed
     whole: set[str] = set()
     emptied: set[str] = set()  # sections left without entries: a stand-in, emptied again
+    data, partly = _scenario_parts_left_out(data, errors)
     for again in range(3):
         for error in errors:
             loc = error["loc"]
@@ -163,6 +375,8 @@ def _salvaged(data: dict[Any, Any], errors: list[Any]) -> tuple[models.ScenarioF
             key = str(loc[0])
             sections = (*_LISTS, *_MAPPINGS)
             if not again and key in sections and len(loc) > 1 and _holds(data.get(key), loc[1]):
+                if _scenario_part(loc):
+                    continue  # the part was left out, the scenario kept
                 failed = entries.setdefault(key, {}).setdefault(loc[1], set())
                 failed.add(str(loc[2]) if len(loc) > 2 else "")
             elif again and len(loc) == 1 and key in entries and key not in whole:
@@ -179,8 +393,48 @@ def _salvaged(data: dict[Any, Any], errors: list[Any]) -> tuple[models.ScenarioF
             continue
         stood_in = (whole | emptied) & {"flows", "measures", "scenarios"}
         empty = {key: type(_STAND_INS[key])() for key in stood_in}
-        return parsed.model_copy(update=empty), _broken(data, entries, whole, kept)
+        broken = _broken(data, entries, whole, kept)
+        partly_broken = frozenset(("scenarios", str(name)) for name in partly)
+        return parsed.model_copy(update=empty), broken._replace(
+            entries=broken.entries | partly_broken
+        )
     return None, NOTHING_BROKEN
+
+
+_PARTS = ("changes", "rules", "windows")
+"""The parts of a scenario left out on their own when they fail validation, so that the
+rest of it (an unknown measure in its changes, say) is checked in the same run."""
+
+
+def _scenario_part(loc: tuple[Any, ...]) -> bool:
+    return len(loc) > 3 and loc[0] == "scenarios" and loc[2] in _PARTS
+
+
+def _scenario_parts_left_out(
+    data: dict[Any, Any], errors: list[Any]
+) -> tuple[dict[Any, Any], set[Any]]:
+    """The data with each scenario's failed change date, rule date or window left out, and
+    the scenarios concerned: they stay, and are marked as broken, so that what refers to
+    them is not checked falsely."""
+    scenarios = data.get("scenarios")
+    failed: dict[tuple[Any, str], set[Any]] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if _scenario_part(loc):
+            failed.setdefault((loc[1], loc[2]), set()).add(loc[3])
+    if not failed or not isinstance(scenarios, dict):
+        return data, set()
+    copied = dict(scenarios)
+    for (name, part), items in failed.items():
+        entry = copied.get(name)
+        if not isinstance(entry, dict) or not isinstance(entry.get(part), dict | list):
+            continue
+        entry = copied[name] = dict(entry)
+        if isinstance(entry[part], dict):
+            entry[part] = {k: v for k, v in entry[part].items() if k not in items}
+        else:
+            entry[part] = [v for i, v in enumerate(entry[part]) if i not in items]
+    return {**data, "scenarios": copied}, {name for name, _ in failed}
 
 
 def _holds(container: object, part: object) -> bool:

@@ -15,6 +15,14 @@ Report = Callable[[Loc, str], None]
 """Records a problem at a data path; positions are looked up once, at the end."""
 
 
+class Stricter(str):
+    """A problem's message from a rule that earlier versions of tariffs did not have, about a
+    file whose meaning is not in doubt (it would change nothing): a file's past version, read
+    by `diff --rev`, gets it as a warning instead (see input.load, `history`)."""
+
+    __slots__ = ()
+
+
 class Problem(NamedTuple):
     """One user error, printed as `path:line:col: message`; problems sort by position."""
 

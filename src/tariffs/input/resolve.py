@@ -14,11 +14,13 @@ from typing import Any, NamedTuple
 
 from tariffs import domain
 from tariffs.domain import MFN, listed, quoted
+from tariffs.input import expect, law
 from tariffs.input import format as models
-from tariffs.input import law
+from tariffs.input.expect import Known
 from tariffs.input.lines import Files, build_flow
 from tariffs.input.literals import hs_digits
-from tariffs.input.problems import Loc, Report, cycle_path, cycles
+from tariffs.input.markets import resolve_markets
+from tariffs.input.problems import Loc, Report, Stricter, cycle_path, cycles
 from tariffs.input.sweeps import resolve_sweeps
 from tariffs.input.yamlsource import KEY
 from tariffs.limits import MAX_LINES
@@ -67,11 +69,14 @@ def resolve(
     where: Callable[[Loc], tuple[int, int]],
     files: Files,
     broken: Broken = NOTHING_BROKEN,
+    *,
+    lax: bool = False,
 ) -> domain.Study | None:
     """Check cross-references and build the `Study`; append problems to `found`.
 
     With `broken` parts (left out because they failed validation), the rest is checked
-    all the same, and no `Study` is returned.
+    all the same, and no `Study` is returned. `lax`: problems of a stricter rule only
+    (`Stricter`, a file's meaning not in doubt) still give the `Study` (see load, history).
     """
     troubled: set[tuple[str, ...]] = set()
 
@@ -85,15 +90,26 @@ def resolve(
 
     flows, seen_flows = _flows(parsed, broken, problem, files)
     _check_line_count(flows, problem)
+    # a flow whose lines had problems (an MFN that could not be read, say) may or may not
+    # state MFN: what depends on that is not checked, so that one error is one message
+    built = {f.key for f in flows}
+    unsure = {f"{a}:{b}" for (a, b) in seen_flows if f"{a}:{b}" not in built} | {
+        f"{parsed.flows[int(i)].importer}:{parsed.flows[int(i)].exporter}"
+        for section, i in troubled
+        if section == "flows" and i.isdigit() and int(i) < len(parsed.flows)
+    }
+    unsure_broken = broken._replace(entries=broken.entries | {("flows", k) for k in unsure})
 
-    measures, with_mfn = _measures(parsed, (flows, seen_flows), problem, broken)
+    measures, with_mfn = _measures(parsed, (flows, seen_flows), problem, unsure_broken)
     _check_parts(flows, measures, problem)
 
     lines_of = {(f.importer, f.exporter): [x.hs for x in f.lines if x.hs] for f in flows}
     codes: dict[str, list[str]] = {}
     for m in measures:
         codes.setdefault(m.name, []).extend(lines_of.get((m.importer, m.exporter), []))
-    known = _Known(set(parsed.measures) | ({MFN} if with_mfn else set()), broken, parsed, codes)
+    known = _Known(
+        set(parsed.measures) | ({MFN} if with_mfn else set()), broken, parsed, codes, with_mfn
+    )
     names = list(parsed.scenarios)
     listed_names = broken.named("scenarios", names)
     baseline = parsed.baseline or (names[0] if names else "")
@@ -116,14 +132,29 @@ def resolve(
         chain = chains.get(name)
         if chain is not None:
             resolved.append(_inherit(parsed, chain, problem))
+    _check_scenario_rules(parsed, resolved, problem)
     whole = {  # scenarios whose every ancestor validated and resolved
         name for name, chain in chains.items() if parsed.scenarios[chain[0]].extends is None
     }
     flow_of: dict[str, set[str]] = {}
     for m in measures:
         flow_of.setdefault(m.name, set()).add(f"{m.importer}:{m.exporter}")
-    expectations = _expectations(
-        parsed, resolved, flow_of, problem, where, broken=broken, whole=whole
+    known_names = Known(
+        parsed,
+        {  # a scenario of a broken chain may lack windows: its own are not checked
+            s.name: s
+            for s in resolved
+            if s.name in whole
+            and not any(broken.has("scenarios", a) for a in chains.get(s.name, [s.name]))
+        },
+        flow_of,
+        {f.key: f for f in flows},
+        {f"{a}:{b}" for a, b in with_mfn},
+        broken.has,
+        broken.named,
+    )
+    expectations = expect.expectations(
+        parsed.expect, broken.indexes("expect", len(parsed.expect)), known_names, problem, where
     )
     study = domain.Study(
         title=parsed.title,
@@ -137,13 +168,17 @@ def resolve(
         measures=tuple(measures),
         scenarios=tuple(resolved),
         expectations=expectations,
+        markets=resolve_markets(parsed, flows, problem),
     )
     sweeps: tuple[domain.Sweep, ...] = ()
     if parsed.sweeps and _sweepable(broken, troubled, len(flows) == len(parsed.flows)):
         sound = {  # scenarios whose chain is whole and free of problems
             name
             for name in whole
-            if not any(("scenarios", ancestor) in troubled for ancestor in chains[name])
+            if not any(
+                ("scenarios", ancestor) in troubled or broken.has("scenarios", ancestor)
+                for ancestor in chains[name]
+            )
         }
         chosen = {
             name: sweep
@@ -152,7 +187,8 @@ def resolve(
             or not (sweep.scenario in parsed.scenarios or broken.has("scenarios", sweep.scenario))
         }
         sweeps = resolve_sweeps(chosen, study, problem)
-    if found or broken != NOTHING_BROKEN:
+    strict = [m for _, m in found if not (lax and isinstance(m, Stricter))]
+    if strict or broken != NOTHING_BROKEN:
         return None
     return study._replace(sweeps=sweeps)
 
@@ -199,24 +235,30 @@ class _Known:
         broken: Broken,
         parsed: models.ScenarioFile,
         codes: dict[str, list[str]],
+        with_mfn: set[tuple[str, str]] | None = None,
     ) -> None:
         self.parsed = parsed
+        self.with_mfn = with_mfn or set()  # the flows that state MFN: their base layers
         self.names = names
         self.listed = sorted(broken.named("measures", sorted(names)))
         self.broken = broken
         self.codes = codes  # each measure's product lines' HS digits, over its flows
 
-    def reaches(self, measure: str, prefixes: tuple[str, ...], at: Loc, problem: Report) -> None:
-        """A scenario's rate for some products must reach a product line of the measure's
-        flows: otherwise it would silently change nothing (a flow without lines has no
-        codes). An unknown measure has its own problem."""
+    def reaches(
+        self, measure: str, prefixes: tuple[str, ...], at: Loc, problem: Report, what: str = "rate"
+    ) -> None:
+        """A scenario's rate (or exclusion) for some products must reach a product line of
+        the measure's flows: otherwise it would silently change nothing (a flow without
+        lines has no codes). An unknown measure has its own problem."""
         codes = self.codes.get(measure)
         if codes is not None and prefixes and not any(c.startswith(prefixes) for c in codes):
             problem(
                 at,
-                f"the rate of {quoted(measure)} for HS {', '.join(prefixes)} reaches no "
-                "product line of its flows, so it would change nothing (a flow without "
-                "lines has no codes)",
+                Stricter(
+                    f"the {what} of {quoted(measure)} for HS {', '.join(prefixes)} reaches no "
+                    "product line of its flows, so it would change nothing (a flow without "
+                    "lines has no codes)"
+                ),
             )
 
     def __contains__(self, name: object) -> bool:
@@ -258,7 +300,11 @@ def _measures(
                 )
             rates = measure.partner_rates.get(partner, measure.rates)
             schedule = tuple(sorted(rates.items()))
-            measures.append(template._replace(exporter=partner, rates=schedule))
+            copy = template._replace(exporter=partner, rates=schedule)
+            if measure.partner_rates and partner not in measure.partner_rates and not rates:
+                # in the group, but with no rate of its own: not this partner's tariff
+                copy = copy._replace(product_rates=(), rated_partners=tuple(measure.partner_rates))
+            measures.append(copy)
         _check_shares(name, template, law.partners_of(parsed, measure), built_flows, problem)
     listed_measures = sorted(broken.named("measures", list(parsed.measures)))
     law.check_rules(parsed, with_mfn, problem, broken.has, listed_measures)
@@ -372,6 +418,7 @@ def _check_scenario(
                         "product one rate",
                     )
                 seen.append(prefixes)
+    _check_rule_changes(name, scenario, known, problem)
     for i, measure in enumerate(scenario.disable):
         if measure not in known:
             problem(
@@ -386,6 +433,34 @@ def _check_scenario(
             )
         window_names.add(window.name)
         _check_window(window, at, known, measure_list, problem)
+
+
+def _check_rule_changes(
+    name: str, scenario: models.Scenario, known: _Known, problem: Report
+) -> None:
+    """A scenario's rule changes name measures of the file (not MFN), and each kind's
+    entries are valid as a measure's own are."""
+    here: Loc = ("scenarios", name)
+    measure_list = known.listed
+    for day, changed in scenario.rules.items():
+        for measure, change in changed.items():
+            place = (*here, "rules", day.isoformat(), measure)
+            if measure not in known:
+                problem(
+                    (*place, KEY), f"unknown measure {quoted(measure)} ({_known(measure_list)})"
+                )
+            elif measure not in known.parsed.measures and not known.broken.has("measures", measure):
+                problem((*place, KEY), f"the {MFN} layer has no rules to change")
+            for found in law.rule_changes(
+                known.parsed,
+                (name, day, measure),
+                change,
+                (known.with_mfn, measure_list),
+                problem,
+                broken=known.broken.has,
+            ):
+                for i, (prefixes, _, _) in enumerate(found.excludes):
+                    known.reaches(measure, prefixes, (*place, "excludes", i), problem, "exclusion")
 
 
 def _check_window(
@@ -502,7 +577,63 @@ def _inherit(parsed: models.ScenarioFile, chain: list[str], problem: Report) -> 
                 key=lambda c: (c[0], c[1]),  # stable: a date's settings keep their order
             )
         ),
+        rules=_inherited_rules(parsed, chain),
     )
+
+
+def _inherited_rules(
+    parsed: models.ScenarioFile, chain: list[str]
+) -> tuple[domain.RuleChange, ...]:
+    """The rule changes of a scenario and its ancestors; a child's wins on the same date,
+    measure and kind."""
+    rules: dict[tuple[date, str, str], domain.RuleChange] = {}
+    for ancestor in chain:
+        for day, changed in parsed.scenarios[ancestor].rules.items():
+            for measure, change in changed.items():
+                for found in law.rule_changes(parsed, (ancestor, day, measure), change, _NONE):
+                    rules[(day, measure, found.kind)] = found
+    return tuple(rules[key] for key in sorted(rules))
+
+
+def _check_scenario_rules(
+    parsed: models.ScenarioFile, scenarios: list[domain.Scenario], problem: Report
+) -> None:
+    """Under each scenario that changes rules, the rules in force on any day form no cycle
+    (the measures' own were checked). Two ceilings at once can only come from one change,
+    whose check reports them: a change ends the rules of its kind before it."""
+    base = {name: law.rules_of(m) for name, m in parsed.measures.items()}
+    known = {tuple(sorted(cycle)) for cycle, _ in law.rule_cycles(base)}
+    for scenario in scenarios:
+        if not parsed.scenarios[scenario.name].rules:
+            continue  # what it inherits is checked where it is written
+        at: Loc = ("scenarios", scenario.name, "rules")
+        rules = dict(base)
+        for name in {c.measure for c in scenario.rules if c.measure in base}:
+            rules[name] = domain.rules_under(
+                base[name], (c for c in scenario.rules if c.measure == name)
+            )
+        own = parsed.scenarios[scenario.name].rules
+        for cycle, day in law.rule_cycles(rules):
+            if tuple(sorted(cycle)) not in known:
+                when = "" if day == date.min else f" from {day}"
+                place = next(  # the scenario's own change of a measure of the cycle
+                    (
+                        (*at, on.isoformat(), name)
+                        for on, changed in own.items()
+                        for name in changed
+                        if name in cycle
+                    ),
+                    at,
+                )
+                problem(
+                    place,
+                    f"under scenario {quoted(scenario.name)}, 'yields_to' and 'all_in' form a "
+                    f"cycle{when}: {cycle_path(cycle)}",
+                )
+
+
+_NONE: tuple[set[tuple[str, str]], list[str]] = (set(), [])
+"""The context of a rule change read again, its problems already reported."""
 
 
 def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
@@ -523,163 +654,23 @@ def _check_overlaps(
     scenario: str, windows: list[tuple[Loc, domain.Window]], problem: Report
 ) -> None:
     place = {id(window): loc for loc, window in windows}
+    pairs: dict[tuple[int, int], list[str]] = {}  # one message a pair, naming every measure
+    found: dict[tuple[int, int], tuple[domain.Window, domain.Window]] = {}
     for first, second, measure in domain.window_overlaps(w for _, w in windows):
+        key = (id(first), id(second))
+        pairs.setdefault(key, []).append(measure)
+        found[key] = (first, second)
+    for key, measures in pairs.items():
+        first, second = found[key]
         own = [at for at in (place[id(second)], place[id(first)]) if at[1] == scenario]
         if own:  # ancestors report their own overlaps
             last = min(first.until, second.until) - timedelta(days=1)
             problem(
                 (*own[0], "start"),
                 f"windows {quoted(first.name)} and {quoted(second.name)} both set "
-                f"{quoted(measure)} from {second.start} to {last} (in scenario {quoted(scenario)})",
+                f"{', '.join(quoted(m) for m in sorted(measures))} from {second.start} to "
+                f"{last} (in scenario {quoted(scenario)})",
             )
-
-
-def _expectations(
-    parsed: models.ScenarioFile,
-    scenarios: list[domain.Scenario],
-    flow_of: dict[str, set[str]],
-    problem: Report,
-    where: Callable[[Loc], tuple[int, int]],
-    *,
-    broken: Broken,
-    whole: set[str],
-) -> tuple[domain.Expectation, ...]:
-    """Check each expectation's names and its one metric; build them with their positions.
-
-    A name that may be a part that failed validation is not reported, nor a window of a
-    scenario that inherits from one."""
-    by_name = {s.name: s for s in scenarios if s.name in whole}
-    flow_keys = [f"{f.importer}:{f.exporter}" for f in parsed.flows]
-    out: list[domain.Expectation] = []
-    indexes = broken.indexes("expect", len(parsed.expect))
-    for i, entry in zip(indexes, parsed.expect, strict=True):
-        at: Loc = ("expect", i)
-        given = [m for m in domain.METRICS if getattr(entry, m) is not None]
-        if len(given) != 1:
-            metrics = ", ".join(domain.METRICS)
-            what = "none" if not given else ", ".join(given)
-            problem(at, f"an expectation states exactly one of {metrics} (this one: {what})")
-            continue
-        metric = given[0]
-        if entry.on is not None and metric != "rate":
-            problem((*at, "on", KEY), f"'on' goes with 'rate' only, not with {quoted(metric)}")
-        if (entry.window is None) != (metric != "saved"):
-            problem(at, "'window' names the window of a 'saved' expectation, and goes with it only")
-        if entry.flow.endswith(":*"):
-            _check_importer_total(entry, metric, flow_keys, at, problem)
-        elif entry.flow not in flow_keys and not broken.has("flows", entry.flow):
-            problem((*at, "flow"), f"no flow {entry.flow} is declared ({_known(flow_keys)})")
-        scenario = by_name.get(entry.scenario)
-        if entry.scenario not in parsed.scenarios:
-            if not broken.has("scenarios", entry.scenario):
-                problem(
-                    (*at, "scenario"),
-                    f"unknown scenario {quoted(entry.scenario)} "
-                    f"({_known(broken.named('scenarios', list(parsed.scenarios)))})",
-                )
-        elif scenario is not None and entry.window is not None:
-            windows = [w for w in scenario.windows if w.name == entry.window]
-            if not windows:
-                names = list(dict.fromkeys(w.name for w in scenario.windows))
-                problem(
-                    (*at, "window"),
-                    f"scenario {quoted(entry.scenario)} has no window "
-                    f"{quoted(entry.window)} ({_known(names)})",
-                )
-            elif not any(
-                entry.flow in flow_of.get(m, ()) or broken.has("measures", m)
-                for w in windows
-                for m, _ in w.rates
-            ):
-                problem(
-                    (*at, "window"),
-                    f"window {quoted(entry.window)} sets no measure of flow {entry.flow}",
-                )
-        _check_product_or_layer(entry, metric, parsed, at, problem, broken=broken)
-        line, column = where((*at, metric))
-        bound = getattr(entry, metric)
-        out.append(
-            domain.Expectation(
-                entry.scenario,
-                entry.flow,
-                metric,
-                bound,
-                entry.on,
-                entry.window,
-                line,
-                column,
-                hs=entry.hs,
-                layer=entry.layer,
-            )
-        )
-    return tuple(out)
-
-
-LAYER_METRICS = ("rate", "average")
-"""What an expectation can state of one layer: its rate on a date, its part of the average."""
-
-
-IMPORTER_METRICS = ("rate", "average", "duties")
-"""What an expectation on an importer's total (IMPORTER:*) may state."""
-
-
-def _check_importer_total(
-    entry: Any, metric: str, flow_keys: list[str], at: Loc, problem: Report
-) -> None:
-    """IMPORTER:* is the importer's total over its flows: it needs two flows or more, and
-    states a rate, average or duties, of no product or layer."""
-    importer = entry.flow.split(":", 1)[0]
-    mine = [key for key in flow_keys if key.startswith(f"{importer}:")]
-    if len(mine) < 2:  # a total is over two flows or more
-        problem(
-            (*at, "flow"),
-            f"{entry.flow} is the total over {importer}'s flows, and the file declares "
-            f"{len(mine)} (a total needs two or more)",
-        )
-    if metric not in IMPORTER_METRICS:
-        problem(
-            (*at, metric, KEY),
-            f"an importer's total ({entry.flow}) states {', '.join(IMPORTER_METRICS)}, "
-            f"not {quoted(metric)}",
-        )
-    for key in ("hs", "layer"):
-        if getattr(entry, key) is not None:
-            problem((*at, key, KEY), f"{quoted(key)} goes with one flow, not with {entry.flow}")
-
-
-def _check_product_or_layer(
-    entry: Any,
-    metric: str,
-    parsed: models.ScenarioFile,
-    at: Loc,
-    problem: Report,
-    *,
-    broken: Broken = NOTHING_BROKEN,
-) -> None:
-    """`hs` goes with `rate`; `layer` with `rate` or `average`, and names a measure of the
-    expectation's flow (or one that failed validation, which is not reported again)."""
-    if entry.hs is not None and metric != "rate":
-        problem((*at, "hs", KEY), f"'hs' goes with 'rate' only, not with {quoted(metric)}")
-    if entry.layer is None:
-        return
-    if metric not in LAYER_METRICS:
-        problem(
-            (*at, "layer", KEY),
-            f"'layer' goes with {' or '.join(map(repr, LAYER_METRICS))}, not with {quoted(metric)}",
-        )
-    measures = [
-        name
-        for name, m in parsed.measures.items()
-        if entry.flow in {f"{a}:{b}" for a, b in law.flows_of(parsed, m)}
-    ]
-    if entry.layer not in measures and not broken.has("measures", entry.layer):
-        # Measures that failed validation are listed too: their flow cannot be known.
-        invalid = [n for n in broken.named("measures", []) if n not in parsed.measures]
-        problem(
-            (*at, "layer"),
-            f"flow {entry.flow} has no measure {quoted(entry.layer)} "
-            f"({_known(measures + invalid)})",
-        )
 
 
 def _measure(

@@ -242,4 +242,11 @@ def file_metrics(file: dict[str, Any]) -> metrics.Flat:
                     layer,
                     (name, f"{total['importer']}:*", layer["measure"]),
                 )
+        found = scenario.get("markets", ())  # added within version 2
+        for market in found:
+            take(metrics.MARKET, market, (name, f"{market['importer']}:*", "market"))
+        for market in found:  # computed results list every market's partners after them
+            for partner in market["partners"]:
+                key = f"{market['importer']}:{partner['exporter']}"
+                take(metrics.MARKET_PARTNER, partner, (name, key, "market"))
     return out

@@ -8,6 +8,7 @@ both come here. A target names one number of the loaded study:
     measure:MEASURE.DATE                            a step of a measure's own schedule
     flow:IMPORTER:EXPORTER.value | .elasticity | .observed_at
     line:IMPORTER:EXPORTER.HS.value | .share | .elasticity | .observed_at
+    market:IMPORTER.import_demand | .substitution | .export_supply
 
 and VALUES are `FIRST..LAST/STEP`, a list `A,B,C`, or one value, each written as the file
 writes that number (30, 2025-08-12, 30%, 438.9bn, -1.5). Pure: text and domain values in,
@@ -32,14 +33,17 @@ from tariffs.input.literals import (
     parse_hs,
     parse_money,
     parse_percent,
+    parse_substitution,
+    parse_supply,
 )
 from tariffs.limits import MAX_VARIANTS
 
-KINDS = ("window", "change", "measure", "flow", "line")
+KINDS = ("window", "change", "measure", "flow", "line", "market")
 
 WINDOW_FIELDS = ("days", "until", "start")
 FLOW_FIELDS = ("value", "elasticity", "observed_at")
 LINE_FIELDS = ("value", "share", "elasticity", "observed_at")
+MARKET_FIELDS = ("import_demand", "substitution", "export_supply")
 MAX_DAYS = 36_500
 """The longest window, in days (as in the file format)."""
 
@@ -52,6 +56,9 @@ _UNIT_OF_FIELD = {
     "share": "percent",
     "elasticity": "number",
     "observed_at": "percent",
+    "import_demand": "number",
+    "substitution": "number",
+    "export_supply": "number",
 }
 
 EXAMPLES = {
@@ -94,7 +101,24 @@ def target(study: Study, scenario: Scenario, text: str) -> Target:
         return _change(scenario, rest, text)
     if kind == "measure":
         return _measure(study, rest, text)
+    if kind == "market":
+        return _market(study, rest, text)
     return _flow_or_line(study, kind, rest, text)
+
+
+def _market(study: Study, rest: str, text: str) -> Target:
+    importer, _, field = rest.partition(".")
+    names = [market.importer for market in study.markets]
+    if importer not in names:
+        raise ValueError(
+            f"{quoted(text)}: the file has no market {quoted(importer)} (its markets: "
+            f"{listed(names)})"
+        )
+    if field not in MARKET_FIELDS:
+        raise ValueError(
+            f"{quoted(text)}: a market has {', '.join(MARKET_FIELDS)}, not {quoted(field)}"
+        )
+    return Target("market", importer, field, _UNIT_OF_FIELD[field], text)
 
 
 def _window(scenario: Scenario, rest: str, text: str) -> Target:
@@ -241,9 +265,20 @@ def _share(text: str) -> Decimal:
     return share
 
 
+def _supply(text: str) -> Decimal:
+    found = parse_supply(text)
+    if found is None:
+        raise ValueError("a sweep varies a finite export supply elasticity, not 'infinite'")
+    return found
+
+
 def _parser(target: Target) -> Callable[[str], VaryValue]:
     if target.field == "share":
         return _share
+    if target.field == "substitution":
+        return parse_substitution
+    if target.field == "export_supply":
+        return _supply
     parsers: dict[str, Callable[[str], VaryValue]] = {
         "days": _days,
         "date": parse_date,

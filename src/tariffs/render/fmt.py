@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
+from tariffs import metrics
+
 ROUNDING = ROUND_HALF_UP
 ROUNDING_NAME = "ROUND_HALF_UP"
-RATE_PLACES = 4
-"""Decimal places of rates (in percent) in JSON and CSV."""
-MONEY_PLACES = 2
-"""Decimal places of money in JSON and CSV."""
+RATE_PLACES = metrics.RATE_PLACES  # defined once, in the registry: JSON, CSV and diff share it
+MONEY_PLACES = metrics.MONEY_PLACES
 
 _SCALES = (
     (Decimal(10) ** 12, "tn"),

@@ -6,7 +6,7 @@ and a pull-request comment always show the same cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -21,7 +21,7 @@ from tariffs.calc.results import (
 )
 from tariffs.domain import counted
 from tariffs.metrics import FLOW, IMPORTER, RESPONSE, WINDOW, Item, Kind, Metric, delta, value
-from tariffs.render import fmt
+from tariffs.render import COMPARE_SECTIONS, fmt
 
 if TYPE_CHECKING:
     from tariffs.calc.results import Diff, DiffReport, ProductLayer, ProductStack
@@ -100,7 +100,7 @@ def _delta_cell(metric: Metric, delta: Decimal | None, divisor: Decimal) -> str:
     return fmt.signed_money(delta, divisor) if metric.unit == "money" else fmt.pp(delta)
 
 
-_QUALIFIERS = {"from"}
+QUALIFIERS = {"from"}
 """Labels of metric columns that qualify the column before them (`Low`, then `from`)."""
 
 
@@ -126,7 +126,7 @@ def _metric_columns(kind: Kind, unit: str) -> Columns:
     kinds = ""
     glued: list[int] = []
     for metric in shown:
-        if metric.label in _QUALIFIERS:
+        if metric.label in QUALIFIERS:
             glued.append(len(headers))
         headers.append((metric.label or "").format(unit=unit))
         kinds += _COLUMN_KIND.get(metric.unit, "n")
@@ -142,7 +142,8 @@ def _metric_cells(
 ) -> list[str]:
     cells: list[str] = []
     for metric in shown:
-        cells.append(cell(metric, value(metric, item), divisor))
+        text = metric.text(item.value, item.at) if metric.text else None
+        cells.append(text if text is not None else cell(metric, value(metric, item), divisor))
         if metric.vs_base:
             cells.append(
                 BASE if is_base else _delta_cell(metric, delta(kind, metric, item), divisor)
@@ -155,19 +156,26 @@ def flow_grids(result: StudyResult) -> list[Grid]:
     return _scenario_rows(result, FLOW, _flow_title)
 
 
-def importer_grids(result: StudyResult) -> list[Grid]:
+def importer_grids(result: StudyResult, sections: Collection[str] = COMPARE_SECTIONS) -> list[Grid]:
     """For each importer of two or more flows: its total over them, scenarios as rows; then
     per scenario, its partners as rows with the total last, its layers largest first, and
-    each layer's part of each partner's average."""
-    out = _scenario_rows(result, IMPORTER, _importer_title)
+    each layer's part of each partner's average; each only if `sections` names it."""
+    out = _scenario_rows(result, IMPORTER, _importer_title) if "totals" in sections else []
     for scenario in result.scenarios:
         for total in scenario.importers:
             flows = [f for f in scenario.flows if f.flow.importer == total.importer]
-            out.append(_partner_grid(result, scenario.name, total, flows))
+            if "partners" in sections:
+                out.append(_partner_grid(result, scenario.name, total, flows))
+            if "by-layer" not in sections and "partner-by-layer" not in sections:
+                continue
             matrix = _partner_layer_grid(scenario.name, total, flows)
             cells = len(matrix.rows) * len(matrix.headers)
-            out.append(_importer_layer_grid(scenario.name, total, cells))
-            if cells <= MATRIX_CELLS:
+            shown = cells <= MATRIX_CELLS
+            # a matrix too large to show is named in the by-layer title, so that table
+            # stands in for it when only the matrix was asked for
+            if "by-layer" in sections or ("partner-by-layer" in sections and not shown):
+                out.append(_importer_layer_grid(scenario.name, total, cells))
+            if "partner-by-layer" in sections and shown:
                 out.append(matrix)
     return out
 
@@ -322,10 +330,14 @@ def _importer_title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
 
 
 def _scenario_rows(
-    result: StudyResult, kind: Kind, title: Callable[[Item, Decimal, str], tuple[str, str]]
+    result: StudyResult,
+    kind: Kind,
+    title: Callable[[Item, Decimal, str], tuple[str, str]],
+    scale: tuple[Decimal, str] | None = None,
 ) -> list[Grid]:
-    divisor, _ = money_scale(result)
-    unit = money_unit(result)
+    """One grid per item of `kind`, scenarios as rows; money in the file's unit, or in
+    `scale` (divisor, unit text) when given."""
+    divisor, unit = scale or (money_scale(result)[0], money_unit(result))
     columns = _metric_columns(kind, unit)
     rows: dict[str, list[tuple[str, ...]]] = {}
     labels: dict[str, str] = {}
@@ -358,9 +370,15 @@ def window_grids(result: StudyResult) -> dict[str, Grid]:
         labels[flow.key] = flow.label
         cells = _metric_cells(WINDOW, columns.shown, item, divisor, is_base=False)
         rows.setdefault(flow.key, []).append((item.scenario, item.name, *cells))
+    outside = {
+        item.value.flow.key
+        for item in WINDOW.items(result)
+        if item.value.days_in_period != item.value.days
+    }
     return {
         key: Grid(
-            title=f"{labels[key]}: windows, the rates around them and the static duties saved",
+            title=f"{labels[key]}: windows, the rates around them and the static duties saved"
+            + (" over all their days (Days: in the period/all)" if key in outside else ""),
             headers=("Scenario", "Window", *columns.headers),
             kinds="kt" + columns.kinds,
             rows=tuple(found),
@@ -456,21 +474,28 @@ def response_grid(result: StudyResult, index: int) -> Grid:
     )
 
 
-def compare_grids(result: StudyResult) -> list[Grid]:
+def compare_grids(result: StudyResult, sections: Collection[str] = COMPARE_SECTIONS) -> list[Grid]:
     """For each flow: its scenarios table, its windows table if it has windows, then for a
-    flow of product lines its layers and largest lines, and its trade response if any."""
-    windows = window_grids(result)
+    flow of product lines its layers and largest lines, and its trade response if any; then
+    each importer's total (`importer_grids`). Only the `sections` named (render's
+    COMPARE_SECTIONS, all by default), in that order."""
+    windows = window_grids(result) if "windows" in sections else {}
+    grids = flow_grids(result) if "flows" in sections else []
     out: list[Grid] = []
-    for index, (grid, flow) in enumerate(zip(flow_grids(result), _flows(result), strict=True)):
-        out.append(grid)
+    for index, flow in enumerate(_flows(result)):
+        if grids:
+            out.append(grids[index])
         if flow in windows:
             out.append(windows[flow])
         first = result.scenarios[0].flows[index]
         if first.flow.classified:
-            out.extend((layer_grid(result, index), lines_grid(result, index)))
-        if first.response is not None:
+            if "layers" in sections:
+                out.append(layer_grid(result, index))
+            if "lines" in sections:
+                out.append(lines_grid(result, index))
+        if first.response is not None and "response" in sections:
             out.append(response_grid(result, index))
-    out.extend(importer_grids(result))
+    out.extend(importer_grids(result, sections))
     return out
 
 
@@ -518,6 +543,11 @@ def timeline_grid(entry: TimelineEntry, arrow: str = "->") -> Grid:
         )
     elif entry.hs:
         title += ": the product's own rates"
+        if entry.mfn_unknown:
+            title += (
+                f", additional duties only (its MFN is unknown: no line of {entry.flow.key} "
+                "has this code or a code it starts with)"
+            )
     return Grid(
         title=title,
         headers=("From", "To", "Days", *names, "Total", "What changed"),
@@ -628,6 +658,11 @@ def rate_facts(stack: ProductStack, path: str) -> Facts:
 def _what_total(stack: ProductStack) -> str:
     if stack.mfn_stated:
         return "MFN and additional duties"
+    if stack.mfn_unknown:
+        return (
+            f"additional duties only: HS {stack.hs}'s MFN is unknown, since no line of "
+            f"{stack.flow.key} has this code or a code it starts with"
+        )
     return "additional duties only: the file states no MFN rate for this flow"
 
 

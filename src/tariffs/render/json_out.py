@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs import contract, metrics
-from tariffs.calc.results import Segment, StudyResult, TimelineResult
+from tariffs.calc.results import ScenarioResult, Segment, StudyResult, TimelineResult
 from tariffs.render import fmt
 from tariffs.render.safe import json_string
 
@@ -326,6 +326,7 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                     }
                     for i in metrics.IMPORTER.under(metrics.At(result, scenario))
                 ],
+                **_markets(result, scenario),
             }
         )
     return {
@@ -335,6 +336,32 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
         "sources": list(result.sources),
         **metric_fields(metrics.FILE, file_item),
         "scenarios": scenarios,
+    }
+
+
+def _markets(result: StudyResult, scenario: ScenarioResult) -> dict[str, Any]:
+    """A scenario's markets, for a file that has them (a document without `markets` reads
+    as one with none)."""
+    if not scenario.markets:
+        return {}
+    at = metrics.At(result, scenario)
+    partners = list(metrics.MARKET_PARTNER.under(at))
+    return {
+        "markets": [
+            {
+                "importer": m.value.importer,
+                **metric_fields(metrics.MARKET, m),
+                "import_demand": Exact(m.value.import_demand),
+                "substitution": Exact(m.value.substitution),
+                "warnings": list(m.value.warnings),
+                "partners": [
+                    {"exporter": p.value.exporter, **metric_fields(metrics.MARKET_PARTNER, p)}
+                    for p in partners
+                    if p.value.importer == m.value.importer
+                ],
+            }
+            for m in metrics.MARKET.under(at)
+        ]
     }
 
 
@@ -373,6 +400,7 @@ def timeline(path: str, result: TimelineResult) -> Iterator[str]:
             "exporter": entry.flow.exporter,
             "hs": entry.hs or None,
             "weighted": entry.weighted,
+            "mfn_unknown": entry.mfn_unknown,
             "measures": [{"name": m.name, "basis": m.basis} for m in entry.measures],
             "segments": _segments(entry.segments, [m.name for m in entry.measures]),
         }
@@ -453,5 +481,6 @@ def rate(path: str, stack: ProductStack) -> Iterator[str]:
         ],
         "total": Rate(stack.total),
         "mfn_stated": stack.mfn_stated,
+        "mfn_unknown": stack.mfn_unknown,
     }
     return envelope(RATE_FORMAT, "stack", body)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from tariffs.calc.results import StudyResult, TimelineResult
+from tariffs.render import COMPARE_SECTIONS
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     Facts,
     Grid,
     chart_width,
-    compare_grids,
     diff_facts,
     diff_grids,
     header_facts,
@@ -20,6 +20,7 @@ from tariffs.render.grids import (
     timeline_facts,
     timeline_grid,
 )
+from tariffs.render.market_grids import document_grids
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
@@ -70,11 +71,13 @@ def _document(title: str, facts: Facts, blocks: Iterable[str]) -> str:
     return "\n\n".join([f"## {_cell(title)}", items, *blocks]) + "\n"
 
 
-def compare(results: Sequence[tuple[str, StudyResult]]) -> str:
-    """The Markdown document for `tariffs compare`."""
+def compare(
+    results: Sequence[tuple[str, StudyResult]], sections: Collection[str] = COMPARE_SECTIONS
+) -> str:
+    """The Markdown document for `tariffs compare`: the `sections` named (all by default)."""
     docs = []
     for path, result in results:
-        blocks = [grid(g) for g in compare_grids(result)]
+        blocks = [grid(g) for g in document_grids(result, sections)]
         docs.append(_document(result.title, header_facts(result, path), blocks))
     return "\n".join(docs)
 

@@ -138,6 +138,28 @@ def _cut(text: str, width: int) -> int:
     return len(text)
 
 
+def balanced(text: str, width: int) -> list[str]:
+    """`text` (one line) wrapped at spaces into as few lines as `wrap` gives at `width`, each
+    about as long as the others: the narrowest width that needs no more lines, so that no
+    word is left alone on a last line when the others could share it. A word longer than
+    `width` is broken as `wrap` breaks it."""
+    lines = wrap(text, width)
+    if len(lines) < 2 or "\n" in text:
+        return lines
+    words = text.split()
+    narrowest = max(*(text_width(word) for word in words), -(-text_width(text) // len(lines)))
+    if narrowest >= width:
+        return lines
+    low, high = narrowest, width  # wrap(text, high) has len(lines) lines; find the least
+    while low < high:
+        middle = (low + high) // 2
+        if len(wrap(text, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle + 1
+    return wrap(text, high)
+
+
 def paragraph(text: str, width: int, indent: int) -> list[str]:
     """`text` wrapped to `width` with a hanging indent: its first `indent` characters (a
     label) stand on the first line, and the rest is wrapped to the columns after them."""
@@ -396,9 +418,10 @@ def _stack(grid: Grid, width: int) -> list[Line]:
 
 
 def draw(grid: Grid, width: int) -> list[Line]:
-    """The grid's title (wrapped to `width`), then its table, its parts one under another
-    with a blank line between, or its stacked rows."""
-    out: list[Line] = [((line, "bold"),) for line in wrap(grid.title, width)]
+    """The grid's title (wrapped to `width` in lines of about equal length: `balanced`),
+    then its table, its parts one under another with a blank line between, or its stacked
+    rows."""
+    out: list[Line] = [((line, "bold"),) for line in balanced(grid.title, width)]
     parts = layout(grid, width)
     if not parts:
         out.extend(_stack(grid, width))

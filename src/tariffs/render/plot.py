@@ -482,7 +482,8 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str]) -> None:
 
 
 class _Span(NamedTuple):
-    """A window drawn on a panel: its name and [first_day, last_day + 1) within the period."""
+    """A window drawn on a panel: its name as shown and [first_day, last_day + 1) within the
+    period."""
 
     name: str
     start: date
@@ -490,13 +491,19 @@ class _Span(NamedTuple):
 
 
 def _spans(windows: Sequence[WindowResult], start: date, until: date) -> list[_Span]:
-    """Distinct windows (by name and dates), clipped to the period, in order of start."""
+    """Distinct windows (by name and dates), clipped to the period, in order of start; a
+    window that runs outside the period is named with its own first or last day."""
     found = dict.fromkeys((w.window, w.first_day, w.last_day) for w in windows)
     spans = []
     for name, first, last in found:
         lo, hi = max(first, start), min(last + _ONE_DAY, until)
+        shown = _shown(name, NAME_CHARS)
+        if first < start:
+            shown = f"(from {first}) {shown}"
+        if last + _ONE_DAY > until:
+            shown = f"{shown} (to {last})"
         if lo < hi:
-            spans.append(_Span(name, lo, hi))
+            spans.append(_Span(shown, lo, hi))
     return sorted(spans, key=lambda s: (s.start, s.until))
 
 
@@ -527,7 +534,7 @@ def _label_spans(figure: Figure, ax: Axes, spans: Sequence[_Span], top: float) -
     placed: list[tuple[_Span, int, bool]] = []
     pad = 3.0 * DPI / 72
     for span in spans:
-        probe = ax.text(0, 0, _shown(span.name, NAME_CHARS), fontsize=7.5)
+        probe = ax.text(0, 0, span.name, fontsize=7.5)
         width = probe.get_window_extent().width
         probe.remove()
         x0 = ax.transData.transform((_x(span.start), 0))[0]
@@ -552,7 +559,7 @@ def _label_spans(figure: Figure, ax: Axes, spans: Sequence[_Span], top: float) -
         text = ax.text(
             _x(x),
             y,
-            _shown(span.name, NAME_CHARS),
+            span.name,
             transform=offset_copy(transform, fig=figure, x=shift, units="points"),
             ha="right" if right else "left",
             va="top",
@@ -742,13 +749,79 @@ def _layers_panel(ax: Axes, result: StudyResult, index: int, *, file_title: str)
     return merged
 
 
+def _panel_name(panel: _Panel) -> str:
+    """A compare panel as a message names it: its flow, or its importer's market."""
+    first = panel.result.scenarios[0]
+    if panel.market >= 0:
+        return f"the market of {first.markets[panel.market].importer}"
+    return f"flow {first.flows[panel.flow].flow.key}"
+
+
 class _Panel(NamedTuple):
-    """A panel of a compare chart: a flow of a file's result, its rates or its layers."""
+    """A panel of a compare chart: a flow of a file's result, its rates or its layers; or
+    (`market` >= 0) one of its markets, imports by partner."""
 
     result: StudyResult
     flow: int
     layers: bool
     prefix: str  # the file's title, when the chart shows several files
+    market: int = -1
+
+    @property
+    def height(self) -> float:
+        """Inches: 3.1 for a flow; a market's bars need room for each partner."""
+        if self.market < 0:
+            return 3.1
+        partners = len(self.result.scenarios[0].markets[self.market].partners)
+        return max(3.1, 0.5 + 0.09 * partners * (len(_drawn(self.result)) + 1))
+
+
+def _market_panel(ax: Axes, panel: _Panel) -> None:
+    """Imports by partner over the period: static, then after the response under each
+    scenario, as horizontal bars (the largest static imports on top)."""
+    from matplotlib.patches import Patch
+
+    result = panel.result
+    first = result.scenarios[0].markets[panel.market]
+    order = sorted(range(len(first.partners)), key=lambda r: -first.partners[r].static_imports)
+    statics = [first.partners[r].static_imports for r in order]
+    divisor, unit = _value_scale(result.currency, statics)
+    series: list[tuple[str, list[Decimal]]] = [("Static (no response)", statics)]
+    for scenario in (result.scenarios[i] for i in _drawn(result)):
+        found = scenario.markets[panel.market]
+        series.append(
+            (_shown(scenario.name, NAME_CHARS), [found.partners[r].imports for r in order])
+        )
+    band = 0.8 / len(series)
+    handles: list[Any] = []
+    labels: list[str] = []
+    for index, (label, values) in enumerate(series):
+        ys = [row - 0.4 + band * (index + 0.5) for row in range(len(order))]
+        fill = "#BBBBBB" if index == 0 else FILLS[(index - 1) % 8]
+        hatch = "" if index == 0 else HATCHES[(index - 1) % 8]
+        ax.barh(
+            ys,
+            [float(v / divisor) for v in values],
+            height=band,
+            color=fill,
+            hatch=hatch,
+            edgecolor="white",
+            linewidth=0.0,
+            zorder=2,
+        )
+        handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor="white", linewidth=0.0))
+        labels.append(label)
+    ax.set_yticks(list(range(len(order))))
+    ax.set_yticklabels([_shown(first.partners[r].exporter, NAME_CHARS) for r in order])
+    ax.invert_yaxis()  # the largest on top
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"Imports over the period ({unit})")
+    _legend(ax, handles, labels)
+    ax.set_title(
+        f"{panel.prefix}{_shown(first.importer, NAME_CHARS)}'s imports by partner, model "
+        f"{first.model}: static and after the response, with diversion between partners"
+    )
 
 
 def _compare_panels(results: Sequence[tuple[str, StudyResult]]) -> list[_Panel]:
@@ -759,6 +832,8 @@ def _compare_panels(results: Sequence[tuple[str, StudyResult]]) -> list[_Panel]:
             panels.append(_Panel(result, index, False, prefix))
             if flow.flow.classified:
                 panels.append(_Panel(result, index, True, prefix))
+        for index in range(len(result.scenarios[0].markets)):
+            panels.append(_Panel(result, -1, False, prefix, market=index))
     return panels
 
 
@@ -793,37 +868,15 @@ def compare_chart(
         panels = _compare_panels(results)
         if not panels:
             raise ValueError("nothing to chart: no flows")
-        left: list[str] = []
-        for path, result in results:
-            count = len(result.scenarios)
-            if count > MAX_SERIES:
-                chosen = [result.scenarios[i].name for i in _drawn(result)]
-                which = "the baseline and " if result.baseline in chosen else ""
-                _note(
-                    notes,
-                    f"{_path(path)}: the chart draws {MAX_SERIES} of its {count:,} scenarios "
-                    f"({which}the first others shown; --scenario chooses them)",
-                )
-        if len(panels) > MAX_PANELS:
-            end = MAX_PANELS - 1 if panels[MAX_PANELS].layers else MAX_PANELS  # whole flows
-            cut = panels[end]
-            flow = cut.result.scenarios[0].flows[cut.flow].flow.key
-            source = next(path for path, result in results if result is cut.result)
-            where = f" of {_path(source)}" if len(results) > 1 else ""
-            left.append(
-                _note(
-                    notes,
-                    f"the chart draws the first {end} of its {len(panels):,} panels; "
-                    f"the flows from {flow}{where} on are left out",
-                )
-            )
-            panels = panels[:end]
+        panels, left = _compare_limits(results, panels, notes)
         title, subtitle = _compare_headings(results)
         caption = _compare_caption(results, " ".join(f"Not drawn: {t}." for t in left))
-        frame = _frame(title, subtitle, caption, [3.1] * len(panels))
+        frame = _frame(title, subtitle, caption, [p.height for p in panels])
         labelled: list[tuple[Axes, list[_Span], float]] = []
         for ax, panel in zip(frame.axes, panels, strict=True):
-            if panel.layers:
+            if panel.market >= 0:
+                _market_panel(ax, panel)
+            elif panel.layers:
                 merged = _layers_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
                 if merged:
                     flow = panel.result.scenarios[0].flows[panel.flow].flow.key
@@ -831,7 +884,9 @@ def compare_chart(
             else:
                 spans, top = _rate_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
                 labelled.append((ax, spans, top))
-        frame.axes[-1].set_xlabel("Date")
+        dated = [ax for ax, panel in zip(frame.axes, panels, strict=True) if panel.market < 0]
+        if dated:
+            dated[-1].set_xlabel("Date")
         if any(spans for _, spans, _ in labelled):
             for ax, spans, top in labelled:  # room for about one row of names, for now
                 ax.set_ylim(0, _headroom(top, min(len(spans), 1)))
@@ -839,6 +894,34 @@ def compare_chart(
         for ax, spans, top in labelled:
             _label_spans(frame.figure, ax, spans, top)
         return _bytes(frame.figure, kind, title)
+
+
+def _compare_limits(
+    results: Sequence[tuple[str, StudyResult]], panels: list[_Panel], notes: list[str] | None
+) -> tuple[list[_Panel], list[str]]:
+    """The panels a compare chart draws (MAX_PANELS, whole flows), and what it leaves out
+    for the caption; each file's scenarios beyond MAX_SERIES are noted too."""
+    for path, result in results:
+        count = len(result.scenarios)
+        if count > MAX_SERIES:
+            chosen = [result.scenarios[i].name for i in _drawn(result)]
+            which = "the baseline and " if result.baseline in chosen else ""
+            _note(
+                notes,
+                f"{_path(path)}: the chart draws {MAX_SERIES} of its {count:,} scenarios "
+                f"({which}the first others shown; --scenario chooses them)",
+            )
+    if len(panels) <= MAX_PANELS:
+        return panels, []
+    end = MAX_PANELS - 1 if panels[MAX_PANELS].layers else MAX_PANELS  # whole flows
+    cut = panels[end]
+    source = next(path for path, result in results if result is cut.result)
+    where = f" of {_path(source)}" if len(results) > 1 else ""
+    text = (
+        f"the chart draws the first {end} of its {len(panels):,} panels; from "
+        f"{_panel_name(cut)}{where} on, they are left out"
+    )
+    return panels[:end], [_note(notes, text)]
 
 
 def _merged_text(where: str, merged: int) -> str:

@@ -8,9 +8,21 @@ table column it has in every format.
 from __future__ import annotations
 
 from tariffs import metrics
+from tariffs.render.grids import QUALIFIERS
 
 BEGIN = "<!-- metrics: generated from src/tariffs/metrics.py; do not edit by hand -->"
 END = "<!-- metrics: end -->"
+EXPECT_BEGIN = "<!-- expect: generated from src/tariffs/metrics.py; do not edit by hand -->"
+EXPECT_END = "<!-- expect: end -->"
+
+_NAMED_BY = {
+    "flow": "`flow: IMPORTER:EXPORTER` alone",
+    "layer": "`layer: MEASURE` (a measure of the flow, or `mfn`)",
+    "line": "`hs: CODE` (a product line of the flow)",
+    "window": "`window: NAME`",
+    "importer": "`flow: IMPORTER:*`",
+    "importer layer": "`flow: IMPORTER:*` and `layer: MEASURE`",
+}
 
 
 def _date(metric: metrics.Metric) -> str:
@@ -51,3 +63,69 @@ def metrics_markdown() -> str:
     parts.append("")
     parts.append(END)
     return "\n".join(parts) + "\n"
+
+
+def expect_markdown() -> str:
+    """What an `expect:` entry can state, by what it is about (docs/format.md)."""
+    parts = [
+        EXPECT_BEGIN,
+        "",
+        "| About | Named by | Keys: the short ones, then every metric's name | Written as |",
+        "|---|---|---|---|",
+    ]
+    for context, kinds in metrics.CONTEXTS.items():
+        keys = [key for key, found in metrics.EXPECTED.items() if context in found]
+        units = sorted({metrics.expect_unit(key) for key in keys})
+        shown = ", ".join(f"`{key}`" for key in keys)
+        kinds_text = ", ".join(f"`{kind.name}`" for kind in kinds)
+        parts.append(
+            f"| {context} ({kinds_text} metrics) | {_NAMED_BY[context]} | {shown} "
+            f"| {', '.join(units)} |"
+        )
+    parts.append("")
+    parts.append(EXPECT_END)
+    return "\n".join(parts) + "\n"
+
+
+TABLES = (
+    ("Scenarios and totals tables", (metrics.FLOW, metrics.IMPORTER)),
+    ("Windows table", (metrics.WINDOW,)),
+    ("Trade response table", (metrics.RESPONSE,)),
+    ("Market tables", (metrics.MARKET, metrics.MARKET_PARTNER)),
+)
+"""The compare tables whose columns come from the registry, and the kinds they show."""
+
+
+def column_names() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per table of `tariffs compare`, each column's header beside the names of the metrics
+    it shows, as JSON, CSV, `diff`, `sweep` and `expect:` name them: ("Low, from",
+    "low_rate, low_from; expect: low"). A `from` column is listed with the column it
+    qualifies; a column two kinds share (the flow's and the importer's `Rate on`) is listed
+    once. `tariffs compare --help` prints this."""
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    for title, kinds in TABLES:
+        rows: dict[str, tuple[list[str], list[str], list[bool]]] = {}  # names, keys, vs base
+        label = ""
+        for kind in kinds:
+            for metric in kind.metrics:
+                if not metric.label:
+                    continue
+                if metric.label not in QUALIFIERS:
+                    label = " ".join(metric.label.format(unit="").split())
+                names, keys, delta = rows.setdefault(label, ([], [], [False]))
+                if metric.name not in names:
+                    names.append(metric.name)
+                if metric.expect and metric.expect not in keys:
+                    keys.append(metric.expect)
+                delta[0] = delta[0] or metric.vs_base
+        listed = []
+        for header, (names, keys, delta) in rows.items():
+            text = ", ".join(names)
+            if delta[0]:
+                text += f"; vs base: delta_{names[0]}"
+            if keys:
+                text += f"; expect: {', '.join(keys)}"
+            extra = ", from" if len(names) > 1 else ""
+            listed.append((header + extra, text))
+        out.append((title, listed))
+    return out

@@ -276,14 +276,33 @@ def _goal(result: SolveResult) -> str:
     return money_literal(goal) if goal >= 0 else "-" + money_literal(-goal)
 
 
+MOST_PLACES = 12
+"""The most decimals a solve's table shows to tell a value from its goal."""
+
+
 def _metric_cell(result: SolveResult, value: Decimal | None) -> str:
+    """A metric's value beside its goal, with enough decimals to see which side of the goal
+    it is on: 9.9966 is not shown as 10.00 next to a goal of 10 (at most MOST_PLACES)."""
     if value is None:
         return "-"
     metric = metrics.SWEEP.metric(result.solve.metric)
     divisor, _ = _money(result.currency, result.money_scale)
+    goal = result.solve.goal
     if metric.unit == "money":
-        return fmt.money(value, divisor, 2)
-    return cell(metric, value, divisor)
+        value, goal, places = value / divisor, goal / divisor, 2
+    else:
+        places = 1
+    while (
+        places < MOST_PLACES
+        and value != goal
+        and fmt.rounded(value, places) == fmt.rounded(goal, places)
+    ):
+        places += 1
+    if metric.unit == "money":
+        return fmt.money(value, Decimal(1), places)
+    if metric.unit == "pp":
+        return fmt.pp(value, places)
+    return fmt.pct(value, places) if metric.unit == "percent" else cell(metric, value, divisor)
 
 
 def solve_grids(result: SolveResult) -> list[Grid]:

@@ -8,19 +8,18 @@ with colours, for a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 
 from tariffs.calc.results import StudyResult, TimelineResult
-from tariffs.render import plain
+from tariffs.render import COMPARE_SECTIONS, plain
 from tariffs.render.chart import step_chart
 from tariffs.render.grids import (
     Facts,
     Grid,
     chart_width,
-    compare_grids,
     diff_facts,
     diff_grids,
     header_facts,
@@ -29,6 +28,7 @@ from tariffs.render.grids import (
     timeline_facts,
     timeline_grid,
 )
+from tariffs.render.market_grids import document_grids
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
@@ -37,10 +37,12 @@ if TYPE_CHECKING:
 
 class Para(NamedTuple):
     """A paragraph of text, wrapped at spaces to the page's width; its lines after the
-    first are indented by `indent` spaces."""
+    first are indented by `indent` spaces. A `title` is wrapped into lines of about equal
+    length (`plain.balanced`), so that none holds a lone word."""
 
     text: str
     indent: int = 0
+    title: bool = False
 
 
 Block = str | Para | Grid
@@ -77,7 +79,7 @@ def heading(title: str, facts: Facts) -> list[Block]:
     """The title, then one aligned 'Label:  value' paragraph per fact."""
     pad = max((len(label) for label, _ in facts), default=0) + 2
     lines = (f"{label + ':':<{pad}}{value}" for label, value in facts)
-    return [Para(visible(title)), *(Para(visible(line), pad) for line in lines)]
+    return [Para(visible(title), title=True), *(Para(visible(line), pad) for line in lines)]
 
 
 def document(title: str, facts: Facts, grids: Iterable[Grid]) -> list[Block]:
@@ -88,13 +90,19 @@ def document(title: str, facts: Facts, grids: Iterable[Grid]) -> list[Block]:
     return blocks
 
 
-def compare(results: Sequence[tuple[str, StudyResult]], width: int) -> Page:
-    """The terminal view of `tariffs compare`: per file, per flow, its scenarios and windows."""
+def compare(
+    results: Sequence[tuple[str, StudyResult]],
+    width: int,
+    sections: Collection[str] = COMPARE_SECTIONS,
+) -> Page:
+    """The terminal view of `tariffs compare`: per file, per flow, its scenarios and windows,
+    then each importer's totals; only the `sections` named (render.COMPARE_SECTIONS)."""
     blocks: list[Block] = []
     for index, (path, result) in enumerate(results):
         if index:
             blocks.append("")
-        blocks.extend(document(result.title, header_facts(result, path), compare_grids(result)))
+        grids = document_grids(result, sections)
+        blocks.extend(document(result.title, header_facts(result, path), grids))
     return _page(blocks, width)
 
 
@@ -137,7 +145,10 @@ def lines(page: Page) -> list[plain.Line]:
         if isinstance(block, Grid):
             out.extend(_rstrip(line) for line in plain.draw(block, page.width))
         elif isinstance(block, Para):
-            text = plain.paragraph(block.text, page.width, block.indent)
+            if block.title:
+                text = plain.balanced(block.text, page.width)
+            else:
+                text = plain.paragraph(block.text, page.width, block.indent)
             out.extend(((line.rstrip(), ""),) for line in text)
         else:
             out.extend(((line.rstrip(), ""),) for line in block.split("\n"))
