@@ -62,7 +62,7 @@ MAX_VARIANTS = 1_000_000
 
 MAX_SWEEP_WORK = 15 * MAX_WORK
 """The most work a sweep may ask for: its variants times what each makes again, the swept
-scenario's result and, for a variant of a measure, flow or line, the flows it changes and
-the baseline (see `tariffs.calc.sweep.sweep_cost`). Sweeps may use every core (--jobs),
-and stream their rows: at the limit, about one to four minutes on one core, whatever is
-varied (bench/sweep_work.py measures it)."""
+scenario's result and, for a variant of a measure, flow, line or market, the flows it
+changes and the baseline (see `tariffs.calc.sweep.sweep_cost`). Sweeps may use every core
+(--jobs), and stream their rows: at the limit, at most about two minutes on one core of a
+quiet machine, whatever is varied (bench/sweep_work.py measures it)."""
