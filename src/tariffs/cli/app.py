@@ -89,8 +89,10 @@ def _root(
         1    invalid input: each problem is printed as path:line:col: message
         2    usage error (unknown option, bad --on date, unknown scenario name)
         74   output could not be written (disk full, read-only, stdout closed)
+        129  ended by SIGHUP (the terminal closed)
         130  interrupted (Ctrl-C)
         141  the reader closed the output pipe early (as with | head)
+        143  ended by SIGTERM (timeout, kill, a cancelled CI job)
     """
 
 
@@ -424,6 +426,7 @@ def compare(
     """
     from tariffs.calc.compare import compare as run
 
+    show.check_outputs(output=output, plot=plot)
     sections = _sections(chosen, fmt)
     inputs = _inputs()
     report_on = _parse_on(on)
@@ -441,7 +444,9 @@ def compare(
         for found in result.scenarios:  # the linear market model out of its range
             for warning in (w for m in found.markets for w in m.warnings):
                 show.say(f"{path}: {warning}")
-    show.chart(plot, lambda module, kind: module.compare_chart(results, kind), inputs)
+    show.chart(
+        plot, lambda module, kind, notes: module.compare_chart(results, kind, notes=notes), inputs
+    )
     show.show_compare(show.Where(fmt, output, width, inputs), results, sections)
 
 
@@ -555,6 +560,7 @@ def timeline(
     from tariffs.calc.series import daily
     from tariffs.limits import MAX_TIMELINE_CELLS
 
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
     names = [s.name for s in study.scenarios]
@@ -601,7 +607,11 @@ def timeline(
         raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
     if tracker is not None and not any(g.days for g in result.gaps):
         show.say(f"{tracker.path}: warning: no value of it falls in the period of {path}")
-    show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
+    show.chart(
+        plot,
+        lambda module, kind, notes: module.timeline_chart(path, result, kind, notes=notes),
+        inputs,
+    )
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
 
 
@@ -902,6 +912,7 @@ def check(
     from tariffs.calc.expectations import check as evaluate
     from tariffs.render import checks
 
+    show.check_outputs(output=None, junit=junit)  # the report goes to standard output
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
     if expect:
@@ -1104,6 +1115,7 @@ def diff(
         raise typer.BadParameter("with --rev, give one scenario file", param_hint="FILE")
     if rev is None and len(files) != 2:
         raise typer.BadParameter("give two files, OLD and NEW (or --rev REV FILE)")
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     limits = _tolerance(tolerance or [])
     if rev is not None:
@@ -1115,7 +1127,9 @@ def diff(
         changed = input_changes(old.study, new.study)
     found = Diff(changed, result_changes(old.files, new.files, limits))
     report = DiffReport(old.label, new.label, limits, found)
-    show.chart(plot, lambda module, kind: module.diff_chart(report, kind), inputs)
+    show.chart(
+        plot, lambda module, kind, notes: module.diff_chart(report, kind, notes=notes), inputs
+    )
     show.show_diff(show.Where(fmt, output, width, inputs), report)
     if found.differences:
         raise typer.Exit(EXIT_INVALID)
@@ -1228,6 +1242,7 @@ def sweep(
     from tariffs.cli.progress import tracked
 
     scenario = _once(scenarios, "--scenario")
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
     names = [s.name for s in study.scenarios]
@@ -1311,9 +1326,9 @@ class Example(enum.StrEnum):
 @app.command()
 def init(
     file: Annotated[
-        Path,
+        str,
         typer.Argument(
-            help="The scenario file to write; it must not exist.",
+            help="The scenario file to write; it must not exist. '-': print it instead.",
             metavar="FILE",
             show_default=False,
         ),
@@ -1334,20 +1349,35 @@ def init(
     Example:
         tariffs init truce.yaml
         tariffs init --example products products.yaml
+        tariffs init --example minimal - | less
     """
+    import os
     from importlib.resources import files
 
     from tariffs.cli.exits import EXIT_OUTPUT
     from tariffs.cli.output import OutputProblem, OutputRefused, create_file
+    from tariffs.render.safe import shell_word
 
     text = files("tariffs").joinpath("templates", f"{example.value}.yaml").read_text("utf-8")
+    if file == "-":
+        show.out(text)
+        return
+    if os.path.basename(file) in {"", ".", ".."}:  # Path("foo/") would be a file named foo
+        suggested = os.path.normpath(os.path.join(file, f"{example.value}.yaml"))
+        raise typer.BadParameter(
+            f"{file!r} names a folder; give the new file's name, such as {suggested!r}",
+            param_hint="FILE",
+        )
     try:
-        create_file(text, file)
+        create_file(text, Path(file))
     except OutputRefused as exc:
         show.fail([f"tariffs: {exc}"], EXIT_USAGE)
     except OutputProblem as exc:
         show.fail([f"tariffs: {exc}"], EXIT_OUTPUT)
-    show.say(f"{file}: written from the {example.value} example; next: tariffs validate {file}")
+    show.say(
+        f"{file}: written from the {example.value} example; next: tariffs validate "
+        f"{shell_word(file)}"
+    )
 
 
 def main() -> NoReturn:

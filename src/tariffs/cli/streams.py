@@ -1,7 +1,8 @@
 """The standard streams and the exit status: how a run ends, whatever happens to its output.
 
 `run` prepares the streams (a closed stdout, an encoding that cannot hold a file name,
-SIGPIPE) and turns every way a run can end into an exit code and at most one line on stderr.
+SIGPIPE) and the signals that end a run (SIGTERM, SIGHUP, as SIGINT), and turns every way a
+run can end into an exit code and at most one line on stderr.
 """
 
 from __future__ import annotations
@@ -11,11 +12,43 @@ import io
 import os
 import signal
 import sys
+from types import FrameType
 from typing import NoReturn
 
 import typer
 
 from tariffs.cli.exits import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTPUT, EXIT_PIPE
+
+ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""The signals that ask a run to end, besides SIGINT: `timeout`, `kill` and a cancelled CI
+job send SIGTERM, a closed terminal SIGHUP."""
+
+
+class Terminated(BaseException):
+    """A run ended by SIGTERM or SIGHUP. Raised in the main thread by the signal's handler,
+    it unwinds the run as Ctrl-C's KeyboardInterrupt does, so that every `finally` runs: a
+    temporary output file is removed, worker processes are stopped. Like KeyboardInterrupt,
+    it is no Exception, so that no `except Exception` can swallow it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _end(signum: int, frame: FrameType | None) -> None:
+    """The handler of SIGTERM and SIGHUP: end the run by an exception. Another such signal
+    while the run cleans up is ignored, so that the cleaning is not cut short."""
+    for each in ENDING:
+        signal.signal(each, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+def catch_ending_signals() -> None:
+    """Make SIGTERM and SIGHUP end the run by `Terminated`, except a signal that was ignored
+    when the process started (`nohup` ignores SIGHUP), which stays ignored."""
+    for each in ENDING:
+        if signal.getsignal(each) is signal.SIG_DFL:
+            signal.signal(each, _end)
 
 
 class _ClosedStream:
@@ -124,6 +157,7 @@ def run(app: typer.Typer) -> NoReturn:
     """Run the app as the console script does. Every way a run can end has its exit code
     and at most a one-line message (see the README, "Exit codes"); a traceback is a bug."""
     _prepare_streams()
+    catch_ending_signals()
     try:
         code = app(prog_name="tariffs", standalone_mode=False)
     except typer.TyperException as exc:  # usage errors and bad parameters
@@ -131,6 +165,8 @@ def run(app: typer.Typer) -> NoReturn:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         code = EXIT_INTERRUPTED
+    except Terminated as exc:
+        code = 128 + exc.signum  # as a shell reports a process the signal ended
     except OSError as exc:
         code = _failed_write(exc)
     except MemoryError:

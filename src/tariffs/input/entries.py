@@ -159,8 +159,9 @@ def parse_quantity(text: str) -> tuple[Decimal, str]:
 def parse_unit(text: str) -> str:
     unit = duties.UNITS.get(text.lower())
     if unit is None:
-        units = ", ".join(sorted(set(duties.UNITS.values())))
-        raise ValueError(f"{quoted(text)} is not a unit tariffs knows (units: {units})")
+        raise ValueError(
+            f"{quoted(text)} is not a unit tariffs knows (units: {duties.UNIT_SPELLINGS})"
+        )
     return unit
 
 

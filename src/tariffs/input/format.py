@@ -159,7 +159,7 @@ DutyRate = Annotated[
         {
             "type": "string",
             "pattern": duties.DUTY_PATTERN,
-            "examples": ["2.5%", "$1.055/kg", "6.3¢/liter", "0.9¢/each + 15.8%"],
+            "examples": ["2.5%", "$1.055/kg", "6.3¢/liter", "6.3c/liter", "0.9¢/each + 15.8%"],
         }
     ),
 ]

@@ -59,11 +59,30 @@ def parse_percent(value: object) -> Decimal:
         raise ValueError(f"expected a percent such as 30%, got {described(value)}")
     text = value.strip()
     if not _PERCENT.match(text):
+        hint = _hint(text, _PERCENT)
         raise ValueError(
-            f"{quoted(value)} is not a percent: write a non-negative number with a % sign, "
-            "such as 30% or 7.5%"
+            f"{quoted(value)} is not a percent: "
+            + (hint or "write a non-negative number with a % sign, such as 30% or 7.5%")
         )
     return Decimal(text[:-1])
+
+
+def _hint(text: str, pattern: re.Pattern[str]) -> str:
+    """What to change in a percent or an amount that is nearly right: a space, capitals,
+    commas or a currency sign ("" when none of them would make it right)."""
+    compact = text.replace(" ", "")
+    if compact != text and pattern.match(compact):
+        return f"remove the space, {compact}"
+    if pattern.match(compact.lower()):
+        return f"write it in lower case, {compact.lower()}"
+    if "," in compact and pattern.match(compact.replace(",", "")):
+        return (
+            "a comma could be a decimal point or a thousands separator: write a point for "
+            "decimals and nothing between thousands, such as 7.5% or 1000000"
+        )
+    if compact[:1] in "$€£¥" and pattern.match(compact[1:].lower()):
+        return f"write it without the currency sign, {compact[1:].lower()}"
+    return ""
 
 
 def parse_money(value: object) -> Decimal:
@@ -87,9 +106,14 @@ def parse_money(value: object) -> Decimal:
     text = value.strip()
     match = _MONEY.match(text)
     if not match:
+        hint = _hint(text, _MONEY)
         raise ValueError(
-            f"{quoted(value)} is not an amount: write a non-negative number, optionally "
-            "with a suffix k, m, bn or tn, such as 438.9bn"
+            f"{quoted(value)} is not an amount: "
+            + (
+                hint
+                or "write a non-negative number, optionally with a suffix k, m, bn or tn, "
+                "such as 438.9bn"
+            )
         )
     suffix = match.group(2) or ""
     amount = Decimal(text[: len(text) - len(suffix)]) * SCALE[suffix]
