@@ -18,6 +18,7 @@ machine), and the command's largest peak memory. Child processes may write bytec
 The rows:
 - `compare` of the shipped geneva.yaml (table and JSON), world-2025.yaml and world-2026.yaml,
   and `check` of every shipped file;
+- the importer's total over world-2026's 16 partners, day by day (`timeline --flow 'US:*'`);
 - product scale: bench/products.py's study of 40,000 and 160,000 lines x 10 scenarios,
   `compare --format json`;
 - a market: bench/markets.py's GSIM of 30 regions (870 flows), `compare`;
@@ -126,6 +127,18 @@ def rows(folder: Path) -> list[Row]:
         Row("compare scenarios/world-2025.yaml", ["compare", "scenarios/world-2025.yaml"]),
         Row("compare scenarios/world-2026.yaml", ["compare", "scenarios/world-2026.yaml"]),
         Row(f"check scenarios/*.yaml ({len(shipped)} files)", ["check", *shipped]),
+        Row(
+            "timeline world-2026 US:* by all -f csv",
+            [
+                "timeline",
+                "scenarios/world-2026.yaml",
+                "--flow",
+                "US:*",
+                *("--by", "authority", "--by", "layer", "--by", "partner"),
+                "--format",
+                "csv",
+            ],
+        ),
         Row("40,000 lines x 10 scenarios, -f json", ["compare", made[40_000], "-f", "json"], True),
         Row(
             "160,000 lines x 10 scenarios, -f json", ["compare", made[160_000], "-f", "json"], True

@@ -241,7 +241,8 @@ def test_completion_offers_the_scenarios_and_flows_of_the_file_on_the_line(
     assert complete(f"tariffs compare {GENEVA} -s ") == ["no-deal", "geneva", "extended", "busan"]
     assert complete(f"tariffs timeline {GENEVA} --scenario ex") == ["extended"]
     assert complete(f"tariffs compare {GENEVA} -b n") == ["no-deal"]
-    assert complete(f"tariffs timeline {GENEVA} --flow ") == ["US:CN", "CN:US"]
+    # timeline's --flow also takes an importer's total over its partners
+    assert complete(f"tariffs timeline {GENEVA} --flow ") == ["US:CN", "CN:US", "US:*", "CN:*"]
     assert complete(f"tariffs rate {GENEVA} --flow C") == ["CN:US"]
     assert complete(f"tariffs sweep {GENEVA} -s b") == ["busan"]
     broken = tmp_path / "broken.yaml"
@@ -267,9 +268,8 @@ def test_an_unknown_option_lists_the_options_there_are() -> None:
     assert "--help" not in result.output.splitlines()[-1]
     result = run("timeline", GENEVA, "--bogus", "85")
     assert result.exit_code == 2
-    assert "Possible options: --flow, --format, --hs, --output, --plot, --scenario, --width" in (
-        result.output
-    )
+    options = "--against, --by, --flow, --format, --hs, --output, --plot, --scenario, --width"
+    assert f"Possible options: {options}" in result.output
     assert "Possible options: --scenario" in run("timeline", GENEVA, "--scenari", "x").output
 
 

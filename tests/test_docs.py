@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from tariffs import contract, metrics
 from tariffs.calc.compare import compare
-from tariffs.cli import app
+from tariffs.cli import app, exits
 from tariffs.input import format as models
 from tariffs.input.load import load
 from tariffs.render import fmt, reference
@@ -54,10 +54,18 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
 
 
 def test_readme_shows_every_command_and_exit_code() -> None:
-    for command in ("compare", "validate", "timeline", "check", "diff", "init", "schema"):
+    for command in ("compare", "validate", "timeline", "check", "diff", "init", "schema", "entry"):
         assert f"`tariffs {command}" in README
-    for code in ("| 0 |", "| 1 |", "| 2 |", "| 141 |"):
-        assert code in README
+    section = README.split("### Exit codes", 1)[1].split("\n#", 1)[0]
+    documented = {
+        int(code)
+        for row in section.splitlines()
+        if row.startswith("| ") and row[2].isdigit()
+        for code in row.split("|")[1].split(",")
+    }
+    assert documented == {value for name, value in vars(exits).items() if name.startswith("EXIT_")}
+    root_help = CliRunner().invoke(app, ["--help"]).stdout
+    assert all(f"\n      {code} " in root_help for code in documented)
 
 
 def _fields(model: type[BaseModel]) -> set[str]:

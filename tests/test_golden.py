@@ -60,3 +60,17 @@ def test_golden_law(command: str, fmt: str, ext: str, update_golden: bool) -> No
     if command == "rate":
         args += ["--flow", "US:CN", "--hs", "7208.51", "--on", "2025-06-10"]
     assert_golden(args, f"law-2025.{command}.{ext}", update_golden)
+
+
+TOTAL_ARGS = [
+    *("timeline", "tests/fixtures/us-total-2025.yaml", "--flow", "US:*"),
+    *("--by", "authority", "--by", "layer", "--by", "partner"),
+    *("--against", "tests/fixtures/tracker-us-2025.csv"),
+]
+"""An importer's total day by day, split every way, against a tracker's series; its figures
+are worked by hand in tests/test_totals.py."""
+
+
+@pytest.mark.parametrize(("fmt", "ext"), FORMATS.items())
+def test_golden_importer_total(fmt: str, ext: str, update_golden: bool) -> None:
+    assert_golden([*TOTAL_ARGS, "--format", fmt], f"us-total-2025.timeline.{ext}", update_golden)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shlex
 import subprocess
 import sys
 import zipfile
@@ -111,6 +112,57 @@ def test_links_folders_and_special_files_are_refused(made: str, tmp_path: Path) 
     assert done.stderr == f"tariffs: refusing to overwrite {str(target)!r}: it is {what}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert mine.read_text(encoding="utf-8") == "my work\n"
+
+
+@pytest.mark.parametrize("given", ["foo/", "foo/.", "./", "foo/.."])
+def test_a_folder_is_refused_with_a_file_name_to_give(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Path("foo/") is Path("foo"): a file named foo was written, not one in a folder foo.
+    monkeypatch.chdir(tmp_path)
+    done = run("init", given)
+    assert done.exit_code == 2
+    suggested = os.path.normpath(os.path.join(given, "geneva.yaml"))
+    assert done.stderr.endswith(
+        f"Error: Invalid value for FILE: {given!r} names a folder; give the new file's name, "
+        f"such as {suggested!r}\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dash_prints_the_template_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    done = run("init", "--example", "minimal", "-")
+    assert (done.exit_code, done.stderr) == (0, "")
+    assert done.stdout == (TEMPLATES / "minimal.yaml").read_text(encoding="utf-8")
+    assert list(tmp_path.iterdir()) == []  # no file named '-'
+
+
+@pytest.mark.parametrize(
+    ("name", "word"),
+    [
+        ("-x.yaml", "./-x.yaml"),  # `tariffs validate -x.yaml` would be an option
+        ("my file.yaml", "'my file.yaml'"),
+        ("a$b;c.yaml", "'a$b;c.yaml'"),
+        ("it's.yaml", "'it'\"'\"'s.yaml'"),
+        ("plain-name.yaml", "plain-name.yaml"),
+    ],
+)
+def test_the_suggested_command_reads_back_as_the_file(
+    name: str, word: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    done = run("init", "--", name)
+    assert done.exit_code == 0
+    assert done.stderr == (
+        f"{name}: written from the geneva example; next: tariffs validate {word}\n"
+    )
+    command = shlex.split(done.stderr.split("next: ", 1)[1])
+    assert command[:2] == ["tariffs", "validate"]
+    assert Path(command[2]).resolve() == (tmp_path / name).resolve()
+    assert not command[2].startswith("-")
 
 
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:

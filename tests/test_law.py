@@ -21,9 +21,11 @@ from tariffs.calc.stack import product_stack
 from tariffs.calc.sweep import _study as sweep_study
 from tariffs.cli import app
 from tariffs.domain import Study
+from tariffs.input.literals import parse_percent
 from tariffs.input.load import load, load_text
 from tariffs.input.problems import ScenarioError
 from tariffs.input.vary import target as vary_target
+from tariffs.limits import MAX_RATE
 from tariffs.render.grids import importer_grids
 
 LAW = "tests/fixtures/law-2025.yaml"
@@ -344,6 +346,55 @@ def test_a_specific_duty_without_its_quantity_names_the_line(line: str, message:
     with pytest.raises(ScenarioError) as caught:
         _one_line(line)
     assert [p.message for p in caught.value.problems] == [message]
+
+
+@pytest.mark.parametrize(
+    ("mfn", "quantity", "value", "ave"),
+    [
+        # 1 x 99,999.999999 / 100 x 100 = 99,999.999999%: the highest written rate, taken
+        ("$1/kg", "99999.999999 kg", "100", Decimal("99999.999999")),
+        # 1 x 100,000 / 100 x 100 = 100,000%: over it
+        ("$1/kg", "100000 kg", "100", None),
+        # 99,999% + 1 x 1 / 100 x 100 = 100,000%: a compound rate's sum is bounded too
+        ("$1/kg + 99999%", "1 kg", "100", None),
+    ],
+)
+def test_an_ad_valorem_equivalent_is_bounded_as_a_written_rate(
+    mfn: str, quantity: str, value: str, ave: Decimal | None
+) -> None:
+    line = f'{{hs: "0101.21", description: d, value: {value}, mfn: "{mfn}", quantity: {quantity}}}'
+    if ave is not None:
+        study = _one_line(line)
+        assert stack(study, "US:EU", "0101.21", date(2025, 9, 1), "s")["mfn"][0] == ave
+        return
+    with pytest.raises(ScenarioError) as caught:
+        _one_line(line)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (8, 13)  # the line, in the flow's list
+    # the amount x quantity is 100,000 (1 x 100,000) and 1 (1 x 1): 100,000% both times
+    assert problem.message == (
+        f"flow US:EU, HS 0101.21: its rate {mfn} on {quantity} worth {value} comes to "
+        f"100,000% of the value (duties of {'100,000' if quantity == '100000 kg' else '1'} a "
+        "year), over the highest rate a file may write, 99,999.999999%; check the quantity, "
+        "the value and the rate"
+    )
+
+
+def test_the_bound_is_the_highest_written_rate() -> None:
+    # PERCENT_PATTERN: at most five digits and six decimals, so 99,999.999999% is the
+    # highest a file writes; 100,000% is not a written rate.
+    assert parse_percent("99999.999999%") == MAX_RATE
+    with pytest.raises(ValueError, match="is not a percent"):
+        parse_percent("100000%")
+
+
+def test_the_issue_s_absurd_duty_is_refused() -> None:
+    # $99,999/kg on 1bn kg worth 1: 99,999 x 1,000,000,000 / 1 x 100 = 9.9999e15 percent
+    with pytest.raises(ScenarioError) as caught:
+        _one_line('{hs: "0101.21", description: d, value: 1, mfn: "$99999/kg", quantity: 1bn kg}')
+    assert "comes to 9.9999e+15% of the value (duties of 99,999,000,000,000 a year)" in str(
+        caught.value
+    )
 
 
 def test_rate_lists_layers_in_cbp_order() -> None:

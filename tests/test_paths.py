@@ -20,6 +20,7 @@ from typer.testing import CliRunner, Result
 from tariffs.cli import app
 from tariffs.input import files
 
+from .conftest import ROOT
 from .test_installed import TARIFFS
 
 SCENARIO = """\
@@ -566,3 +567,23 @@ def test_a_table_too_large_is_refused_but_json_is_written(
         assert result.stderr.startswith("tariffs: the tables would hold ")
         assert "over the limit of 100 for a table or Markdown; use --format json" in result.stderr
     assert run("compare", str(path), "-f", "json").exit_code == 0
+
+
+def test_a_path_up_the_tree_without_links_is_the_user_s_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `../geneva.yaml` from a sub-folder names a file outside the current folder, but
+    # through no link: read it, as the same path written absolute is; a link there that
+    # leads out of its folder is still refused
+    (tmp_path / "sub").mkdir()
+    shutil.copy(ROOT / "scenarios" / "geneva.yaml", tmp_path / "geneva.yaml")
+    (tmp_path / "sub" / "p.yaml").symlink_to("/etc/passwd")
+    monkeypatch.chdir(tmp_path / "sub")
+    result = CliRunner().invoke(app, ["validate", "../geneva.yaml"])
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "../geneva.yaml: ok (4 scenarios, 3 measures, 2 flows)\n",
+    )
+    refused = CliRunner().invoke(app, ["validate", "../sub/p.yaml"])
+    assert refused.exit_code == 1
+    assert "leads outside the current folder through a symbolic link" in refused.stderr

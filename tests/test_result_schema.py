@@ -36,6 +36,7 @@ def test_there_are_goldens_of_every_json_format() -> None:
         "tariffs.rate",
         "tariffs.sweep",
         "tariffs.solve",
+        "tariffs.entry",
     }
 
 

@@ -202,8 +202,9 @@ def test_a_rate_change_that_leaves_a_dated_rule_alone_is_warned(tmp_path: Path) 
     assert warning == (
         f"{path}:25:35: warning: scenario 'no-deal' changes 'ch-reciprocal' from 2025-11-14, "
         "on or after the day its all-in ceiling over mfn begins (2025-11-14), and leaves that "
-        "rule alone, so the new rate is a ceiling over it, not added to it; to change the rule "
-        "too, add rules: {2025-11-14: {ch-reciprocal: {all_in: []}}} to the scenario"
+        "rule alone, so the new rate is a ceiling over it, not added to it; to lift it, add "
+        "rules: {2025-11-14: {ch-reciprocal: {all_in: []}}} to the scenario (to keep it, restate "
+        "it there)"
     )
     # a change to 0% leaves nothing for a ceiling to lower: no warning
     zero = SWISS.replace(
@@ -243,3 +244,19 @@ def test_diff_shows_rule_changes_and_rules(tmp_path: Path) -> None:
         "none",
         "all-in over mfn [2025-11-14, )",
     )
+
+
+def test_a_rule_lifted_by_an_ancestor_is_no_warning(tmp_path: Path) -> None:
+    # c lifts the ceiling from 14 Nov; d extends c and changes the rate on 1 Dec: d pays
+    # 20 + 3.7 = 23.7 (no ceiling), so only a, which leaves the ceiling alone, is warned
+    text = SWISS.split("scenarios:", maxsplit=1)[0] + (
+        "scenarios:\n"
+        "  a: {changes: {2025-11-14: {ch-reciprocal: 39%}}}\n"
+        "  c: {extends: a, rules: {2025-11-14: {ch-reciprocal: {all_in: []}}}}\n"
+        "  d: {extends: c, changes: {2025-12-01: {ch-reciprocal: 20%}}}\n"
+    )
+    study = load_text(text, "ext.yaml")
+    assert total(study, "d", "8471") == Decimal("23.7")
+    warnings = CliRunner().invoke(app, ["validate", write(tmp_path, text)]).stderr.splitlines()
+    assert len(warnings) == 1
+    assert "scenario 'a' changes 'ch-reciprocal'" in warnings[0]

@@ -16,7 +16,7 @@ from tariffs.calc.results import StudyResult
 from tariffs.cli import app
 from tariffs.input.load import load
 from tariffs.render import COMPARE_SECTIONS, plain, table
-from tariffs.render.grids import compare_grids
+from tariffs.render.market_grids import document_grids
 from tariffs.render.reference import TABLES, column_names
 
 from .test_cli import complete
@@ -43,7 +43,7 @@ def computed(path: str) -> StudyResult:
 def test_only_totals_and_partners_prints_the_heading_and_those_tables() -> None:
     code, out, _ = run("compare", WORLD, "--only", "totals,partners")
     assert code == 0
-    titles = [g.title for g in compare_grids(computed(WORLD), {"totals", "partners"})]
+    titles = [g.title for g in document_grids(computed(WORLD), {"totals", "partners"})]
     # the world file's 5 scenarios: one totals table, then one by-partner table each
     assert len(titles) == 6
     assert titles[0].startswith("US on all its 16 partners (EU, MX, CN, CA, JP, VN, KR,")
@@ -66,15 +66,15 @@ def test_only_totals_and_partners_prints_the_heading_and_those_tables() -> None:
 def test_each_section_alone_is_its_part_of_the_whole_in_order() -> None:
     for path in (WORLD, PRODUCTS, "scenarios/geneva.yaml"):
         result = computed(path)
-        whole = compare_grids(result)
-        assert compare_grids(result, COMPARE_SECTIONS) == whole
-        parts = {name: compare_grids(result, {name}) for name in COMPARE_SECTIONS}
+        whole = document_grids(result)
+        assert document_grids(result, COMPARE_SECTIONS) == whole
+        parts = {name: document_grids(result, {name}) for name in COMPARE_SECTIONS}
         assert sum(len(part) for part in parts.values()) == len(whole), path
         for name, part in parts.items():
             # the whole, less the grids of every other section, in its order
             assert part == [g for g in whole if g in part], (path, name)
             assert all(g in whole for g in part)
-    world = {name: len(compare_grids(computed(WORLD), {name})) for name in COMPARE_SECTIONS}
+    world = {name: len(document_grids(computed(WORLD), {name})) for name in COMPARE_SECTIONS}
     # 16 flows, all with lines, none with windows or a trade response; 5 scenarios; one
     # market (its table over the scenarios, then one of its partners per scenario)
     assert world == {
@@ -124,7 +124,7 @@ def test_a_too_large_partner_by_layer_table_asked_for_alone_names_itself() -> No
     # 2,652 cells, over the 2,000 shown: asked for alone, the by-layer table, whose title
     # says so, stands in for it
     study = fifty_partners()
-    [grid] = compare_grids(compare(study), {"partner-by-layer"})
+    [grid] = document_grids(compare(study), {"partner-by-layer"})
     assert grid.title.startswith("US by layer under 's'")
     assert "the partner-by-layer table (2,652 cells, over 2,000) is left out" in grid.title
 
@@ -165,7 +165,7 @@ def test_no_title_of_the_world_file_leaves_a_word_alone(width: int) -> None:
     # at 120 columns, "... 2 layers at 0% throughout" then "not shown" on a line of its own
     # was the case; now every wrapped title of compare is a block of balanced lines
     result = computed(WORLD)
-    titles = [result.title, *(g.title for g in compare_grids(result))]
+    titles = [result.title, *(g.title for g in document_grids(result))]
     lone = {t: _lone_words(t, width) for t in titles if _lone_words(t, width)}
     assert not lone
     text = table.to_text(table.compare([(WORLD, result)], width))

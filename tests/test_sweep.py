@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import shlex
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,13 +21,14 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffs.calc.compare import compare
-from tariffs.calc.sweep import Sweeper, default_metrics, solve
+from tariffs.calc.sweep import Sweeper, default_metrics, solve, sweep_cost, sweep_work
 from tariffs.cli import app
 from tariffs.cli.progress import bar, tracked
 from tariffs.domain import Solve, Study, Sweep
 from tariffs.input import vary
 from tariffs.input.load import load, load_text
 from tariffs.input.problems import ScenarioError
+from tariffs.limits import MAX_SWEEP_WORK
 
 from .conftest import GOLDEN, ROOT
 
@@ -419,6 +421,114 @@ def test_a_table_too_large_is_refused_before_computing() -> None:
     )
     assert result.exit_code == 1
     assert "over the limit of 250,000 for a table" in result.stderr
+
+
+# --- the work estimate -----------------------------------------------------------------------
+
+WORK_FILE = """tariffs: 1
+title: "work"
+period: {start: 2025-01-01, until: 2026-01-01}
+on: 2025-06-01
+baseline: base
+flows:
+  - {importer: US, exporter: CN, value: 100bn}
+  - {importer: US, exporter: MX, value: 50bn}
+measures:
+  a: {importer: US, exporter: CN, basis: A, rates: {2025-01-01: 10%, 2025-04-01: 20%}}
+  b: {importer: US, exporter: CN, basis: B, rates: {2025-02-01: 5%}, yields_to: [a]}
+  c: {importer: US, exporter: MX, basis: C, rates: {2025-03-01: 25%}}
+scenarios:
+  base: {}
+  deal:
+    changes:
+      2025-05-01: {a: 5%}
+"""
+# The estimate's figures by hand (tariffs.calc.cost; each flow is one class of one line and
+# one part; a measure's own steps are 2 + its dated rates: a 4, b 3, c 3):
+# - untouched layers, made once: US:CN (1 part + 2) x (4 + 3) = 21, US:MX 3 x 3 = 9: 30.
+# - a scenario's result: 25 x 2 lines + 2,000 x 2 flows + 100 x 3 measures = 4,350; `base`
+#   touches nothing: 4,350.
+# - `deal` changes a on US:CN, and b yields to a: both are made again, each costing 35
+#   (MAKE_STEPS) + its own steps + its changes: (35 + 4 + 1) + (35 + 3) = 78, for 1 part + 1,
+#   plus US:CN's 7: 2 x 78 + 7 = 163; with the result, 163 + 4,350 = 4,513.
+# - a flow made again: its 21 (or 9) + (12 x 1 line + 35 x 1 part) x its measures: US:CN
+#   21 + 47 x 2 = 115, US:MX 9 + 47 x 1 = 56.
+WORK_CASES = [
+    # change: the baseline (4,350) and the untouched layers (30) once; each variant 4,513.
+    ("change:2025-05-01.a=1%..10%/1%", 4_380, 4_513, ()),
+    # measure: a is on US:CN: each variant 4,513 + the baseline 4,350 + US:CN 115 = 8,978.
+    ("measure:a.2025-01-01=1%..10%/1%", 30, 8_978, ("US:CN",)),
+    # flow: US:MX made again: 4,513 + 4,350 + 56 = 8,919.
+    ("flow:US:MX.value=1bn..10bn/1bn", 30, 8_919, ("US:MX",)),
+]
+
+
+@pytest.mark.parametrize(("text", "once", "each", "changed"), WORK_CASES)
+def test_a_variant_is_estimated_by_what_it_makes_again(
+    text: str, once: int, each: int, changed: tuple[str, ...]
+) -> None:
+    study = load_text(WORK_FILE, "work.yaml")
+    sweep = Sweep("", "deal", (vary.vary(study, study.scenario("deal"), text),))
+    cost = sweep_cost(study, sweep)
+    assert cost == (once, each, 10, changed, bool(changed))
+    assert sweep_work(study, sweep)[0] == once + 10 * each
+
+
+def test_a_measure_sweep_is_refused_where_a_change_sweep_of_as_many_variants_is_not(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "work.yaml"
+    path.write_text(WORK_FILE, encoding="utf-8")
+    study = load_text(WORK_FILE, "work.yaml")
+    deal = study.scenario("deal")
+    values = "=0.0001%..15%/0.0001%"  # 150,000 values
+    change = Sweep("", "deal", (vary.vary(study, deal, "change:2025-05-01.a" + values),))
+    # 4,380 + 150,000 x 4,513 = 676,954,380, within the limit of 900,000,000
+    assert sweep_work(study, change)[0] == 676_954_380 <= MAX_SWEEP_WORK == 900_000_000
+    result = _cli("sweep", str(path), "-s", "deal", "--vary", "measure:a.2025-01-01" + values)
+    # 30 + 150,000 x 8,978 = 1,346,700,030: over the limit, refused before any work
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{path}:1:1: this sweep asks for about 1,346,700,030 steps of work (150,000 variants "
+        "of about 8,978 steps each, each making 1 flow and the baseline again), over the limit "
+        "of 900,000,000; vary fewer values\n"
+    )
+
+
+def test_a_sweep_of_a_measure_on_every_partner_counts_every_flow() -> None:
+    # The world file's steel tariff is on all 16 flows: 18,000 variants of it ran for about
+    # ten minutes on one core; the estimate now counts the 16 flows and refuses it.
+    result = _cli(
+        "sweep",
+        "scenarios/world-2025.yaml",
+        "-s",
+        "as-enacted",
+        "--vary",
+        "measure:us-232-steel.2025-06-04=1%..18.999%/0.001%",  # 18,000 values
+    )
+    assert result.exit_code == 1
+    assert "(18,000 variants of about " in result.stderr
+    assert "each, each making 16 flows and the baseline again), over the limit" in result.stderr
+
+
+def test_the_sweep_doc_shows_the_real_refusal() -> None:
+    doc = (ROOT / "docs" / "sweep.md").read_text(encoding="utf-8")
+    block = re.search(
+        r"<!-- output: sweep-work -->\n```text\n\$ tariffs (.*?)\n(.*?)```", doc, re.S
+    )
+    assert block, "docs/sweep.md lost its refused sweep"
+    args = shlex.split(block.group(1))
+    result = _cli(*args)
+    assert result.exit_code == 1
+    assert result.stderr == block.group(2)
+    # the same 100,000 values of the snapback rate are within the limit
+    study = _study()
+    snapback = vary.vary(
+        study,
+        study.scenario("geneva"),
+        "change:2025-05-14.us-reciprocal" + args[-1][args[-1].index("=") :],
+    )
+    assert sweep_work(study, Sweep("", "geneva", (snapback,)))[0] <= MAX_SWEEP_WORK
 
 
 def test_the_file_s_sweeps_are_checked_where_they_are_written() -> None:

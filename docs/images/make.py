@@ -2,11 +2,11 @@
 
     python docs/images/make.py [FOLDER]
 
-Writes compare-geneva.svg, timeline-geneva.svg, diff-geneva-145.svg, sweep-geneva-days.svg
-and sweep-extended-grid.svg into FOLDER (default: this script's folder, docs/images/), from any
-working directory. tests/test_plot.py runs it into a temporary folder and checks that the
-committed images are the same bytes: rerun it after a change to tariffs.render.plot, and
-review the images before committing them.
+Writes compare-geneva.svg, timeline-geneva.svg, timeline-us-total.svg, diff-geneva-145.svg,
+sweep-geneva-days.svg and sweep-extended-grid.svg into FOLDER (default: this script's
+folder, docs/images/), from any working directory. tests/test_plot.py runs it into a
+temporary folder and checks that the committed images are the same bytes: rerun it after a
+change to tariffs.render.plot, and review the images before committing them.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from pathlib import Path
 from tariffs.calc.changes import input_changes, result_changes
 from tariffs.calc.compare import compare, timelines
 from tariffs.calc.results import Diff, DiffReport, SweepResult, Tolerance
+from tariffs.calc.series import daily
 from tariffs.calc.sweep import Sweeper
 from tariffs.domain import Study, Sweep
 from tariffs.input import vary
 from tariffs.input.load import load
+from tariffs.input.tracker import read_tracker
 from tariffs.metrics import Flat as Metrics
 from tariffs.render import plot
 from tariffs.render.flat import study_metrics
@@ -28,6 +30,8 @@ from tariffs.render.flat import study_metrics
 ROOT = Path(__file__).resolve().parents[2]
 GENEVA = "scenarios/geneva.yaml"
 EDITED = "tests/fixtures/geneva-145.yaml"
+TOTAL = "tests/fixtures/us-total-2025.yaml"
+TRACKER = "tests/fixtures/tracker-us-2025.csv"
 
 
 def _side(path: str) -> tuple[Study, list[tuple[str, Metrics]]]:
@@ -62,6 +66,14 @@ def _sweep_chart(study: Study, scenario: str, texts: list[str], kind: str) -> by
     return plot.sweep_result_chart(GENEVA, result, values, kind)
 
 
+def _total_chart(kind: str) -> bytes:
+    """The chart `tariffs timeline TOTAL --flow 'US:*' --against TRACKER --plot` draws."""
+    study = load(ROOT / TOTAL)
+    tracker = read_tracker(ROOT / TRACKER)._replace(path=TRACKER)  # as given, from the root
+    result = daily(study, (study.baseline,), (), ("US",), tracker=tracker)
+    return plot.timeline_chart(TOTAL, result, kind)
+
+
 def charts(kind: str = "svg") -> dict[str, bytes]:
     """Each example image's file name and bytes (the docs use SVG; the tests also PNG)."""
     study = load(ROOT / GENEVA)
@@ -78,6 +90,7 @@ def charts(kind: str = "svg") -> dict[str, bytes]:
         f"timeline-geneva.{kind}": plot.timeline_chart(
             GENEVA, timelines(study, ("busan",), study.flows), kind
         ),
+        f"timeline-us-total.{kind}": _total_chart(kind),
         f"diff-geneva-145.{kind}": plot.diff_chart(report, kind),
         f"sweep-geneva-days.{kind}": _sweep_chart(
             study, "geneva", ["window:Geneva truce.days=30..230/5"], kind

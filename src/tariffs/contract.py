@@ -57,6 +57,7 @@ _BY_UNIT: dict[str, Schema] = {
     "money": {"type": "number", "description": "In the file's currency, at most 2 decimals."},
     "date": DATE,
     "days": {"type": "integer", "minimum": 0},
+    "count": {"type": "integer", "minimum": 0},
     "text": STRING,
 }
 
@@ -201,7 +202,14 @@ def compare_schema() -> Schema:
     return _document("tariffs.compare", "tariffs compare --format json", {"files": _list(file)})
 
 
+def _optional(schema: Schema, *keys: str) -> Schema:
+    """An object schema whose `keys` may be left out."""
+    return {**schema, "required": [k for k in schema["required"] if k not in keys]}
+
+
 def timeline_schema() -> Schema:
+    """The timeline document: `timelines`, and `against` and `totals` when they are asked
+    for (added within version 2)."""
     change = _obj({"measure": STRING, "from": RATE_NUMBER, "to": RATE_NUMBER, "cause": STRING})
     segment = _obj(
         {
@@ -213,34 +221,77 @@ def timeline_schema() -> Schema:
             "changes": _list(change),
         }
     )
-    entry = _obj(
+    gap = _obj(metric_properties(metrics.GAP), metrics.GAP.doc)
+    entry = _optional(
+        _obj(
+            {
+                "path": STRING,
+                "scenario": STRING,
+                "importer": STRING,
+                "exporter": STRING,
+                "hs": {
+                    "type": ["string", "null"],
+                    "description": "The product followed (--hs), as given; null for the flow.",
+                },
+                "weighted": {
+                    "type": "boolean",
+                    "description": "The rates are the flow's, import-weighted over its product "
+                    "lines: each measure's part of the flow's rate, in percentage points.",
+                },
+                "mfn_unknown": {
+                    "type": "boolean",
+                    "description": "With --hs: the flow states MFN rates, but no line of this "
+                    "code or of a code it starts with, so the product's MFN is unknown and its "
+                    "rates are the additional duties only (there is no mfn layer).",
+                },
+                "measures": _list(_obj({"name": STRING, "basis": STRING})),
+                "segments": _list(segment),
+                "against": gap,
+            }
+        ),
+        "against",
+    )
+    parts: dict[str, Schema] = {}
+    for metric in metrics.TOTAL_SEGMENT.metrics:
+        schema = {**_BY_UNIT[metric.unit], "description": metric.doc}
+        if metric.per is not None:
+            schema = {"type": "object", "additionalProperties": schema, "description": metric.doc}
+        parts[metric.name] = schema
+    splits = [m.name for m in metrics.TOTAL_SEGMENT.metrics if m.per is not None]
+    total_segment = _optional(
+        _obj({"start": DATE, "until": DATE, **parts, "changes": _list(change)}), *splits
+    )
+    total = _optional(
+        _obj(
+            {
+                "path": STRING,
+                "scenario": STRING,
+                "importer": STRING,
+                "exporter": {"const": "*"},
+                "partners": _list(STRING),
+                "trade_value": _BY_UNIT["money"],
+                "segments": _list(total_segment),
+                "against": gap,
+            },
+            metrics.TOTAL_SEGMENT.doc,
+        ),
+        "against",
+    )
+    against = _obj(
         {
             "path": STRING,
-            "scenario": STRING,
-            "importer": STRING,
-            "exporter": STRING,
-            "hs": {
-                "type": ["string", "null"],
-                "description": "The product followed (--hs), as given; null for the flow.",
-            },
-            "weighted": {
-                "type": "boolean",
-                "description": "The rates are the flow's, import-weighted over its product "
-                "lines: each measure's part of the flow's rate, in percentage points.",
-            },
-            "mfn_unknown": {
-                "type": "boolean",
-                "description": "With --hs: the flow states MFN rates, but no line of this "
-                "code or of a code it starts with, so the product's MFN is unknown and its "
-                "rates are the additional duties only (there is no mfn layer).",
-            },
-            "measures": _list(_obj({"name": STRING, "basis": STRING})),
-            "segments": _list(segment),
-        }
+            "rows": {"type": "integer", "minimum": 0},
+            "first": _nullable(DATE),
+            "last": _nullable(DATE),
+        },
+        "The file of --against: its path, rows, and first and last dates.",
     )
-    return _document(
-        "tariffs.timeline", "tariffs timeline --format json", {"timelines": _list(entry)}
+    document = _document(
+        "tariffs.timeline",
+        "tariffs timeline --format json",
+        {"against": against, "totals": _list(total), "timelines": _list(entry)},
     )
+    return _optional(document, "against", "totals")
 
 
 STATUSES = ("in force", "not in force", "not in scope", "excluded", "yields", "disabled")
@@ -286,9 +337,25 @@ def rate_schema() -> Schema:
                 "code it starts with: this product's MFN is unknown, and `total` is the "
                 "additional duties only.",
             },
+            "money": _priced(),
         }
     )
+    stack["required"].remove("money")  # with --value only
     return _document("tariffs.rate", "tariffs rate --format json", {"stack": stack})
+
+
+def _priced() -> Schema:
+    """`tariffs rate --value`: the duty on that value, as an entry line (the entry kinds)."""
+    duty = _obj({"measure": STRING, **metric_properties(metrics.ENTRY_DUTY)})
+    return _obj(
+        {
+            "entered_value": _BY_UNIT["money"],
+            "quantity": {"type": ["string", "null"]},
+            **metric_properties(metrics.ENTRY_LINE),
+            "duties": _list(duty),
+        },
+        "With --value: the duty on that entered value, to the cent (see tariffs entry).",
+    )
 
 
 def diff_schema() -> Schema:
@@ -424,6 +491,62 @@ def solve_schema() -> Schema:
     )
 
 
+def entry_schema() -> Schema:
+    """The entry document: per run (a scenario, from the origins as entered or one other),
+    its totals and entries, each with its lines and their duty lines; keys from the
+    registry's entry kinds."""
+    owed = _obj({"measure": STRING, "heading": STRING, "amount": _BY_UNIT["money"]})
+    duty = _obj(
+        {"measure": STRING, **metric_properties(metrics.ENTRY_DUTY)}, metrics.ENTRY_DUTY.doc
+    )
+    line = _obj(
+        {
+            "line": {"type": "integer", "minimum": 1},
+            **metric_properties(metrics.ENTRY_LINE),
+            "duties": _list(duty),
+            "owed_back": _nullable(_list(owed)),
+        },
+        metrics.ENTRY_LINE.doc,
+    )
+    entry = _obj(
+        {"entry": STRING, **metric_properties(metrics.ENTRY), "lines": _list(line)},
+        metrics.ENTRY.doc,
+    )
+    run = _obj(
+        {
+            "scenario": STRING,
+            "origin": {"type": ["string", "null"]},
+            **metric_properties(metrics.ENTRY_TOTAL),
+            "entries": _list(entry),
+        },
+        metrics.ENTRY_TOTAL.doc,
+    )
+    refund = _obj(
+        {
+            "authority": {"type": ["string", "null"]},
+            "against": {"type": ["string", "null"]},
+            "on": _nullable(DATE),
+            "payer": {"type": ["string", "null"]},
+            "interest_table": {"type": ["string", "null"]},
+        }
+    )
+    return _document(
+        "tariffs.entry",
+        "tariffs entry --format json",
+        {
+            "path": STRING,
+            "laws": _list(STRING),
+            "scenarios": _list(STRING),
+            "origins": _list(STRING),
+            "rounding": STRING,
+            "fees_table": STRING,
+            "ignored_columns": _list(STRING),
+            "refund": _nullable(refund),
+            "runs": _list(run),
+        },
+    )
+
+
 def _names(kind: metrics.Kind) -> list[str]:
     return [metric.name for metric in kind.metrics]
 
@@ -433,7 +556,8 @@ def schema() -> Schema:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "urn:tariffs:schema:result",
-        "title": f"tariffs results (JSON output of compare, timeline, rate, diff and sweep), "
+        "title": f"tariffs results (JSON output of compare, timeline, rate, diff, sweep and "
+        "entry), "
         f"version {VERSION}",
         "description": "See docs/output.md. Keys and list order are stable; numbers are "
         "exact decimals.",
@@ -444,6 +568,7 @@ def schema() -> Schema:
             diff_schema(),
             sweep_schema(),
             solve_schema(),
+            entry_schema(),
         ],
     }
 

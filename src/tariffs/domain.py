@@ -29,7 +29,7 @@ class Line(NamedTuple):
     observed: Decimal | None = None
     mfn: Decimal | None = None  # its MFN rate in percent; None: not stated (unknown)
     mfn_form: str = ""  # a specific MFN as written, with its quantity; mfn is then its AVE
-    shares: tuple[tuple[str, Decimal], ...] = ()  # named shares of the value, in percent
+    shares: tuple[tuple[str, ShareValue], ...] = ()  # named shares of the value (see ShareValue)
     preferences: tuple[tuple[str, Decimal], ...] = ()  # a share's rate in place of MFN (%)
 
 
@@ -58,6 +58,10 @@ class Flow(NamedTuple):
 Schedule = tuple[tuple[date, Decimal], ...]
 """(from, rate) pairs sorted by date; 0% before the first."""
 
+ShareValue = Decimal | Schedule
+"""A named share of a line's value in percent: fixed, or by date as a Schedule (each from
+its date on, 0% before the first)."""
+
 AUTHORITIES = ("section-301", "ieepa", "section-232", "section-122", "other")
 """The legal authorities of additional duties, in CBP's reporting order: Chapter 99 lines
 for Section 301 first, then IEEPA, then Section 232 (then the rest, then the Chapter 1-97
@@ -83,6 +87,17 @@ class Rule(NamedTuple):
 
     def active(self, day: date) -> bool:
         return self.start <= day < self.until
+
+
+class InTransit(NamedTuple):
+    """A saving clause of the order that changed a measure's rate: goods loaded (onto the
+    vessel that brings them) before `loaded_before` and entered before `entered_before`
+    pay the measure's rate of `rate_on`, when that is earlier than their entry date."""
+
+    loaded_before: date
+    entered_before: date
+    rate_on: date
+    note: str = ""
 
 
 class Measure(NamedTuple):
@@ -116,6 +131,7 @@ class Measure(NamedTuple):
     `partner_rates` entry, and the measure no `rates`): the partners that have rates. The
     measure is not this partner's tariff: it is 0% on every product here (its product rates
     are for the others), and `tariffs rate` says so. Empty otherwise."""
+    in_transit: tuple[InTransit, ...] = ()  # saving clauses for goods loaded before a change
 
     def hs(self, prefix: str) -> str:
         """A prefix of this measure as its file wrote it, for messages and output."""
@@ -395,6 +411,15 @@ class Study(NamedTuple):
         raise KeyError(name)
 
 
+class Tracker(NamedTuple):
+    """Another source's rate by date, from a `date,value` CSV (`timeline --against`): each
+    value holds from its date until the next row's (the last: its own day only); None is a
+    row without a value, a gap. Sorted by date."""
+
+    path: str
+    points: tuple[tuple[date, Decimal | None], ...]
+
+
 # --- how values are written in a scenario file ----------------------------------------------
 
 SCALE = {
@@ -425,6 +450,13 @@ def money_exact(amount: Decimal) -> str:
 def percent_literal(rate: Decimal) -> str:
     """The scenario-file literal for a rate: Decimal('7.50') -> '7.5%'."""
     return f"{_plain(rate)}%"
+
+
+def share_literal(share: ShareValue) -> str:
+    """The scenario-file literal for a share: '38%', or '{2025-01-01: 38%, 2025-07-01: 80%}'."""
+    if isinstance(share, Decimal):
+        return percent_literal(share)
+    return "{" + ", ".join(f"{day}: {percent_literal(rate)}" for day, rate in share) + "}"
 
 
 def _plain(value: Decimal) -> str:

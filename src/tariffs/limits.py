@@ -8,6 +8,7 @@ that names the limit and the file's figure.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 MAX_BYTES = 10 * 1024 * 1024
 """The largest file read: scenario files, lines files and saved results alike."""
@@ -18,6 +19,10 @@ keeps each value's line and column costs about 600 bytes a value."""
 
 MAX_DEPTH = 64
 """The deepest nesting of mappings and lists in a scenario file."""
+
+MAX_RATE = Decimal("99999.999999")
+"""The highest rate a file may write (five digits and six decimals: PERCENT_PATTERN), and
+so the highest ad valorem equivalent a specific duty may come to."""
 
 MAX_NUMBER_LENGTH = 40
 """The longest number a file may write (amounts below 1e18 with 6 decimals need 26)."""
@@ -31,6 +36,10 @@ MAX_FILE_PROBLEMS = 100
 MAX_SHARES = 8
 """The most named shares of value one line (or flow) may state: a line is cut into a part
 for each combination of the shares its flow's measures treat apart, 2^8 = 256 at most."""
+
+MAX_TRACKER_ROWS = 200_000
+"""The most rows a `date,value` file of another source's rates may hold (`--against`):
+daily values for over 500 years."""
 
 MAX_EXPECTATIONS = 10_000
 """The most expectations (`expect:` entries) a file may state."""
@@ -55,7 +64,9 @@ MAX_TABLE_CELLS = 250_000
 MAX_VARIANTS = 1_000_000
 """The most variants one sweep may have (the product of its varied values' counts)."""
 
-MAX_SWEEP_WORK = 40 * MAX_WORK
-"""The most work a sweep may ask for: its variants times the work of computing the swept
-scenario and the baseline once (see `tariffs.calc.sweep.work`). Sweeps may use every
-core (--jobs), and stream their rows: at the limit, about ten minutes on one core."""
+MAX_SWEEP_WORK = 15 * MAX_WORK
+"""The most work a sweep may ask for: its variants times what each makes again, the swept
+scenario's result and, for a variant of a measure, flow, line or market, the flows it
+changes and the baseline (see `tariffs.calc.sweep.sweep_cost`). Sweeps may use every core
+(--jobs), and stream their rows: at the limit, at most about two minutes on one core of a
+quiet machine, whatever is varied (bench/sweep_work.py measures it)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 if TYPE_CHECKING:
     from tariffs.calc.results import FlowResult, ScenarioResult, StudyResult
@@ -31,6 +31,7 @@ UNITS = {
     "money": "an amount in the file's currency",
     "date": "an ISO 8601 date",
     "days": "a number of days",
+    "count": "a number of things (entries, lines)",
     "text": "text",
 }
 """Every unit a metric can have, and what it means."""
@@ -67,7 +68,8 @@ class Metric(NamedTuple):
     per: str | None = None
     """For a line metric, what its value depends on, read by `of`: "line" (the line alone),
     "class" (its class of lines alone) or "value" (the line's value times a per-unit amount
-    of its class). Outputs use it to write a value once and reuse it."""
+    of its class). Outputs use it to write a value once and reuse it. For a `total_segment`
+    metric, the split whose parts it gives ("authority", "layer" or "partner")."""
     of: Get | None = None
     """For a line metric: the getter of the part named by `per` (see `line_metric`)."""
     nullable: bool = False
@@ -1006,6 +1008,168 @@ MARKET_PARTNER = Kind(
 )
 
 
+# --- an importer's total over time, and a tracker's series beside it --------------------
+
+
+class TotalPoint(NamedTuple):
+    """One segment of an importer's total over time: the total (a
+    tariffs.calc.results.TotalTimeline) and the segment."""
+
+    total: Any
+    segment: Any
+
+
+def _parts(split: str) -> Get:
+    def read(x: Any, _: At) -> Any:
+        return x.total.parts(x.segment, split)
+
+    return read
+
+
+TOTAL_SEGMENT = Kind(
+    "total_segment",
+    "One segment of an importer's total over its partners (`tariffs timeline --flow "
+    "IMPORTER:*`): days over which the total and each part of it hold one value. Rates are "
+    "weighted by the flows' values, as the `importer` kind's are; the parts add up to the "
+    "rate, split by authority, by layer and by partner alike.",
+    (
+        Metric(
+            "segment_days",
+            "days",
+            lambda x, _: x.segment.days,
+            "The segment's length in days, from its first day (the CSV date) on.",
+        ),
+        Metric(
+            "rate",
+            "percent",
+            lambda x, _: x.segment.rate,
+            "The importer's rate over its flows: sum(value x the flow's rate) / sum(value).",
+        ),
+        Metric(
+            "authority_part",
+            "pp",
+            _parts("authority"),
+            "Each legal authority's part of the rate (item: `mfn`, `section-301`, `ieepa`, "
+            "`section-232`, `section-122`, `other`, or `unstated` for measures that state "
+            "none): the sum of its layers' parts.",
+            per="authority",
+        ),
+        Metric(
+            "layer_part",
+            "pp",
+            _parts("layer"),
+            "Each measure's part of the rate (item: the measure), over every flow it is on: "
+            "sum(value x the flow's part) / sum(value).",
+            per="layer",
+        ),
+        Metric(
+            "partner_part",
+            "pp",
+            _parts("partner"),
+            "Each partner's part of the rate (item: the partner): value x the flow's rate / "
+            "sum(value).",
+            per="partner",
+        ),
+    ),
+    "segment",
+    lambda _: iter(()),
+)
+"""The metrics of an importer's total over time. A split metric (`per` names the split)
+gives (name, value) per part; outputs read the names from it."""
+
+
+GAP = Kind(
+    "gap",
+    "A timeline's rate against another source's (`tariffs timeline --against FILE.csv`), "
+    "over the days of the period on which both have a value: the gap is the timeline's "
+    "rate minus the other's, in pp. Quiet days are at least `quiet_margin` days from a "
+    "change in either series. A figure over no day is null.",
+    (
+        Metric("gap_days", "days", lambda g, _: g.days, "The days compared.", label="Days"),
+        Metric(
+            "mean_gap",
+            "pp",
+            lambda g, _: g.mean,
+            "The mean gap over those days: positive where the timeline is above.",
+            nullable=True,
+            label="Mean gap",
+        ),
+        Metric(
+            "mean_abs_gap",
+            "pp",
+            lambda g, _: g.mean_abs,
+            "The mean of the gap's size over those days.",
+            nullable=True,
+            label="Mean |gap|",
+        ),
+        Metric(
+            "max_abs_gap",
+            "pp",
+            lambda g, _: g.largest,
+            "The gap of largest size, with its sign.",
+            nullable=True,
+            label="Largest gap",
+        ),
+        Metric(
+            "max_abs_gap_on",
+            "date",
+            lambda g, _: g.largest_on,
+            "The first day it is that.",
+            nullable=True,
+            label="on",
+        ),
+        Metric(
+            "quiet_margin",
+            "days",
+            lambda g, _: g.margin,
+            "The days a quiet day keeps from every change in either series.",
+            label="Margin",
+        ),
+        Metric(
+            "quiet_days",
+            "days",
+            lambda g, _: g.quiet_days,
+            "The quiet days compared.",
+            label="Quiet days",
+        ),
+        Metric(
+            "quiet_mean_abs_gap",
+            "pp",
+            lambda g, _: g.quiet_mean_abs,
+            "The mean of the gap's size over the quiet days.",
+            nullable=True,
+            label="Quiet mean |gap|",
+        ),
+        Metric(
+            "quiet_max_abs_gap",
+            "pp",
+            lambda g, _: g.quiet_largest,
+            "The gap of largest size on a quiet day, with its sign.",
+            nullable=True,
+            label="Quiet largest",
+        ),
+        Metric(
+            "quiet_max_abs_gap_on",
+            "date",
+            lambda g, _: g.quiet_largest_on,
+            "The first quiet day it is that.",
+            nullable=True,
+            label="on",
+        ),
+    ),
+    "entry",
+    lambda _: iter(()),
+)
+"""The metrics of a timeline against a tracker, per flow or total shown."""
+
+_NOWHERE = At(cast("StudyResult", None))
+
+
+def read(metric: Metric, value: Any) -> Any:
+    """A `total_segment` or `gap` metric's value: they read no place in a study's result."""
+    return metric.get(value, _NOWHERE)
+
+
 KINDS = (
     FILE,
     FLOW,
@@ -1296,3 +1460,321 @@ def names() -> list[str]:
             if metric.delta:
                 out.append(f"delta_{metric.name}")
     return out
+
+
+# --- customs entries (tariffs entry) -----------------------------------------------------
+# An entry file's results (tariffs.calc.entry): per run (a scenario, from the origins as
+# entered or one other), its totals, each entry, each entry line and each duty line. Their
+# getters read the result object alone; `tariffs entry` renders them (render/entry_out).
+
+
+def _flag(line: Any, _: At) -> str | None:
+    return None if line.paid is None else ("yes" if line.flagged else "no")
+
+
+ENTRY_TOTAL = Kind(
+    "entry_total",
+    "Every entry of the file under one scenario, from the origins as entered or all from "
+    "one other (item: all entries).",
+    (
+        Metric("entry_count", "count", lambda r, _: len(r.entries), "Entries priced."),
+        Metric("line_count", "count", lambda r, _: r.lines, "Entry lines priced."),
+        Metric(
+            "total_entered_value",
+            "money",
+            lambda r, _: r.value,
+            "The entries' value, each line's in whole dollars.",
+            label="Value",
+        ),
+        Metric("total_duty", "money", lambda r, _: r.duty, "The entries' duty.", label="Duty"),
+        Metric(
+            "total_mpf",
+            "money",
+            lambda r, _: r.mpf,
+            "The entries' merchandise processing fees (entries whose fees are modelled).",
+            label="MPF",
+        ),
+        Metric(
+            "total_hmf",
+            "money",
+            lambda r, _: r.hmf,
+            "The entries' harbor maintenance fees (entries whose fees are modelled).",
+            label="HMF",
+        ),
+        Metric(
+            "total_paid",
+            "money",
+            lambda r, _: r.total,
+            "total_duty + total_mpf + total_hmf.",
+            label="Total",
+        ),
+        Metric(
+            "total_effective_rate",
+            "percent",
+            lambda r, _: r.effective_rate,
+            "total_duty over total_entered_value, in percent.",
+            label="Rate",
+        ),
+        Metric(
+            "entries_without_fees",
+            "count",
+            lambda r, _: r.without_fees,
+            "Entries whose fees are not modelled (a Section 321 release, a postal item, an "
+            "informal mail entry): not in total_mpf, total_hmf or total_paid.",
+        ),
+        Metric(
+            "total_refund",
+            "money",
+            lambda r, _: r.refund,
+            "What the entries are owed back (with --refund-authority or --refund-against).",
+            nullable=True,
+            label="Owed back",
+        ),
+        Metric(
+            "total_interest",
+            "money",
+            lambda r, _: r.interest,
+            "Overpayment interest on it to the refund date (with --refund-on).",
+            nullable=True,
+            label="Interest",
+        ),
+        Metric(
+            "flagged",
+            "count",
+            lambda r, _: r.flagged,
+            "Lines, MPFs and HMFs paid more than a cent off what is computed.",
+        ),
+    ),
+    "run",
+    lambda _: iter(()),
+)
+
+ENTRY = Kind(
+    "entry",
+    "One entry under one scenario (item: its entry number).",
+    (
+        Metric("entry_date", "date", lambda e, _: e.entry_date, "Its entry date."),
+        Metric(
+            "entry_type",
+            "text",
+            lambda e, _: e.entry_type,
+            "How it is priced: 01 (formal), 11 (informal), 86 (a Section 321 release) or "
+            "postal; another two-digit type given in the file as it is.",
+            label="Type",
+        ),
+        Metric("mode", "text", lambda e, _: e.mode, "Its mode of transport.", label="Mode"),
+        Metric(
+            "entered_value",
+            "money",
+            lambda e, _: e.value,
+            "Its value: each line's, in whole dollars (19 CFR 159.3(a)).",
+            label="Value",
+        ),
+        Metric("duty", "money", lambda e, _: e.duty, "Its duty.", label="Duty"),
+        Metric(
+            "mpf",
+            "money",
+            lambda e, _: e.mpf,
+            "Its merchandise processing fee (null: not modelled for this entry).",
+            nullable=True,
+            label="MPF",
+        ),
+        Metric(
+            "hmf",
+            "money",
+            lambda e, _: e.hmf,
+            "Its harbor maintenance fee (null: not modelled).",
+            nullable=True,
+            label="HMF",
+        ),
+        Metric(
+            "total",
+            "money",
+            lambda e, _: e.total,
+            "duty + mpf + hmf (null where the fees are not modelled).",
+            nullable=True,
+            label="Total",
+        ),
+        Metric(
+            "effective_rate",
+            "percent",
+            lambda e, _: e.effective_rate,
+            "duty over entered_value, in percent.",
+            label="Rate",
+        ),
+        Metric(
+            "paid_duty",
+            "money",
+            lambda e, _: e.paid_duty,
+            "The duty the file says was paid on its lines (null: not given).",
+            nullable=True,
+        ),
+        Metric(
+            "paid_mpf",
+            "money",
+            lambda e, _: e.paid_mpf,
+            "The MPF the file says was paid (null: not given).",
+            nullable=True,
+        ),
+        Metric(
+            "paid_hmf",
+            "money",
+            lambda e, _: e.paid_hmf,
+            "The HMF the file says was paid (null: not given).",
+            nullable=True,
+        ),
+        Metric(
+            "flagged_items",
+            "count",
+            lambda e, _: e.flagged,
+            "Its lines, MPF and HMF paid more than a cent off what is computed.",
+        ),
+        Metric(
+            "deposit_date",
+            "date",
+            lambda e, _: e.deposit,
+            "When its duties were deposited (null: not given).",
+            nullable=True,
+        ),
+        Metric(
+            "refund",
+            "money",
+            lambda e, _: e.refund,
+            "What it is owed back (null: no refund asked).",
+            nullable=True,
+            label="Owed back",
+        ),
+        Metric(
+            "interest",
+            "money",
+            lambda e, _: e.interest,
+            "Overpayment interest on its refund, from deposit_date to the refund date, "
+            "compounded daily, in cents (null: none computed).",
+            nullable=True,
+            label="Interest",
+        ),
+        Metric(
+            "interest_days",
+            "days",
+            lambda e, _: e.interest_days,
+            "The days interest runs: [deposit_date, refund date).",
+            nullable=True,
+        ),
+        Metric(
+            "fees_note",
+            "text",
+            lambda e, _: e.fees_note,
+            "Why its fees are not modelled, if they are not.",
+        ),
+        Metric("notes", "text", lambda e, _: "; ".join(e.notes), "What else to know of it."),
+    ),
+    "entry",
+    lambda _: iter(()),
+)
+
+ENTRY_LINE = Kind(
+    "entry_line",
+    "One line of an entry under one scenario (item: its line number).",
+    (
+        Metric("hts", "text", lambda x, _: x.line.hts_text, "Its HTS code, as written."),
+        Metric("description", "text", lambda x, _: x.line.description, "What the goods are."),
+        Metric("origin", "text", lambda x, _: x.origin, "The origin it is priced from."),
+        Metric("law", "text", lambda x, _: x.law, "The scenario file whose law prices it."),
+        Metric(
+            "line_entered_value",
+            "money",
+            lambda x, _: x.value,
+            "Its entered value in whole dollars (19 CFR 159.3(a)).",
+        ),
+        Metric("line_duty", "money", lambda x, _: x.duty, "Its duty: its duty lines' sum."),
+        Metric(
+            "line_effective_rate",
+            "percent",
+            lambda x, _: x.effective_rate,
+            "line_duty over line_entered_value, in percent.",
+        ),
+        Metric(
+            "line_paid_duty",
+            "money",
+            lambda x, _: x.paid,
+            "The duty the file says was paid on it (null: not given).",
+            nullable=True,
+        ),
+        Metric(
+            "line_difference",
+            "money",
+            lambda x, _: x.difference,
+            "line_paid_duty - line_duty: above 0, paid more than computed.",
+            nullable=True,
+        ),
+        Metric(
+            "line_flagged",
+            "text",
+            _flag,
+            "yes where paid and computed are more than a cent apart (null: nothing paid given).",
+            nullable=True,
+        ),
+        Metric(
+            "line_refund",
+            "money",
+            lambda x, _: x.owed_back,
+            "What it is owed back (null: no refund asked).",
+            nullable=True,
+        ),
+        Metric("line_notes", "text", lambda x, _: "; ".join(x.notes), "What else to know of it."),
+    ),
+    "line",
+    lambda _: iter(()),
+)
+
+ENTRY_DUTY = Kind(
+    "entry_duty",
+    "One duty line of an entry line, as CBP Form 7501 lists them (item: the measure): a "
+    "Chapter 99 heading or the HTS line's MFN, in CBP's reporting order.",
+    (
+        Metric("heading", "text", lambda d, _: d.heading, "Its Chapter 99 heading, if given."),
+        Metric("authority", "text", lambda d, _: d.authority, "Its authority (mfn: the HTS line)."),
+        Metric("rate_text", "text", lambda d, _: d.rate_text, "Its rate as written."),
+        Metric(
+            "duty_rate",
+            "percent",
+            lambda d, _: d.rate,
+            "Its rate (a specific or compound rate: its ad valorem equivalent on the line).",
+        ),
+        Metric(
+            "duty_base",
+            "money",
+            lambda d, _: d.base,
+            "The value its ad valorem rate applies to, in whole dollars.",
+        ),
+        Metric(
+            "duty_share",
+            "percent",
+            lambda d, _: d.share,
+            "duty_base's share of the line's value (100 but for a layer on a share of it).",
+        ),
+        Metric(
+            "duty_specific",
+            "money",
+            lambda d, _: d.specific,
+            "A specific rate's part: the amount per unit times the quantity (null: none).",
+            nullable=True,
+        ),
+        Metric("duty_amount", "money", lambda d, _: d.amount, "Its duty, in cents."),
+        Metric(
+            "duty_paid",
+            "money",
+            lambda d, _: d.paid,
+            "What the file says was paid under it (null: not given).",
+            nullable=True,
+        ),
+        Metric("status", "text", lambda d, _: d.status, "in force, excluded or yields."),
+        Metric("why", "text", lambda d, _: d.why, "Why it is at its rate."),
+        Metric("rate_on", "date", lambda d, _: d.rate_on, "The day whose rate applies."),
+    ),
+    "duty",
+    lambda _: iter(()),
+)
+
+ENTRY_KINDS = (ENTRY_TOTAL, ENTRY, ENTRY_LINE, ENTRY_DUTY)
+"""The kinds of `tariffs entry`, outermost first: they are not in KINDS (compare's)."""

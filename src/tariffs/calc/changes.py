@@ -21,6 +21,7 @@ from tariffs.domain import (
     MFN,
     RULE_KINDS,
     Flow,
+    InTransit,
     Line,
     Market,
     Measure,
@@ -29,10 +30,16 @@ from tariffs.domain import (
     hs_code,
     money_literal,
     percent_literal,
+    share_literal,
 )
 from tariffs.metrics import MONEY_PLACES, SHOWN_PLACES, Flat, round_half_up
 
 # --- inputs -------------------------------------------------------------------------------
+
+
+def _clause(clause: InTransit) -> str:
+    """An in-transit saving clause as a diff shows it."""
+    return f"entered before {clause.entered_before}: the rate of {clause.rate_on}"
 
 
 def _keyed(
@@ -140,6 +147,11 @@ def _measure_fields(
                 yield f"rate from {day} for {', '.join(names)}", before, after
     yield from _mapping_fields("scope", _scope_text(_rated(a)), _scope_text(_rated(b)))
     yield from _mapping_fields("rule", _rules_text(a[0]), _rules_text(b[0]))
+    yield from _mapping_fields(
+        "in transit loaded before",
+        {str(c.loaded_before): _clause(c) for c in a[0].in_transit},
+        {str(c.loaded_before): _clause(c) for c in b[0].in_transit},
+    )
 
 
 def _rates(measure: Measure) -> dict[str, str]:
@@ -187,7 +199,7 @@ def _line_text(line: Line) -> str:
     if line.mfn is not None:  # a flow's MFN layer is its lines' MFN: it diffs with them
         text += f"; MFN {line.mfn_form or percent_literal(line.mfn)}"
     if line.shares:
-        text += "; shares " + ", ".join(f"{n} {percent_literal(v)}" for n, v in line.shares)
+        text += "; shares " + ", ".join(f"{n} {share_literal(v)}" for n, v in line.shares)
     if line.preferences:
         text += "; preferences " + ", ".join(
             f"{n} {percent_literal(v)}" for n, v in line.preferences
@@ -198,7 +210,7 @@ def _line_text(line: Line) -> str:
 def _shares(line: Line) -> dict[str, str]:
     """A line's shares of value and preferences, keyed so that each diffs on its own."""
     return {
-        **{name: percent_literal(v) for name, v in line.shares},
+        **{name: share_literal(v) for name, v in line.shares},
         **{f"{name} preference": percent_literal(v) for name, v in line.preferences},
     }
 

@@ -44,6 +44,7 @@ from tariffs.calc.scope import (
     total_at,
 )
 from tariffs.calc.steps import Layers, Plan, plan_of, rate_at, rate_days, segments, static_duties
+from tariffs.calc.weights import Fraction
 from tariffs.domain import ALL_IN, MFN, Flow, Line, Measure, Rule, Scenario, Study, hs_code, listed
 
 
@@ -406,7 +407,7 @@ class RatesOn:
         return next(rate_at(steps, day) for m, steps in layers if m.name == measure)
 
 
-PartLayers = tuple[tuple[Decimal, frozenset[str], Layers], ...]
+PartLayers = tuple[tuple[Fraction, frozenset[str], Layers], ...]
 
 
 def _line_of(flow: Flow, hs: str) -> Line | None:
@@ -468,6 +469,7 @@ def product_layers(
     models: dict[str, FlowModel] | None = None,
     *,
     during: tuple[date, date] = (date.min, date.max),
+    line: Line | None = None,
 ) -> tuple[Layers, tuple[Scope, ...], frozenset[str], PartLayers]:
     """Each measure's step function for one product (HS digits) of `flow` under `scenario`,
     with the product's scope under each measure and the measures the scenario disables
@@ -482,6 +484,9 @@ def product_layers(
     MFN layer is then out of scope with the note UNKNOWN_MFN (see `mfn_unknown`): the other
     layers are the additional duties. A measure whose rate depends on that MFN over
     `during` (a half-open interval) raises MfnUnknown: its rate is unknown, never 0%.
+
+    `line`, when given, is the product's own line instead (an entry line): its shares cut
+    it, and its MFN, if it states one, is the flow's MFN layer's rate for it.
     """
     model = (models or flow_models(study, (flow,)))[flow.key]
     limited = model.limited or tuple(frozenset() for _ in model.measures)
@@ -489,11 +494,18 @@ def product_layers(
         _known(m, scope_of(m, hs, limited=tags))
         for m, tags in zip(model.measures, limited, strict=True)
     )
+    if line is not None and line.mfn is not None:
+        own = ((date.min, line.mfn),)
+        scopes = tuple(
+            Scope(True, None, "", "MFN of the line", own) if m.kind == MFN else scope
+            for m, scope in zip(model.measures, scopes, strict=True)
+        )
     plan = plan_of(study.scenario(scenario))
     model = ruled(model, plan)  # the rules as the scenario changes them
     if any(s.note == UNKNOWN_MFN for s in scopes):
         _depends_on_mfn(model.measures, scopes, plan.disabled, (hs, flow), during)
-    line = _line_of(flow, hs)
+    if line is None:
+        line = _line_of(flow, hs)
     if line is None or not line.shares:
         return class_layers(model, scopes, plan), scopes, plan.disabled, ()
     # a line cut into one part is that part: 100% usmca is all usmca, 0% steel no steel

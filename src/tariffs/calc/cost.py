@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tariffs.calc.scope import FlowModel, closure, flow_models
-from tariffs.domain import Flow, Measure, Study, counted
+from tariffs.domain import AUTHORITIES, Flow, Measure, Scenario, Study, counted
 
 
 class TooMuchWork(Exception):
@@ -29,50 +29,14 @@ def work(study: Study, models: dict[str, FlowModel] | None = None) -> tuple[int,
     costs the measures it touches, each window once more.
     """
     models = models or flow_models(study)
-    changes_of: list[dict[str, int]] = []
-    for scenario in study.scenarios:
-        counted: dict[str, int] = {}
-        for _, name, _ in scenario.changes:
-            counted[name] = counted.get(name, 0) + 1
-        for _, name, _, _ in scenario.product_changes:
-            counted[name] = counted.get(name, 0) + 1
-        changes_of.append(counted)
-    total = 0
+    total = sum(model_steps(model) for model in models.values())
     touched_flows = 0
-    for model in models.values():
-        own = [_measure_steps(m) for m in model.measures]
-        every = sum(own)
-        parts = sum(len(c.parts) or 1 for c in model.classes)  # a line's shares cut it
-        cut = sum(len(c.parts) for c in model.classes if len(c.parts) > 1)
-        total += (parts + 2) * every + 2 * PART_STEPS * cut
-        names = {m.name for m in model.measures}
-        for scenario, changes in zip(study.scenarios, changes_of, strict=True):
-            windows = [w for w in scenario.windows if names.intersection(n for n, _ in w.rates)]
-            touched = names & (
-                set(changes) | set(scenario.disabled) | {n for w in windows for n, _ in w.rates}
-            )
-            if not touched:
-                continue
-            touched_flows += 1
-            affected = closure(model, set(touched))
-            set_by = dict.fromkeys(names, 0)
-            for window in windows:
-                for name, _ in window.rates:
-                    set_by[name] = set_by.get(name, 0) + 1
-            steps = sum(
-                own[i] + changes.get(m.name, 0) + 2 * set_by.get(m.name, 0)
-                for i, m in enumerate(model.measures)
-                if i in affected
-            )  # each window's counterfactual makes the steps of its measures again
-            redone = (parts + 1) * steps + every + PART_STEPS * cut
-            total += redone * (1 + WINDOW_FACTOR * len(windows))
+    for scenario in study.scenarios:
+        steps, touched = scenario_steps(study, scenario, models)
+        total += steps
+        touched_flows += touched
+    total += EXPECTATION_STEPS * len(study.expectations)
     lines = sum(len(flow.lines) for flow in study.flows)
-    layers = len(study.measures)  # each flow's result lists its measures: all flows, all
-    window_count = sum(len(s.windows) for s in study.scenarios)
-    total += len(study.scenarios) * (
-        LINE_STEPS * lines + RESULT_STEPS * len(study.flows) + LAYER_STEPS * layers
-    )
-    total += WINDOW_STEPS * window_count + EXPECTATION_STEPS * len(study.expectations)
     total += market_steps(study)
     detail = (
         f"{len(study.scenarios):,} scenarios, {sum(len(m.classes) for m in models.values()):,} "
@@ -81,6 +45,86 @@ def work(study: Study, models: dict[str, FlowModel] | None = None) -> tuple[int,
         f"{touched_flows:,} flows changed by a scenario{_markets_text(study)}"
     )
     return total, detail
+
+
+def _parts(model: FlowModel) -> tuple[int, int]:
+    """The parts of the classes of a flow's lines (a class not cut by shares is one part),
+    and the parts of the classes that are cut."""
+    parts = sum(len(c.parts) or 1 for c in model.classes)
+    cut = sum(len(c.parts) for c in model.classes if len(c.parts) > 1)
+    return parts, cut
+
+
+def _dated(model: FlowModel) -> int:
+    """The dates of the classes' shares by date: each measure weighs its parts again on
+    each of them."""
+    return sum(len(f) for c in model.classes for f, _ in c.parts if isinstance(f, tuple))
+
+
+def model_steps(model: FlowModel) -> int:
+    """The work of the layers of a flow that no scenario touches, made once and shared:
+    every measure's steps for every part of every class of its lines, and their weighting."""
+    parts, cut = _parts(model)
+    every = sum(_measure_steps(m) for m in model.measures)
+    return (parts + 2) * every + 2 * PART_STEPS * cut + _dated(model) * len(model.measures)
+
+
+def remade_steps(model: FlowModel) -> int:
+    """The work of making a flow's model and untouched layers again (a sweep's variant of
+    one of its measures, its value or its lines): each line scoped under each measure, each
+    measure's steps made for each part of each class of lines, and model_steps."""
+    parts, _ = _parts(model)
+    lines = len(model.flow.lines)
+    return model_steps(model) + (SCOPE_STEPS * lines + MAKE_STEPS * parts) * len(model.measures)
+
+
+def scenario_steps(
+    study: Study, scenario: Scenario, models: dict[str, FlowModel], made: int = 0
+) -> tuple[int, int]:
+    """The work of one scenario's result, once the untouched layers are made (model_steps):
+    the measures it touches on each flow (changes, rules, disabled, windows) and those that depend
+    on them through rules, made again for every part of every class; each window once more;
+    and writing every flow's result. `made` counts what making one measure's steps for one
+    part costs beyond its dated rates (a sweep's variants, where it dominates: MAKE_STEPS).
+    Returns the steps and the number of flows it touches."""
+    changes: dict[str, int] = {}
+    for _, name, _ in scenario.changes:
+        changes[name] = changes.get(name, 0) + 1
+    for _, name, _, _ in scenario.product_changes:
+        changes[name] = changes.get(name, 0) + 1
+    total = 0
+    touched_flows = 0
+    for model in models.values():
+        names = {m.name for m in model.measures}
+        windows = [w for w in scenario.windows if names.intersection(n for n, _ in w.rates)]
+        touched = names & (
+            set(changes)
+            | set(scenario.disabled)
+            | {n for w in windows for n, _ in w.rates}
+            | {change.measure for change in scenario.rules}
+        )
+        if not touched:
+            continue
+        touched_flows += 1
+        parts, cut = _parts(model)
+        every = sum(_measure_steps(m) for m in model.measures)
+        affected = closure(model, set(touched))
+        set_by = dict.fromkeys(names, 0)
+        for window in windows:
+            for name, _ in window.rates:
+                set_by[name] = set_by.get(name, 0) + 1
+        steps = sum(
+            made + _measure_steps(m) + changes.get(m.name, 0) + 2 * set_by.get(m.name, 0)
+            for i, m in enumerate(model.measures)
+            if i in affected
+        )  # each window's counterfactual makes the steps of its measures again
+        redone = (parts + 1) * steps + every + PART_STEPS * cut + _dated(model) * len(affected)
+        total += redone * (1 + WINDOW_FACTOR * len(windows))
+    lines = sum(len(flow.lines) for flow in study.flows)
+    layers = len(study.measures)  # each flow's result lists its measures: all flows, all
+    total += LINE_STEPS * lines + RESULT_STEPS * len(study.flows) + LAYER_STEPS * layers
+    total += WINDOW_STEPS * len(scenario.windows)
+    return total, touched_flows
 
 
 def _markets_text(study: Study) -> str:
@@ -154,6 +198,15 @@ RESULT_STEPS = 2_000
 tables, output), counted in steps: measured as about 0.6 ms, against 0.3 us a step."""
 
 
+SCOPE_STEPS = 12
+"""What finding one product line's scope under one measure costs, when a flow's model is
+made: measured at about 4 us on scenarios/world-2025.yaml, against 0.3 us a step."""
+
+MAKE_STEPS = 35
+"""What making one measure's steps for one part of a class of lines costs beyond its dated
+rates (its scope, rules and weighting): measured at about 11 us on world-2025.yaml."""
+
+
 def _measure_steps(measure: Measure) -> int:
     return 2 + len(measure.rates) + sum(len(rates) for _, rates in measure.product_rates)
 
@@ -165,36 +218,57 @@ def check_work(study: Study, limit: int, models: dict[str, FlowModel] | None = N
         raise TooMuchWork(needed, limit, detail)
 
 
-def timeline_cells(study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...]) -> int:
+def timeline_cells(
+    study: Study,
+    scenarios: tuple[str, ...],
+    flows: tuple[Flow, ...],
+    importers: tuple[str, ...] = (),
+) -> int:
     """An upper bound of the cells of a timeline: for each scenario and flow shown, its
     segments (at most one per dated rate, change and window edge of the flow's measures,
-    plus one) times its columns (one per measure, and five more)."""
+    plus one) times its columns (one per measure, and five more). An importer's total has
+    at most the segments of all its flows, and a column per measure, partner and authority
+    (and five more)."""
     by_flow: dict[str, list[Measure]] = {}
     for measure in study.measures:
         by_flow.setdefault(f"{measure.importer}:{measure.exporter}", []).append(measure)
     total = 0
     for name in scenarios:
         scenario = study.scenario(name)
-        for flow in flows:
+
+        def steps_of(flow: Flow, scenario: Scenario = scenario) -> tuple[int, int]:
             measures = by_flow.get(flow.key, [])
             names = {m.name for m in measures}
             steps = sum(_measure_steps(m) for m in measures)
             steps += sum(1 for _, m, _ in scenario.changes if m in names)
             steps += sum(2 for w in scenario.windows for m, _ in w.rates if m in names)
-            total += (steps + 1) * (len(measures) + 5)
+            return steps + 1, len(measures)
+
+        for flow in flows:
+            rows, columns = steps_of(flow)
+            total += rows * (columns + 5)
+        for importer in importers:
+            found = [steps_of(f) for f in study.flows if f.importer == importer]
+            columns = sum(c for _, c in found) + len(found) + len(AUTHORITIES) + 7
+            total += sum(r for r, _ in found) * columns
     return total
 
 
 def check_timeline(
-    study: Study, scenarios: tuple[str, ...], flows: tuple[Flow, ...], limit: int
+    study: Study,
+    scenarios: tuple[str, ...],
+    flows: tuple[Flow, ...],
+    limit: int,
+    importers: tuple[str, ...] = (),
 ) -> None:
     """Raise TooMuchWork if the timeline could have more than `limit` cells."""
-    cells = timeline_cells(study, scenarios, flows)
+    cells = timeline_cells(study, scenarios, flows, importers)
     if cells > limit:
+        totals = f" and {counted(len(importers), 'importer total')}" if importers else ""
         raise TooMuchWork(
             cells,
             limit,
-            f"{counted(len(scenarios), 'scenario')} x {counted(len(flows), 'flow')}, "
+            f"{counted(len(scenarios), 'scenario')} x {counted(len(flows), 'flow')}{totals}, "
             "each a row per change of rate and a column per measure",
             unit="cells",
         )

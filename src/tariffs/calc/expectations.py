@@ -54,13 +54,26 @@ def check(study: Study, expectations: Iterable[Expectation] | None = None) -> tu
     result = compare(study)
     rates = RatesOn(study)
     index = _index(result)
+    on_days: dict[date, Index] = {result.on: index}  # results computed for other days
     outcomes = []
     for e in wanted:
         kind, metric = EXPECTED[e.metric][e.context]
         on = (e.on or result.on) if dated(metric) or _product_rate(e) else None
-        got = _got(study, result, (rates, index), e, (kind, metric, on))
-        outcomes.append(Outcome(e, got, got is not None and e.bound.accepts(got), on))
+        if on is not None and on not in on_days and kind not in BY_RATES and not _product_rate(e):
+            on_days[on] = _index(compare(study, on=on))  # a whole result for that day
+        day_index = on_days.get(on, index) if on is not None else index
+        note = ""
+        try:
+            got = _got(study, result, (rates, day_index), e, (kind, metric, on))
+        except MfnUnknown as exc:  # a product's layer whose rule depends on its unknown MFN
+            got, note = None, str(exc)
+        outcomes.append(Outcome(e, got, got is not None and e.bound.accepts(got), on, note))
     return tuple(outcomes)
+
+
+BY_RATES = (FLOW, LAYER, IMPORTER, IMPORTER_LAYER)
+"""Kinds whose rate on another day comes from the rates alone (RatesOn): the others' (a
+response's, a market's, a line's) from the whole result computed for that day."""
 
 
 def _product_rate(e: Expectation) -> bool:
@@ -109,7 +122,7 @@ def _got(
         if metric.unit in {"money", "days"}:
             return sum((x for x in found if x is not None), Decimal(0))
         return found[0] if found else None
-    if other_day and on is not None:
+    if other_day and on is not None and kind in BY_RATES:
         return _on_another_day(study, rates, e, on)
     name = {"layer": e.layer, "importer layer": e.layer, "line": e.hs}.get(e.context) or ""
     if kind is LINE:
@@ -121,10 +134,7 @@ def _got(
 def _product(study: Study, e: Expectation, on: date) -> Decimal | None:
     """A product's own rate on a day, or one layer's on it: its stack, as `rate` shows it."""
     flow = next(f for f in study.flows if f.key == e.flow)
-    try:
-        stack = product_stack(study, flow, e.hs or "", on, e.scenario)
-    except MfnUnknown:  # a rule of the layer depends on the product's unknown MFN
-        return None
+    stack = product_stack(study, flow, e.hs or "", on, e.scenario)
     if e.layer is None:
         return stack.total
     return next((x.rate for x in stack.layers if x.measure == e.layer), Decimal(0))

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from tariffs.domain import Expectation, Flow, Line, Measure, Solve, Vary, VaryValue
+from tariffs.domain import Expectation, Flow, Line, Measure, Solve, Tracker, Vary, VaryValue
 
 Value = Decimal | str | None
 
@@ -312,11 +312,81 @@ class TimelineEntry(NamedTuple):
         return self.flow.label
 
 
+class TotalTimeline(NamedTuple):
+    """An importer's total over its partners under one scenario (`timeline --flow
+    IMPORTER:*`): its segments, each holding the total rate and its parts.
+
+    Rates are weighted by the flows' values, as ImporterResult's are. `series` names the
+    parts, as (split, name): ("authority", "ieepa"), ("layer", "us-232-steel"), ("partner",
+    "CN"); each segment's `layers` holds their values in pp, in that order, and its
+    `changes` the measures whose part moved on its first day (old and new parts, in pp, and
+    why, by partner). A segment ends where the total or any layer's or partner's part
+    changes.
+    """
+
+    scenario: str
+    importer: str
+    partners: tuple[str, ...]
+    value: Decimal
+    series: tuple[tuple[str, str], ...]
+    segments: tuple[Segment, ...]
+
+    @property
+    def key(self) -> str:
+        """IMPORTER:* (every partner)."""
+        return f"{self.importer}:*"
+
+    @property
+    def label(self) -> str:
+        """'US on all its 3 partners'."""
+        count = len(self.partners)
+        return f"{self.importer} on all its {count:,} partner{'s' if count != 1 else ''}"
+
+    def names(self, split: str) -> tuple[str, ...]:
+        """The names of one split's parts, in order."""
+        return tuple(name for kind, name in self.series if kind == split)
+
+    def parts(self, segment: Segment, split: str) -> tuple[tuple[str, Decimal], ...]:
+        """One split's parts of the total over a segment: (name, pp)."""
+        return tuple(
+            (name, part)
+            for (kind, name), part in zip(self.series, segment.layers, strict=True)
+            if kind == split
+        )
+
+
+class Gap(NamedTuple):
+    """A series of the study against a tracker's over the days both have a value in the
+    period (see calc.tracker): the gaps are the study's rate minus the tracker's, in pp.
+
+    `quiet_` figures take only the days at least `margin` days from a change in either
+    series (a new segment of the study's, a new value of the tracker's). A mean or a
+    largest gap over no day is None (unknown, not 0).
+    """
+
+    days: int
+    mean: Decimal | None
+    mean_abs: Decimal | None
+    largest: Decimal | None  # the gap of largest size, with its sign
+    largest_on: date | None
+    margin: int
+    quiet_days: int
+    quiet_mean_abs: Decimal | None
+    quiet_largest: Decimal | None
+    quiet_largest_on: date | None
+
+
 class TimelineResult(NamedTuple):
     title: str
     start: date
     until: date
     entries: tuple[TimelineEntry, ...]
+    totals: tuple[TotalTimeline, ...] = ()
+    """Importers' totals over their partners (`--flow IMPORTER:*`), after the flows."""
+    tracker: Tracker | None = None
+    """The series of `--against`, if given."""
+    gaps: tuple[Gap, ...] = ()
+    """With a tracker: each entry's gap to it, then each total's, in their order."""
 
 
 class ProductLayer(NamedTuple):
@@ -354,6 +424,7 @@ class Outcome(NamedTuple):
     got: Decimal | None  # None: the metric has no value there (a cliff without a window)
     passed: bool
     on: date | None  # the date of a "rate" expectation: its own, or the study's
+    note: str = ""  # why nothing was got, where the calculation says (an unknown MFN)
 
 
 class InputChange(NamedTuple):

@@ -8,7 +8,7 @@ the classes. Measures a scenario leaves alone are computed once and shared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -26,6 +26,7 @@ from tariffs.calc.steps import (
     without_repeats,
 )
 from tariffs.calc.steps import limited as limited_settings
+from tariffs.calc.weights import Fraction, complement, mean, share_weight, some, times
 from tariffs.domain import EXCLUDES, MFN, Flow, Line, Measure, Schedule, Study, Window, rules_under
 
 
@@ -82,7 +83,8 @@ class _Class(NamedTuple):
 
     A line whose named shares of value a measure treats apart (`on_share`, `exempt_share`,
     an MFN preference) is cut into parts, each a fraction of its value with its own scopes;
-    `parts` holds them (fractions adding up to 1), and `scopes` is the first part's.
+    `parts` holds them (fractions adding up to 1 on every day; a fraction changes by date
+    where a share does, see calc.weights), and `scopes` is the first part's.
     """
 
     scopes: tuple[Scope, ...]
@@ -90,7 +92,7 @@ class _Class(NamedTuple):
     observed: Decimal | None
     value: Decimal
     lines: tuple[Line, ...]
-    parts: tuple[tuple[Decimal, tuple[Scope, ...]], ...] = ()
+    parts: tuple[tuple[Fraction, tuple[Scope, ...]], ...] = ()
 
 
 class FlowModel(NamedTuple):
@@ -109,7 +111,7 @@ class FlowModel(NamedTuple):
 
 ONE = Decimal(1)
 PREFERENCE = " preference"  # the end of the label of a part's preference rate
-Part = tuple[Decimal, frozenset[str]]
+Part = tuple[Fraction, frozenset[str]]
 
 
 def share_names(measures: Iterable[Measure]) -> frozenset[str]:
@@ -122,20 +124,22 @@ def line_parts(line: Line, wanted: frozenset[str]) -> tuple[Part, ...]:
 
     Only shares in `wanted` (or with a preference) cut the line. Shares are taken as
     independent: a line 50% usmca and 30% steel is 15% both, 35% usmca only, 15% steel only
-    and 35% neither. A line with no such share is one part, the whole.
+    and 35% neither. A line with no such share is one part, the whole. A share by date makes
+    the fractions of its parts change on its dates (see calc.weights); a part is kept if its
+    fraction is above 0 on some day.
     """
     preferred = {name for name, _ in line.preferences}
     parts: list[Part] = [(ONE, frozenset())]
     for name, share in line.shares:
         if name not in wanted and name not in preferred:
             continue
-        fraction = share / 100
+        fraction = share / 100 if isinstance(share, Decimal) else share_weight(name, share)
         cut: list[Part] = []
         for whole, flags in parts:
-            if fraction > 0:
-                cut.append((whole * fraction, flags | {name}))
-            if fraction < 1:
-                cut.append((whole * (ONE - fraction), flags))
+            if some(inside := times(whole, fraction)):
+                cut.append((inside, flags | {name}))
+            if some(outside := times(whole, complement(fraction))):
+                cut.append((outside, flags))
         parts = cut
     return tuple(parts)
 
@@ -178,9 +182,9 @@ def _flow_model(
             known[i][scope_of(measure, "")] = 0
             base[i] = 0
     wanted = share_names(measures)
-    Key = tuple[tuple[tuple[Decimal, tuple[int, ...]], ...], Decimal | None, Decimal | None]
+    Key = tuple[tuple[tuple[Fraction, tuple[int, ...]], ...], Decimal | None, Decimal | None]
     groups: dict[Key, list[int]] = {}
-    cuts: dict[object, tuple[tuple[Decimal, tuple[int, ...]], ...]] = {}
+    cuts: dict[object, tuple[tuple[Fraction, tuple[int, ...]], ...]] = {}
     for index, line in enumerate(flow.lines):
         ids = base.copy()
         hs = line.hs
@@ -189,7 +193,7 @@ def _flow_model(
                 continue  # not in scope: -1
             scope = scope_of(measure, hs, table, tagged)
             ids[i] = known[i].setdefault(scope, len(known[i]))
-        cut: tuple[tuple[Decimal, tuple[int, ...]], ...] = ((ONE, tuple(ids)),)
+        cut: tuple[tuple[Fraction, tuple[int, ...]], ...] = ((ONE, tuple(ids)),)
         if line.shares:
             # lines alike in scopes and in the shares that matter are cut alike: once
             preferred = {name for name, _ in line.preferences}
@@ -235,7 +239,7 @@ def _cut(
     ids: list[int],
     known: list[dict[Scope, int]],
     wanted: frozenset[str],
-) -> tuple[tuple[Decimal, tuple[int, ...]], ...]:
+) -> tuple[tuple[Fraction, tuple[int, ...]], ...]:
     """A line's parts (see line_parts), each with its scope numbers under every measure;
     `ids` are the whole line's (-1: not in scope), `known` the numbering, extended here."""
     parts = line_parts(line, wanted)  # one part is still a part: 100% usmca is all usmca
@@ -326,7 +330,7 @@ def class_layers(
 
 def parts_layers(
     model: FlowModel,
-    parts: tuple[tuple[Decimal, tuple[Scope, ...]], ...],
+    parts: tuple[tuple[Fraction, tuple[Scope, ...]], ...],
     plan: Plan,
     without: str | None = None,
     *,
@@ -370,7 +374,7 @@ def parts_layers(
     return combined, each
 
 
-def combine(measures: tuple[Measure, ...], each: list[tuple[Decimal, Layers]]) -> Layers:
+def combine(measures: tuple[Measure, ...], each: list[tuple[Fraction, Layers]]) -> Layers:
     """The layers of a line from its parts' layers, weighted by their fractions of it."""
     return [
         (measure, _weighted([(fraction, layers[i][1]) for fraction, layers in each], ONE))
@@ -378,19 +382,25 @@ def combine(measures: tuple[Measure, ...], each: list[tuple[Decimal, Layers]]) -
     ]
 
 
-def _class_parts(cls: _Class) -> tuple[tuple[Decimal, tuple[Scope, ...]], ...]:
+def _class_parts(cls: _Class) -> tuple[tuple[Fraction, tuple[Scope, ...]], ...]:
     return cls.parts or ((ONE, cls.scopes),)
 
 
-def _weighted(parts: list[tuple[Decimal, tuple[Step, ...]]], total: Decimal) -> tuple[Step, ...]:
-    """The value-weighted mean of step functions: sum(value x rate) / total, at each change."""
-    if len(parts) == 1:
+def _weighted(
+    parts: Sequence[tuple[Fraction, tuple[Step, ...]]], total: Decimal
+) -> tuple[Step, ...]:
+    """The value-weighted mean of step functions: sum(value x rate) / total, at each change.
+    Weights that change by date (a line's parts, `total` 1) are calc.weights's."""
+    if len(parts) == 1 and isinstance(parts[0][0], Decimal):
         return parts[0][1]
+    fixed = [(weight, steps) for weight, steps in parts if isinstance(weight, Decimal)]
+    if len(fixed) < len(parts):
+        return mean(parts, total)
     if total == 0:
         return (Step(date.min, ZERO, ""),)
-    current = [ZERO] * len(parts)
+    current = [ZERO] * len(fixed)
     events: dict[date, list[tuple[int, Step]]] = {}
-    for index, (_, steps) in enumerate(parts):
+    for index, (_, steps) in enumerate(fixed):
         for step in steps:
             events.setdefault(step.start, []).append((index, step))
     weighted = ZERO
@@ -398,7 +408,7 @@ def _weighted(parts: list[tuple[Decimal, tuple[Step, ...]]], total: Decimal) -> 
     for day in sorted(events):
         causes: dict[str, None] = {}
         for index, step in events[day]:
-            weighted += parts[index][0] * (step.rate - current[index])
+            weighted += fixed[index][0] * (step.rate - current[index])
             current[index] = step.rate
             if step.cause:
                 causes[step.cause] = None

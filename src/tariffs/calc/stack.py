@@ -6,23 +6,41 @@ from bisect import bisect_right
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from tariffs.calc import weights
 from tariffs.calc.compare import PartLayers, mfn_unknown, product_layers
 from tariffs.calc.results import ONE_DAY, ZERO, ProductLayer, ProductStack
 from tariffs.calc.scope import Scope
-from tariffs.calc.steps import Step, exclusions, plan_of, rate_at
-from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Measure, RuleChange, Study
+from tariffs.calc.steps import Layers, Step, exclusions, plan_of, rate_at
+from tariffs.domain import AUTHORITIES, MFN, YIELDS, Flow, Line, Measure, RuleChange, Study
+
+Layered = tuple[Layers, tuple[Scope, ...], frozenset[str], PartLayers]
+"""What calc.compare.product_layers returns for one product under one scenario."""
 
 
-def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) -> ProductStack:
-    """Every measure of `flow` for the product with HS code `hs` (as written) on `on`."""
+def product_stack(
+    study: Study,
+    flow: Flow,
+    hs: str,
+    on: date,
+    scenario: str,
+    *,
+    line: Line | None = None,
+    layered: Layered | None = None,
+) -> ProductStack:
+    """Every measure of `flow` for the product with HS code `hs` (as written) on `on`.
+
+    `line` is the product's own line (an entry line: its shares and MFN; see
+    calc.compare.product_layers); `layered`, the product's layers when the caller has
+    made them already, for one product on many dates.
+    """
     digits = hs.replace(".", "")
-    layers, scopes, disabled, parts = product_layers(
-        study, flow, digits, scenario, during=(on, on + ONE_DAY)
+    layers, scopes, disabled, parts = layered or product_layers(
+        study, flow, digits, scenario, during=(on, on + ONE_DAY), line=line
     )
     unknown = mfn_unknown(layers, scopes)
     plan = plan_of(study.scenario(scenario))
     out: list[ProductLayer] = []
-    form = next((line.mfn_form for line in flow.lines if line.hs == digits), "")
+    form = _mfn_form(flow, digits, line)
     rates = {m.name: rate_at(steps, on) for m, steps in layers}
     for (measure, steps), scope in zip(layers, scopes, strict=True):
         if unknown and measure.kind == MFN:
@@ -79,6 +97,14 @@ def product_stack(study: Study, flow: Flow, hs: str, on: date, scenario: str) ->
     )
 
 
+def _mfn_form(flow: Flow, digits: str, line: Line | None) -> str:
+    """A specific MFN as written, with its quantity: the product's own line's, or the
+    flow's line of that code; "" for an ad valorem MFN."""
+    if line is not None:
+        return line.mfn_form
+    return next((own.mfn_form for own in flow.lines if own.hs == digits), "")
+
+
 def _out_of_scope(measure: Measure, scope: Scope) -> tuple[str, str] | None:
     """The status and why of a product the measure does not cover: a share of its value
     that the measure spares or misses, or a code outside its `applies_to`; None if covered."""
@@ -119,9 +145,12 @@ def _by_part(parts: PartLayers, index: int, on: date) -> str:
     exempt)'; else ''."""
     rated = []
     for fraction, flags, layers in parts:
+        share = weights.at(fraction, on)  # a share by date: its part's fraction on the day
+        if not share:
+            continue
         steps = layers[index][1]
         at = bisect_right(steps, on, key=lambda step: step.start) - 1
-        rated.append((fraction, flags, steps[at] if at >= 0 else Step(on, ZERO, "")))
+        rated.append((share, flags, steps[at] if at >= 0 else Step(on, ZERO, "")))
     if len({step.rate for _, _, step in rated}) == 1:
         return ""
     names = sorted({name for _, flags, _ in parts for name in flags})

@@ -18,7 +18,13 @@ from typing import NamedTuple
 from tariffs import metrics
 from tariffs.calc import trade
 from tariffs.calc.compare import scenario_result
-from tariffs.calc.cost import work
+from tariffs.calc.cost import (
+    MAKE_STEPS,
+    market_steps,
+    model_steps,
+    remade_steps,
+    scenario_steps,
+)
 from tariffs.calc.market import observed_rates
 from tariffs.calc.results import (
     Answer,
@@ -79,13 +85,86 @@ def default_metrics(study: Study, scenario: Scenario) -> tuple[str, ...]:
     return tuple(names)
 
 
-def sweep_work(study: Study, sweep: Sweep, baseline: str | None = None) -> tuple[int, str]:
-    """The work of a sweep, in the steps of tariffs.calc.cost: its variants times the
-    work of the swept scenario and the baseline."""
-    names = dict.fromkeys((sweep.scenario, baseline or study.baseline))
-    one, _ = work(study._replace(scenarios=tuple(study.scenario(n) for n in names)))
+class SweepCost(NamedTuple):
+    """The work of a sweep, in the steps of tariffs.calc.cost (see sweep_cost)."""
+
+    once: int
+    """What no variant changes, made once."""
+    each: int
+    """What one variant makes again."""
+    variants: int
+    """The variants."""
+    changed: tuple[str, ...]
+    """The flows each variant makes again (their models and untouched layers)."""
+    baseline: bool
+    """Whether each variant makes the baseline's result again (a variant of the file)."""
+
+    @property
+    def total(self) -> int:
+        return self.once + self.variants * self.each
+
+
+def sweep_cost(study: Study, sweep: Sweep, baseline: str | None = None) -> SweepCost:
+    """The work of a sweep, counted from what each variant makes again (see Sweeper):
+
+    - what no variant changes is made once: every flow's untouched layers (model_steps),
+      and the baseline's result when only the swept scenario varies;
+    - a variant of the swept scenario (`window:`, `change:`) makes its result again: the
+      measures it touches on each flow and those that depend on them through rules, and
+      every flow's result (scenario_steps);
+    - a variant of the file (`measure:`, `flow:`, `line:`, `market:`) makes, besides, the
+      baseline's result, and the model and the untouched layers of every flow it changes
+      (remade_steps: a measure's schedule changes every flow and class of lines it is on,
+      and all that depends on it);
+    - each result counts its markets' work too (cost.market_steps).
+    """
+    models = flow_models(study)
+    swept = study.scenario(sweep.scenario)
+    base = study.scenario(baseline or study.baseline)
+    changed = _changed_flows(study, sweep)
+    base_steps = _result_steps(study, base, models)
+    each = _result_steps(study, swept, models)
+    once = sum(model_steps(model) for model in models.values())
+    again = any(one.target.kind in GLOBAL_KINDS for one in sweep.vary)
+    if again:
+        each += base_steps + sum(remade_steps(models[key]) for key in changed)
+    else:
+        once += base_steps
     count = math.prod(len(one.values) for one in sweep.vary)
-    return count * one, f"{counted(count, 'variant')} of about {counted(one, 'step')} each"
+    return SweepCost(once, each, count, changed, again)
+
+
+def sweep_work(study: Study, sweep: Sweep, baseline: str | None = None) -> tuple[int, str]:
+    """The work of a sweep in steps (see sweep_cost), and how it is made up."""
+    cost = sweep_cost(study, sweep, baseline)
+    detail = f"{counted(cost.variants, 'variant')} of about {counted(cost.each, 'step')} each"
+    if cost.changed:
+        detail += f", each making {counted(len(cost.changed), 'flow')} and the baseline again"
+    elif cost.baseline:
+        detail += ", each making the baseline again"
+    return cost.total, detail
+
+
+def _result_steps(study: Study, scenario: Scenario, models: dict[str, FlowModel]) -> int:
+    """The work of one scenario's result (scenario_steps) and of its markets."""
+    steps, _ = scenario_steps(study, scenario, models, MAKE_STEPS)
+    return steps + market_steps(study._replace(scenarios=(scenario,)))
+
+
+def _changed_flows(study: Study, sweep: Sweep) -> tuple[str, ...]:
+    """The flows that a sweep's variants of the file change: each flow a varied measure is
+    on (a measure over many partners is on each), and each varied flow or line's flow."""
+    changed: dict[str, None] = {}
+    for one in sweep.vary:
+        target = one.target
+        if target.kind == "measure":
+            for measure in study.measures:
+                if measure.name == target.name:
+                    changed[f"{measure.importer}:{measure.exporter}"] = None
+        elif target.kind in {"flow", "line"}:  # a market's elasticities change no flow
+            changed[target.name] = None
+    keys = {flow.key for flow in study.flows}
+    return tuple(key for key in changed if key in keys)
 
 
 # --- making a variant ------------------------------------------------------------------------

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from tariffs.calc.results import Outcome, StudyResult, Tolerance
-    from tariffs.domain import Study
+    from tariffs.domain import Flow, Study, Tracker
     from tariffs.input.files import FileReader, Inputs
     from tariffs.metrics import Flat
 
@@ -46,6 +46,14 @@ class Format(enum.StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+
+
+class Split(enum.StrEnum):
+    """The parts an importer's total is split into (timeline --by)."""
+
+    authority = "authority"
+    layer = "layer"
+    partner = "partner"
 
 
 class ReportFormat(enum.StrEnum):
@@ -81,8 +89,10 @@ def _root(
         1    invalid input: each problem is printed as path:line:col: message
         2    usage error (unknown option, bad --on date, unknown scenario name)
         74   output could not be written (disk full, read-only, stdout closed)
+        129  ended by SIGHUP (the terminal closed)
         130  interrupted (Ctrl-C)
         141  the reader closed the output pipe early (as with | head)
+        143  ended by SIGTERM (timeout, kill, a cancelled CI job)
     """
 
 
@@ -190,6 +200,17 @@ def complete_scenario(ctx: typer.Context, args: list[str], incomplete: str) -> l
 def complete_flow(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
     """Shell completion of --flow: the flows (IMPORTER:EXPORTER) of the FILE given."""
     return _complete(ctx, args, incomplete, lambda study: (f.key for f in study.flows))
+
+
+def complete_timeline_flow(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
+    """Shell completion of timeline's --flow: the flows of the FILE given, and each
+    importer's total (IMPORTER:*)."""
+
+    def names(study: Study) -> Iterable[str]:
+        yield from (f.key for f in study.flows)
+        yield from dict.fromkeys(f"{f.importer}:*" for f in study.flows)
+
+    return _complete(ctx, args, incomplete, names)
 
 
 def complete_section(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
@@ -405,6 +426,7 @@ def compare(
     """
     from tariffs.calc.compare import compare as run
 
+    show.check_outputs(output=output, plot=plot)
     sections = _sections(chosen, fmt)
     inputs = _inputs()
     report_on = _parse_on(on)
@@ -422,7 +444,9 @@ def compare(
         for found in result.scenarios:  # the linear market model out of its range
             for warning in (w for m in found.markets for w in m.warnings):
                 show.say(f"{path}: {warning}")
-    show.chart(plot, lambda module, kind: module.compare_chart(results, kind), inputs)
+    show.chart(
+        plot, lambda module, kind, notes: module.compare_chart(results, kind, notes=notes), inputs
+    )
     show.show_compare(show.Where(fmt, output, width, inputs), results, sections)
 
 
@@ -484,8 +508,28 @@ def timeline(
         typer.Option(
             "--flow",
             metavar="IMPORTER:EXPORTER",
-            autocompletion=complete_flow,
-            help="Flows to show (repeat), such as US:CN.",
+            autocompletion=complete_timeline_flow,
+            help="Flows to show (repeat), such as US:CN; IMPORTER:* for an importer's "
+            "total over its partners, such as 'US:*'.",
+        ),
+    ] = None,
+    by: Annotated[
+        list[Split] | None,
+        typer.Option(
+            "--by",
+            metavar="authority|layer|partner",
+            case_sensitive=False,
+            help="How to split an importer's total (repeat). Default: authority and layer.",
+        ),
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            metavar="FILE.csv",
+            dir_okay=False,
+            help="Another source's rates by date (a CSV with date and value columns, "
+            "values in percent): each series' gap to it, and a line beside it on --plot.",
         ),
     ] = None,
     hs: Annotated[
@@ -508,42 +552,112 @@ def timeline(
     Example:
         tariffs timeline scenarios/geneva.yaml --scenario geneva --flow US:CN
         tariffs timeline scenarios/products-2025.yaml --flow US:CN --hs 8517.13
+        tariffs timeline scenarios/world-2026.yaml --flow 'US:*' --by partner -f csv
+        tariffs timeline scenarios/world-2026.yaml --flow 'US:*' --against yale.csv --plot us.svg
     """
-    from tariffs.calc.compare import MfnUnknown, timelines
+    from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.cost import TooMuchWork, check_timeline
-    from tariffs.input.literals import parse_flow
+    from tariffs.calc.series import daily
     from tariffs.limits import MAX_TIMELINE_CELLS
 
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
     names = [s.name for s in study.scenarios]
     wanted = list(dict.fromkeys(scenario or [study.baseline]))
     _check_names("scenario", "--scenario", wanted, names, path)
-    keys = [f.key for f in study.flows]
+    chosen, importers = _timeline_flows(study, flow, path)
+    if by and not importers:
+        raise typer.BadParameter(
+            "--by splits an importer's total: name one with --flow IMPORTER:*, such as 'US:*'",
+            param_hint="'--by'",
+        )
     try:
-        flows = list(dict.fromkeys(":".join(parse_flow(text)) for text in flow or keys))
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
-    _check_names("flow", "--flow", flows, keys, path)
-    chosen = tuple(f for key in flows for f in study.flows if f.key == key)
-    try:
-        check_timeline(study, tuple(wanted), chosen, MAX_TIMELINE_CELLS)
+        check_timeline(study, tuple(wanted), chosen, MAX_TIMELINE_CELLS, importers)
     except TooMuchWork as exc:
         show.fail([f"{path}:1:1: {exc}"])
     code = ""
     if hs is not None:
         from tariffs.input.literals import parse_hs
 
+        if importers:
+            raise typer.BadParameter(
+                "--hs follows one product of a flow; an importer's total (IMPORTER:*) has none",
+                param_hint="'--hs'",
+            )
         try:
             code = parse_hs(hs)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
+    tracker = _tracker(against, inputs) if against is not None else None
+    splits = tuple(dict.fromkeys(s.value for s in by or (Split.authority, Split.layer)))
     try:
-        result = show.computed(path, timelines, study, tuple(wanted), chosen, code)
+        result = show.computed(
+            path,
+            daily,
+            study,
+            tuple(wanted),
+            chosen,
+            importers,
+            splits=splits,
+            hs=code,
+            tracker=tracker,
+        )
     except MfnUnknown as exc:
         raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
-    show.chart(plot, lambda module, kind: module.timeline_chart(path, result, kind), inputs)
+    if tracker is not None and not any(g.days for g in result.gaps):
+        show.say(f"{tracker.path}: warning: no value of it falls in the period of {path}")
+    show.chart(
+        plot,
+        lambda module, kind, notes: module.timeline_chart(path, result, kind, notes=notes),
+        inputs,
+    )
     show.show_timeline(show.Where(fmt, output, width, inputs), path, result)
+
+
+def _timeline_flows(
+    study: Study, given: list[str] | None, path: str
+) -> tuple[tuple[Flow, ...], tuple[str, ...]]:
+    """The flows and the importers' totals (IMPORTER:*) that timeline's --flow names, each
+    once, in order; every flow when none is named."""
+    from tariffs.input.literals import parse_flow
+
+    keys = [f.key for f in study.flows]
+    try:
+        named = list(dict.fromkeys(":".join(parse_flow(text)) for text in given or keys))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--flow'") from None
+    totals = [key for key in named if key.endswith(":*")]
+    flows = [key for key in named if not key.endswith(":*")]
+    _check_names("flow", "--flow", flows, keys, path)
+    importers = list(dict.fromkeys(f.importer for f in study.flows))
+    for key in totals:
+        if key[:-2] not in importers:
+            raise typer.BadParameter(
+                f"{path} has no flow into {quoted(key[:-2])}, so no total {quoted(key)} "
+                f"(its importers: {', '.join(importers)})",
+                param_hint="'--flow'",
+            )
+    chosen = tuple(f for key in flows for f in study.flows if f.key == key)
+    return chosen, tuple(key[:-2] for key in totals)
+
+
+def _tracker(path: Path, inputs: Inputs) -> Tracker:
+    """The series of --against, or the end of the run with its problems (exit 1)."""
+    from tariffs.input.problems import ScenarioError
+    from tariffs.input.tracker import read_tracker
+
+    try:
+        tracker = read_tracker(path, inputs)
+    except ScenarioError as exc:
+        show.fail(exc.problems)
+    values = [v for _, v in tracker.points if v is not None]
+    if values and max(values) < 1:
+        show.say(
+            f"{tracker.path}: warning: every value is below 1; values are read as percent "
+            "(0.16 is 0.16%, not 16%)"
+        )
+    return tracker
 
 
 @app.command(cls=Command)
@@ -578,15 +692,37 @@ def rate(
             help="Default: the baseline.",
         ),
     ] = None,
+    value: Annotated[
+        str | None,
+        typer.Option(
+            "--value",
+            metavar="DOLLARS",
+            help="Also price this entered value to the cent, as tariffs entry would.",
+        ),
+    ] = None,
+    quantity: Annotated[
+        str | None,
+        typer.Option(
+            "--quantity", metavar="QUANTITY", help="With --value: the quantity, such as 1000kg."
+        ),
+    ] = None,
+    mfn: Annotated[
+        str | None,
+        typer.Option(
+            "--mfn", metavar="RATE", help="With --value: the MFN rate, if the file has none."
+        ),
+    ] = None,
     fmt: ReportFormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     width: WidthOpt = None,
 ) -> None:
-    """Show the duty stack of one product on one date: each layer, why it applies or not.
+    """Show the duty stack of one product on one date: each layer, why it applies or not;
+    with --value, the duty on that value to the cent.
 
     \b
     Example:
         tariffs rate scenarios/products-2025.yaml --flow US:CN --hs 8517.13 --on 2025-04-20
+        tariffs rate scenarios/world-2025.yaml --flow US:CN --hs 8708 --value 30000
     """
     from tariffs.calc.compare import MfnUnknown
     from tariffs.calc.stack import product_stack
@@ -609,11 +745,123 @@ def rate(
     _check_names("scenario", "--scenario", [name], [s.name for s in study.scenarios], path)
     day = _parse_on(on) or study.on
     chosen = next(f for f in study.flows if f.key == key)
+    where = show.Where(fmt, output, width, inputs)
+    if value is not None:
+        from tariffs.cli.entries import Priced, show_priced_rate
+
+        priced = Priced(study, chosen, code, day, name, value, quantity, mfn)
+        show_priced_rate(where, path, priced)
+        return
+    for given, option in ((quantity, "--quantity"), (mfn, "--mfn")):
+        if given is not None:
+            raise typer.BadParameter("goes with --value", param_hint=f"'{option}'")
     try:
         stack = show.computed(path, product_stack, study, chosen, code, day, name)
     except MfnUnknown as exc:
         raise typer.BadParameter(str(exc), param_hint="'--hs'") from None
-    show.show_rate(show.Where(fmt, output, width, inputs), path, stack)
+    show.show_rate(where, path, stack)
+
+
+@app.command(cls=Command)
+def entry(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Scenario files (YAML), then the entry file (CSV, or .xlsx with the xlsx extra).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            metavar="NAME",
+            help="Price the entries under this scenario (repeat); default: the files' baseline.",
+        ),
+    ] = None,
+    origins: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--origin",
+            metavar="CC",
+            help="Also price every line as if from this origin, side by side (repeat).",
+        ),
+    ] = None,
+    refund_authority: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-authority",
+            metavar="AUTHORITY",
+            help="Owed back: the duties paid under this authority, such as ieepa.",
+        ),
+    ] = None,
+    refund_against: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-against",
+            metavar="SCENARIO",
+            help="Owed back: what each layer owes more than under this scenario, such as "
+            "ieepa-struck.",
+        ),
+    ] = None,
+    refund_on: Annotated[
+        str | None,
+        typer.Option(
+            "--refund-on", metavar="DATE", help="With a refund: interest runs to this date."
+        ),
+    ] = None,
+    payer: Annotated[
+        str | None,
+        typer.Option(
+            "--payer",
+            metavar="corporate|non-corporate",
+            help="With --refund-on: the overpayment interest rate that applies.",
+        ),
+    ] = None,
+    fees: Annotated[
+        Path | None,
+        typer.Option(
+            "--fees", metavar="FILE", dir_okay=False, help="A fees table (CSV) for other years."
+        ),
+    ] = None,
+    interest: Annotated[
+        Path | None,
+        typer.Option(
+            "--interest",
+            metavar="FILE",
+            dir_okay=False,
+            help="An interest table (CSV) for other quarters.",
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    width: WidthOpt = None,
+) -> None:
+    """Price an entry file to the cent: each line's duty lines in CBP's order, the entry's
+    MPF and HMF, totals; other origins side by side; what is owed back, with interest.
+
+    \b
+    Example:
+        tariffs entry scenarios/world-2025.yaml entries.csv --origin VN --origin MX
+        tariffs entry law-2025.yaml law-2026.yaml entries.csv -s as-enacted \\
+            --refund-against ieepa-struck --refund-on 2026-03-15 --payer corporate
+    """
+    from tariffs.cli.entries import EntryOptions, run
+
+    options = EntryOptions(
+        files,
+        scenarios or [],
+        origins or [],
+        refund_authority,
+        refund_against,
+        refund_on,
+        payer,
+        fees,
+        interest,
+    )
+    run(options, (fmt.value, output, width), _inputs(), _load_all)
 
 
 @app.command(cls=Command)
@@ -629,13 +877,24 @@ def check(
         ),
     ] = None,
     expect: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--expect",
             metavar="PATH",
             dir_okay=False,
             help="Also check the expectations of this file (tariffs: 1 and an 'expect' "
-            "list) against the one FILE: pin figures of a file you do not own.",
+            "list) against the one FILE: pin figures of a file you do not own (repeat "
+            "for several).",
+        ),
+    ] = None,
+    entries: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--entries",
+            metavar="PATH",
+            dir_okay=False,
+            help="Also check this file's expectations on an entry file (YAML; see "
+            "docs/entry.md), priced under the law of FILE... (repeat).",
         ),
     ] = None,
 ) -> None:
@@ -648,32 +907,41 @@ def check(
     Example:
         tariffs check scenarios/*.yaml --junit check-results.xml
         tariffs check scenarios/world-2025.yaml --expect my-figures.yaml
+        tariffs check law-2025.yaml law-2026.yaml --entries entries-expected.yaml
     """
     from tariffs.calc.expectations import check as evaluate
     from tariffs.render import checks
 
+    show.check_outputs(output=None, junit=junit)  # the report goes to standard output
     inputs = _inputs()
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
-    if expect is not None:
+    if expect:
         checked = _check_against(files, expect, inputs)
-    for path, study in _load_all(files, inputs) if expect is None else ():
+    loaded = _load_all(files, inputs) if not expect or entries else []
+    for path, study in loaded if not expect else ():
         for warning in study.warnings:
             show.say(warning)
-        if not study.expectations:
+        if not study.expectations and not entries:
             show.say(f"{path}: states no expectations (add an 'expect' list)")
         checked.append((path, show.computed(path, evaluate, study)))
-    if junit is not None:
-        show.emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
-    show.emit(checks.report(checked), None, inputs, people=True)
-    if any(not o.passed for _, outcomes in checked for o in outcomes):
+    failed = any(not o.passed for _, outcomes in checked for o in outcomes)
+    if entries:
+        from tariffs.cli.entries import check_entry_files
+
+        failed = check_entry_files(loaded, entries, checked, junit, inputs) or failed
+    else:
+        if junit is not None:
+            show.emit(checks.junit(checked), junit, inputs, people=False, option="--junit")
+        show.emit(checks.report(checked), None, inputs, people=True)
+    if failed:
         raise typer.Exit(EXIT_INVALID)
 
 
 def _check_against(
-    files: list[Path], expect: Path, inputs: Inputs
+    files: list[Path], expect: list[Path], inputs: Inputs
 ) -> list[tuple[str, tuple[Outcome, ...]]]:
-    """The outcomes of one scenario file's own expectations and of a file of expectations
-    about it (`check --expect`)."""
+    """The outcomes of one scenario file's own expectations and of each file of
+    expectations about it (`check --expect`), in the order given."""
     from tariffs.calc.expectations import check as evaluate
     from tariffs.input.load import load_expectations
     from tariffs.input.problems import ScenarioError
@@ -693,9 +961,14 @@ def _check_against(
         show.fail(too_much)
     for warning in study.warnings:
         show.say(warning)
-    outcomes = show.computed(path, evaluate, study, (*study.expectations, *external))
-    own, theirs = outcomes[: len(study.expectations)], outcomes[len(study.expectations) :]
-    return [(path, own), (str(expect), theirs)] if own else [(str(expect), theirs)]
+    every = [(path, study.expectations), *external]
+    outcomes = show.computed(path, evaluate, study, [e for _, found in every for e in found])
+    out: list[tuple[str, tuple[Outcome, ...]]] = []
+    for name, found in every:
+        mine, outcomes = outcomes[: len(found)], outcomes[len(found) :]
+        if found or name != path:
+            out.append((name, mine))
+    return out
 
 
 class _Side(NamedTuple):
@@ -842,6 +1115,7 @@ def diff(
         raise typer.BadParameter("with --rev, give one scenario file", param_hint="FILE")
     if rev is None and len(files) != 2:
         raise typer.BadParameter("give two files, OLD and NEW (or --rev REV FILE)")
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     limits = _tolerance(tolerance or [])
     if rev is not None:
@@ -853,7 +1127,9 @@ def diff(
         changed = input_changes(old.study, new.study)
     found = Diff(changed, result_changes(old.files, new.files, limits))
     report = DiffReport(old.label, new.label, limits, found)
-    show.chart(plot, lambda module, kind: module.diff_chart(report, kind), inputs)
+    show.chart(
+        plot, lambda module, kind, notes: module.diff_chart(report, kind, notes=notes), inputs
+    )
     show.show_diff(show.Where(fmt, output, width, inputs), report)
     if found.differences:
         raise typer.Exit(EXIT_INVALID)
@@ -966,6 +1242,7 @@ def sweep(
     from tariffs.cli.progress import tracked
 
     scenario = _once(scenarios, "--scenario")
+    show.check_outputs(output=output, plot=plot)
     inputs = _inputs()
     [(path, study)] = _load_all([file], inputs)
     names = [s.name for s in study.scenarios]
@@ -1049,9 +1326,9 @@ class Example(enum.StrEnum):
 @app.command()
 def init(
     file: Annotated[
-        Path,
+        str,
         typer.Argument(
-            help="The scenario file to write; it must not exist.",
+            help="The scenario file to write; it must not exist. '-': print it instead.",
             metavar="FILE",
             show_default=False,
         ),
@@ -1072,20 +1349,35 @@ def init(
     Example:
         tariffs init truce.yaml
         tariffs init --example products products.yaml
+        tariffs init --example minimal - | less
     """
+    import os
     from importlib.resources import files
 
     from tariffs.cli.exits import EXIT_OUTPUT
     from tariffs.cli.output import OutputProblem, OutputRefused, create_file
+    from tariffs.render.safe import shell_word
 
     text = files("tariffs").joinpath("templates", f"{example.value}.yaml").read_text("utf-8")
+    if file == "-":
+        show.out(text)
+        return
+    if os.path.basename(file) in {"", ".", ".."}:  # Path("foo/") would be a file named foo
+        suggested = os.path.normpath(os.path.join(file, f"{example.value}.yaml"))
+        raise typer.BadParameter(
+            f"{file!r} names a folder; give the new file's name, such as {suggested!r}",
+            param_hint="FILE",
+        )
     try:
-        create_file(text, file)
+        create_file(text, Path(file))
     except OutputRefused as exc:
         show.fail([f"tariffs: {exc}"], EXIT_USAGE)
     except OutputProblem as exc:
         show.fail([f"tariffs: {exc}"], EXIT_OUTPUT)
-    show.say(f"{file}: written from the {example.value} example; next: tariffs validate {file}")
+    show.say(
+        f"{file}: written from the {example.value} example; next: tariffs validate "
+        f"{shell_word(file)}"
+    )
 
 
 def main() -> NoReturn:

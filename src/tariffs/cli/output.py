@@ -189,6 +189,85 @@ def create_file(text: Content, path: Path) -> None:
         raise
 
 
+def collision(outputs: Iterable[tuple[str, Path | None]]) -> tuple[str, str] | None:
+    """Two outputs of one run that are one file, where one would replace the other or the
+    two would be written into each other: the option of the second, and a message naming
+    both; None when there are none. Each output is an option's name and its path, or None
+    for standard output (where a command without --output writes its result).
+
+    Two outputs are one when they name the same descriptor (`/dev/stdout` and standard
+    output), or the same regular file or FIFO, by identity (device and inode: a symbolic or
+    hard link to the other, or `> x` in the shell beside `--plot x`), or the same new path.
+    A character device (/dev/null, a terminal) may take several outputs: nothing is
+    replaced there.
+    """
+    seen: dict[tuple[object, ...], str] = {}
+    for option, path in outputs:
+        keys = _identities(path)
+        for key in keys:
+            if key in seen:
+                shown = "standard output" if path is None else repr(os.fspath(path))
+                return option, (
+                    f"{shown} is the same file as {seen[key]}: one output would replace "
+                    "the other, or both be mixed in it; give each its own file"
+                )
+        for key in keys:
+            seen.setdefault(
+                key, "standard output" if path is None else f"{os.fspath(path)!r} ({option})"
+            )
+    return None
+
+
+def _identities(path: Path | None) -> list[tuple[object, ...]]:
+    """What makes an output one with another (see `collision`)."""
+    if path is None:
+        return _descriptor_identities(1)
+    number = _descriptor(path)
+    if number is not None:
+        return _descriptor_identities(number)
+    try:
+        target = followed(path)
+    except LinkRefused:
+        return []  # refused when written, with the reason
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return [("new", os.path.realpath(target))]
+    except OSError:
+        return []
+    return _file_identity(info)
+
+
+def _descriptor_identities(number: int) -> list[tuple[object, ...]]:
+    try:
+        info = os.fstat(number)
+    except OSError:
+        return [("fd", number)]
+    return [("fd", number), *_file_identity(info)]
+
+
+def _file_identity(info: os.stat_result) -> list[tuple[object, ...]]:
+    if stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        return [("file", info.st_dev, info.st_ino)]
+    return []
+
+
+def check_suffix(path: Path) -> None:
+    """Refuse a path whose symbolic link leads to a file with another suffix: a chart is
+    written in the kind its name's suffix says (`--plot chart.svg`), and a link from
+    chart.svg to data.json would put an SVG image in place of the JSON."""
+    try:
+        target = followed(path)
+    except LinkRefused:
+        return  # refused when written, with the reason
+    if _descriptor(path) is None and target.suffix.lower() != path.suffix.lower():
+        raise OutputRefused(
+            f"refusing to write {os.fspath(path)!r}: it is a symbolic link to "
+            f"{os.fspath(target)!r}, a file of another kind "
+            f"({target.suffix or 'no suffix'}, not {path.suffix or 'no suffix'})"
+        )
+
+
 def _existing(path: Path, *, follow: bool) -> os.stat_result | None:
     """What is at `path` now (a link itself when not `follow`), or None for nothing."""
     try:

@@ -12,7 +12,8 @@ so mypy checks every renderer's signature; renderers are imported only when used
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
@@ -185,6 +186,28 @@ class Where:
         show_page(page, self.output, self.inputs)
 
 
+def check_outputs(
+    *, output: Path | None, plot: Path | None = None, junit: Path | None = None
+) -> None:
+    """Refuse, before any work, outputs that would replace one another (cli.output.collision)
+    and a chart whose path is a link to a file of another kind (cli.output.check_suffix).
+    `output` None: the result goes to standard output."""
+    from tariffs.cli.output import OutputRefused, check_suffix, collision
+
+    named = [("--output", output), ("--plot", plot), ("--junit", junit)]
+    found = collision(
+        (option, path) for option, path in named if path is not None or option == "--output"
+    )
+    if found is not None:
+        option, message = found
+        raise typer.BadParameter(message, param_hint=f"'{option}'")
+    if plot is not None:
+        try:
+            check_suffix(plot)
+        except OutputRefused as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--plot'") from None
+
+
 def chart_kind(path: Path) -> str:
     """The kind of chart a `--plot` path asks for ("svg" or "png"), once matplotlib is
     known to be there; a usage error otherwise. matplotlib is imported only here."""
@@ -203,21 +226,65 @@ def chart_kind(path: Path) -> str:
     return kind
 
 
-def chart(path: Path | None, draw: Callable[[Any, str], bytes], inputs: Inputs) -> None:
-    """Write a chart for `--plot PATH`, drawn by `draw(plot module, kind)`; its kind (SVG or
-    PNG) comes from the file name. matplotlib is imported only here, only when asked."""
+def chart(path: Path | None, draw: Callable[[Any, str, list[str]], bytes], inputs: Inputs) -> None:
+    """Write a chart for `--plot PATH`, drawn by `draw(plot module, kind, notes)`; its kind
+    (SVG or PNG) comes from the file name. matplotlib is imported only here, only when asked.
+
+    What the chart leaves out (`notes`, see docs/charts.md, "Limits") is said on stderr, a
+    line each, and so is any warning of the drawing library, in one line of our own rather
+    than as the library's warning with its source path."""
     if path is None:
         return
     kind = chart_kind(path)
     from tariffs.render import plot
 
+    notes: list[str] = []
     try:
-        data = draw(plot, kind)
+        with _library_warnings() as warned:
+            data = draw(plot, kind, notes)
     except plot.PlotUnavailable as exc:
         fail([f"tariffs: {exc}"], EXIT_USAGE)
     except ValueError as exc:
         fail([f"tariffs: cannot draw the chart: {exc}"], EXIT_USAGE)
     emit(data, path, inputs, people=False, option="--plot")
+    for note in notes:
+        say(f"tariffs: --plot: {note}")
+    for text in warned:
+        say(f"tariffs: --plot: the chart may be drawn imperfectly: matplotlib says: {text}")
+
+
+@contextmanager
+def _library_warnings() -> Iterator[list[str]]:
+    """Collect, instead of printing, what the drawing library warns while a chart is drawn:
+    Python warnings and the warnings it logs. Each distinct message once, its first line."""
+    import logging
+    import warnings
+
+    messages: list[str] = []
+
+    def add(text: str) -> None:
+        line = text.strip().split("\n", 1)[0]
+        if line not in messages:
+            messages.append(line)
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            add(record.getMessage())
+
+    logger = logging.getLogger("matplotlib")
+    handler = Collect(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield messages
+        for warning in caught:
+            add(str(warning.message))
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def show_compare(

@@ -1,7 +1,8 @@
 """The standard streams and the exit status: how a run ends, whatever happens to its output.
 
 `run` prepares the streams (a closed stdout, an encoding that cannot hold a file name,
-SIGPIPE) and turns every way a run can end into an exit code and at most one line on stderr.
+SIGPIPE) and the signals that end a run (SIGTERM, SIGHUP, as SIGINT), and turns every way a
+run can end into an exit code and at most one line on stderr.
 """
 
 from __future__ import annotations
@@ -11,11 +12,43 @@ import io
 import os
 import signal
 import sys
+from types import FrameType
 from typing import NoReturn
 
 import typer
 
 from tariffs.cli.exits import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTPUT, EXIT_PIPE
+
+ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""The signals that ask a run to end, besides SIGINT: `timeout`, `kill` and a cancelled CI
+job send SIGTERM, a closed terminal SIGHUP."""
+
+
+class Terminated(BaseException):
+    """A run ended by SIGTERM or SIGHUP. Raised in the main thread by the signal's handler,
+    it unwinds the run as Ctrl-C's KeyboardInterrupt does, so that every `finally` runs: a
+    temporary output file is removed, worker processes are stopped. Like KeyboardInterrupt,
+    it is no Exception, so that no `except Exception` can swallow it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _end(signum: int, frame: FrameType | None) -> None:
+    """The handler of SIGTERM and SIGHUP: end the run by an exception. Another such signal
+    while the run cleans up is ignored, so that the cleaning is not cut short."""
+    for each in ENDING:
+        signal.signal(each, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+def catch_ending_signals() -> None:
+    """Make SIGTERM and SIGHUP end the run by `Terminated`, except a signal that was ignored
+    when the process started (`nohup` ignores SIGHUP), which stays ignored."""
+    for each in ENDING:
+        if signal.getsignal(each) is signal.SIG_DFL:
+            signal.signal(each, _end)
 
 
 class _ClosedStream:
@@ -37,8 +70,10 @@ def _prepare_streams() -> None:
 
     - A closed descriptor 0, 1 or 2 is reopened on /dev/null, so that no file opened later
       takes its number; a closed stdout becomes a stream whose writes fail.
-    - Text that the output encoding cannot hold (PYTHONIOENCODING=ascii) is written as a
-      backslash escape rather than ending the run.
+    - Piped or redirected output is UTF-8 whatever the locale (LC_ALL=C), so that the same
+      input gives the same bytes; on a terminal, or with an encoding asked for
+      (PYTHONIOENCODING=ascii), text the encoding cannot hold is written as a backslash
+      escape rather than ending the run.
     - A closed pipe ends the run as it ends cat or grep: by SIGPIPE, which a shell reports
       as 141. Python ignores SIGPIPE by default; restoring it covers every write, the help
       text's included, whatever code makes it.
@@ -57,15 +92,27 @@ def _prepare_streams() -> None:
                 sys.stdout = _ClosedStream()  # type: ignore[assignment,unused-ignore]
             elif fd == 2:  # messages go nowhere, rather than into stdout
                 sys.stderr = open(fd, "w", closefd=False)  # noqa: SIM115
+    chosen = "PYTHONIOENCODING" in os.environ  # an encoding asked for, not the locale's
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
+            continue
+        if not chosen and not _is_terminal(stream):
+            # piped or redirected: UTF-8 whatever the locale, so the bytes are the same
+            reconfigure(encoding="utf-8", errors="backslashreplace")
             continue
         try:
             "tariffs \\ \u2013\n".encode(stream.encoding, "backslashreplace")
             reconfigure(errors="backslashreplace")
         except (LookupError, UnicodeError, ValueError):  # a codec that is no text encoding
             reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(getattr(stream, "isatty", lambda: False)())
+    except (OSError, ValueError):
+        return False
 
 
 def _usage(exc: typer.TyperException) -> None:
@@ -110,6 +157,7 @@ def run(app: typer.Typer) -> NoReturn:
     """Run the app as the console script does. Every way a run can end has its exit code
     and at most a one-line message (see the README, "Exit codes"); a traceback is a bug."""
     _prepare_streams()
+    catch_ending_signals()
     try:
         code = app(prog_name="tariffs", standalone_mode=False)
     except typer.TyperException as exc:  # usage errors and bad parameters
@@ -117,6 +165,8 @@ def run(app: typer.Typer) -> NoReturn:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         code = EXIT_INTERRUPTED
+    except Terminated as exc:
+        code = 128 + exc.signum  # as a shell reports a process the signal ended
     except OSError as exc:
         code = _failed_write(exc)
     except MemoryError:

@@ -163,13 +163,15 @@ def check_work(study: Study, sweep: Sweep, baseline: str | None, path: str) -> N
 
 
 def rows(study: Study, sweep: Sweep, asked: Asked, path: str, count: int) -> Iterator[VariantRow]:
-    """The sweep's rows in order: computed here, or by `--jobs` processes."""
+    """The sweep's rows in order: computed here, or by `--jobs` processes. A worker process
+    that dies (killed, out of memory) ends the run as an output failure: the rows are not
+    all there."""
     from tariffs.calc.sweep import Sweeper
+    from tariffs.cli import parallel
+    from tariffs.cli.exits import EXIT_OUTPUT
 
     try:
         if asked.jobs > 1 and count > 1:
-            from tariffs.cli import parallel
-
             yield from parallel.rows(study, sweep, count, asked.jobs, asked.on, asked.baseline)
             return
         sweeper = Sweeper(study, sweep, on=asked.on, baseline=asked.baseline)
@@ -177,6 +179,14 @@ def rows(study: Study, sweep: Sweep, asked: Asked, path: str, count: int) -> Ite
             yield sweeper.row(number)
     except (ArithmeticError, RecursionError) as exc:
         show.fail([f"{path}:1:1: cannot compute this sweep ({type(exc).__name__}): {exc}"])
+    except parallel.WorkerLost:
+        show.fail(
+            [
+                "tariffs: a worker process of the sweep (--jobs) ended before its variants "
+                "were computed (killed, or out of memory); the output is incomplete"
+            ],
+            EXIT_OUTPUT,
+        )
 
 
 class Kept:
@@ -200,7 +210,9 @@ def chart(
     """The sweep's chart: its first metric for its first flow, against the varied numbers."""
     show.chart(
         plot_path,
-        lambda module, kind: module.sweep_result_chart(path, result, kept.values, kind),
+        lambda module, kind, notes: module.sweep_result_chart(
+            path, result, kept.values, kind, notes=notes
+        ),
         inputs,
     )
 

@@ -21,13 +21,15 @@ def _dotted(loc: Loc) -> str:
     )
 
 
-def from_pydantic(error: Any, locate: Locator, path: str) -> Problem:
+def from_pydantic(error: Any, locate: Locator, path: str, model: Any = None) -> Problem:
+    """A pydantic error as a problem at its place, in the file's terms; `model` is the
+    file's model (a scenario file by default), whose keys an unknown key is matched with."""
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     message = error["msg"]
     if kind == "extra_forbidden":
         loc = (*loc, KEY)
-        message = f"unknown key {quoted(loc[-2])}{did_you_mean(loc[:-2], loc[-2])}"
+        message = f"unknown key {quoted(loc[-2])}{did_you_mean(loc[:-2], loc[-2], model)}"
         loc_text = _dotted(loc[:-2])
     elif kind == "missing":
         message = f"missing required key {quoted(loc[-1])}"
@@ -145,11 +147,12 @@ SYNONYMS = {
 UNTIL = " (exclusive: the first day it no longer applies)"
 
 
-def did_you_mean(loc: Loc, key: object) -> str:
-    """' (did you mean 'until'? ...)' when a known key of the mapping at `loc` is close."""
+def did_you_mean(loc: Loc, key: object, model: Any = None) -> str:
+    """' (did you mean 'until'? ...)' when a known key of the mapping at `loc` (of `model`,
+    a scenario file by default) is close."""
     import difflib  # noqa: PLC0415 - only a file with an unknown key needs it
 
-    known = keys_at(loc)
+    known = keys_at(loc, model)
     text = str(key)
     guess = SYNONYMS.get(text.lower())
     if guess not in known:

@@ -151,7 +151,8 @@ def _check_names(entry: Any, known: Known, at: Loc, problem: Report) -> None:
     keys = [f"{f.importer}:{f.exporter}" for f in parsed.flows]  # built or not
     flow = entry.flow
     if not flow.endswith(":*") and flow not in keys and not known.broken("flows", flow):
-        problem((*at, "flow"), f"no flow {flow} is declared ({_known(keys)})")
+        listed_keys = known.named("flows", keys)  # with those that failed validation
+        problem((*at, "flow"), f"no flow {flow} is declared ({_known(listed_keys)})")
     if entry.scenario not in parsed.scenarios:
         if not known.broken("scenarios", entry.scenario):
             names = known.named("scenarios", list(parsed.scenarios))
@@ -235,7 +236,8 @@ def _check_context(
 def _check_total(entry: Any, known: Known, at: Loc, problem: Report) -> None:
     """IMPORTER:* is the importer's total over its flows: it needs two flows or more."""
     importer = entry.flow.split(":", 1)[0]
-    mine = [f"{f.importer}:{f.exporter}" for f in known.parsed.flows if f.importer == importer]
+    every = known.named("flows", [f"{f.importer}:{f.exporter}" for f in known.parsed.flows])
+    mine = [key for key in every if key.split(":", 1)[0] == importer]
     if len(mine) < 2:
         problem(
             (*at, "flow"),

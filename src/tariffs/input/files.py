@@ -184,8 +184,10 @@ def followed(path: Path) -> Path:
     """The real path behind `path` (a file named on the command line, to read or write),
     if tariffs may follow the symbolic links on the way there; LinkRefused if not.
 
-    - A relative path names something in the current folder's tree: where links lead must
-      stay in it, so a link committed to a repository cannot lead a run out of it.
+    - A relative path names something in the current folder's tree (or, written with `..`,
+      in the folder it names): where links on the way lead must stay in it, so a link
+      committed to a repository cannot lead a run out of it. A path without links is the
+      user's own choice, `../x.yaml` too.
     - A link as the last part of the path must lead into the link's own folder (or, for a
       relative path, the current folder's tree).
     - As the kernel's protected_symlinks does, a link in a sticky world-writable folder
@@ -194,8 +196,14 @@ def followed(path: Path) -> Path:
     """
     real = path.resolve()
     home = Path.cwd().resolve()
-    if not path.is_absolute() and not real.is_relative_to(home):
-        raise LinkRefused(f"{str(path)!r} leads outside the current folder through a symbolic link")
+    # the path as written, without following links: `../x.yaml` is the user's own choice
+    lexical = Path(os.path.normpath(home / path))
+    if not path.is_absolute() and real != lexical:
+        base = home if lexical.is_relative_to(home) else lexical.parent.resolve()
+        if not real.is_relative_to(base):
+            raise LinkRefused(
+                f"{str(path)!r} leads outside the current folder through a symbolic link"
+            )
     if not path.is_symlink():
         return real
     folder = path.parent.resolve()
@@ -203,6 +211,15 @@ def followed(path: Path) -> Path:
         raise LinkRefused(f"{str(path)!r} is a symbolic link that leads out of its folder")
     _protected(path, folder)
     return real
+
+
+def to_read(path: Path) -> Path:
+    """`followed(path)` for a file named on the command line to read: a link tariffs will
+    not follow is that file's problem (ScenarioError at 1:1)."""
+    try:
+        return followed(path)
+    except LinkRefused as exc:
+        raise _problem(os.fspath(path), f"{exc}; refusing to read it") from None
 
 
 def _protected(link: Path, folder: Path) -> None:

@@ -29,7 +29,6 @@ from pydantic_core import PydanticCustomError
 
 from tariffs.input import duties
 from tariffs.input import literals as units
-from tariffs.input import markets as market_units
 from tariffs.metrics import EXPECTED, expect_unit
 
 FORMAT_VERSION = 1
@@ -160,7 +159,7 @@ DutyRate = Annotated[
         {
             "type": "string",
             "pattern": duties.DUTY_PATTERN,
-            "examples": ["2.5%", "$1.055/kg", "6.3¢/liter", "0.9¢/each + 15.8%"],
+            "examples": ["2.5%", "$1.055/kg", "6.3¢/liter", "6.3c/liter", "0.9¢/each + 15.8%"],
         }
     ),
 ]
@@ -202,6 +201,24 @@ WindowName = Annotated[
 ]
 
 
+def _share_kind(value: object) -> str:
+    """Which form of a share a value is: a percent, or percents by date (see `Setting`)."""
+    return "~dated" if isinstance(value, dict) else "~percent"
+
+
+Share = Annotated[
+    Annotated[Percent, Tag("~percent")]
+    | Annotated[dict[Day, Percent], Tag("~dated"), Field(min_length=1)],
+    Discriminator(_share_kind),
+]
+"""A share of a line's value: a percent, or percents by date ({2025-01-01: 38%,
+2025-07-01: 80%}: each from its date on, 0% before the first)."""
+SHARES_DOC = (
+    "Each a percent, or percents by date such as {usmca: {2025-01-01: 38%, 2025-07-01: "
+    "80%}} (each from its date on; 0% before the first)."
+)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -229,11 +246,11 @@ class Line(_Model):
     quantity: LineQuantity | None = Field(
         default=None, description="Its annual quantity with the unit, for a specific rate."
     )
-    shares: dict[Name, Percent] = Field(
+    shares: dict[Name, Share] = Field(
         default_factory=dict,
         description="Named shares of its value, such as {usmca: 50%, steel: 30%}: what a "
         "measure's `on_share` or `exempt_share` and a `preferences` rate name. Default: the "
-        "flow's.",
+        "flow's. " + SHARES_DOC,
     )
     preferences: dict[Name, Percent] = Field(
         default_factory=dict,
@@ -262,10 +279,10 @@ class Flow(_Model):
         description="The MFN rate of a flow without lines (trade-weighted), or of each line "
         "that states none. Unknown if not given: never taken as 0%.",
     )
-    shares: dict[Name, Percent] = Field(
+    shares: dict[Name, Share] = Field(
         default_factory=dict,
         description="Named shares of the value of a flow without lines, or of each line "
-        "that does not state that share.",
+        "that does not state that share. " + SHARES_DOC,
     )
     preferences: dict[Name, Percent] = Field(
         default_factory=dict,
@@ -319,6 +336,20 @@ class AllIn(_Model):
     until: Day | None = Field(default=None, description="Exclusive. Default: for ever.")
 
 
+class InTransit(_Model):
+    """An order's saving clause for goods on the water: goods loaded onto the vessel that
+    brings them before `loaded_before`, and entered before `entered_before`, pay the
+    measure's rate of `rate_on` (default: the day before `loaded_before`) when that day is
+    before their entry date. Only `tariffs entry` reads it: the other commands date by entry."""
+
+    loaded_before: Day
+    entered_before: Day
+    rate_on: Day | None = Field(
+        default=None, description="The date whose rate they keep; default: the day before."
+    )
+    note: Text | None = None
+
+
 class Measure(_Model):
     """One tariff layer on one flow, or on several (`exporters`). `rates` maps a date to the
     rate in force from it on."""
@@ -369,6 +400,10 @@ class Measure(_Model):
     )
     authority: Literal["section-301", "ieepa", "section-232", "section-122", "other"] | None = (
         Field(default=None, description="Its legal authority: `rate` lists layers in CBP's order.")
+    )
+    in_transit: list[InTransit] = Field(
+        default_factory=list,
+        description="Saving clauses for goods loaded before a change (see `InTransit`).",
     )
     sources: list[Text] = Field(default_factory=list)
     note: Text | None = None
@@ -566,19 +601,19 @@ class Sweep(_Model):
 
 Substitution = Annotated[
     Decimal,
-    BeforeValidator(_user_error("substitution", market_units.parse_substitution)),
+    BeforeValidator(_user_error("substitution", units.parse_substitution)),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 50, "examples": [3]}),
 ]
 Supply = Annotated[
     Decimal | None,
-    BeforeValidator(_user_error("supply", market_units.parse_supply)),
+    BeforeValidator(_user_error("supply", units.parse_supply)),
     WithJsonSchema(
         {
             "anyOf": [
                 {"type": "number", "exclusiveMinimum": 0, "maximum": 1000},
-                {"const": market_units.INFINITE},
+                {"const": units.INFINITE},
             ],
-            "examples": [2, market_units.INFINITE],
+            "examples": [2, units.INFINITE],
         }
     ),
 ]

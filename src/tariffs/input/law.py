@@ -148,6 +148,9 @@ def _check_target(
 ) -> None:
     name, flows, other = names
     with_mfn, listed = context
+    declared = {(f.importer, f.exporter) for f in parsed.flows}
+    if any(f not in declared and not broken("flows", f"{f[0]}:{f[1]}") for f in flows):
+        return  # the measure is on a flow the file does not declare: reported at it
     if other == MFN and other not in parsed.measures:
         for flow in sorted(flows - with_mfn):
             if broken("flows", f"{flow[0]}:{flow[1]}"):

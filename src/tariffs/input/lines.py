@@ -174,6 +174,7 @@ def _lines(
 
 
 Shares = tuple[tuple[str, Decimal], ...]
+ValueShares = tuple[tuple[str, domain.ShareValue], ...]
 
 
 def value_shares(
@@ -184,26 +185,34 @@ def value_shares(
     *,
     shown: str,
     mfn: bool,
-) -> tuple[Shares, Shares] | None:
+) -> tuple[ValueShares, Shares] | None:
     """A line's named shares of its value and its preferences (each its own, else the
-    flow's), sorted by name; None after reporting a problem."""
-    shares = {**flow.shares, **(line.shares if line else {})}
+    flow's), sorted by name; a share by date as a schedule sorted by date. None after
+    reporting a problem."""
+    given = {**flow.shares, **(line.shares if line else {})}
     preferences = {**flow.preferences, **(line.preferences if line else {})}
     ok = True
-    if len(shares) > MAX_SHARES:
+    if len(given) > MAX_SHARES:
         problem(
             (*at, "shares"),
-            f"{shown}: {len(shares)} shares of value; a line may state at most {MAX_SHARES} "
+            f"{shown}: {len(given)} shares of value; a line may state at most {MAX_SHARES} "
             f"(it is cut into a part for each combination of them, 2^{MAX_SHARES} at most)",
         )
         return None
-    for name, share in shares.items():
-        if share > 100:
-            problem(
-                (*at, "shares", name),
-                f"{shown}: share {quoted(name)} is {share:f}%, more than the whole value (100%)",
-            )
-            ok = False
+    shares: dict[str, domain.ShareValue] = {}
+    for name, share in given.items():
+        dated = share.items() if isinstance(share, dict) else [(None, share)]
+        for day, value in dated:
+            if value > 100:
+                where = (*at, "shares", name) if day is None else (*at, "shares", name, day)
+                on = "" if day is None else f" from {day}"
+                problem(
+                    where,
+                    f"{shown}: share {quoted(name)} is {value:f}%{on}, more than the whole "
+                    "value (100%)",
+                )
+                ok = False
+        shares[name] = tuple(sorted(share.items())) if isinstance(share, dict) else share
     for name in preferences:
         if name not in shares:
             problem(

@@ -59,11 +59,30 @@ def parse_percent(value: object) -> Decimal:
         raise ValueError(f"expected a percent such as 30%, got {described(value)}")
     text = value.strip()
     if not _PERCENT.match(text):
+        hint = _hint(text, _PERCENT)
         raise ValueError(
-            f"{quoted(value)} is not a percent: write a non-negative number with a % sign, "
-            "such as 30% or 7.5%"
+            f"{quoted(value)} is not a percent: "
+            + (hint or "write a non-negative number with a % sign, such as 30% or 7.5%")
         )
     return Decimal(text[:-1])
+
+
+def _hint(text: str, pattern: re.Pattern[str]) -> str:
+    """What to change in a percent or an amount that is nearly right: a space, capitals,
+    commas or a currency sign ("" when none of them would make it right)."""
+    compact = text.replace(" ", "")
+    if compact != text and pattern.match(compact):
+        return f"remove the space, {compact}"
+    if pattern.match(compact.lower()):
+        return f"write it in lower case, {compact.lower()}"
+    if "," in compact and pattern.match(compact.replace(",", "")):
+        return (
+            "a comma could be a decimal point or a thousands separator: write a point for "
+            "decimals and nothing between thousands, such as 7.5% or 1000000"
+        )
+    if compact[:1] in "$€£¥" and pattern.match(compact[1:].lower()):
+        return f"write it without the currency sign, {compact[1:].lower()}"
+    return ""
 
 
 def parse_money(value: object) -> Decimal:
@@ -87,9 +106,14 @@ def parse_money(value: object) -> Decimal:
     text = value.strip()
     match = _MONEY.match(text)
     if not match:
+        hint = _hint(text, _MONEY)
         raise ValueError(
-            f"{quoted(value)} is not an amount: write a non-negative number, optionally "
-            "with a suffix k, m, bn or tn, such as 438.9bn"
+            f"{quoted(value)} is not an amount: "
+            + (
+                hint
+                or "write a non-negative number, optionally with a suffix k, m, bn or tn, "
+                "such as 438.9bn"
+            )
         )
     suffix = match.group(2) or ""
     amount = Decimal(text[: len(text) - len(suffix)]) * SCALE[suffix]
@@ -335,5 +359,54 @@ def parse_elasticity(value: object) -> Decimal:
         raise ValueError(
             f"an import demand elasticity is a number from -20 to 0 (imports fall as prices "
             f"rise), got {quoted(value)}"
+        )
+    return number
+
+
+# --- the elasticities of a market ------------------------------------------------------
+
+MAX_SUBSTITUTION = Decimal(50)
+"""The largest elasticity of substitution a file may state (estimates run to about 20)."""
+
+MAX_SUPPLY = Decimal(1000)
+"""The largest finite export supply elasticity; write `infinite` for a fixed world price."""
+
+INFINITE = "infinite"
+
+
+def _number(value: object, what: str, example: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise ValueError(f"expected {what} such as {example}, got {described(value)}")
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except ArithmeticError:
+        raise ValueError(
+            f"{quoted(value)} is not a number; write {what} such as {example}"
+        ) from None
+    if not number.is_finite():
+        raise ValueError(f"{what} is a finite number such as {example}, got {quoted(value)}")
+    return number
+
+
+def parse_substitution(value: object) -> Decimal:
+    """An elasticity of substitution between partners: a number from 0 to 50, such as 3."""
+    number = _number(value, "an elasticity of substitution", "3")
+    if number < 0 or number > MAX_SUBSTITUTION:
+        raise ValueError(
+            f"an elasticity of substitution is a number from 0 (no substitution) to "
+            f"{MAX_SUBSTITUTION}, got {quoted(value)}"
+        )
+    return number
+
+
+def parse_supply(value: object) -> Decimal | None:
+    """An export supply elasticity: a number above 0 up to 1,000, or `infinite` (None)."""
+    if isinstance(value, str) and value.strip() == INFINITE:
+        return None
+    number = _number(value, "an export supply elasticity", "2 (or infinite)")
+    if number <= 0 or number > MAX_SUPPLY:
+        raise ValueError(
+            f"an export supply elasticity is a number above 0 up to {MAX_SUPPLY:,}, or "
+            f"'infinite' (world prices do not move), got {quoted(value)}"
         )
     return number

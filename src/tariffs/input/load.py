@@ -7,7 +7,7 @@ message. `load` raises `ScenarioError` with all problems of a file in line order
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ from tariffs.input import format as models
 from tariffs.input.errors import from_pydantic
 from tariffs.input.expect import Known, expectations
 from tariffs.input.files import FileReader, Inputs, LinkRefused, folder_reader, followed, read_text
-from tariffs.input.law import flows_of, rule_changes, rules_of
+from tariffs.input.law import flows_of, rules_of
 from tariffs.input.lines import Files
 from tariffs.input.literals import quoted_code
 from tariffs.input.problems import Loc, Problem, ScenarioError, Stricter, capped
@@ -57,20 +57,35 @@ def load_text(
 
 
 def load_expectations(
-    path: Path, expectations: Path, *, inputs: Inputs | None = None
-) -> tuple[domain.Study, tuple[domain.Expectation, ...]]:
-    """A scenario file, and the expectations a file of its own states about it (`tariffs
-    check FILE --expect EXPECTATIONS`), checked against the scenario file's names.
+    path: Path, expectations: Sequence[Path], *, inputs: Inputs | None = None
+) -> tuple[domain.Study, list[tuple[str, tuple[domain.Expectation, ...]]]]:
+    """A scenario file, and the expectations files of their own state about it (`tariffs
+    check FILE --expect EXPECTATIONS`), each checked against the scenario file's names.
 
-    Problems of the scenario file are reported at it; those of the expectations, at theirs.
+    Problems of the scenario file are reported at it; those of the expectations, at theirs,
+    every file's in the same run.
     """
     shown = os.fspath(path)
     text = _read(path, inputs)
     parsed, study = _guarded(shown, lambda: _load_text(text, shown, folder_reader(path, inputs)))
-    other = os.fspath(expectations)
-    return study, _guarded(
-        other, lambda: _expectations_of(_read(expectations, inputs), other, parsed, study)
-    )
+    out: list[tuple[str, tuple[domain.Expectation, ...]]] = []
+    problems: list[Problem] = []
+    for each in expectations:
+        try:
+            out.append((os.fspath(each), _expectations_at(each, (parsed, study), inputs)))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return study, out
+
+
+def _expectations_at(
+    path: Path, about: tuple[models.ScenarioFile, domain.Study], inputs: Inputs | None
+) -> tuple[domain.Expectation, ...]:
+    shown = os.fspath(path)
+    text = _read(path, inputs)
+    return _guarded(shown, lambda: _expectations_of(text, shown, *about))
 
 
 def _read(path: Path, inputs: Inputs | None) -> str:
@@ -95,13 +110,23 @@ def _expectations_of(
         message = "expected a mapping with 'tariffs: 1' and an 'expect' list"
         raise ScenarioError([Problem(line, column, message, path)])
     _check_count(data, where, path)
+    # each entry on its own, so that every entry's problems come in one run
+    entries_data = data.get("expect")
+    listed = isinstance(entries_data, list) and bool(entries_data)
+    head = {**data, "expect": [_STAND_IN_EXPECTATION]} if listed else data
+    failures: list[Problem] = []
     try:
-        found = models.ExpectationsFile.model_validate(data)
+        models.ExpectationsFile.model_validate(head)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        raise ScenarioError(
-            capped(sorted({from_pydantic(error, where, path) for error in errors}))
-        ) from None
+        failures += _problems(exc, where, path)
+    valid: list[Any] = []
+    indexes: list[int] = []
+    for i, entry in enumerate(entries_data if isinstance(entries_data, list) else []):
+        try:
+            valid.append(models.Expectation.model_validate(entry))
+            indexes.append(i)
+        except ValidationError as exc:
+            failures += _problems(exc, where, path, prefix=("expect", i))
     problems: list[tuple[Loc, str]] = []
     flow_of: dict[str, set[str]] = {}
     for m in study.measures:
@@ -115,16 +140,24 @@ def _expectations_of(
         {f"{m.importer}:{m.exporter}" for m in study.measures if m.kind == domain.MFN},
     )
     entries = expectations(
-        found.expect,
-        range(len(found.expect)),
-        known,
-        lambda loc, message: problems.append((loc, message)),
-        where,
+        valid, indexes, known, lambda loc, message: problems.append((loc, message)), where
     )
-    if problems:
-        unique = {Problem(*where(loc), message, path) for loc, message in problems}
+    if problems or failures:
+        unique = {*failures, *(Problem(*where(loc), message, path) for loc, message in problems)}
         raise ScenarioError(capped(sorted(unique)))
     return entries
+
+
+_STAND_IN_EXPECTATION = {"scenario": "s", "flow": "AA:BB", "rate": "1%"}
+"""A valid entry in place of a file's own, whose entries are validated one by one."""
+
+
+def _problems(exc: ValidationError, where: Locator, path: str, prefix: Loc = ()) -> list[Problem]:
+    """An expectations file's validation errors as problems (an entry's under `prefix`)."""
+    return [
+        from_pydantic({**e, "loc": (*prefix, *e["loc"])}, where, path, models.ExpectationsFile)
+        for e in exc.errors(include_url=False)
+    ]
 
 
 def _check_count(data: dict[Any, Any], where: Locator, path: str) -> None:
@@ -283,22 +316,20 @@ def _warnings(
                 f"lines, {effect}; only `tariffs rate --hs` uses them (give the flow 'lines')"
             )
             out.append((*where(("measures", name, field)), message))
-    out.extend((*where(loc), message) for loc, message in _rule_warnings(parsed))
+    out.extend((*where(loc), message) for loc, message in _rule_warnings(parsed, study))
     return tuple(f"{path}:{line}:{column}: {message}" for line, column, message in sorted(out))
 
 
-def _rule_warnings(parsed: models.ScenarioFile) -> list[tuple[Loc, str]]:
+def _rule_warnings(parsed: models.ScenarioFile, study: domain.Study) -> list[tuple[Loc, str]]:
     """A scenario's change of a measure's rate on or after the day one of the measure's
     dated rules begins, that leaves the rule alone: the rule still applies to the new rate
     (a 39% under an all-in ceiling over MFN is 39% all-in, not 39% plus MFN)."""
     out: list[tuple[Loc, str]] = []
     for name, scenario in parsed.scenarios.items():
-        changed = {  # (measure, kind) -> the first day this scenario changes those rules
-            (measure, found.kind): day
-            for day, by_measure in sorted(scenario.rules.items(), reverse=True)
-            for measure, change in by_measure.items()
-            for found in rule_changes(parsed, (name, day, measure), change, ((set(), [])))
-        }
+        changed: dict[tuple[str, str], date] = {}  # (measure, kind) -> first day changed
+        for change in study.scenario(name).rules:  # its own and those it inherits
+            which = (change.measure, change.kind)
+            changed[which] = min(changed.get(which, date.max), change.day)
         for day, settings in scenario.changes.items():
             for measure, setting in settings.items():
                 if not _any_rate(setting):
@@ -326,8 +357,9 @@ def _rule_warnings(parsed: models.ScenarioFile) -> list[tuple[Loc, str]]:
                             ("scenarios", name, "changes", day.isoformat(), measure),
                             f"warning: scenario {quoted(name)} changes {quoted(measure)} from "
                             f"{day}, on or after the day {what} begins ({rule.start}), and "
-                            f"leaves that rule alone, {effect}; to change the rule too, add "
-                            f"rules: {{{day}: {{{measure}: {{{key}: []}}}}}} to the scenario",
+                            f"leaves that rule alone, {effect}; to lift it, add rules: "
+                            f"{{{day}: {{{measure}: {{{key}: []}}}}}} to the scenario (to "
+                            "keep it, restate it there)",
                         )
                     )
     return list(dict.fromkeys(out))

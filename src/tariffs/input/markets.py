@@ -1,28 +1,17 @@
 """The `markets:` section: an importer's partners as one market (see docs/format.md).
 
-Literals of its elasticities, and the checks that need the file's flows and scenarios.
+Its defaults, and the checks that need the file's flows and scenarios (the literals of its
+elasticities are in input.literals).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from tariffs import domain
 from tariffs.domain import listed, quoted
-from tariffs.input.literals import described
-
-if TYPE_CHECKING:
-    from tariffs.input import format as models
-    from tariffs.input.problems import Report
-
-MAX_SUBSTITUTION = Decimal(50)
-"""The largest elasticity of substitution a file may state (estimates run to about 20)."""
-
-MAX_SUPPLY = Decimal(1000)
-"""The largest finite export supply elasticity; write `infinite` for a fixed world price."""
-
-INFINITE = "infinite"
+from tariffs.input import format as models
+from tariffs.input.problems import Report
 
 DEFAULT_IMPORT_DEMAND = Decimal(-1)
 """Em when a market states none: Tax Foundation's import elasticity (docs/sources.md)."""
@@ -31,55 +20,23 @@ DEFAULT_SUBSTITUTION = Decimal("1.5")
 """sigma when a market states none: WITS SMART's default (docs/sources.md)."""
 
 
-def _number(value: object, what: str, example: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        raise ValueError(f"expected {what} such as {example}, got {described(value)}")
-    try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
-    except ArithmeticError:
-        raise ValueError(
-            f"{quoted(value)} is not a number; write {what} such as {example}"
-        ) from None
-    if not number.is_finite():
-        raise ValueError(f"{what} is a finite number such as {example}, got {quoted(value)}")
-    return number
-
-
-def parse_substitution(value: object) -> Decimal:
-    """An elasticity of substitution between partners: a number from 0 to 50, such as 3."""
-    number = _number(value, "an elasticity of substitution", "3")
-    if number < 0 or number > MAX_SUBSTITUTION:
-        raise ValueError(
-            f"an elasticity of substitution is a number from 0 (no substitution) to "
-            f"{MAX_SUBSTITUTION}, got {quoted(value)}"
-        )
-    return number
-
-
-def parse_supply(value: object) -> Decimal | None:
-    """An export supply elasticity: a number above 0 up to 1,000, or `infinite` (None)."""
-    if isinstance(value, str) and value.strip() == INFINITE:
-        return None
-    number = _number(value, "an export supply elasticity", "2 (or infinite)")
-    if number <= 0 or number > MAX_SUPPLY:
-        raise ValueError(
-            f"an export supply elasticity is a number above 0 up to {MAX_SUPPLY:,}, or "
-            f"'infinite' (world prices do not move), got {quoted(value)}"
-        )
-    return number
-
-
 def resolve_markets(
-    parsed: models.ScenarioFile, flows: list[domain.Flow], problem: Report
+    parsed: models.ScenarioFile,
+    flows: list[domain.Flow],
+    problem: Report,
+    unsure: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[domain.Market, ...]:
     """Each market of the file, checked against its flows: an importer of two flows or more
-    (one partner is no market), and for each partner a known T0."""
+    (one partner is no market), and for each partner a known T0. An importer in `unsure`
+    (one of its flows failed) is not checked: its flows are not all known."""
     out: list[domain.Market] = []
     by_importer: dict[str, list[domain.Flow]] = {}
     for flow in flows:
         by_importer.setdefault(flow.importer, []).append(flow)
     for importer, market in parsed.markets.items():
         at = ("markets", importer)
+        if importer in unsure:
+            continue
         mine = by_importer.get(importer, [])
         if len(mine) < 2:
             problem(

@@ -99,6 +99,9 @@ def resolve(
         if section == "flows" and i.isdigit() and int(i) < len(parsed.flows)
     }
     unsure_broken = broken._replace(entries=broken.entries | {("flows", k) for k in unsure})
+    unsure_importers = {
+        key.split(":", 1)[0] for section, key in unsure_broken.entries if section == "flows"
+    }
 
     measures, with_mfn = _measures(parsed, (flows, seen_flows), problem, unsure_broken)
     _check_parts(flows, measures, problem)
@@ -151,7 +154,11 @@ def resolve(
         {f.key: f for f in flows},
         {f"{a}:{b}" for a, b in with_mfn},
         broken.has,
-        broken.named,
+        lambda section, valid: (
+            broken.named(section, valid)
+            if section != "flows"  # a list: its entries that failed are in `entries`
+            else [*valid, *sorted(k for s, k in broken.entries if s == section and k not in valid)]
+        ),
     )
     expectations = expect.expectations(
         parsed.expect, broken.indexes("expect", len(parsed.expect)), known_names, problem, where
@@ -168,7 +175,12 @@ def resolve(
         measures=tuple(measures),
         scenarios=tuple(resolved),
         expectations=expectations,
-        markets=resolve_markets(parsed, flows, problem),
+        markets=resolve_markets(
+            parsed,
+            flows,
+            problem,
+            set(parsed.markets) if "flows" in broken.unknown else unsure_importers,
+        ),
     )
     sweeps: tuple[domain.Sweep, ...] = ()
     if parsed.sweeps and _sweepable(broken, troubled, len(flows) == len(parsed.flows)):
@@ -354,13 +366,21 @@ def _check_parts(flows: list[domain.Flow], measures: list[domain.Measure], probl
         wanted = named.get((flow.importer, flow.exporter), set())
         for line in flow.lines:
             cuts = {n for n, _ in line.preferences} | wanted
-            parts += 2 ** sum(1 for n, v in line.shares if n in cuts and 0 < v < 100)
+            parts += 2 ** sum(1 for n, v in line.shares if n in cuts and _cuts(v))
     if parts > MAX_LINES:
         problem(
             ("flows",),
             f"the flows' shares of value cut their lines into {parts:,} parts; a file may hold "
             f"at most {MAX_LINES:,} (lines and parts alike)",
         )
+
+
+def _cuts(share: domain.ShareValue) -> bool:
+    """Whether a share cuts a line in two: between 0% and 100%, or by date (0% before its
+    first date, so a part outside it is always there) at some value above 0%."""
+    if isinstance(share, Decimal):
+        return 0 < share < 100
+    return any(rate > 0 for _, rate in share)
 
 
 def _check_line_count(flows: list[domain.Flow], problem: Report) -> None:
@@ -718,6 +738,7 @@ def _measure(
         authority=measure.authority or "",
         on_share=measure.on_share or "",
         exempt_share=measure.exempt_share or "",
+        in_transit=_in_transit(name, measure, problem),
         written=tuple(
             dict.fromkeys(
                 (hs_digits(code), code)
@@ -731,3 +752,34 @@ def _measure(
             )
         ),
     )
+
+
+def _in_transit(
+    name: str, measure: models.Measure, problem: Report
+) -> tuple[domain.InTransit, ...]:
+    """A measure's saving clauses: goods are loaded before they are entered, and keep the
+    rate of a day before they were loaded."""
+    out: list[domain.InTransit] = []
+    for i, clause in enumerate(measure.in_transit):
+        at: Loc = ("measures", name, "in_transit", i)
+        rate_on = clause.rate_on or clause.loaded_before - timedelta(days=1)
+        if clause.entered_before < clause.loaded_before:
+            problem(
+                (*at, "entered_before"),
+                f"measure {quoted(name)}: 'entered_before' ({clause.entered_before}) is before "
+                f"'loaded_before' ({clause.loaded_before}); goods are entered after they are "
+                "loaded",
+            )
+        elif rate_on >= clause.loaded_before:
+            problem(
+                (*at, "rate_on"),
+                f"measure {quoted(name)}: 'rate_on' ({rate_on}) must be before "
+                f"'loaded_before' ({clause.loaded_before}): the goods keep an earlier rate",
+            )
+        else:
+            out.append(
+                domain.InTransit(
+                    clause.loaded_before, clause.entered_before, rate_on, clause.note or ""
+                )
+            )
+    return tuple(out)

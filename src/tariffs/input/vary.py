@@ -33,8 +33,9 @@ from tariffs.input.literals import (
     parse_hs,
     parse_money,
     parse_percent,
+    parse_substitution,
+    parse_supply,
 )
-from tariffs.input.markets import parse_substitution, parse_supply
 from tariffs.limits import MAX_VARIANTS
 
 KINDS = ("window", "change", "measure", "flow", "line", "market")

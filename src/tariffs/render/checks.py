@@ -51,11 +51,11 @@ def _unit(e: Expectation) -> str:
     return EXPECTED[e.metric][e.context][1].unit
 
 
-def value(e: Expectation, got: Decimal | None) -> str:
+def value(e: Expectation, got: Decimal | None, note: str = "") -> str:
     """The result as the expectation's unit writes it: '45.0466%', '12.5pp', '25.9708bn',
-    '90', '2025-04-10'; 'nothing' where the metric has no value."""
+    '90', '2025-04-10'; 'nothing' where the metric has no value, with why where known."""
     if got is None:
-        return "nothing (the metric has no value here)"
+        return f"nothing ({note or 'the metric has no value here'})"
     unit = _unit(e)
     if unit in {"percent", "pp"}:
         return f"{fmt.number(got, fmt.RATE_PLACES)}{'pp' if unit == 'pp' else '%'}"
@@ -95,7 +95,7 @@ def _off(e: Expectation, got: Decimal) -> str:
 
 def failure(path: str, outcome: Outcome) -> str:
     e = outcome.expectation
-    got = value(e, outcome.got)
+    got = value(e, outcome.got, outcome.note)
     why = "" if outcome.got is None else f" ({_off(e, outcome.got)})"
     return (
         f"{path}:{e.line}:{e.column}: expected {describe(outcome)}: {e.bound.text}, got {got}{why}"
@@ -116,42 +116,59 @@ def report(checked: Checked) -> str:
     return "\n".join(lines) + "\n"
 
 
+Case = tuple[str, int, str | None, str]
+"""A JUnit test case: its name, line, and for a failure its message and text (else None)."""
+
+
 def junit(checked: Checked) -> str:
     """JUnit XML: a test suite per file, a test case per expectation. No timestamps."""
-    total = sum(len(outcomes) for _, outcomes in checked)
-    failures = sum(not o.passed for _, outcomes in checked for o in outcomes)
+    return junit_xml(suites(checked))
+
+
+def suites(checked: Checked) -> list[tuple[str, list[Case]]]:
+    """Each file's test cases, one per expectation."""
+    return [(path, [_case(path, outcome) for outcome in outcomes]) for path, outcomes in checked]
+
+
+def _case(path: str, outcome: Outcome) -> Case:
+    e = outcome.expectation
+    name = f"{describe(outcome)}: {e.bound.text}"
+    if outcome.passed:
+        return name, e.line, None, ""
+    message = f"expected {e.bound.text}, got {value(e, outcome.got, outcome.note)}"
+    return name, e.line, message, failure(path, outcome)
+
+
+def junit_xml(files: Sequence[tuple[str, Sequence[Case]]]) -> str:
+    """JUnit XML of test suites, a file each: every text made visible (XML 1.0 cannot hold
+    most control characters)."""
+    total = sum(len(cases) for _, cases in files)
+    failures = sum(message is not None for _, cases in files for _, _, message, _ in cases)
     root = ET.Element(
         "testsuites", {"name": "tariffs check", "tests": str(total), "failures": str(failures)}
     )
-    for path, outcomes in checked:
+    for path, cases in files:
         suite = ET.SubElement(
             root,
             "testsuite",
             {
                 "name": path,
-                "tests": str(len(outcomes)),
-                "failures": str(sum(not o.passed for o in outcomes)),
+                "tests": str(len(cases)),
+                "failures": str(sum(message is not None for _, _, message, _ in cases)),
                 "errors": "0",
                 "skipped": "0",
             },
         )
-        for outcome in outcomes:
-            e = outcome.expectation
+        for name, line, message, text in cases:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                {
-                    "classname": path,
-                    "name": f"{describe(outcome)}: {e.bound.text}",
-                    "file": path,
-                    "line": str(e.line),
-                },
+                {"classname": path, "name": name, "file": path, "line": str(line)},
             )
-            if not outcome.passed:
-                message = f"expected {e.bound.text}, got {value(e, outcome.got)}"
+            if message is not None:
                 failure_element = ET.SubElement(case, "failure", {"message": message})
-                failure_element.text = failure(path, outcome)
-    for element in root.iter():  # XML 1.0 cannot hold most control characters
+                failure_element.text = text
+    for element in root.iter():
         element.attrib.update({k: visible(v, newlines=True) for k, v in element.attrib.items()})
         if element.text:
             element.text = visible(element.text, newlines=True)

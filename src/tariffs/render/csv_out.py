@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from tariffs import metrics
-from tariffs.calc.results import StudyResult, TimelineResult
+from tariffs.calc.results import StudyResult, TimelineResult, TotalTimeline
 from tariffs.render import fmt
 from tariffs.render.safe import csv_cell
 
@@ -155,5 +155,46 @@ def timeline(path: str, result: TimelineResult) -> Iterator[str]:
                     shown = number("percent", r)
                     yield f"{head},{field(m.name)},layer_rate,{start},{shown},percent\n"
                 yield f"{head},{product},rate,{start},{number('percent', seg.rate)},percent\n"
+        for total in result.totals:
+            head = ",".join((field(path), field(total.scenario), total.importer, "*"))
+            yield from _total_rows(head, total)
+        if result.tracker is not None:
+            against = field(result.tracker.path)
+            keys = [(e.scenario, e.flow.importer, e.flow.exporter) for e in result.entries]
+            keys += [(t.scenario, t.importer, "*") for t in result.totals]
+            for (scenario, importer, exporter), gap in zip(keys, result.gaps, strict=True):
+                head = ",".join((field(path), field(scenario), importer, exporter, against))
+                for metric in metrics.GAP.metrics:
+                    value = metrics.read(metric, gap)
+                    if value is not None:
+                        yield f"{head},{metric.name},{_timeline_cells(metric.unit, value)}\n"
 
     return _pieces(rows())
+
+
+def _total_rows(head: str, total: TotalTimeline) -> Iterator[str]:
+    """An importer's total over time (the `total_segment` metrics): per segment its days
+    and rate, and each part only where it differs from the segment before (every part in
+    the first): one row per change."""
+    before: dict[tuple[str, str], str] = {}
+    for seg in total.segments:
+        point = metrics.TotalPoint(total, seg)
+        start = seg.start.isoformat()
+        for metric in metrics.TOTAL_SEGMENT.metrics:
+            found = metrics.read(metric, point)
+            if metric.per is None:
+                yield f"{head},,{metric.name},{start},{number(metric.unit, found)},{metric.unit}\n"
+                continue
+            for name, part in found:
+                shown = number(metric.unit, part)  # a change that rounds away is none
+                if before.get((metric.name, name)) == shown:
+                    continue
+                before[(metric.name, name)] = shown
+                yield f"{head},{field(name)},{metric.name},{start},{shown},{metric.unit}\n"
+
+
+def _timeline_cells(unit: str, value: Any) -> str:
+    """The date, value and unit cells of a timeline row that has no date of its own."""
+    if unit == "date":
+        return f"{value.isoformat()},,date"
+    return f",{number(unit, value)},{unit}"

@@ -18,9 +18,23 @@ from tariffs.calc.results import (
     StudyResult,
     TimelineEntry,
     TimelineResult,
+    TotalTimeline,
 )
-from tariffs.domain import counted
-from tariffs.metrics import FLOW, IMPORTER, RESPONSE, WINDOW, Item, Kind, Metric, delta, value
+from tariffs.calc.tracker import QUIET_MARGIN
+from tariffs.domain import counted, listed
+from tariffs.metrics import (
+    FLOW,
+    GAP,
+    IMPORTER,
+    RESPONSE,
+    WINDOW,
+    Item,
+    Kind,
+    Metric,
+    delta,
+    read,
+    value,
+)
 from tariffs.render import COMPARE_SECTIONS, fmt
 
 if TYPE_CHECKING:
@@ -496,10 +510,6 @@ def compare_grids(result: StudyResult, sections: Collection[str] = COMPARE_SECTI
         if first.response is not None and "response" in sections:
             out.append(response_grid(result, index))
     out.extend(importer_grids(result, sections))
-    if "markets" in sections:
-        from tariffs.render.market_grids import market_grids  # noqa: PLC0415 - it imports this
-
-        out.extend(market_grids(result))
     return out
 
 
@@ -521,7 +531,12 @@ def describe_changes(segment: Segment, arrow: str = "->") -> str:
 def timeline_facts(result: TimelineResult, path: str) -> Facts:
     last = result.until - timedelta(days=1)
     days = (result.until - result.start).days
-    return [("File", path), ("Period", f"{result.start} to {last} ({counted(days, 'day')})")]
+    facts = [("File", path), ("Period", f"{result.start} to {last} ({counted(days, 'day')})")]
+    if result.tracker is not None:
+        points = result.tracker.points
+        span = f", {points[0][0]} to {points[-1][0]}" if points else ""
+        facts.append(("Against", f"{result.tracker.path} ({counted(len(points), 'row')}{span})"))
+    return facts
 
 
 def timeline_grid(entry: TimelineEntry, arrow: str = "->") -> Grid:
@@ -559,6 +574,101 @@ def timeline_grid(entry: TimelineEntry, arrow: str = "->") -> Grid:
         rows=tuple(rows),
         keys=2,
     )
+
+
+TOTAL_PLACES = 2
+"""Decimals of an importer's total and its parts in tables: the parts are often below 1 pp."""
+SPLIT_TITLES = {
+    "authority": "by legal authority",
+    "layer": "by layer (measure)",
+    "partner": "by partner",
+}
+"""How a table of an importer's total names each split."""
+
+
+def describe_total_changes(segment: Segment, arrow: str = "->") -> str:
+    """One line per measure whose part of an importer's total moved at the segment's start:
+    old part `arrow` new part, and why, by partner."""
+    return "\n".join(
+        f"{c.measure} {fmt.pct(c.old, TOTAL_PLACES)} {arrow} {fmt.pct(c.new, TOTAL_PLACES)} "
+        f"({c.cause})"
+        for c in segment.changes
+    )
+
+
+def total_grids(total: TotalTimeline, arrow: str = "->") -> list[Grid]:
+    """An importer's total over time: a table per split asked for (`--by`), segments as
+    rows, the first with the total and what changed."""
+    partners = listed(total.partners)
+    out: list[Grid] = []
+    splits = list(dict.fromkeys(split for split, _ in total.series))
+    for number, split in enumerate(splits):
+        names = total.names(split)
+        first = number == 0
+        rows = []
+        for index, seg in enumerate(total.segments):
+            parts = tuple(fmt.pct(part, TOTAL_PLACES) for _, part in total.parts(seg, split))
+            if not first:
+                rows.append((seg.start.isoformat(), _last(seg), *parts))
+                continue
+            why = describe_total_changes(seg, arrow) or (
+                "(partners' parts moved; no layer's part did)"
+                if index
+                else "(in force at the start of the period)"
+            )
+            rate = fmt.pct(seg.rate, TOTAL_PLACES)
+            rows.append((seg.start.isoformat(), _last(seg), str(seg.days), rate, *parts, why))
+        title = f"{total.label} ({partners}) under {total.scenario!r}"
+        if first:
+            title += ": rates weighted by the flows' values; parts in pp of the total"
+        title += f", {SPLIT_TITLES[split]}"
+        if first:
+            headers = ("From", "To", "Days", "Total", *names, "What changed")
+            kinds = "kknn" + "n" * len(names) + "t"
+        else:
+            headers, kinds = ("From", "To", *names), "kk" + "n" * len(names)
+        out.append(Grid(title=title, headers=headers, kinds=kinds, rows=tuple(rows), keys=2))
+    return out
+
+
+def _last(segment: Segment) -> str:
+    return (segment.until - timedelta(days=1)).isoformat()
+
+
+def gap_grid(result: TimelineResult) -> Grid | None:
+    """Each timeline shown against the tracker of `--against`: one row per flow or total
+    (scenario and label), its gap metrics (tariffs.metrics.GAP)."""
+    if result.tracker is None:
+        return None
+    labels = [
+        f"{e.flow.key}{f' HS {e.hs}' if e.hs else ''} under {e.scenario!r}" for e in result.entries
+    ]
+    labels += [f"{t.key} under {t.scenario!r}" for t in result.totals]
+    shown = GAP.metrics
+    rows = tuple(
+        (label, *(_gap_cell(m, read(m, found)) for m in shown))
+        for label, found in zip(labels, result.gaps, strict=True)
+    )
+    glued = frozenset(1 + i for i, m in enumerate(shown) if m.unit == "date")
+    return Grid(
+        title=f"Against {result.tracker.path}: the timeline's rate minus its, in pp (quiet days: "
+        f"at least {QUIET_MARGIN} days from a change in either)",
+        headers=("Timeline", *(m.label or m.name for m in shown)),
+        kinds="t" + "".join("k" if m.unit == "date" else "n" for m in shown),
+        rows=rows,
+        keys=1,
+        glued=glued,
+    )
+
+
+def _gap_cell(metric: Metric, value: Any) -> str:
+    if value is None:
+        return "-"
+    if metric.unit == "pp":
+        return f"{fmt.rounded(value, 2):,.2f}"
+    if metric.unit == "date":
+        return str(value.isoformat())
+    return str(value)
 
 
 def chart_width(width: int) -> int:

@@ -9,7 +9,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs import contract, metrics
-from tariffs.calc.results import ScenarioResult, Segment, StudyResult, TimelineResult
+from tariffs.calc.results import (
+    Gap,
+    ScenarioResult,
+    Segment,
+    StudyResult,
+    TimelineResult,
+    TotalTimeline,
+)
 from tariffs.render import fmt
 from tariffs.render.safe import json_string
 
@@ -427,9 +434,12 @@ def compare(results: Sequence[tuple[str, StudyResult]]) -> Iterator[str]:
 
 
 def timeline(path: str, result: TimelineResult) -> Iterator[str]:
-    """The JSON document for `tariffs timeline`."""
-    body = [
-        {
+    """The JSON document for `tariffs timeline`: `against` (with --against) and `totals`
+    (with --flow IMPORTER:*) only when asked for, then `timelines`."""
+    gaps = iter(result.gaps)
+    body = []
+    for entry in result.entries:
+        found: dict[str, Any] = {
             "path": path,
             "scenario": entry.scenario,
             "importer": entry.flow.importer,
@@ -440,9 +450,60 @@ def timeline(path: str, result: TimelineResult) -> Iterator[str]:
             "measures": [{"name": m.name, "basis": m.basis} for m in entry.measures],
             "segments": _segments(entry.segments, [m.name for m in entry.measures]),
         }
-        for entry in result.entries
-    ]
-    return envelope(TIMELINE_FORMAT, "timelines", body)
+        if result.tracker is not None:
+            found["against"] = _gap(next(gaps))
+        body.append(found)
+    extra: dict[str, Any] = {}
+    if result.tracker is not None:
+        points = result.tracker.points
+        extra["against"] = {
+            "path": result.tracker.path,
+            "rows": len(points),
+            "first": points[0][0] if points else None,
+            "last": points[-1][0] if points else None,
+        }
+    if result.totals:
+        extra["totals"] = [
+            _total(path, total, next(gaps) if result.tracker is not None else None)
+            for total in result.totals
+        ]
+    return envelope(TIMELINE_FORMAT, "timelines", body, **extra)
+
+
+def _total(path: str, total: TotalTimeline, gap: Gap | None) -> dict[str, Any]:
+    """An importer's total over time: its segments with the `total_segment` metrics, a
+    split metric as an object of its parts by name."""
+    segments = []
+    for seg in total.segments:
+        point = metrics.TotalPoint(total, seg)
+        found: dict[str, Any] = {"start": seg.start, "until": seg.until}
+        for metric in metrics.TOTAL_SEGMENT.metrics:
+            value = metrics.read(metric, point)
+            if metric.per is None:
+                found[metric.name] = typed(metric.unit, value)
+            elif total.names(metric.per):
+                found[metric.name] = {name: Rate(part) for name, part in value}
+        found["changes"] = [
+            {"measure": c.measure, "from": Rate(c.old), "to": Rate(c.new), "cause": c.cause}
+            for c in seg.changes
+        ]
+        segments.append(found)
+    out: dict[str, Any] = {
+        "path": path,
+        "scenario": total.scenario,
+        "importer": total.importer,
+        "exporter": "*",
+        "partners": list(total.partners),
+        "trade_value": Money(total.value),
+        "segments": segments,
+    }
+    if gap is not None:
+        out["against"] = _gap(gap)
+    return out
+
+
+def _gap(gap: Gap) -> dict[str, Any]:
+    return {m.name: typed(m.unit, metrics.read(m, gap)) for m in metrics.GAP.metrics}
 
 
 def _diffed(value: Decimal | str | None, unit: str) -> Any:
@@ -494,8 +555,8 @@ def diff(report: DiffReport) -> Iterator[str]:
     )
 
 
-def rate(path: str, stack: ProductStack) -> Iterator[str]:
-    """The JSON document for `tariffs rate`."""
+def rate(path: str, stack: ProductStack, *, money: dict[str, Any] | None = None) -> Iterator[str]:
+    """The JSON document for `tariffs rate`; `money`, the duty on a value (`--value`)."""
     body = {
         "path": path,
         "importer": stack.flow.importer,
@@ -519,4 +580,6 @@ def rate(path: str, stack: ProductStack) -> Iterator[str]:
         "mfn_stated": stack.mfn_stated,
         "mfn_unknown": stack.mfn_unknown,
     }
+    if money is not None:
+        body["money"] = money
     return envelope(RATE_FORMAT, "stack", body)

@@ -12,15 +12,17 @@ from tariffs.render.grids import (
     Facts,
     Grid,
     chart_width,
-    compare_grids,
     diff_facts,
     diff_grids,
+    gap_grid,
     header_facts,
     rate_facts,
     rate_grid,
     timeline_facts,
     timeline_grid,
+    total_grids,
 )
+from tariffs.render.market_grids import document_grids
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
@@ -77,7 +79,7 @@ def compare(
     """The Markdown document for `tariffs compare`: the `sections` named (all by default)."""
     docs = []
     for path, result in results:
-        blocks = [grid(g) for g in compare_grids(result, sections)]
+        blocks = [grid(g) for g in document_grids(result, sections)]
         docs.append(_document(result.title, header_facts(result, path), blocks))
     return "\n".join(docs)
 
@@ -89,6 +91,13 @@ def timeline(path: str, result: TimelineResult, width: int) -> str:
         chart = step_chart(entry.segments, width=chart_width(width))
         table = grid(timeline_grid(entry, arrow=ARROW))
         blocks.extend((table, f"```text\n{chart}\n```"))
+    for total in result.totals:
+        blocks.extend(grid(g) for g in total_grids(total, arrow=ARROW))
+        chart = step_chart(total.segments, width=chart_width(width))
+        blocks.append(f"```text\n{chart}\n```")
+    gaps = gap_grid(result)
+    if gaps is not None:
+        blocks.append(grid(gaps))
     return _document(result.title, timeline_facts(result, path), blocks)
 
 

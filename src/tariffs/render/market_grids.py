@@ -4,12 +4,19 @@ registry (tariffs.metrics: MARKET, MARKET_PARTNER)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from tariffs.calc.results import MarketResult, StudyResult
 from tariffs.metrics import MARKET, MARKET_PARTNER, Item, Metric
-from tariffs.render import fmt
-from tariffs.render.grids import Grid, _metric_cells, _metric_columns, _scenario_rows
+from tariffs.render import COMPARE_SECTIONS, fmt
+from tariffs.render.grids import (
+    Grid,
+    _metric_cells,
+    _metric_columns,
+    _scenario_rows,
+    compare_grids,
+)
 
 
 def _title(item: Item, divisor: Decimal, unit: str) -> tuple[str, str]:
@@ -90,3 +97,12 @@ def _total_cells(market: MarketResult, shown: list[Metric], divisor: Decimal) ->
         if metric.vs_base:
             cells.append("-")
     return cells
+
+
+def document_grids(result: StudyResult, sections: Collection[str] = COMPARE_SECTIONS) -> list[Grid]:
+    """Every grid of `tariffs compare`'s document in order: those of grids.compare_grids,
+    then each market's (the `markets` section)."""
+    out = compare_grids(result, sections)
+    if "markets" in sections:
+        out.extend(market_grids(result))
+    return out

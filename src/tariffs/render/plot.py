@@ -30,8 +30,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffs import metrics
+from tariffs.calc.tracker import QUIET_MARGIN, near_changes, tracker_steps
+from tariffs.calc.tracker import pieces as gap_pieces
 from tariffs.domain import counted
 from tariffs.render import fmt
+from tariffs.render.grids import SPLIT_TITLES
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
@@ -47,9 +50,10 @@ if TYPE_CHECKING:
         StudyResult,
         SweepResult,
         TimelineResult,
+        TotalTimeline,
         WindowResult,
     )
-    from tariffs.domain import Vary
+    from tariffs.domain import Tracker, Vary
 
 
 class PlotUnavailable(Exception):
@@ -98,6 +102,22 @@ INCREASE, DECREASE = "#B2182B", "#2166AC"
 WINDOW_ROWS = 4
 """Window names take at most this many rows at the top of a panel; a window whose name
 finds no room in them is shaded but not named."""
+
+# What a chart draws at most (docs/charts.md, "Limits"): beyond, a chart would take minutes
+# and hundreds of MB to draw what nobody can read (a legend of thousands of entries, looks
+# that repeat). What is left out is said in the caption and in `notes`.
+MAX_SERIES = 12
+"""Scenarios drawn in a compare panel: the baseline and the first others shown."""
+MAX_PANELS = 40
+"""Panels of a compare or timeline chart: the first ones."""
+MAX_LAYERS = 12
+"""Layers of a stacked panel: the largest (by their average), the others drawn as one."""
+SWEEP_POINTS = 2_000
+"""Variants a sweep's line is drawn through: every k-th beyond, from the first."""
+SWEEP_MARKERS = 200
+"""A sweep's line has a marker at each value up to this many values."""
+HEAT_SIDE = 100
+"""Rows, and columns, of a sweep's heat map: every k-th value beyond, from the first."""
 
 _RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": HASH_SALT,
@@ -224,13 +244,32 @@ def _names(names: Sequence[str]) -> str:
     """Scenario names for a caption, the first CAPTION_NAMES of them."""
     listed = ", ".join(_shown(name, NAME_CHARS) for name in names[:CAPTION_NAMES])
     more = len(names) - CAPTION_NAMES
-    return f"{listed} and {more} more" if more > 0 else listed
+    return f"{listed} and {more:,} more" if more > 0 else listed
 
 
 def _decimal(value: Decimal) -> str:
     """An axis value as written: 90, 0.5, 1e+3 -> 1000."""
     text = format(value.normalize(), "f")
     return "0" if text == "-0" else text
+
+
+def _every(count: int, limit: int) -> int:
+    """The step k such that every k-th of `count` items, from the first, are at most `limit`."""
+    return max(1, math.ceil(count / limit))
+
+
+def _nth(k: int) -> str:
+    """'2nd', '3rd', '50th': which of every k items are drawn."""
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k:,}{suffix}"
+
+
+def _note(notes: list[str] | None, text: str) -> str:
+    """Record what a chart leaves out (for the caller to say), and return it for the
+    caption."""
+    if notes is not None:
+        notes.append(text)
+    return text
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -543,21 +582,34 @@ def _headroom(top: float, rows: int) -> float:
     return top * 1.08 / (1 - share)
 
 
+def _drawn(result: StudyResult) -> list[int]:
+    """The scenarios a compare panel draws: all, or MAX_SERIES of them, the baseline and
+    the first others, in the order shown."""
+    count = len(result.scenarios)
+    if count <= MAX_SERIES:
+        return list(range(count))
+    names = [s.name for s in result.scenarios]
+    base = names.index(result.baseline) if result.baseline in names else None
+    others = [i for i in range(count) if i != base][: MAX_SERIES - (base is not None)]
+    return sorted([*others, *([] if base is None else [base])])
+
+
 def _rate_panel(
     ax: Axes, result: StudyResult, index: int, *, file_title: str
 ) -> tuple[list[_Span], float]:
-    """Every scenario's total rate on flow `index`, as step lines; returns the windows to
-    name and the highest rate."""
+    """Each drawn scenario's total rate on flow `index` (see `_drawn`), as step lines;
+    returns the windows to name and the highest rate."""
     from matplotlib.lines import Line2D
 
     flow = result.scenarios[0].flows[index].flow
-    count = len(result.scenarios)
+    drawn = [result.scenarios[i] for i in _drawn(result)]
+    count = len(drawn)
     handles: list[Any] = []
     labels: list[str] = []
     top = 0.0
     marks = 8
     days = (result.until - result.start).days
-    for k, scenario in enumerate(result.scenarios):
+    for k, scenario in enumerate(drawn):
         parts = scenario.flows[index].segments
         xs, ys = _steps(parts)
         top = max(top, *ys)
@@ -594,7 +646,7 @@ def _rate_panel(
         )
         name = _shown(scenario.name, NAME_CHARS)
         labels.append(f"{name} (baseline)" if scenario.name == result.baseline else name)
-    windows = [w for s in result.scenarios for w in s.windows if w.flow.key == flow.key]
+    windows = [w for s in drawn for w in s.windows if w.flow.key == flow.key]
     spans = _spans(windows, result.start, result.until)
     _shade(ax, spans)
     if result.start <= result.on < result.until:
@@ -613,6 +665,22 @@ def _rate_panel(
     return spans, top
 
 
+OTHER_FILL, OTHER_HATCH = "#F2F2F2", "...."
+"""The look of the layers a stacked panel draws as one (see MAX_LAYERS)."""
+
+
+def _stacked(parts: Sequence[Segment], names: Sequence[str]) -> tuple[list[int], list[int]]:
+    """The layers a stacked panel draws apart, in file order, and those it draws as one:
+    of the layers that apply at some time, the MAX_LAYERS - 1 largest by their average
+    when there are more than MAX_LAYERS. A layer that never applies is left out."""
+    applying = [i for i in range(len(names)) if any(seg.layers[i] for seg in parts)]
+    if len(applying) <= MAX_LAYERS:
+        return applying, []
+    size = {i: sum((seg.layers[i] * seg.days for seg in parts), Decimal(0)) for i in applying}
+    largest = sorted(applying, key=lambda i: (-size[i], i))[: MAX_LAYERS - 1]
+    return sorted(largest), [i for i in applying if i not in largest]
+
+
 def _stack_panel(
     ax: Axes,
     parts: Sequence[Segment],
@@ -621,8 +689,9 @@ def _stack_panel(
     until: date,
     *,
     total: str = "Total",
-) -> float:
-    """Each layer's rate stacked as step areas, with the total on top; returns its peak."""
+) -> tuple[float, int]:
+    """Each layer's rate stacked as step areas, with the total on top; returns its peak,
+    and how many layers are drawn as one (`_stacked`)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -630,13 +699,17 @@ def _stack_panel(
     base = [0.0] * len(xs)
     handles: list[Any] = []
     labels: list[str] = []
-    for index, name in enumerate(names):
+    apart, merged = _stacked(parts, names)
+    areas: list[tuple[list[float], str, str, str]] = []
+    for index in apart:
         ys = [float(seg.layers[index]) for seg in parts]
+        areas.append((ys, FILLS[index % 8], HATCHES[index % 8], _shown(names[index], NAME_CHARS)))
+    if merged:  # on top of the others, in a look no single layer has
+        ys = [float(sum(seg.layers[i] for i in merged)) for seg in parts]
+        areas.append((ys, OTHER_FILL, OTHER_HATCH, f"{len(merged):,} other layers"))
+    for ys, fill, hatch, name in areas:  # a measure keeps its look in every panel
         ys.append(ys[-1])
-        if not any(ys):
-            continue  # a layer that never applies adds nothing but a legend entry
         upper = [b + y for b, y in zip(base, ys, strict=True)]
-        fill, hatch = FILLS[index % 8], HATCHES[index % 8]  # a measure keeps its look
         ax.fill_between(
             xs,
             base,
@@ -649,7 +722,7 @@ def _stack_panel(
             zorder=2,
         )
         handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor="white", linewidth=0.0))
-        labels.append(_shown(name, NAME_CHARS))
+        labels.append(name)
         base = upper
     ax.step(xs, totals, where="post", color="#111111", linewidth=1.3, zorder=4)
     handles.reverse()  # the top layer first, as drawn
@@ -659,15 +732,16 @@ def _stack_panel(
     _legend(ax, handles, labels)
     _date_axis(ax, start, until)
     _percent_axis(ax)
-    return max(totals)
+    return max(totals), len(merged)
 
 
-def _layers_panel(ax: Axes, result: StudyResult, index: int, *, file_title: str) -> None:
-    """The baseline scenario's effective rate on a flow of product lines, by layer."""
+def _layers_panel(ax: Axes, result: StudyResult, index: int, *, file_title: str) -> int:
+    """The baseline scenario's effective rate on a flow of product lines, by layer; returns
+    how many layers are drawn as one."""
     chosen = next((s for s in result.scenarios if s.name == result.baseline), result.scenarios[0])
     flow: FlowResult = chosen.flows[index]
     names = [layer.measure for layer in flow.stack]
-    peak = _stack_panel(
+    peak, merged = _stack_panel(
         ax, flow.segments, names, result.start, result.until, total="Effective rate"
     )
     which = "baseline" if chosen.name == result.baseline else "first scenario shown"
@@ -676,6 +750,15 @@ def _layers_panel(ax: Axes, result: StudyResult, index: int, *, file_title: str)
         f"{_shown(chosen.name, NAME_CHARS)} ({which}): effective rate by layer, import-weighted"
     )
     ax.set_ylim(0, _headroom(peak, 0))
+    return merged
+
+
+def _panel_name(panel: _Panel) -> str:
+    """A compare panel as a message names it: its flow, or its importer's market."""
+    first = panel.result.scenarios[0]
+    if panel.market >= 0:
+        return f"the market of {first.markets[panel.market].importer}"
+    return f"flow {first.flows[panel.flow].flow.key}"
 
 
 class _Panel(NamedTuple):
@@ -694,7 +777,7 @@ class _Panel(NamedTuple):
         if self.market < 0:
             return 3.1
         partners = len(self.result.scenarios[0].markets[self.market].partners)
-        return max(3.1, 0.5 + 0.09 * partners * (len(self.result.scenarios) + 1))
+        return max(3.1, 0.5 + 0.09 * partners * (len(_drawn(self.result)) + 1))
 
 
 def _market_panel(ax: Axes, panel: _Panel) -> None:
@@ -708,7 +791,7 @@ def _market_panel(ax: Axes, panel: _Panel) -> None:
     statics = [first.partners[r].static_imports for r in order]
     divisor, unit = _value_scale(result.currency, statics)
     series: list[tuple[str, list[Decimal]]] = [("Static (no response)", statics)]
-    for scenario in result.scenarios:
+    for scenario in (result.scenarios[i] for i in _drawn(result)):
         found = scenario.markets[panel.market]
         series.append(
             (_shown(scenario.name, NAME_CHARS), [found.partners[r].imports for r in order])
@@ -770,13 +853,17 @@ def _compare_headings(results: Sequence[tuple[str, StudyResult]]) -> tuple[str, 
     )
 
 
-def compare_chart(results: Sequence[tuple[str, StudyResult]], kind: str) -> bytes:
+def compare_chart(
+    results: Sequence[tuple[str, StudyResult]], kind: str, *, notes: list[str] | None = None
+) -> bytes:
     """Each flow of each file: every scenario's total rate over the period as a step line,
     with the windows shaded and named. A flow of product lines gets a second panel: the
     baseline scenario's import-weighted effective rate, stacked by layer.
 
     `results` pairs each file's path (as given) with its result, as `tariffs compare` has
-    them. Returns the image's bytes; `kind` is "svg" or "png".
+    them. Returns the image's bytes; `kind` is "svg" or "png". A chart draws at most
+    MAX_SERIES scenarios a panel, MAX_PANELS panels and MAX_LAYERS layers a stack; what it
+    leaves out is said in its caption, and appended to `notes` when given.
     """
     _check_kind(kind)
     if not results or any(not r.scenarios for _, r in results):
@@ -785,14 +872,19 @@ def compare_chart(results: Sequence[tuple[str, StudyResult]], kind: str) -> byte
         panels = _compare_panels(results)
         if not panels:
             raise ValueError("nothing to chart: no flows")
+        panels, left = _compare_limits(results, panels, notes)
         title, subtitle = _compare_headings(results)
-        frame = _frame(title, subtitle, _compare_caption(results), [p.height for p in panels])
+        caption = _compare_caption(results, " ".join(f"Not drawn: {t}." for t in left))
+        frame = _frame(title, subtitle, caption, [p.height for p in panels])
         labelled: list[tuple[Axes, list[_Span], float]] = []
         for ax, panel in zip(frame.axes, panels, strict=True):
             if panel.market >= 0:
                 _market_panel(ax, panel)
             elif panel.layers:
-                _layers_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
+                merged = _layers_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
+                if merged:
+                    flow = panel.result.scenarios[0].flows[panel.flow].flow.key
+                    _note(notes, _merged_text(flow, merged))
             else:
                 spans, top = _rate_panel(ax, panel.result, panel.flow, file_title=panel.prefix)
                 labelled.append((ax, spans, top))
@@ -808,14 +900,57 @@ def compare_chart(results: Sequence[tuple[str, StudyResult]], kind: str) -> byte
         return _bytes(frame.figure, kind, title)
 
 
-def _compare_caption(results: Sequence[tuple[str, StudyResult]]) -> str:
+def _compare_limits(
+    results: Sequence[tuple[str, StudyResult]], panels: list[_Panel], notes: list[str] | None
+) -> tuple[list[_Panel], list[str]]:
+    """The panels a compare chart draws (MAX_PANELS, whole flows), and what it leaves out
+    for the caption; each file's scenarios beyond MAX_SERIES are noted too."""
+    for path, result in results:
+        count = len(result.scenarios)
+        if count > MAX_SERIES:
+            chosen = [result.scenarios[i].name for i in _drawn(result)]
+            which = "the baseline and " if result.baseline in chosen else ""
+            _note(
+                notes,
+                f"{_path(path)}: the chart draws {MAX_SERIES} of its {count:,} scenarios "
+                f"({which}the first others shown; --scenario chooses them)",
+            )
+    if len(panels) <= MAX_PANELS:
+        return panels, []
+    end = MAX_PANELS - 1 if panels[MAX_PANELS].layers else MAX_PANELS  # whole flows
+    cut = panels[end]
+    source = next(path for path, result in results if result is cut.result)
+    where = f" of {_path(source)}" if len(results) > 1 else ""
+    text = (
+        f"the chart draws the first {end} of its {len(panels):,} panels; from "
+        f"{_panel_name(cut)}{where} on, they are left out"
+    )
+    return panels[:end], [_note(notes, text)]
+
+
+def _merged_text(where: str, merged: int) -> str:
+    return (
+        f"{where}: the {merged + MAX_LAYERS - 1:,} layers that apply are more than "
+        f"{MAX_LAYERS}; the {merged:,} smallest are drawn as one, '{merged:,} other layers'"
+    )
+
+
+def _compare_caption(results: Sequence[tuple[str, StudyResult]], left: str = "") -> str:
     parts = []
     for path, result in results:
         names = [
             f"{s.name} (baseline)" if s.name == result.baseline else s.name
             for s in result.scenarios
         ]
-        parts.append(f"Source: {_path(path)}. Scenarios: {_names(names)}.")
+        drawn = ""
+        if len(names) > MAX_SERIES:
+            drawn = (
+                f" Drawn: {MAX_SERIES} of the {len(names):,} scenarios: "
+                f"{_names([names[i] for i in _drawn(result)])}."
+            )
+        parts.append(f"Source: {_path(path)}. Scenarios: {_names(names)}.{drawn}")
+    if left:
+        parts.append(left)
     parts.append(
         "Rates are the sum of each flow's measures (import-weighted for product lines), "
         "drawn as steps from the first day each applies; shaded spans are windows (truces) "
@@ -826,34 +961,251 @@ def _compare_caption(results: Sequence[tuple[str, StudyResult]]) -> str:
 
 # --- timeline ---------------------------------------------------------------------------
 
+TRACKER_COLOUR = COLOURS[4]
+TRACKER_DASH: Any = (0, (5, 1.6))
+SHORT_SHARE = 100
+"""A value of the tracker's that holds for at most 1/100 of the period (a value quoted on a
+day, followed by a row without one) is also drawn as a marker: a line so short is not seen."""
+SPLIT_BANDS = 7
+"""At most this many parts of a split are stacked one by one, the largest by their average
+over the period; the rest are one band, `the other N`."""
 
-def timeline_chart(path: str, result: TimelineResult, kind: str) -> bytes:
+
+def timeline_chart(
+    path: str, result: TimelineResult, kind: str, *, notes: list[str] | None = None
+) -> bytes:
     """Each entry (a flow under a scenario): every measure's rate over the period, stacked
-    as step areas, with the flow's total rate on top. Returns the image's bytes."""
+    as step areas, with the flow's total rate on top. Each importer's total (`--flow
+    IMPORTER:*`): a panel per split (by authority, layer or partner), its parts stacked.
+    With a tracker (`--against`), its series is drawn beside the first panel of each, and
+    a last panel shows the gap between them. Returns the image's bytes. A chart draws at
+    most MAX_PANELS panels and MAX_LAYERS layers a panel; what it leaves out is said in its
+    caption and legends, and appended to `notes` when given."""
     _check_kind(kind)
-    if not result.entries:
+    if not result.entries and not result.totals:
         raise ValueError("nothing to chart: the timeline has no entries")
     with _settings():
-        scenarios = list(dict.fromkeys(entry.scenario for entry in result.entries))
-        caption = (
-            f"Source: {_path(path)}. Scenarios: {_names(scenarios)}. Each layer is one measure's "
-            "rate (import-weighted for product lines), stacked; steps start on the first day a "
-            "rate applies."
+        every = _timeline_panels(result)
+        panels = every[:MAX_PANELS]
+        scenarios = list(
+            dict.fromkeys(
+                [e.scenario for e in result.entries] + [t.scenario for t in result.totals]
+            )
         )
+        left = ""
+        if len(every) > MAX_PANELS:
+            text = _note(
+                notes,
+                f"the chart draws the first {MAX_PANELS} of its {len(every):,} panels (a flow "
+                f"or a total under a scenario); from {every[MAX_PANELS].title} on, they are "
+                "left out (--scenario and --flow choose them)",
+            )
+            left = f" Not drawn: {text}."
+        caption = (
+            f"Source: {_path(path)}. Scenarios: {_names(scenarios)}.{left} Each layer is one "
+            "measure's rate (import-weighted for product lines), stacked; steps start on the "
+            "first day a rate applies."
+        )
+        if result.totals:
+            caption += (
+                " An importer's total weights its flows' rates by their values; its parts "
+                f"(pp) add up to it, the {SPLIT_BANDS} largest on average one by one."
+            )
+        if result.tracker is not None:
+            caption += (
+                f" Dashed: {_path(result.tracker.path)}, each value from its date to the next "
+                f"row's. Shaded in the gap panels: days within {QUIET_MARGIN} days of a change "
+                "in either series."
+            )
+        what = "Each part of the rate" if result.totals else "Each measure's rate"
         subtitle = (
-            f"Each measure's rate, stacked, {result.start.isoformat()} to "
+            f"{what}, stacked, {result.start.isoformat()} to "
             f"{(result.until - _ONE_DAY).isoformat()}"
         )
-        frame = _frame(result.title, subtitle, caption, [2.8] * len(result.entries))
-        for ax, entry in zip(frame.axes, result.entries, strict=True):
-            names = [m.name for m in entry.measures]
-            peak = _stack_panel(ax, entry.segments, names, result.start, result.until)
-            ax.set_title(
-                f"{_shown(entry.label, NAME_CHARS)} under {_shown(entry.scenario, NAME_CHARS)}"
-            )
-            ax.set_ylim(0, _headroom(peak, 0))
+        heights = [2.0 if panel.gap else 2.8 for panel in panels]
+        frame = _frame(result.title, subtitle, caption[:CAPTION_CHARS], heights)
+        for ax, panel in zip(frame.axes, panels, strict=True):
+            _timeline_panel(ax, result, panel, notes)
         frame.axes[-1].set_xlabel("Date")
         return _bytes(frame.figure, kind, result.title)
+
+
+class _TimelinePanel(NamedTuple):
+    """A panel of a timeline chart: the parts to stack (names, and segments holding them
+    and the total), its title, whether it shows the tracker, and whether it is a gap panel
+    (of `parts`, the series it compares)."""
+
+    title: str
+    names: tuple[str, ...]
+    parts: tuple[Segment, ...]
+    tracker: bool
+    gap: bool = False
+
+
+def _timeline_panels(result: TimelineResult) -> list[_TimelinePanel]:
+    tracked = result.tracker is not None
+    out: list[_TimelinePanel] = []
+    for entry in result.entries:
+        title = f"{_shown(entry.label, NAME_CHARS)} under {_shown(entry.scenario, NAME_CHARS)}"
+        names = tuple(m.name for m in entry.measures)
+        out.append(_TimelinePanel(title, names, entry.segments, tracked))
+        if tracked:
+            out.append(_TimelinePanel(title, (), entry.segments, False, gap=True))
+    for total in result.totals:
+        head = (
+            f"{_shown(total.importer, NAME_CHARS)} on all its {len(total.partners)} partners "
+            f"under {_shown(total.scenario, NAME_CHARS)}"
+        )
+        splits = list(dict.fromkeys(split for split, _ in total.series))
+        for number, split in enumerate(splits):
+            names, parts = _bands(total, split)
+            title = f"{head}: {SPLIT_TITLES[split]}, pp"
+            out.append(_TimelinePanel(title, names, parts, tracked and number == 0))
+        if tracked:
+            out.append(_TimelinePanel(head, (), total.segments, False, gap=True))
+    return out
+
+
+def _bands(total: TotalTimeline, split: str) -> tuple[tuple[str, ...], tuple[Segment, ...]]:
+    """One split's parts as segments to stack: the SPLIT_BANDS largest by their average over
+    the period (in their order), and the rest as one band."""
+    names = total.names(split)
+    columns = [i for i, (kind, _) in enumerate(total.series) if kind == split]
+    days = [seg.days for seg in total.segments]
+    weight = [
+        sum((seg.layers[i] * n for seg, n in zip(total.segments, days, strict=True)), Decimal(0))
+        for i in columns
+    ]
+    if len(names) <= SPLIT_BANDS + 1:
+        kept, rest = list(range(len(names))), []
+    else:
+        largest = sorted(range(len(names)), key=lambda k: -weight[k])[:SPLIT_BANDS]
+        kept = sorted(largest)
+        rest = [k for k in range(len(names)) if k not in largest]
+    shown = [names[k] for k in kept] + ([f"the other {len(rest)}"] if rest else [])
+    parts = tuple(
+        seg._replace(
+            layers=tuple(seg.layers[columns[k]] for k in kept)
+            + ((sum((seg.layers[columns[k]] for k in rest), Decimal(0)),) if rest else ()),
+            changes=(),
+        )
+        for seg in total.segments
+    )
+    return tuple(shown), parts
+
+
+def _timeline_panel(
+    ax: Axes, result: TimelineResult, panel: _TimelinePanel, notes: list[str] | None
+) -> None:
+    if panel.gap:
+        _gap_panel(ax, result, panel)
+        return
+    peak, merged = _stack_panel(ax, panel.parts, panel.names, result.start, result.until)
+    if merged:
+        _note(notes, _merged_text(panel.title, merged))
+    if panel.tracker and result.tracker is not None:
+        peak = max(peak, _tracker_line(ax, result.tracker, result.start, result.until))
+    ax.set_title(panel.title)
+    ax.set_ylim(0, _headroom(peak, 0))
+
+
+def _tracker_line(ax: Axes, tracker: Tracker, start: date, until: date) -> float:
+    """The tracker's series as a dashed step line over the period (broken at its gaps),
+    added to the panel's legend; returns its highest value in the period (0 if none)."""
+    from matplotlib.lines import Line2D
+
+    short = max(1, (until - start).days // SHORT_SHARE)
+    pieces = [
+        (max(first, start), min(end, until), value)
+        for first, end, value in tracker_steps(tracker)
+        if max(first, start) < min(end, until)
+    ]
+    xs, ys = _broken_steps(pieces)
+    style: dict[str, Any] = {"color": TRACKER_COLOUR, "linestyle": TRACKER_DASH, "linewidth": 1.7}
+    if xs:
+        ax.plot(xs, ys, zorder=6, **style)
+    # a value too short to see as a line (quoted on a day) is a marker too
+    if _dots(ax, [p for p in pieces if (p[1] - p[0]).days <= short], "D", TRACKER_COLOUR, 7):
+        style.update(marker="D", markersize=4.5)
+    legend = ax.get_legend()
+    handles = [*legend.legend_handles] if legend is not None else []
+    labels = [t.get_text() for t in legend.get_texts()] if legend is not None else []
+    handles.insert(1, Line2D([], [], **style))
+    labels.insert(1, _shown(tracker.path.rsplit("/", 1)[-1], NAME_CHARS))
+    _legend(ax, handles, labels)
+    return max((float(value) for _, _, value in pieces), default=0.0)
+
+
+def _broken_steps(pieces: Sequence[tuple[date, date, Decimal]]) -> tuple[list[float], list[float]]:
+    """x and y of a step line over [start, until) pieces in order, broken where one piece
+    does not start where the one before ends (a day without a value)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for lo, hi, value in pieces:
+        if xs and xs[-1] != _x(lo):
+            xs.append(xs[-1])
+            ys.append(math.nan)
+        xs.extend((_x(lo), _x(hi)))
+        ys.extend((float(value), float(value)))
+    return xs, ys
+
+
+def _dots(
+    ax: Axes, pieces: Sequence[tuple[date, date, Decimal]], marker: str, colour: str, zorder: int
+) -> bool:
+    """A marker in the middle of each piece; whether there was any."""
+    if pieces:
+        ax.plot(
+            [(_x(lo) + _x(hi)) / 2 for lo, hi, _ in pieces],
+            [float(value) for _, _, value in pieces],
+            linestyle="none",
+            marker=marker,
+            markersize=4.5,
+            color=colour,
+            zorder=zorder,
+        )
+    return bool(pieces)
+
+
+def _gap_panel(ax: Axes, result: TimelineResult, panel: _TimelinePanel) -> None:
+    """The gap, the total's rate minus the tracker's, as a step line in pp, over the days
+    both have a value; the days near a change shaded."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    tracker = result.tracker
+    if tracker is None:
+        return
+    xs, ys = _broken_steps(gap_pieces(panel.parts, tracker_steps(tracker)))
+    # a value the tracker quotes on a day: its gap as a marker too (see SHORT_SHARE)
+    short = max(1, (result.until - result.start).days // SHORT_SHARE)
+    quoted = [p for p in tracker_steps(tracker) if (p[1] - p[0]).days <= short]
+    for first, end in near_changes(panel.parts, tracker, QUIET_MARGIN):
+        lo, hi = max(first, result.start), min(end, result.until)
+        if lo < hi:
+            ax.axvspan(_x(lo), _x(hi), facecolor=WINDOW_SHADES[0], edgecolor="none", zorder=0.5)
+    ax.axhline(0, color="#444444", linewidth=0.8, zorder=2)
+    if xs:
+        ax.plot(xs, ys, color=COLOURS[2], linewidth=1.5, zorder=4)
+    _dots(ax, gap_pieces(panel.parts, quoted), "o", COLOURS[2], 5)
+    low = min((v for v in ys if not math.isnan(v)), default=0.0)
+    high = max((v for v in ys if not math.isnan(v)), default=0.0)
+    pad = max(0.5, (high - low) * 0.1)
+    ax.set_ylim(min(low, 0.0) - pad, max(high, 0.0) + pad)
+    _legend(
+        ax,
+        [
+            Line2D([], [], color=COLOURS[2], linewidth=1.5),
+            Patch(facecolor=WINDOW_SHADES[0], edgecolor="none"),
+        ],
+        ["Gap (pp)", f"Within {QUIET_MARGIN} days of a change"],
+    )
+    _date_axis(ax, result.start, result.until)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.set_ylabel("Gap (pp)")
+    ax.set_title(f"{panel.title}: minus {_shown(tracker.path.rsplit('/', 1)[-1], NAME_CHARS)}")
 
 
 # --- diff -------------------------------------------------------------------------------
@@ -875,10 +1227,11 @@ def _bar_label(change: ResultChange, files: bool) -> str:
     return _shown(text, LABEL_CHARS)
 
 
-def diff_chart(report: DiffReport, kind: str) -> bytes:
+def diff_chart(report: DiffReport, kind: str, *, notes: list[str] | None = None) -> bytes:
     """New minus old for the headline metrics of a diff, as horizontal bars: rates (in pp)
     on one panel, money (in the file's currency) on another, one per currency. Only changes
-    with a numeric delta are drawn; a panel shows at most DIFF_BARS, the largest."""
+    with a numeric delta are drawn; a panel shows at most DIFF_BARS, the largest (said in
+    the caption, and appended to `notes` when given)."""
     _check_kind(kind)
     changes = _headline(report.diff.results)
     files = len({c.file for c in changes}) > 1
@@ -889,6 +1242,14 @@ def diff_chart(report: DiffReport, kind: str) -> bytes:
     ordered = sorted(groups.items(), key=lambda item: item[0] != "pp")  # rates first
     with _settings():
         shown_bars = {unit: _largest(items) for unit, items in ordered}
+        for unit, items in ordered:
+            if len(items) > DIFF_BARS:
+                what = "rates (pp)" if unit == "pp" else _shown(unit, 12)
+                _note(
+                    notes,
+                    f"the chart draws the {DIFF_BARS} largest of the {len(items):,} changes "
+                    f"of {what} it could show; the table lists them all",
+                )
         heights = [0.9 + 0.24 * len(bars) for bars in shown_bars.values()] or [1.2]
         title = "What changed in the results"
         subtitle = f"New minus old: {_path(report.new)} against {_path(report.old)}"
@@ -1013,10 +1374,16 @@ def sweep_chart(  # noqa: PLR0917 (the CLI's call passes a sweep's parts in this
     values: Sequence[Decimal | None],
     caption: str,
     kind: str,
+    *,
+    notes: list[str] | None = None,
 ) -> bytes:
     """A metric over one or two varied parameters: a line against the one parameter, or a
     heat map over the two (rows: `axes[0]`, columns: `axes[1]`; `values` row-major). A None
-    value is an invalid variant: a gap in the line, a hatched cell in the heat map."""
+    value is an invalid variant: a gap in the line, a hatched cell in the heat map.
+
+    A line goes through at most SWEEP_POINTS values, a heat map has at most HEAT_SIDE rows
+    and columns: beyond, every k-th value from the first, as the caption says (and `notes`,
+    when given)."""
     _check_kind(kind)
     if len(params) not in {1, 2} or len(axes) != len(params):
         raise ValueError("a sweep varies one or two parameters, each with its axis")
@@ -1026,11 +1393,15 @@ def sweep_chart(  # noqa: PLR0917 (the CLI's call passes a sweep's parts in this
         raise ValueError("the values of a varied parameter must be finite numbers")
     if len(values) != math.prod(len(axis) for axis in axes):
         raise ValueError("values must have one entry per combination of the axes")
+    axes, values, left = _sampled(axes, values)
+    caption = _shown(caption, CAPTION_CHARS)
+    if left:
+        caption += f" Drawn: {_note(notes, left)}."
     numbers = [v for v in values if v is not None and _valid(v)]
     divisor, unit_label = _value_scale(unit, numbers)
     label = _shown(metric, NAME_CHARS) + (f" ({unit_label})" if unit_label else "")
     with _settings():
-        frame = _frame(title, "", _shown(caption, CAPTION_CHARS), [4.2])
+        frame = _frame(title, "", caption, [4.2])
         ax = frame.axes[0]
         if len(params) == 1:
             _sweep_line(
@@ -1047,6 +1418,37 @@ def sweep_chart(  # noqa: PLR0917 (the CLI's call passes a sweep's parts in this
                 label=label,
             )
         return _bytes(frame.figure, kind, title)
+
+
+def _sampled(
+    axes: Sequence[Sequence[Decimal]], values: Sequence[Decimal | None]
+) -> tuple[list[list[Decimal]], list[Decimal | None], str]:
+    """The axes and values a sweep's chart draws (see sweep_chart), and what it leaves out
+    ("" for nothing)."""
+    if len(axes) == 1:
+        count = len(axes[0])
+        k = _every(count, SWEEP_POINTS)
+        if k == 1:
+            return [list(axes[0])], list(values), ""
+        kept = list(range(0, count, k))
+        return (
+            [[axes[0][i] for i in kept]],
+            [values[i] for i in kept],
+            f"the line goes through every {_nth(k)} of the {count:,} variants "
+            f"({len(kept):,}), from the first; the output has them all",
+        )
+    rows, cols = len(axes[0]), len(axes[1])
+    k_rows, k_cols = _every(rows, HEAT_SIDE), _every(cols, HEAT_SIDE)
+    if k_rows == k_cols == 1:
+        return [list(axes[0]), list(axes[1])], list(values), ""
+    chosen_rows, chosen_cols = range(0, rows, k_rows), range(0, cols, k_cols)
+    return (
+        [[axes[0][i] for i in chosen_rows], [axes[1][j] for j in chosen_cols]],
+        [values[i * cols + j] for i in chosen_rows for j in chosen_cols],
+        f"the heat map has every {_nth(k_rows)} row and every {_nth(k_cols)} column of the "
+        f"{rows:,} x {cols:,} variants ({len(chosen_rows):,} x {len(chosen_cols):,}), from "
+        "the first; the output has them all",
+    )
 
 
 def _ticks(ax_values: Sequence[Decimal], limit: int = 16) -> tuple[list[int], list[str]]:
@@ -1070,8 +1472,9 @@ def _sweep_line(
 
     xs = [float(a) for a in axis]
     ys = [float(v / divisor) if v is not None and _valid(v) else math.nan for v in values]
-    ax.plot(xs, ys, color=COLOURS[2], linewidth=2.0, marker="o", markersize=5, zorder=3)
-    handles: list[Any] = [Line2D([], [], color=COLOURS[2], linewidth=2.0, marker="o")]
+    marker = "o" if len(xs) <= SWEEP_MARKERS else ""  # a marker at each of many is a smear
+    ax.plot(xs, ys, color=COLOURS[2], linewidth=2.0, marker=marker, markersize=5, zorder=3)
+    handles: list[Any] = [Line2D([], [], color=COLOURS[2], linewidth=2.0, marker=marker)]
     labels = [label]
     bad = [x for x, v in zip(xs, values, strict=True) if not _valid(v)]
     if bad:
@@ -1138,7 +1541,7 @@ def _heat_map(
             cmap=cmap,
             norm=norm,
             edgecolors="white",
-            linewidth=1.0,
+            linewidth=1.0 if max(rows, cols) <= 40 else 0.0,  # a dense grid would be all edge
         )
         bar = figure.colorbar(mesh, ax=ax, fraction=0.05, pad=0.02)
         bar.set_label(label)
@@ -1210,7 +1613,12 @@ def _sweep_axis(vary: Vary, currency: str) -> tuple[list[Decimal], str]:
 
 
 def sweep_result_chart(
-    path: str, result: SweepResult, values: Sequence[Decimal | None], kind: str
+    path: str,
+    result: SweepResult,
+    values: Sequence[Decimal | None],
+    kind: str,
+    *,
+    notes: list[str] | None = None,
 ) -> bytes:
     """The chart of `tariffs sweep`: its first metric for its first flow (`values`, one per
     variant, None for an invalid one), against the one or two varied numbers."""
@@ -1234,4 +1642,5 @@ def sweep_result_chart(
         values,
         caption,
         kind,
+        notes=notes,
     )

@@ -35,14 +35,22 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _heading(kind: metrics.Kind, columns: tuple[str, ...]) -> list[str]:
+    """A kind's heading and the head of its table."""
+    return [
+        f"#### `{kind.name}`: {kind.doc}",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
+
+
 def metrics_markdown() -> str:
     """One table per kind of result: every metric, as each format shows it."""
     parts = [BEGIN, ""]
     for kind in metrics.KINDS:
-        parts.append(f"#### `{kind.name}`: {kind.doc}")
-        parts.append("")
-        parts.append("| Metric | Unit | Date (CSV) | Delta | `expect:` | Table column | Meaning |")
-        parts.append("|---|---|---|---|---|---|---|")
+        columns = ("Metric", "Unit", "Date (CSV)", "Delta", "`expect:`", "Table column", "Meaning")
+        parts.extend(_heading(kind, columns))
         for metric in kind.metrics:
             delta = f"`delta_{metric.name}`" if metric.delta else "-"
             expect = f"`{metric.expect}`" if metric.expect else "-"
@@ -53,14 +61,20 @@ def metrics_markdown() -> str:
             )
         parts.append("")
     sweep = metrics.SWEEP
-    parts.append(f"#### `{sweep.name}`: {sweep.doc}")
-    parts.append("")
-    parts.append("| Metric | Unit | Short name | Meaning |")
-    parts.append("|---|---|---|---|")
+    parts.extend(_heading(sweep, ("Metric", "Unit", "Short name", "Meaning")))
     for metric in sweep.metrics:
         short = f"`{metric.expect}`" if metric.expect else "-"
         parts.append(f"| `{metric.name}` | {metric.unit} | {short} | {_cell(metric.doc)} |")
     parts.append("")
+    for kind in (metrics.TOTAL_SEGMENT, metrics.GAP):
+        parts.extend(_heading(kind, ("Metric", "Unit", "Item (CSV)", "Table column", "Meaning")))
+        for metric in kind.metrics:
+            item = f"the {metric.per}" if metric.per else "-"
+            label = _cell(metric.label) if metric.label else "-"
+            parts.append(
+                f"| `{metric.name}` | {metric.unit} | {item} | {label} | {_cell(metric.doc)} |"
+            )
+        parts.append("")
     parts.append(END)
     return "\n".join(parts) + "\n"
 

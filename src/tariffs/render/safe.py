@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 
 # Cc (C0, DEL, C1), Cf (format: soft hyphen, bidi controls, zero-width characters, BOM,
 # tags ...), Zl and Zp (line and paragraph separators), Cs (surrogates, as left by
@@ -84,3 +85,13 @@ def json_string(text: str) -> str:
     if _UNSAFE.search(literal) is None:
         return literal
     return _UNSAFE.sub(_json_escape, literal)
+
+
+def shell_word(path: str) -> str:
+    """A path as one word of a suggested shell command: read back as this path, and never
+    as an option. A relative path that starts with `-` gets `./` before it; a path with
+    spaces or characters a shell reads (`$`, `*`, quotes, ...) is quoted. Not made
+    `visible`: the message it goes into is."""
+    if path.startswith("-"):
+        path = "./" + path
+    return shlex.quote(path)

@@ -20,15 +20,17 @@ from tariffs.render.grids import (
     Facts,
     Grid,
     chart_width,
-    compare_grids,
     diff_facts,
     diff_grids,
+    gap_grid,
     header_facts,
     rate_facts,
     rate_grid,
     timeline_facts,
     timeline_grid,
+    total_grids,
 )
+from tariffs.render.market_grids import document_grids
 from tariffs.render.safe import visible
 
 if TYPE_CHECKING:
@@ -101,7 +103,7 @@ def compare(
     for index, (path, result) in enumerate(results):
         if index:
             blocks.append("")
-        grids = compare_grids(result, sections)
+        grids = document_grids(result, sections)
         blocks.extend(document(result.title, header_facts(result, path), grids))
     return _page(blocks, width)
 
@@ -112,6 +114,13 @@ def timeline(path: str, result: TimelineResult, width: int) -> Page:
     for entry in result.entries:
         chart = step_chart(entry.segments, width=chart_width(width))
         blocks.extend(("", timeline_grid(entry), "", chart))
+    for total in result.totals:
+        for grid in total_grids(total):
+            blocks.extend(("", grid))
+        blocks.extend(("", step_chart(total.segments, width=chart_width(width))))
+    gaps = gap_grid(result)
+    if gaps is not None:
+        blocks.extend(("", gaps))
     return _page(blocks, width)
 
 
