@@ -230,9 +230,11 @@ def _line_runs() -> list[Run]:
     return runs
 
 
-def _line_texts(at: metrics.At, written: Written) -> Iterator[str]:
+def _line_texts(at: metrics.At, written: Written, base: metrics.At | None = None) -> Iterator[str]:
     """Each product line of a flow as one compact JSON object: its code and description,
-    then the registry's line metrics in order.
+    then the registry's line metrics in order. With `base` (the same flow under the
+    baseline: `--lines changed`), only the lines whose object differs from the baseline's,
+    and every unclassified line (lines are matched by their HS code).
 
     A run of metrics that depends on the line alone (Metric.per) is written once, in
     `written`, and reused for every scenario; one that depends on its class alone, once for
@@ -246,19 +248,47 @@ def _line_texts(at: metrics.At, written: Written) -> Iterator[str]:
     if flow is None or not flow.flow.classified:
         return
     runs = _line_runs()
-    caches = [written.runs.setdefault(index, {}) for _, index, _ in runs]
-    heads, texts, known = written.heads, written.texts, written.classes
+    text_of = _LineText(written, runs, at)
     classes: dict[int, tuple[int, list[str | list[tuple[str, Any, int]]]]] = {}
-    number = fmt.number
+    before: dict[int, tuple[int, list[str | list[tuple[str, Any, int]]]]] = {}
+    if base is not None and base.flow is not None:
+        found_in: dict[int, tuple[int, list[str | list[tuple[str, Any, int]]]]] = {}
+        for line, cls in base.flow.lines():
+            given = found_in.get(id(cls))
+            if given is None:
+                given = found_in[id(cls)] = _class_parts(cls, base, runs, written.classes)
+            before[id(line)] = given
+    texts = written.texts
     for line, cls in flow.lines():
         found = classes.get(id(cls))
         if found is None:
-            found = classes[id(cls)] = _class_parts(cls, at, runs, known)
-        key, parts = found
+            found = classes[id(cls)] = _class_parts(cls, at, runs, written.classes)
+        if before:
+            was = before.get(id(line))
+            if was is not None and line.code:
+                if was[0] == found[0]:
+                    continue  # the same class figures: the same object as the baseline's
+                if text_of(line, *was) == text_of(line, *found):
+                    continue
+        kept = texts.get(id(line))  # the common case inline: this runs for every line
+        yield kept[1] if kept is not None and kept[0] == found[0] else text_of(line, *found)
+
+
+class _LineText:
+    """A line's JSON object from what its class gave (see _line_texts), kept in `written`."""
+
+    def __init__(self, written: Written, runs: list[Run], at: metrics.At) -> None:
+        self.written = written
+        self.runs = runs
+        self.at = at  # for the runs of the line alone, which do not depend on it
+        self.caches = [written.runs.setdefault(index, {}) for _, index, _ in runs]
+
+    def __call__(self, line: Any, key: int, parts: list[str | list[tuple[str, Any, int]]]) -> str:
+        texts = self.written.texts
         kept = texts.get(id(line))
         if kept is not None and kept[0] == key:
-            yield kept[1]
-            continue
+            return kept[1]
+        heads = self.written.heads
         head = heads.get(id(line))
         if head is None:
             code = json_string(line.code) if line.code else "null"
@@ -266,14 +296,15 @@ def _line_texts(at: metrics.At, written: Written) -> Iterator[str]:
                 f'{{"hs": {code}, "description": {json_string(line.description)}'
             )
         pieces = [head]
-        for (per, index, fields), part in zip(runs, parts, strict=True):
+        number = fmt.number
+        for (per, index, fields), part in zip(self.runs, parts, strict=True):
             if isinstance(part, str):
                 pieces.append(part)
             elif per == "line":
-                text = caches[index].get(id(line))
+                text = self.caches[index].get(id(line))
                 if text is None:
-                    text = caches[index][id(line)] = "".join(
-                        key + machine(unit)(of(line, at)) for key, of, unit in fields
+                    text = self.caches[index][id(line)] = "".join(
+                        name + machine(unit)(of(line, self.at)) for name, of, unit in fields
                     )
                 pieces.append(text)
             else:
@@ -285,7 +316,7 @@ def _line_texts(at: metrics.At, written: Written) -> Iterator[str]:
         pieces.append("}")
         text = "".join(pieces)
         texts[id(line)] = (key, text)
-        yield text
+        return text
 
 
 def _class_parts(
@@ -309,9 +340,17 @@ def _class_parts(
 _PLACES = {"percent": fmt.RATE_PLACES, "pp": fmt.RATE_PLACES, "money": fmt.MONEY_PLACES}
 
 
-def study(result: StudyResult, path: str) -> dict[str, Any]:
-    """One file's results as plain data, ready for `chunks`; product lines are streamed."""
+LINES = ("all", "changed", "none")
+"""What `compare --lines` writes of the product lines: every line under every scenario; under
+a scenario other than the baseline, only the lines whose figures differ from the
+baseline's (and every unclassified line); or none."""
+
+
+def study(result: StudyResult, path: str, lines: str = "all") -> dict[str, Any]:
+    """One file's results as plain data, ready for `chunks`; product lines are streamed
+    (see LINES). With "changed", a file whose baseline is not shown lists every line."""
     written = Written()
+    against = lines == "changed" and any(s.name == result.baseline for s in result.scenarios)
     [file_item] = metrics.FILE.items(result)
     scenarios = []
     for scenario in result.scenarios:
@@ -334,7 +373,11 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                         for x in metrics.LAYER.under(at)
                     ],
                     "response": metric_fields(metrics.RESPONSE, response[0]) if response else None,
-                    "lines": Stream(_line_texts(at, written)),
+                    "lines": []
+                    if lines == "none"
+                    else Stream(
+                        _line_texts(at, written, _base(at, flow_item) if against else None)
+                    ),
                 }
             )
         scenarios.append(
@@ -380,6 +423,13 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
         **metric_fields(metrics.FILE, file_item),
         "scenarios": scenarios,
     }
+
+
+def _base(at: metrics.At, flow: metrics.Item) -> metrics.At | None:
+    """The flow under the baseline, for a scenario that is not the baseline."""
+    if at.scenario is None or at.scenario.name == at.study.baseline or metrics.FLOW.base is None:
+        return None
+    return metrics.At(at.study, at.study.base, metrics.FLOW.base(flow, at.study))
 
 
 def _markets(result: StudyResult, scenario: ScenarioResult) -> dict[str, Any]:
@@ -428,9 +478,11 @@ def envelope(kind: str, body_key: str, body: Any, **extra: Any) -> Iterator[str]
     yield "\n"
 
 
-def compare(results: Sequence[tuple[str, StudyResult]]) -> Iterator[str]:
-    """The JSON document for `tariffs compare`, as pieces of text (product lines streamed)."""
-    return envelope(FORMAT, "files", [study(result, path) for path, result in results])
+def compare(results: Sequence[tuple[str, StudyResult]], lines: str = "all") -> Iterator[str]:
+    """The JSON document for `tariffs compare`, as pieces of text (product lines streamed);
+    `lines` (see LINES) other than "all" is stated in the document."""
+    files = [study(result, path, lines) for path, result in results]
+    return envelope(FORMAT, "files", files, **({} if lines == "all" else {"lines": lines}))
 
 
 def timeline(path: str, result: TimelineResult) -> Iterator[str]:
