@@ -191,14 +191,13 @@ def metric_fields(kind: metrics.Kind, item: metrics.Item) -> dict[str, Any]:
 
 class Written:
     """What one file's product lines have written so far, by the id of the line or class
-    (lines and classes live as long as the result, so their ids hold): each run of metrics
-    (by its index), each line's head, each line's last whole text with the number of what
-    its class gave it, and those numbers."""
+    (lines and classes live as long as the result, so their ids hold): each line's last
+    whole text with the number of what its class gave it and the length of its part that
+    depends on the line alone (see _LineText), and those numbers. One text a line: a file
+    may have 100,000s of lines."""
 
     def __init__(self) -> None:
-        self.runs: dict[int, dict[int, str]] = {}
-        self.heads: dict[int, str] = {}
-        self.texts: dict[int, tuple[int, str]] = {}
+        self.texts: dict[int, tuple[int, str, int]] = {}
         self.classes: dict[tuple[Any, ...], int] = {}
 
 
@@ -236,13 +235,13 @@ def _line_texts(at: metrics.At, written: Written, base: metrics.At | None = None
     baseline: `--lines changed`), only the lines whose object differs from the baseline's,
     and every unclassified line (lines are matched by their HS code).
 
-    A run of metrics that depends on the line alone (Metric.per) is written once, in
-    `written`, and reused for every scenario; one that depends on its class alone, once for
-    every line of the class. A run of shares ("value": the line's value times a per-unit
-    amount of its class) is written for each line, from the class's amounts, read once.
-    A line's whole text is kept with the number of what its class gave (the class runs'
-    texts and the amounts): in a later scenario whose class of the line gives the same, as
-    most do, the text is written again as it is.
+    A run of metrics that depends on the line alone (Metric.per) is written once and read
+    back from the line's kept text in later scenarios; one that depends on its class alone,
+    once for every line of the class. A run of shares ("value": the line's value times a
+    per-unit amount of its class) is written for each line, from the class's amounts, read
+    once. A line's whole text is kept with the number of what its class gave (the class
+    runs' texts and the amounts): in a later scenario whose class of the line gives the
+    same, as most do, the text is written again as it is.
     """
     flow = at.flow
     if flow is None or not flow.flow.classified:
@@ -275,38 +274,39 @@ def _line_texts(at: metrics.At, written: Written, base: metrics.At | None = None
 
 
 class _LineText:
-    """A line's JSON object from what its class gave (see _line_texts), kept in `written`."""
+    """A line's JSON object from what its class gave (see _line_texts), kept in `written`.
+
+    Its start, the code, description and the runs of the line alone that come before any
+    other, is the same in every scenario: it is read back from the line's kept text."""
 
     def __init__(self, written: Written, runs: list[Run], at: metrics.At) -> None:
         self.written = written
         self.runs = runs
         self.at = at  # for the runs of the line alone, which do not depend on it
-        self.caches = [written.runs.setdefault(index, {}) for _, index, _ in runs]
+        self.leading = next((n for n, (per, _, _) in enumerate(runs) if per != "line"), len(runs))
 
     def __call__(self, line: Any, key: int, parts: list[str | list[tuple[str, Any, int]]]) -> str:
         texts = self.written.texts
         kept = texts.get(id(line))
         if kept is not None and kept[0] == key:
             return kept[1]
-        heads = self.written.heads
-        head = heads.get(id(line))
-        if head is None:
+        if kept is not None:
+            pieces = [kept[1][: kept[2]]]
+        else:
             code = json_string(line.code) if line.code else "null"
-            head = heads[id(line)] = (
-                f'{{"hs": {code}, "description": {json_string(line.description)}'
+            pieces = [f'{{"hs": {code}, "description": {json_string(line.description)}']
+            pieces.extend(
+                self._line_run(line, fields) for _, _, fields in self.runs[: self.leading]
             )
-        pieces = [head]
+        start = sum(map(len, pieces))
         number = fmt.number
-        for (per, index, fields), part in zip(self.runs, parts, strict=True):
+        for (per, _, fields), part in zip(
+            self.runs[self.leading :], parts[self.leading :], strict=True
+        ):
             if isinstance(part, str):
                 pieces.append(part)
             elif per == "line":
-                text = self.caches[index].get(id(line))
-                if text is None:
-                    text = self.caches[index][id(line)] = "".join(
-                        name + machine(unit)(of(line, self.at)) for name, of, unit in fields
-                    )
-                pieces.append(text)
+                pieces.append(self._line_run(line, fields))
             else:
                 value = line.value
                 for name, amount, places in part:
@@ -315,8 +315,11 @@ class _LineText:
                     )
         pieces.append("}")
         text = "".join(pieces)
-        texts[id(line)] = (key, text)
+        texts[id(line)] = (key, text, start)
         return text
+
+    def _line_run(self, line: Any, fields: list[tuple[str, metrics.Get, str]]) -> str:
+        return "".join(name + machine(unit)(of(line, self.at)) for name, of, unit in fields)
 
 
 def _class_parts(
