@@ -340,15 +340,16 @@ def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc
                 "split the flow over several files",
             )
             break
-        if not any(cell.strip() for cell in cells):
-            continue
         if len(cells) != len(columns):
-            counted((row, 1), f"expected {count_of(len(columns), 'cell')}, found {len(cells)}")
+            if any(cell.strip() for cell in cells):  # a blank row is passed over
+                counted((row, 1), f"expected {count_of(len(columns), 'cell')}, found {len(cells)}")
             continue
-        data = {c: cell.strip() for c, cell in zip(columns, cells, strict=True) if cell.strip()}
+        data = {c: text for c, cell in zip(columns, cells, strict=True) if (text := cell.strip())}
+        if not data:
+            continue
         try:
             line = models.Line.model_validate(data)
-            out.append(((row, 1), Row(*(getattr(line, name) for name in Row._fields))))
+            out.append(((row, 1), Row._make(line.__dict__.values())))  # the fields, in order
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 field = str(error["loc"][0]) if error["loc"] else ""
