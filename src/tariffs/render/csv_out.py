@@ -75,32 +75,60 @@ class _Prefixes:
 def _rows(path: str, result: StudyResult, prefix: _Prefixes, lines: str) -> Iterator[str]:
     """Every metric of every item of one file, in the order of the compare JSON, and of the
     product lines what `lines` says (see render.json_out.LINES)."""
-    tails: dict[tuple[str, int], str] = {}
     against = lines == "changed" and any(s.name == result.baseline for s in result.scenarios)
-    before = _Before(result, tails)
+    rows_of = _LineRows(result)
+    before = _Before(result, rows_of)
     for kind, item in metrics.in_order(result):
         if kind is metrics.LINE:
             if lines == "none":
                 continue
-            rows = _line_tails(result, item, tails)
-            if against and item.value.line.code and rows == before.rows(item):
+            rows = rows_of(item)
+            if not rows or (against and item.value.line.code and rows == before.rows(item)):
                 continue
             head = prefix(path, item)
-            yield from (head + row for row in rows)
+            yield head + rows[:-1].replace("\n", "\n" + head) + "\n"  # every row, headed
         else:
             yield from _item_rows(prefix(path, item), result, kind, item)
 
 
-class _Before:
-    """A product line's rows under the baseline (without their first five cells), for
-    `--lines changed`: found by the line's flow under the baseline."""
+class _LineRows:
+    """A product line's rows without their first five cells, as one text, each row ending
+    in a newline (see _line_tails). A line's text is kept with the number of what its class
+    gives it (its class metrics and per-unit amounts): in a later scenario whose class of
+    the line gives the same, as most do, the text is used again."""
 
-    def __init__(self, result: StudyResult, tails: dict[tuple[str, int], str]) -> None:
+    def __init__(self, result: StudyResult) -> None:
         self.result = result
-        self.tails = tails
+        self.tails: dict[tuple[str, int], str] = {}
+        self.kept: dict[int, tuple[int, str]] = {}
+        self.known: dict[tuple[Any, ...], int] = {}
+        self.classes: dict[int, int] = {}
+        self.of = [m.of for m in metrics.LINE.metrics if m.per != "line" and m.of is not None]
+
+    def __call__(self, item: metrics.Item) -> str:
+        line, cls = item.value
+        number = self.classes.get(id(cls))
+        if number is None:
+            given = tuple(of(cls, item.at) for of in self.of)
+            number = self.classes[id(cls)] = self.known.setdefault(given, len(self.known))
+        kept = self.kept.get(id(line))
+        if kept is not None and kept[0] == number:
+            return kept[1]
+        text = "".join(_line_tails(self.result, item, self.tails))
+        self.kept[id(line)] = (number, text)
+        return text
+
+
+class _Before:
+    """A product line's rows under the baseline (see _LineRows), for `--lines changed`:
+    found by the line's flow under the baseline."""
+
+    def __init__(self, result: StudyResult, rows_of: _LineRows) -> None:
+        self.result = result
+        self.rows_of = rows_of
         self.flows: dict[int, tuple[metrics.At, dict[int, Any]]] = {}
 
-    def rows(self, item: metrics.Item) -> list[str] | None:
+    def rows(self, item: metrics.Item) -> str | None:
         at = item.at
         if at.scenario is None or at.flow is None or at.scenario.name == self.result.baseline:
             return None
@@ -116,30 +144,29 @@ class _Before:
         if id(line) not in classes:
             return None
         was = metrics.Item(base, item.name, metrics.LineResult(line, classes[id(line)]))
-        return _line_tails(self.result, was, self.tails)
+        return self.rows_of(was)
 
 
 def _line_tails(
     result: StudyResult, item: metrics.Item, tails: dict[tuple[str, int], str]
 ) -> list[str]:
-    """A product line's rows without their first five cells. What depends on the line alone
-    or its class alone (Metric.per) is written once and reused; a share ("value") for every
-    line."""
-    line, cls = item.value
+    """A product line's rows without their first five cells. What depends on its class
+    alone (Metric.per) is written once and reused; the rest for every line (a line's rows
+    are kept whole: see _LineRows)."""
+    _, cls = item.value
     out: list[str] = []
     for metric in metrics.LINE.metrics:
-        if metric.per == "value" or metric.of is None:
+        if metric.per != "class" or metric.of is None:
             value = metric.get(item.value, item.at)
             if value is not None:
                 when = metrics.date_of(metric, item)
                 out.append(f"{metric.name},{_cells(result, metric.unit, value, when)}\n")
             continue
-        part = line if metric.per == "line" else cls
-        tail = tails.get((metric.name, id(part)))
+        tail = tails.get((metric.name, id(cls)))
         if tail is None:
-            value = metric.of(part, item.at)
+            value = metric.of(cls, item.at)
             when = metrics.date_of(metric, item)
-            tail = tails[(metric.name, id(part))] = (
+            tail = tails[(metric.name, id(cls))] = (
                 ""
                 if value is None
                 else f"{metric.name},{_cells(result, metric.unit, value, when)}\n"
