@@ -40,11 +40,17 @@ def _section(title: str, end: str) -> str:
     return ECONOMICS.split(title, 1)[1].split(end, 1)[0]
 
 
-DAILY = [
+_ROWS = [
     [cell.strip() for cell in line.strip("|").split("|")]
     for line in _section("### 2025 and 2026 against", "**Mean absolute gap**").splitlines()
     if re.match(r"^\| 202[56]-\d\d-\d\d \|", line)
 ]
+# the comparison (date, tariffs, Yale, gap, the parts by authority, vintages), then the
+# tracker's split by authority on the same dates
+DAILY = [row for row in _ROWS if row[3].endswith(" pp")]
+SPLIT = {row[0]: row for row in _ROWS if not row[3].endswith(" pp")}
+QUOTED = ROOT / "docs" / "data" / "tracker-us-quoted.csv"
+AUTHORITIES = ("mfn", "section-301", "ieepa", "section-232", "section-122")
 REFUND = [
     [cell.strip() for cell in line.strip("|").split("|")]
     for line in _section("## 6. The IEEPA refund", "Static only").splitlines()
@@ -112,19 +118,83 @@ def test_section_122_is_half_open_24_february_to_23_july() -> None:
     assert _flow_rate("s122-extended", "2026-07-24", "CN") == last
 
 
-@pytest.mark.parametrize("row", DAILY, ids=[r[0] for r in DAILY])
-def test_the_daily_comparison_is_the_tools_output(row: list[str]) -> None:
-    day, shown, yale, gap = row[0], row[1], row[2], row[3]
-    rate = Decimal(str(_compare("-s", "as-enacted", "--on", day)["importers"][0]["rate_on"]))
-    assert f"{rate.quantize(Decimal('0.01'))}%" == shown
-    ours, theirs = Decimal(shown.rstrip("%")), Decimal(yale.rstrip("%"))
-    assert f"{ours - theirs:+.2f} pp" == gap
+def _timeline() -> dict[str, Any]:
+    """The file's US total by authority against the quoted tracker values, as the page says."""
+    out = CliRunner().invoke(
+        app,
+        [
+            "timeline",
+            WORLD,
+            "-s",
+            "as-enacted",
+            "--flow",
+            "US:*",
+            "--by",
+            "authority",
+            "--against",
+            "docs/data/tracker-us-quoted.csv",
+            "-f",
+            "json",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    total: dict[str, Any] = json.loads(out.stdout)["totals"][0]
+    return total
+
+
+def _segment(total: dict[str, Any], day: str) -> dict[str, Any]:
+    segment: dict[str, Any] = next(
+        seg for seg in total["segments"] if seg["start"] <= day < seg["until"]
+    )
+    return segment
+
+
+def _pct(cell: str) -> Decimal:
+    return Decimal(cell.removesuffix("%").removesuffix(" pp"))
+
+
+def test_the_daily_comparison_is_the_tools_output() -> None:
+    total = _timeline()
+    for row in DAILY:
+        day, shown, yale, gap = row[0], row[1], row[2], row[3]
+        segment = _segment(total, day)
+        rate = Decimal(str(segment["rate"]))
+        assert f"{rate.quantize(Decimal('0.01'))}%" == shown, day
+        # the gap is the tool's rate less the tracker's, as shown
+        assert f"{_pct(shown) - _pct(yale):+.2f} pp" == gap, day
+        # each part: the file's part by authority (the tool's) less the tracker's (the
+        # second table, to 2 decimals), so to within rounding
+        split = SPLIT[day]
+        theirs = [_pct(cell) for cell in split[1:6]]
+        for authority, cell, other in zip(AUTHORITIES, row[4:9], theirs, strict=True):
+            ours = Decimal(str(segment["authority_part"].get(authority, 0)))
+            assert abs(ours - other - _pct(cell)) <= Decimal("0.011"), (day, authority)
+        assert _pct(row[9]) == -_pct(split[6])  # Section 201: the file has none
+        # vintages: the July split's total less the April series, which is the Yale column
+        assert abs(_pct(split[7]) - _pct(split[8]) - _pct(row[10])) <= Decimal("0.011"), day
+        assert split[8] == yale
+        # and the parts add up to the gap, to rounding
+        assert abs(sum(_pct(cell) for cell in row[4:11]) - _pct(gap)) <= Decimal("0.03"), day
+    # every compared day is quiet: the tool counts each quoted value, and all are quiet
+    against = total["against"]
+    assert against["gap_days"] == against["quiet_days"] == len(DAILY)
 
 
 def test_the_daily_comparison_covers_both_years_far_from_changes() -> None:
     years = {row[0][:4] for row in DAILY}
     assert years == {"2025", "2026"}
-    assert len(DAILY) >= 12
+    assert len(DAILY) >= 10
+    assert set(SPLIT) == {row[0] for row in DAILY}
+
+
+def test_the_quoted_tracker_values_are_the_pages_and_only_those() -> None:
+    rows = QUOTED.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "date,value"
+    quoted = {day: value for day, value in (r.split(",") for r in rows[1:]) if value}
+    assert quoted == {row[0]: row[2].removesuffix("%") for row in DAILY}
+    # each value is followed by an empty row on the next day: it counts for its day only
+    assert len(rows) == 1 + 2 * len(quoted)
+    assert all(not r.split(",")[1] for r in rows[2::2])
 
 
 def test_the_refund_table_is_the_ieepa_layers_duties() -> None:
