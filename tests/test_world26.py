@@ -53,7 +53,7 @@ QUOTED = ROOT / "docs" / "data" / "tracker-us-quoted.csv"
 AUTHORITIES = ("mfn", "section-301", "ieepa", "section-232", "section-122")
 REFUND = [
     [cell.strip() for cell in line.strip("|").split("|")]
-    for line in _section("## 6. The IEEPA refund", "Static only").splitlines()
+    for line in _section("## 6. The IEEPA refund", "Beside the published figures").splitlines()
     if re.match(r"^\| ([A-Z]{2,3}|All 16) \|", line)
 ]
 
@@ -197,8 +197,9 @@ def test_the_quoted_tracker_values_are_the_pages_and_only_those() -> None:
     assert all(not r.split(",")[1] for r in rows[2::2])
 
 
-def test_the_refund_table_is_the_ieepa_layers_duties() -> None:
-    flows = _compare("-s", "as-enacted")["flows"]
+def test_the_refund_table_is_the_ieepa_layers_duties_static_and_after_the_response() -> None:
+    scenario = _compare("-s", "as-enacted")
+    flows = scenario["flows"]
     # 730 days of the period at 1/365 of the annual value a day; percent
     duties = {
         f["exporter"]: Decimal(str(f["trade_value"]))
@@ -213,8 +214,27 @@ def test_the_refund_table_is_the_ieepa_layers_duties() -> None:
         / Decimal("1e9")
         for f in flows
     }
-    shown = {row[0]: Decimal(row[1]) for row in REFUND}
+    # after the response: each partner's static IEEPA duties x its imports after the market's
+    # response / its static imports, over the period
+    [market] = scenario["markets"]
+    ratio = {
+        p["exporter"]: Decimal(str(p["market_imports"])) / Decimal(str(p["market_static_imports"]))
+        for p in market["partners"]
+    }
+    after = {partner: value * ratio[partner] for partner, value in duties.items()}
+    shown = {row[0]: (Decimal(row[1]), Decimal(row[2])) for row in REFUND}
     assert set(shown) == set(duties) | {"All 16"}
     for partner, value in duties.items():
-        assert value.quantize(Decimal("0.1")) == shown[partner], partner
-    assert sum(duties.values()).quantize(Decimal("0.1")) == shown["All 16"]
+        assert value.quantize(Decimal("0.1")) == shown[partner][0], partner
+        assert after[partner].quantize(Decimal("0.1")) == shown[partner][1], partner
+        assert f"{ratio[partner] * 100:.1f}%" == [r for r in REFUND if r[0] == partner][0][3]
+    assert sum(duties.values()).quantize(Decimal("0.1")) == shown["All 16"][0]
+    assert sum(after.values()).quantize(Decimal("0.1")) == shown["All 16"][1]
+    # the whole IEEPA part of the US total over the segments gives the same static figure
+    total = _timeline()
+    ieepa = sum(
+        Decimal(str(seg["authority_part"].get("ieepa", 0))) * seg["segment_days"]
+        for seg in total["segments"]
+    )
+    whole = ieepa * Decimal(str(total["trade_value"])) / 365 / 100 / Decimal("1e9")
+    assert whole.quantize(Decimal("0.1")) == shown["All 16"][0]
