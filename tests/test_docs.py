@@ -173,3 +173,17 @@ def test_economics_doc_quotes_the_tools_own_numbers() -> None:
         assert f"| +{fmt.rounded(ours, 1)} pp |" in row  # the rate on 20 Jan is 0 in the file
         gap = fmt.rounded(ours - (Decimal(piie) - Decimal("20.8")), 1)
         assert f"| {'+' if gap > 0 else ''}{gap} pp |" in row
+
+
+def test_readme_console_excerpts_are_the_real_output() -> None:
+    # each ```console block of the README that starts with `$ tariffs ...` (not piped):
+    # every line it shows (it may leave lines out with "...") is a line of its output
+    blocks = re.findall(r"```console\n\$ tariffs (.*?)\n(.*?)```\n", README, re.S)
+    assert blocks
+    for command, shown in blocks:
+        if "|" in command:
+            continue  # piped through another tool
+        out = CliRunner().invoke(app, command.split()).stdout.splitlines()
+        for line in shown.splitlines():
+            if line != "...":
+                assert line in out, f"{command}: {line!r}"

@@ -210,3 +210,11 @@ def test_diff_and_sweep_help_point_at_the_names() -> None:
         code, out, _ = run(command, "--help")
         assert code == 0
         assert "`tariffs compare --help` lists the table column" in " ".join(out.split())
+
+
+def test_a_section_the_files_lack_is_said_not_silent() -> None:
+    # geneva.yaml has no importer of two flows (US and CN import from each other): no totals
+    code, out, err = run("compare", "scenarios/geneva.yaml", "--only", "totals,flows")
+    assert code == 0
+    assert err == "tariffs: --only: the files have no 'totals' section to show\n"
+    assert "US on CN: trade" in out

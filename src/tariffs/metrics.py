@@ -76,6 +76,8 @@ class Metric(NamedTuple):
     """Whether the value may be unknown (None; null in JSON, an empty cell in CSV)."""
     text: Get | None = None
     """How tables show it, where that is not the value alone (a window's days: '31/90')."""
+    also: tuple[str, ...] = ()
+    """Other metrics of its kind that its table cell shows beside it (with `text`)."""
 
 
 class Item(NamedTuple):
@@ -581,6 +583,7 @@ WINDOW = Kind(
             "outside the period: its days inside the period, of all its days.",
             label="Days",
             text=_days_text,
+            also=("window_days_in_period",),
         ),
         Metric(
             "window_days_in_period",

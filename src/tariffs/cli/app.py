@@ -447,6 +447,12 @@ def compare(
     show.chart(
         plot, lambda module, kind, notes: module.compare_chart(results, kind, notes=notes), inputs
     )
+    if sections:
+        from tariffs.render.market_grids import document_grids
+
+        for name in sections:  # a section the files have nothing for is said, not silent
+            if not any(document_grids(result, {name}) for _, result in results):
+                show.say(f"tariffs: --only: the files have no {name!r} section to show")
     show.show_compare(show.Where(fmt, output, width, inputs), results, sections)
 
 
@@ -1048,6 +1054,10 @@ def _tolerance(values: list[str]) -> Tolerance:
     limits = Tolerance()
     for given in values:
         text = given.strip()
+        if text.startswith("-"):
+            raise typer.BadParameter(
+                f"a tolerance is zero or more, got {quoted(given)}", param_hint="'--tolerance'"
+            )
         try:
             if text.endswith(("%", "pp")):
                 rate = parse_percent(text.removesuffix("pp").strip().removesuffix("%") + "%")

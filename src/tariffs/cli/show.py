@@ -214,7 +214,8 @@ def chart_kind(path: Path) -> str:
     kind = path.suffix.lower().lstrip(".")
     if kind not in {"svg", "png"}:
         raise typer.BadParameter(
-            f"a chart is written as .svg or .png, not {path.suffix or 'no suffix'}",
+            "a chart is written as .svg or .png, "
+            + (f"not {path.suffix}" if path.suffix else "and this path has no suffix"),
             param_hint="'--plot'",
         )
     from tariffs.render import plot

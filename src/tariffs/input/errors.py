@@ -112,13 +112,15 @@ def _said(kind: str, error: Any, loc: Loc, message: str) -> str:
     if kind == "too_short":
         example = _EMPTY_HINTS.get(_last(loc))
         return "must not be empty: give at least one entry" + (f", {example}" if example else "")
-    if kind == "too_long":
-        return f"holds too many entries: at most {ctx.get('max_length')} are allowed"
-    if kind == "string_too_short":
-        return "must not be empty text"
-    if kind == "string_too_long":
-        return f"text is longer than {ctx.get('max_length'):,} characters"
-    return message
+    sizes = {
+        "too_long": f"holds too many entries: at most {ctx.get('max_length')} are allowed",
+        "string_too_short": "must not be empty text",
+        "string_too_long": f"text is longer than {ctx.get('max_length') or 0:,} characters",
+        # one of a few words, written as the format spells them
+        "literal_error": f"expected {ctx.get('expected', '')} (as written here), got "
+        f"{described(value)}",
+    }
+    return sizes.get(kind, message)
 
 
 def _last(loc: Loc) -> str:

@@ -248,6 +248,10 @@ def parse_tolerance(value: object, kind: str) -> Decimal:
     """How far from an expected value a result may be: '0.5pp' for a rate (percentage
     points, never '%', which could be read as a share of the value), an amount for money,
     a number of days for days."""
+    if (isinstance(value, str) and value.strip().startswith("-")) or (
+        isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0
+    ):
+        raise ValueError(f"a tolerance is zero or more, got {quoted(value)}")
     if kind == "percent":
         if not (isinstance(value, str) and value.strip().endswith("pp")):
             shown = quoted(value) if isinstance(value, str) else described(value)

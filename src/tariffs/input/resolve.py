@@ -466,9 +466,8 @@ def _check_rule_changes(
         for measure, change in changed.items():
             place = (*here, "rules", day.isoformat(), measure)
             if measure not in known:
-                problem(
-                    (*place, KEY), f"unknown measure {quoted(measure)} ({_known(measure_list)})"
-                )
+                rulable = [name for name in measure_list if name != MFN]  # MFN has no rules
+                problem((*place, KEY), f"unknown measure {quoted(measure)} ({_known(rulable)})")
             elif measure not in known.parsed.measures and not known.broken.has("measures", measure):
                 problem((*place, KEY), f"the {MFN} layer has no rules to change")
             for found in law.rule_changes(

@@ -119,6 +119,7 @@ def column_names() -> list[tuple[str, list[tuple[str, str]]]]:
     out: list[tuple[str, list[tuple[str, str]]]] = []
     for title, kinds in TABLES:
         rows: dict[str, tuple[list[str], list[str], list[bool]]] = {}  # names, keys, vs base
+        qualified: set[str] = set()  # columns followed by a `from` column
         label = ""
         for kind in kinds:
             for metric in kind.metrics:
@@ -126,9 +127,12 @@ def column_names() -> list[tuple[str, list[tuple[str, str]]]]:
                     continue
                 if metric.label not in QUALIFIERS:
                     label = " ".join(metric.label.format(unit="").split())
+                else:
+                    qualified.add(label)
                 names, keys, delta = rows.setdefault(label, ([], [], [False]))
-                if metric.name not in names:
-                    names.append(metric.name)
+                for name in (metric.name, *metric.also):
+                    if name not in names:
+                        names.append(name)
                 if metric.expect and metric.expect not in keys:
                     keys.append(metric.expect)
                 delta[0] = delta[0] or metric.vs_base
@@ -139,7 +143,7 @@ def column_names() -> list[tuple[str, list[tuple[str, str]]]]:
                 text += f"; vs base: delta_{names[0]}"
             if keys:
                 text += f"; expect: {', '.join(keys)}"
-            extra = ", from" if len(names) > 1 else ""
+            extra = ", from" if header in qualified else ""
             listed.append((header + extra, text))
         out.append((title, listed))
     return out
