@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from tariffs.cli import app
@@ -227,7 +226,7 @@ def test_the_refund_table_is_the_ieepa_layers_duties_static_and_after_the_respon
     for partner, value in duties.items():
         assert value.quantize(Decimal("0.1")) == shown[partner][0], partner
         assert after[partner].quantize(Decimal("0.1")) == shown[partner][1], partner
-        assert f"{ratio[partner] * 100:.1f}%" == [r for r in REFUND if r[0] == partner][0][3]
+        assert f"{ratio[partner] * 100:.1f}%" == next(r for r in REFUND if r[0] == partner)[3]
     assert sum(duties.values()).quantize(Decimal("0.1")) == shown["All 16"][0]
     assert sum(after.values()).quantize(Decimal("0.1")) == shown["All 16"][1]
     # the whole IEEPA part of the US total over the segments gives the same static figure
