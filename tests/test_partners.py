@@ -111,15 +111,15 @@ def test_diff_shows_a_change_of_one_partners_rate(tmp_path: Path) -> None:
     new = tmp_path / "new.yaml"
     text = (ROOT / WORLD).read_text(encoding="utf-8")
     old.write_text(text, encoding="utf-8")
-    moved = "      CA: {2025-07-01: 25%, 2025-08-01: 40%}"
-    new.write_text(text.replace("      CA: {2025-07-01: 25%, 2025-08-01: 35%}", moved), "utf-8")
+    moved = "      CA: {2025-03-04: 25%, 2025-08-01: 40%}"
+    new.write_text(text.replace("      CA: {2025-03-04: 25%, 2025-08-01: 35%}", moved), "utf-8")
     out = CliRunner().invoke(app, ["diff", str(old), str(new), "-f", "json"])
     assert out.exit_code == 1, out.output
     # compared on the last partner's copy (ROW), the change was no input change at all
     assert json.loads(out.stdout)["inputs"] == [
         {
             "section": "measure",
-            "name": "us-ieepa-border-h2",
+            "name": "us-ieepa-border",
             "field": "rate from 2025-08-01 for CA",
             "old": "35%",
             "new": "40%",

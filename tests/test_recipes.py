@@ -141,10 +141,10 @@ def test_a_broken_expectation_fails_the_job(repo: Path) -> None:
     assert code == 1
     assert "expected no-deal, US on CN, rate on 2025-06-01: 145%, got 165%" in output
     junit = (repo / "tariffs-check.xml").read_text(encoding="utf-8")
-    # 61 expectations across scenarios/ (geneva 13, products-2025 12, scotus-2026 11,
-    # world-2025 14, world-2026 11);
+    # 63 expectations across scenarios/ (geneva 13, products-2025 12, scotus-2026 11,
+    # world-2025 14, world-2026 13);
     # 4 fail: no-deal's rate on 1 June, no-deal's peak, and the no-deal and geneva averages
-    assert '<testsuites name="tariffs check" tests="61" failures="4">' in junit
+    assert '<testsuites name="tariffs check" tests="63" failures="4">' in junit
 
 
 def test_an_invalid_scenario_fails_validation_and_the_summary(repo: Path) -> None:

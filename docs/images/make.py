@@ -3,8 +3,9 @@
     python docs/images/make.py [FOLDER]
 
 Writes compare-geneva.svg, timeline-geneva.svg, timeline-us-total.svg, diff-geneva-145.svg,
-sweep-geneva-days.svg and sweep-extended-grid.svg into FOLDER (default: this script's
-folder, docs/images/), from any working directory. tests/test_plot.py runs it into a
+sweep-geneva-days.svg and sweep-extended-grid.svg (docs/charts.md) and timeline-world-2026.svg
+(docs/economics.md) into FOLDER (default: this script's folder, docs/images/), from any
+working directory, from files in the repository only. tests/test_plot.py runs it into a
 temporary folder and checks that the committed images are the same bytes: rerun it after a
 change to tariffs.render.plot, and review the images before committing them.
 """
@@ -32,6 +33,8 @@ GENEVA = "scenarios/geneva.yaml"
 EDITED = "tests/fixtures/geneva-145.yaml"
 TOTAL = "tests/fixtures/us-total-2025.yaml"
 TRACKER = "tests/fixtures/tracker-us-2025.csv"
+WORLD = "scenarios/world-2026.yaml"
+QUOTED = "docs/data/tracker-us-quoted.csv"
 
 
 def _side(path: str) -> tuple[Study, list[tuple[str, Metrics]]]:
@@ -74,6 +77,16 @@ def _total_chart(kind: str) -> bytes:
     return plot.timeline_chart(TOTAL, result, kind)
 
 
+def _world_chart(kind: str) -> bytes:
+    """The chart `tariffs timeline WORLD -s as-enacted --flow 'US:*' --by authority --against
+    QUOTED --plot` draws: the file's US total against the tracker's values quoted in
+    docs/economics.md."""
+    study = load(ROOT / WORLD)
+    tracker = read_tracker(ROOT / QUOTED)._replace(path=QUOTED)  # as given, from the root
+    result = daily(study, ("as-enacted",), (), ("US",), splits=("authority",), tracker=tracker)
+    return plot.timeline_chart(WORLD, result, kind)
+
+
 def charts(kind: str = "svg") -> dict[str, bytes]:
     """Each example image's file name and bytes (the docs use SVG; the tests also PNG)."""
     study = load(ROOT / GENEVA)
@@ -91,6 +104,7 @@ def charts(kind: str = "svg") -> dict[str, bytes]:
             GENEVA, timelines(study, ("busan",), study.flows), kind
         ),
         f"timeline-us-total.{kind}": _total_chart(kind),
+        f"timeline-world-2026.{kind}": _world_chart(kind),
         f"diff-geneva-145.{kind}": plot.diff_chart(report, kind),
         f"sweep-geneva-days.{kind}": _sweep_chart(
             study, "geneva", ["window:Geneva truce.days=30..230/5"], kind
