@@ -1,20 +1,29 @@
-"""Whole-process timings of `tariffs`, as medians, beside the bare Python start-up.
+"""Whole-process timings of `tariffs`, each beside the floor of its stack in the same run.
 
 Run from the repository root after `pip install -e '.[test]'`:
 
-    python bench/bench.py            # 20 runs of each small command, 5 of the large file
-    python bench/bench.py --runs 40
+    python bench/bench.py                  # every row; 15 runs of each small command
+    python bench/bench.py --runs 30 --large-runs 5
+    python bench/bench.py --only geneva    # the rows whose label holds "geneva"
+    python bench/bench.py --tariffs OTHER/.venv/bin/tariffs   # another install, say main's
 
-It prints one line per command: median wall and CPU (user + system) time, and the CPU ratio to
-the floor of this stack, `python -c "import typer._adapters, pydantic, yaml, rich.console"`,
-measured in the same run (a command cannot start faster than its libraries import).
-Child processes may write bytecode caches (see measure.CHILD_ENV), as an installed package has
-them.
-The world file against geneva.yaml is printed as a CPU ratio (the target: 1.3x). The
-importer's total over world-2026's 16 partners, day by day (`timeline --flow 'US:*'`),
-is timed beside them.
-The large case is a generated file with 200 measures, 50 scenarios and 50 windows per
-scenario (`generate_large`), compared with `--format json`.
+The floor is `python -c "import typer._adapters, pydantic, yaml, rich.console"`: a command
+cannot start faster than its libraries import. Each command and the floor run in turn
+(A B A B ...), after one untimed run of each, and each row prints the command's median CPU
+(user + system) and wall time, the floor's median CPU, the median of the CPU ratios taken
+pair by pair (the figure to quote: it holds when the machine's speed drifts, as on a shared
+machine), and the command's largest peak memory. Child processes may write bytecode caches
+(see measure.CHILD_ENV), as an installed package has them.
+
+The rows:
+- `compare` of the shipped geneva.yaml (table and JSON), world-2025.yaml and world-2026.yaml,
+  and `check` of every shipped file;
+- the importer's total over world-2026's 16 partners, day by day (`timeline --flow 'US:*'`);
+- product scale: bench/products.py's study of 40,000 and 160,000 lines x 10 scenarios,
+  `compare --format json`;
+- a market: bench/markets.py's GSIM of 30 regions (870 flows), `compare`;
+- a generated file with 200 measures, 50 scenarios and 50 windows per scenario
+  (`generate_large`), `compare` as JSON and as a table.
 """
 
 from __future__ import annotations
@@ -25,10 +34,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
-from measure import median_wall_and_cpu, stage_seconds
+from markets import generate_gsim
+from measure import ROOT, paired
+from products import generate
 
-ROOT = Path(__file__).resolve().parent.parent
+FLOOR = "import typer._adapters, pydantic, yaml, rich.console"
 
 
 def generate_large(measures: int = 200, scenarios: int = 50, windows: int = 50) -> str:
@@ -87,94 +99,89 @@ def _month_day(day_of_year: int) -> str:
     return f"{month + 1:02d}-{day_of_year + 1:02d}"
 
 
+class Row(NamedTuple):
+    """A command to time: its label, its arguments after `tariffs`, how many runs."""
+
+    label: str
+    args: list[str]
+    large: bool = False
+
+
+def rows(folder: Path) -> list[Row]:
+    """Every row, its generated files written into `folder`."""
+    shipped = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.yaml"))
+    large = folder / "large.yaml"
+    large.write_text(generate_large(), encoding="utf-8")
+    made = {}
+    for count in (40_000, 160_000):
+        (folder / str(count)).mkdir()
+        made[count] = str(generate(folder / str(count), count))
+    gsim = generate_gsim(folder, 30)
+    return [
+        Row("tariffs --help", ["--help"]),
+        Row("compare scenarios/geneva.yaml", ["compare", "scenarios/geneva.yaml"]),
+        Row(
+            "compare scenarios/geneva.yaml -f json",
+            ["compare", "scenarios/geneva.yaml", "-f", "json"],
+        ),
+        Row("compare scenarios/world-2025.yaml", ["compare", "scenarios/world-2025.yaml"]),
+        Row("compare scenarios/world-2026.yaml", ["compare", "scenarios/world-2026.yaml"]),
+        Row(f"check scenarios/*.yaml ({len(shipped)} files)", ["check", *shipped]),
+        Row(
+            "timeline world-2026 US:* by all -f csv",
+            [
+                "timeline",
+                "scenarios/world-2026.yaml",
+                "--flow",
+                "US:*",
+                *("--by", "authority", "--by", "layer", "--by", "partner"),
+                "--format",
+                "csv",
+            ],
+        ),
+        Row("40,000 lines x 10 scenarios, -f json", ["compare", made[40_000], "-f", "json"], True),
+        Row(
+            "160,000 lines x 10 scenarios, -f json", ["compare", made[160_000], "-f", "json"], True
+        ),
+        Row("GSIM, 30 regions (870 flows)", ["compare", str(gsim)], True),
+        Row("large.yaml -f json", ["compare", str(large), "-f", "json"], True),
+        Row("large.yaml (table)", ["compare", str(large)], True),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--large-runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=15, help="pairs for each small command")
+    parser.add_argument("--large-runs", type=int, default=3, help="pairs for each large one")
+    parser.add_argument("--only", metavar="TEXT", help="only the rows whose label holds TEXT")
+    parser.add_argument("--tariffs", metavar="PATH", help="the tariffs to run (default: ours)")
     args = parser.parse_args()
-    tariffs = shutil.which("tariffs") or str(Path(sys.executable).with_name("tariffs"))
+    tariffs = (
+        args.tariffs or shutil.which("tariffs") or str(Path(sys.executable).with_name("tariffs"))
+    )
+    python = Path(tariffs).with_name("python")  # the floor of that install's libraries
+    floor = [str(python) if python.exists() else sys.executable, "-c", FLOOR]
+    print(f"floor: python -c {FLOOR!r}; {tariffs}")
+    print(f"{'run':<46} {'cpu':>8} {'floor cpu':>9} {'cpu/floor':>9} {'wall':>8} {'peak':>8}")
     with tempfile.TemporaryDirectory() as tmp:
-        large = Path(tmp) / "large.yaml"
-        large.write_text(generate_large(), encoding="utf-8")
-        floor = "import typer._adapters, pydantic, yaml, rich.console"
-        cases = [
-            ("floor: import typer, pydantic, yaml, rich", [sys.executable, "-c", floor], args.runs),
-            ("python -c pass", [sys.executable, "-c", "pass"], args.runs),
-            ("tariffs --help", [tariffs, "--help"], args.runs),
-            (
-                "tariffs compare scenarios/geneva.yaml",
-                [tariffs, "compare", "scenarios/geneva.yaml"],
-                args.runs,
-            ),
-            (
-                "tariffs compare scenarios/geneva.yaml -f json",
-                [tariffs, "compare", "scenarios/geneva.yaml", "--format", "json"],
-                args.runs,
-            ),
-            (
-                "tariffs compare scenarios/world-2025.yaml",
-                [tariffs, "compare", "scenarios/world-2025.yaml"],
-                args.runs,
-            ),
-            (
-                "tariffs compare scenarios/world-2025.yaml -f json",
-                [tariffs, "compare", "scenarios/world-2025.yaml", "--format", "json"],
-                args.runs,
-            ),
-            (
-                "tariffs compare scenarios/world-2026.yaml",
-                [tariffs, "compare", "scenarios/world-2026.yaml"],
-                args.runs,
-            ),
-            (
-                "tariffs timeline world-2026 US:* by all -f csv",
-                [
-                    tariffs,
-                    "timeline",
-                    "scenarios/world-2026.yaml",
-                    "--flow",
-                    "US:*",
-                    *("--by", "authority", "--by", "layer", "--by", "partner"),
-                    "--format",
-                    "csv",
-                ],
-                args.runs,
-            ),
-            (
-                "tariffs compare large.yaml --format json",
-                [tariffs, "compare", str(large), "--format", "json"],
-                args.large_runs,
-            ),
-            (
-                "tariffs compare large.yaml (table)",
-                [tariffs, "compare", str(large)],
-                args.large_runs,
-            ),
-        ]
-        size = large.stat().st_size / 1024
-        print(f"large.yaml: {size:.0f} KiB, 200 measures, 50 scenarios x 50 windows each")
-        base = None
-        cpus: dict[str, float] = {}
-        for label, command, runs in cases:
-            try:
-                wall, cpu = (seconds * 1000 for seconds in median_wall_and_cpu(command, runs))
-            except subprocess.CalledProcessError as exc:
-                print(f"{label:<52} failed with exit status {exc.returncode}")
+        for row in rows(Path(tmp)):
+            if args.only and args.only not in row.label:
                 continue
-            base = base or cpu
-            cpus[label] = cpu
+            runs = args.large_runs if row.large else args.runs
+            try:
+                found = paired([tariffs, *row.args], floor, runs)
+            except subprocess.CalledProcessError as exc:
+                print(f"{row.label:<46} failed with exit status {exc.returncode}")
+                continue
             print(
-                f"{label:<52} median wall {wall:8.1f} ms, cpu {cpu:8.1f} ms "
-                f"({cpu / base:4.2f}x the floor's cpu, {runs} runs)"
+                f"{row.label:<46} {_seconds(found.cpu)} {_seconds(found.floor_cpu):>9} "
+                f"{found.ratio:8.2f}x {_seconds(found.wall)} {found.peak:5.1f} MB"
+                f"  ({runs} pairs)"
             )
-        # the target: the world file within 1.3x the time of geneva.yaml
-        for fmt in ("", " -f json"):
-            world = cpus[f"tariffs compare scenarios/world-2025.yaml{fmt}"]
-            geneva = cpus[f"tariffs compare scenarios/geneva.yaml{fmt}"]
-            print(f"world-2025 / geneva{fmt or ' (table)'}: {world / geneva:4.2f}x cpu")
-        print(f"large.yaml in one process, median of {args.large_runs} runs:")
-        for stage, seconds in stage_seconds(large, args.large_runs, with_table=True).items():
-            print(f"  {stage:<8} {seconds * 1000:8.1f} ms")
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:5.0f} ms" if value < 10 else f"{value:6.2f} s"
 
 
 if __name__ == "__main__":

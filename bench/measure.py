@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from tariffs.calc.compare import compare
 from tariffs.input.load import load
@@ -65,6 +66,71 @@ def median_wall_and_cpu(command: list[str], runs: int) -> tuple[float, float]:
     return (
         statistics.median(wall for wall, _ in samples),
         statistics.median(cpu for _, cpu in samples),
+    )
+
+
+_SAMPLE = (
+    "import os, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "wall = time.perf_counter() - start\n"
+    "cpu = usage.ru_utime + usage.ru_stime\n"
+    "print(wall, cpu, usage.ru_maxrss, os.waitstatus_to_exitcode(status))\n"
+)
+
+
+class Sample(NamedTuple):
+    """One whole run of a command: wall and CPU (user + system) seconds, peak resident MB."""
+
+    wall: float
+    cpu: float
+    peak: float
+
+
+def sample(command: list[str]) -> Sample:
+    """One run of `command` from the repository root, its output thrown away, started from
+    a small fresh process (see `peak_mb`) that reports what wait4(2) says of it."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SAMPLE, *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=CHILD_ENV,
+    )
+    wall, cpu, peak, code = done.stdout.split()
+    if int(code) != 0:
+        raise subprocess.CalledProcessError(int(code), command)
+    return Sample(float(wall), float(cpu), int(peak) / 1024)
+
+
+class Paired(NamedTuple):
+    """Medians of a command's runs and of the floor's runs made in turn with them, the
+    median of the CPU ratios pair by pair, and the command's largest peak."""
+
+    cpu: float
+    wall: float
+    peak: float
+    floor_cpu: float
+    ratio: float
+    runs: int
+
+
+def paired(command: list[str], floor: list[str], runs: int) -> Paired:
+    """`command` and `floor` run in turn, A B A B ..., after one untimed run of each (which
+    also writes the bytecode caches): pairing keeps the ratio meaningful on a machine whose
+    speed drifts (other work, frequency), where single timings are not."""
+    sample(command)
+    sample(floor)
+    pairs = [(sample(command), sample(floor)) for _ in range(runs)]
+    return Paired(
+        cpu=statistics.median(a.cpu for a, _ in pairs),
+        wall=statistics.median(a.wall for a, _ in pairs),
+        peak=max(a.peak for a, _ in pairs),
+        floor_cpu=statistics.median(b.cpu for _, b in pairs),
+        ratio=statistics.median(a.cpu / b.cpu for a, b in pairs),
+        runs=runs,
     )
 
 

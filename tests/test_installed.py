@@ -130,3 +130,42 @@ def test_colour_only_on_a_terminal() -> None:
     on_terminal = b"".join(chunks)
     assert b"\x1b[" in on_terminal
     assert b"\x1b[" not in tariffs("compare", "scenarios/geneva.yaml").stdout
+
+
+_MAIN = (
+    "import sys\n"
+    "from tariffs.cli import main\n"
+    "sys.argv = ['tariffs', *sys.argv[1:]]\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit as exc:\n"
+    "    sys.stderr.write(f'exit {exc.code}, metadata {\"importlib.metadata\" in sys.modules}')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("scenarios/geneva.yaml", 0),
+        ("tests/corpus/percent-bare-30.yaml", 1),
+        ("tests/corpus/expect-two-metrics.yaml", 1),
+    ],
+)
+def test_the_console_script_leaves_out_pydantic_plugins(path: str, code: int) -> None:
+    # pydantic's plugin search imports importlib.metadata (with email and zipfile) when it
+    # builds its first validator; the console script leaves it out (tariffs.cli.startup)
+    # and its files are validated all the same: the output and the refusals are as ever.
+    done = subprocess.run(
+        [sys.executable, "-c", _MAIN, "compare", path],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stderr.endswith(f"exit {code}, metadata False")
+    if code == 0:
+        assert done.stdout == (GOLDEN / "geneva.compare.txt").read_text(encoding="utf-8")
+    else:
+        expected = (ROOT / path).with_suffix(".err").read_text(encoding="utf-8")
+        assert done.stderr.startswith(expected)

@@ -258,3 +258,12 @@ def test_binary_file(tmp_path: Path) -> None:
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert load_problem(tmp_path / "nope.yaml") == f"{tmp_path / 'nope.yaml'}:1:1: no such file"
     assert load_problem(tmp_path).endswith("is a directory, not a scenario file")
+
+
+def test_a_csv_row_keeps_the_line_models_fields_in_their_order() -> None:
+    # Rows of a lines file are kept as input.lines.Row, made from a validated
+    # format.Line's fields in order: the two must list the same fields alike.
+    from tariffs.input import format as models  # noqa: PLC0415
+    from tariffs.input.lines import Row  # noqa: PLC0415
+
+    assert Row._fields == tuple(models.Line.model_fields)

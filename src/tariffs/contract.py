@@ -199,7 +199,16 @@ def compare_schema() -> Schema:
         },
         metrics.FILE.doc,
     )
-    return _document("tariffs.compare", "tariffs compare --format json", {"files": _list(file)})
+    lines = {
+        "enum": ["changed", "none"],
+        "description": "What `--lines` left out of the product lines (left out: all): changed, "
+        "a scenario other than the baseline lists only the lines whose figures differ from "
+        "the baseline's, and every unclassified line; none, no flow lists any.",
+    }
+    document = _document(
+        "tariffs.compare", "tariffs compare --format json", {"lines": lines, "files": _list(file)}
+    )
+    return _optional(document, "lines")  # added within version 2
 
 
 def _optional(schema: Schema, *keys: str) -> Schema:

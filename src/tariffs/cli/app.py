@@ -56,6 +56,14 @@ class Split(enum.StrEnum):
     partner = "partner"
 
 
+class Lines(enum.StrEnum):
+    """What compare's JSON and CSV write of the product lines (render.json_out.LINES)."""
+
+    all = "all"
+    changed = "changed"
+    none = "none"
+
+
 class ReportFormat(enum.StrEnum):
     """The formats of commands whose output has no tidy-CSV form."""
 
@@ -410,6 +418,16 @@ def compare(
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
+    lines: Annotated[
+        Lines,
+        typer.Option(
+            "--lines",
+            case_sensitive=False,
+            help="The product lines of --format json or csv: all (under every scenario), "
+            "changed (under the baseline all, under the other scenarios those whose figures "
+            "differ from the baseline's) or none.",
+        ),
+    ] = Lines.all,
     output: OutputOpt = None,
     width: WidthOpt = None,
     plot: PlotOpt = None,
@@ -422,12 +440,19 @@ def compare(
         tariffs compare scenarios/geneva.yaml --on 2025-09-01 -s geneva -s extended
         tariffs compare scenarios/world-2025.yaml --only totals,partners
         tariffs compare scenarios/*.yaml --format json --output results.json
+        tariffs compare scenarios/products-2025.yaml --format json --lines changed
         tariffs compare scenarios/geneva.yaml --plot geneva.svg
     """
     from tariffs.calc.compare import compare as run
 
     show.check_outputs(output=output, plot=plot)
     sections = _sections(chosen, fmt)
+    if lines != Lines.all and fmt not in {Format.json, Format.csv}:
+        raise typer.BadParameter(
+            f"chooses the product lines of --format json and csv; --format {fmt.value} shows "
+            "each flow's largest lines (the section 'lines' of --only)",
+            param_hint="'--lines'",
+        )
     inputs = _inputs()
     report_on = _parse_on(on)
     results: list[tuple[str, StudyResult]] = []
@@ -453,7 +478,7 @@ def compare(
         for name in sections:  # a section the files have nothing for is said, not silent
             if not any(document_grids(result, {name}) for _, result in results):
                 show.say(f"tariffs: --only: the files have no {name!r} section to show")
-    show.show_compare(show.Where(fmt, output, width, inputs), results, sections)
+    show.show_compare(show.Where(fmt, output, width, inputs), results, sections, lines.value)
 
 
 @app.command(cls=Command)
@@ -983,6 +1008,7 @@ class _Side(NamedTuple):
     label: str
     study: Study | None
     files: list[tuple[str, Flat]]
+    lines: str = "all"  # a saved result's `--lines`
 
 
 def _diff_fail(lines: Iterable[object]) -> NoReturn:
@@ -1000,9 +1026,9 @@ def _diff_side(label: str, text: str, read_file: FileReader, *, history: bool = 
     from tariffs.render.flat import study_metrics
 
     try:
-        files = saved.read(text, label)
-        if files is not None:
-            return _Side(label, None, files)
+        found = saved.read_saved(text, label)
+        if found is not None:
+            return _Side(label, None, found.files, found.lines)
         study = load_text(text, label, read_file, history=history)
     except ScenarioError as exc:
         _diff_fail(exc.problems)
@@ -1135,6 +1161,10 @@ def diff(
     changed = None
     if old.study is not None and new.study is not None:
         changed = input_changes(old.study, new.study)
+    if "none" in (old.lines, new.lines):  # saved without product lines: compare the rest
+        from tariffs.render.flat import without_lines
+
+        old, new = (side._replace(files=without_lines(side.files)) for side in (old, new))
     found = Diff(changed, result_changes(old.files, new.files, limits))
     report = DiffReport(old.label, new.label, limits, found)
     show.chart(
@@ -1392,4 +1422,7 @@ def init(
 
 def main() -> NoReturn:
     """Console-script entry point."""
+    from tariffs.cli.startup import prepare
+
+    prepare()
     run(app)

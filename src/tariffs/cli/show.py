@@ -292,9 +292,11 @@ def show_compare(
     where: Where,
     results: Sequence[tuple[str, StudyResult]],
     sections: Collection[str] | None = None,
+    lines: str = "all",
 ) -> None:
     """`sections`: the tables and Markdown sections to show (render.COMPARE_SECTIONS); None
-    for all. JSON and CSV always hold every result."""
+    for all. JSON and CSV always hold every result, and of the product lines what `lines`
+    says (render.json_out.LINES)."""
     from tariffs.render import COMPARE_SECTIONS
 
     chosen = COMPARE_SECTIONS.keys() if sections is None else sections
@@ -305,11 +307,11 @@ def show_compare(
     elif where.fmt == "json":
         from tariffs.render import json_out
 
-        where.machine(json_out.compare(results))
+        where.machine(json_out.compare(results, lines))
     elif where.fmt == "csv":
         from tariffs.render import csv_out
 
-        where.machine(csv_out.compare(results))
+        where.machine(csv_out.compare(results, lines))
     else:
         from tariffs.render import markdown, table
 

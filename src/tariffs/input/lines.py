@@ -32,6 +32,25 @@ class Files(NamedTuple):
     problems: list[Problem]
 
 
+class Row(NamedTuple):
+    """A product line's fields as models.Line validated them, without the model: what a CSV
+    file's rows are kept as until they become lines (a model holds seven times the memory,
+    and a file may have 100,000s of rows)."""
+
+    hs: str | None
+    description: str
+    value: Decimal
+    elasticity: Decimal | None
+    observed_at: Decimal | None
+    mfn: Any
+    quantity: Any
+    shares: dict[str, Decimal]
+    preferences: dict[str, Decimal]
+
+
+Given = models.Line | Row
+"""A product line as given: inline in the file (a model) or a row of a CSV file."""
+
 LINE_COLUMNS = ("hs", "description", "value", "elasticity", "observed_at", "mfn", "quantity")
 
 REQUIRED_COLUMNS = ("description", "value")
@@ -46,7 +65,9 @@ def build_flow(flow: models.Flow, at: Loc, problem: Report, files: Files) -> dom
     if flow.lines is None and flow.lines_file is None:
         return _unclassified(flow, at, problem)
     if flow.lines is not None:
-        raw = [((*at, "lines", j), line) for j, line in enumerate(flow.lines)]
+        raw: list[tuple[Loc, Given]] = [
+            ((*at, "lines", j), line) for j, line in enumerate(flow.lines)
+        ]
         where: Callable[[Loc, str], None] = problem
     else:
         rows = _csv_lines(flow.lines_file or "", (*at, "lines_file"), problem, files)
@@ -102,9 +123,7 @@ def _unclassified(flow: models.Flow, at: Loc, problem: Report) -> domain.Flow | 
     return domain.Flow(flow.importer, flow.exporter, flow.value, (line,), classified=False)
 
 
-def _half_paired(
-    flow: models.Flow, raw: list[tuple[Loc, models.Line]], at: Loc, problem: Report
-) -> bool:
+def _half_paired(flow: models.Flow, raw: list[tuple[Loc, Given]], at: Loc, problem: Report) -> bool:
     """Whether the flow gives one of 'elasticity' and 'observed_at' for lines that give
     neither: then one problem, at the flow, rather than one per line."""
     if (flow.elasticity is None) == (flow.observed_at is None) or not any(
@@ -121,7 +140,7 @@ def _half_paired(
 
 
 def _lines(
-    key: str, flow: models.Flow, raw: list[tuple[Loc, models.Line]], problem: Report
+    key: str, flow: models.Flow, raw: list[tuple[Loc, Given]], problem: Report
 ) -> list[domain.Line]:
     out: list[domain.Line] = []
     seen: dict[str, str] = {}
@@ -179,7 +198,7 @@ ValueShares = tuple[tuple[str, domain.ShareValue], ...]
 
 def value_shares(
     flow: models.Flow,
-    line: models.Line | None,
+    line: Given | None,
     at: Loc,
     problem: Report,
     *,
@@ -235,7 +254,7 @@ def value_shares(
 
 def _csv_lines(
     name: str, at: Loc, problem: Report, files: Files
-) -> tuple[list[tuple[Loc, models.Line]], Report] | None:
+) -> tuple[list[tuple[Loc, Given]], Report] | None:
     """Product lines from a CSV file; its problems are reported as file:row:column."""
     try:
         shown, text = files.read(name)
@@ -255,7 +274,7 @@ def _csv_lines(
     import io  # noqa: PLC0415
 
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[Loc, models.Line]] = []
+    rows: list[tuple[Loc, Given]] = []
     try:
         columns = _csv_header(reader, report)
         rows = _csv_rows(reader, columns, report) if columns else []
@@ -298,10 +317,10 @@ def _csv_header(reader: Any, report: Report) -> list[str]:
     return [] if problems or missing else columns  # the rows' problems would be the header's
 
 
-def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc, models.Line]]:
+def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc, Given]]:
     """The rows as lines; it stops at the first row past MAX_LINES, and after
     MAX_FILE_PROBLEMS problems, so that a huge file costs no more than its limit."""
-    out: list[tuple[Loc, models.Line]] = []
+    out: list[tuple[Loc, Given]] = []
     problems = 0
 
     def counted(loc: Loc, message: str) -> None:
@@ -321,14 +340,16 @@ def _csv_rows(reader: Any, columns: list[str], report: Report) -> list[tuple[Loc
                 "split the flow over several files",
             )
             break
-        if not any(cell.strip() for cell in cells):
-            continue
         if len(cells) != len(columns):
-            counted((row, 1), f"expected {count_of(len(columns), 'cell')}, found {len(cells)}")
+            if any(cell.strip() for cell in cells):  # a blank row is passed over
+                counted((row, 1), f"expected {count_of(len(columns), 'cell')}, found {len(cells)}")
             continue
-        data = {c: cell.strip() for c, cell in zip(columns, cells, strict=True) if cell.strip()}
+        data = {c: text for c, cell in zip(columns, cells, strict=True) if (text := cell.strip())}
+        if not data:
+            continue
         try:
-            out.append(((row, 1), models.Line.model_validate(data)))
+            line = models.Line.model_validate(data)
+            out.append(((row, 1), Row._make(line.__dict__.values())))  # the fields, in order
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 field = str(error["loc"][0]) if error["loc"] else ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from tariffs import contract, metrics
 from tariffs.domain import quoted
@@ -27,10 +27,25 @@ MAX_PROBLEMS = 20
 """At most this many faults of a saved result are listed."""
 
 
+class Saved(NamedTuple):
+    """A saved compare result: each file with its metrics, and what `--lines` wrote of the
+    product lines ("all", "changed" or "none"; see render.json_out.LINES)."""
+
+    files: list[tuple[str, metrics.Flat]]
+    lines: str
+
+
 def read(text: str, label: str) -> list[tuple[str, metrics.Flat]] | None:
-    """Each file of a saved compare result with its metrics; None if `text` is not a saved
-    result at all (not a JSON object with a "format" key: a scenario file, which may be
-    written as JSON, since JSON is YAML). ScenarioError if it is one with faults."""
+    """Each file of a saved compare result with its metrics (see `read_saved`)."""
+    found = read_saved(text, label)
+    return None if found is None else found.files
+
+
+def read_saved(text: str, label: str) -> Saved | None:
+    """A saved compare result; None if `text` is not a saved result at all (not a JSON
+    object with a "format" key: a scenario file, which may be written as JSON, since JSON
+    is YAML). ScenarioError if it is one with faults. Under `--lines changed` a scenario
+    lists only the lines that differ from the baseline's: the others are the baseline's."""
     if not text.lstrip().startswith("{"):
         return None
     try:
@@ -66,7 +81,32 @@ def read(text: str, label: str) -> list[tuple[str, metrics.Flat]] | None:
     if faults:
         prefix = "not a well-formed tariffs.compare result: "
         raise fail([prefix + fault for fault in faults[:MAX_PROBLEMS]])
-    return [(str(file["path"]), file_metrics(file)) for file in doc["files"]]
+    lines = str(doc.get("lines", "all"))  # added within version 2
+    if lines == "changed":
+        for file in doc["files"]:
+            _with_baseline_lines(file)
+    return Saved([(str(file["path"]), file_metrics(file)) for file in doc["files"]], lines)
+
+
+def _with_baseline_lines(file: dict[str, Any]) -> None:
+    """Each scenario's flows with every line, for a file saved with `--lines changed`: a
+    classified line a scenario leaves out is the baseline's, unchanged (lines are matched
+    by HS code; every unclassified line is listed)."""
+    base = next((s for s in file["scenarios"] if s["is_baseline"]), None)
+    if base is None:
+        return  # its baseline is not shown: every line is listed
+    flows = {f"{f['importer']}:{f['exporter']}": f for f in base["flows"]}
+    for scenario in file["scenarios"]:
+        for flow in scenario["flows"] if scenario is not base else ():
+            before = flows.get(f"{flow['importer']}:{flow['exporter']}")
+            if before is None:
+                continue
+            listed = {line["hs"]: line for line in flow["lines"] if line["hs"] is not None}
+            unclassified = iter([line for line in flow["lines"] if line["hs"] is None])
+            flow["lines"] = [
+                listed.get(line["hs"], line) if line["hs"] is not None else next(unclassified, line)
+                for line in before["lines"]
+            ]
 
 
 def _no_constant(name: str) -> object:

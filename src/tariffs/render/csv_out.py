@@ -72,41 +72,108 @@ class _Prefixes:
         return shown
 
 
-def _rows(path: str, result: StudyResult, prefix: _Prefixes) -> Iterator[str]:
-    """Every metric of every item of one file, in the order of the compare JSON."""
-    tails: dict[tuple[str, int], str] = {}
+def _rows(path: str, result: StudyResult, prefix: _Prefixes, lines: str) -> Iterator[str]:
+    """Every metric of every item of one file, in the order of the compare JSON, and of the
+    product lines what `lines` says (see render.json_out.LINES)."""
+    against = lines == "changed" and any(s.name == result.baseline for s in result.scenarios)
+    rows_of = _LineRows(result)
+    before = _Before(result, rows_of)
     for kind, item in metrics.in_order(result):
         if kind is metrics.LINE:
-            yield from _line_rows(prefix(path, item), result, item, tails)
+            if lines == "none":
+                continue
+            rows = rows_of(item)
+            if not rows or (against and item.value.line.code and rows == before.rows(item)):
+                continue
+            head = prefix(path, item)
+            yield head + rows[:-1].replace("\n", "\n" + head) + "\n"  # every row, headed
         else:
             yield from _item_rows(prefix(path, item), result, kind, item)
 
 
-def _line_rows(
-    head: str, result: StudyResult, item: metrics.Item, tails: dict[tuple[str, int], str]
-) -> Iterator[str]:
-    """A product line's rows. What depends on the line alone or its class alone
-    (Metric.per) is written once and reused; a share ("value") for every line."""
-    line, cls = item.value
+class _LineRows:
+    """A product line's rows without their first five cells, as one text, each row ending
+    in a newline (see _line_tails). A line's text is kept with the number of what its class
+    gives it (its class metrics and per-unit amounts): in a later scenario whose class of
+    the line gives the same, as most do, the text is used again."""
+
+    def __init__(self, result: StudyResult) -> None:
+        self.result = result
+        self.tails: dict[tuple[str, int], str] = {}
+        self.kept: dict[int, tuple[int, str]] = {}
+        self.known: dict[tuple[Any, ...], int] = {}
+        self.classes: dict[int, int] = {}
+        self.of = [m.of for m in metrics.LINE.metrics if m.per != "line" and m.of is not None]
+
+    def __call__(self, item: metrics.Item) -> str:
+        line, cls = item.value
+        number = self.classes.get(id(cls))
+        if number is None:
+            given = tuple(of(cls, item.at) for of in self.of)
+            number = self.classes[id(cls)] = self.known.setdefault(given, len(self.known))
+        kept = self.kept.get(id(line))
+        if kept is not None and kept[0] == number:
+            return kept[1]
+        text = "".join(_line_tails(self.result, item, self.tails))
+        self.kept[id(line)] = (number, text)
+        return text
+
+
+class _Before:
+    """A product line's rows under the baseline (see _LineRows), for `--lines changed`:
+    found by the line's flow under the baseline."""
+
+    def __init__(self, result: StudyResult, rows_of: _LineRows) -> None:
+        self.result = result
+        self.rows_of = rows_of
+        self.flows: dict[int, tuple[metrics.At, dict[int, Any]]] = {}
+
+    def rows(self, item: metrics.Item) -> str | None:
+        at = item.at
+        if at.scenario is None or at.flow is None or at.scenario.name == self.result.baseline:
+            return None
+        found = self.flows.get(id(at.flow))
+        if found is None:
+            if metrics.FLOW.base is None:
+                return None
+            flow = metrics.FLOW.base(metrics.Item(at, "", at.flow), self.result)
+            base = metrics.At(self.result, self.result.base, flow)
+            found = self.flows[id(at.flow)] = (base, {id(x): c for x, c in flow.lines()})
+        base, classes = found
+        line = item.value.line
+        if id(line) not in classes:
+            return None
+        was = metrics.Item(base, item.name, metrics.LineResult(line, classes[id(line)]))
+        return self.rows_of(was)
+
+
+def _line_tails(
+    result: StudyResult, item: metrics.Item, tails: dict[tuple[str, int], str]
+) -> list[str]:
+    """A product line's rows without their first five cells. What depends on its class
+    alone (Metric.per) is written once and reused; the rest for every line (a line's rows
+    are kept whole: see _LineRows)."""
+    _, cls = item.value
+    out: list[str] = []
     for metric in metrics.LINE.metrics:
-        if metric.per == "value" or metric.of is None:
+        if metric.per != "class" or metric.of is None:
             value = metric.get(item.value, item.at)
             if value is not None:
                 when = metrics.date_of(metric, item)
-                yield f"{head}{metric.name},{_cells(result, metric.unit, value, when)}\n"
+                out.append(f"{metric.name},{_cells(result, metric.unit, value, when)}\n")
             continue
-        part = line if metric.per == "line" else cls
-        tail = tails.get((metric.name, id(part)))
+        tail = tails.get((metric.name, id(cls)))
         if tail is None:
-            value = metric.of(part, item.at)
+            value = metric.of(cls, item.at)
             when = metrics.date_of(metric, item)
-            tail = tails[(metric.name, id(part))] = (
+            tail = tails[(metric.name, id(cls))] = (
                 ""
                 if value is None
                 else f"{metric.name},{_cells(result, metric.unit, value, when)}\n"
             )
         if tail:
-            yield head + tail
+            out.append(tail)
+    return out
 
 
 def _item_rows(
@@ -133,10 +200,10 @@ def _cells(result: StudyResult, unit: str, value: Any, when: Any) -> str:
     return f"{day},{number(unit, value)},{result.currency if unit == 'money' else unit}"
 
 
-def compare(results: Sequence[tuple[str, StudyResult]]) -> Iterator[str]:
-    """The CSV document for `tariffs compare`, in pieces."""
+def compare(results: Sequence[tuple[str, StudyResult]], lines: str = "all") -> Iterator[str]:
+    """The CSV document for `tariffs compare`, in pieces; `lines`: see json_out.LINES."""
     prefix = _Prefixes()
-    return _pieces(row for path, result in results for row in _rows(path, result, prefix))
+    return _pieces(row for path, result in results for row in _rows(path, result, prefix, lines))
 
 
 def timeline(path: str, result: TimelineResult) -> Iterator[str]:

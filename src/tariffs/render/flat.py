@@ -62,3 +62,13 @@ def as_shown(flat: metrics.Flat) -> metrics.Flat:
         places = metrics.SHOWN_PLACES.get(unit, metrics.MONEY_PLACES)
         out[key] = (fmt.rounded(value, places) if isinstance(value, Decimal) else value, unit)
     return out
+
+
+def without_lines(files: list[tuple[str, metrics.Flat]]) -> list[tuple[str, metrics.Flat]]:
+    """Each file's metrics but its product lines', to compare with a result saved without
+    them (`compare --lines none`)."""
+    names = {metric.name for metric in metrics.LINE.metrics}
+    return [
+        (path, {key: found for key, found in flat.items() if key[3] not in names})
+        for path, flat in files
+    ]

@@ -53,12 +53,15 @@ def number(value: Decimal, places: int) -> str:
         shown = value.quantize(_QUANTA[places], rounding=ROUNDING)
     except InvalidOperation:
         shown = _quantize(value, places)
-    text = format(shown, "f")
-    if "." in text:
-        text = text.rstrip("0")
-        if text[-1] == ".":
-            text = text[:-1]
+    # str() writes a Decimal of exponent -places without an exponent for places up to 6
+    # (it uses one only below 1e-6), and is faster than format(shown, "f").
+    text = str(shown) if places <= _PLAIN_PLACES else format(shown, "f")
+    if places:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+_PLAIN_PLACES = 6
 
 
 def pct(value: Decimal, places: int = 1) -> str:

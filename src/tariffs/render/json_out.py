@@ -189,8 +189,16 @@ def metric_fields(kind: metrics.Kind, item: metrics.Item) -> dict[str, Any]:
     return out
 
 
-Written = dict[str, dict[int, str]]
-"""Line fields already written, per run of metrics: by the id of the line or class."""
+class Written:
+    """What one file's product lines have written so far, by the id of the line or class
+    (lines and classes live as long as the result, so their ids hold): each line's last
+    whole text with the number of what its class gave it and the length of its part that
+    depends on the line alone (see _LineText), and those numbers. One text a line: a file
+    may have 100,000s of lines."""
+
+    def __init__(self) -> None:
+        self.texts: dict[int, tuple[int, str, int]] = {}
+        self.classes: dict[tuple[Any, ...], int] = {}
 
 
 def machine(unit: str) -> Callable[[Any], str]:
@@ -221,61 +229,131 @@ def _line_runs() -> list[Run]:
     return runs
 
 
-def _line_texts(at: metrics.At, written: Written) -> Iterator[str]:
+def _line_texts(at: metrics.At, written: Written, base: metrics.At | None = None) -> Iterator[str]:
     """Each product line of a flow as one compact JSON object: its code and description,
-    then the registry's line metrics in order.
+    then the registry's line metrics in order. With `base` (the same flow under the
+    baseline: `--lines changed`), only the lines whose object differs from the baseline's,
+    and every unclassified line (lines are matched by their HS code).
 
-    A run of metrics that depends on the line alone, or on its class alone (Metric.per), is
-    written once, in `written`, and reused for every scenario and every line of the class.
-    A run of shares ("value": the line's value times a per-unit amount of its class) is
-    written for each line, from the class's amounts, read once.
+    A run of metrics that depends on the line alone (Metric.per) is written once and read
+    back from the line's kept text in later scenarios; one that depends on its class alone,
+    once for every line of the class. A run of shares ("value": the line's value times a
+    per-unit amount of its class) is written for each line, from the class's amounts, read
+    once. A line's whole text is kept with the number of what its class gave (the class
+    runs' texts and the amounts): in a later scenario whose class of the line gives the
+    same, as most do, the text is written again as it is.
     """
     flow = at.flow
     if flow is None or not flow.flow.classified:
         return
     runs = _line_runs()
-    caches = [written.setdefault(f"run {index}", {}) for _, index, _ in runs]
-    heads = written.setdefault("head", {})
-    amounts: list[dict[int, list[tuple[str, Any, int]]]] = [{} for _ in runs]
-    number = fmt.number
+    text_of = _LineText(written, runs, at)
+    classes: dict[int, tuple[int, list[str | list[tuple[str, Any, int]]]]] = {}
+    before: dict[int, tuple[int, list[str | list[tuple[str, Any, int]]]]] = {}
+    if base is not None and base.flow is not None:
+        found_in: dict[int, tuple[int, list[str | list[tuple[str, Any, int]]]]] = {}
+        for line, cls in base.flow.lines():
+            given = found_in.get(id(cls))
+            if given is None:
+                given = found_in[id(cls)] = _class_parts(cls, base, runs, written.classes)
+            before[id(line)] = given
+    texts = written.texts
     for line, cls in flow.lines():
-        head = heads.get(id(line))
-        if head is None:
+        found = classes.get(id(cls))
+        if found is None:
+            found = classes[id(cls)] = _class_parts(cls, at, runs, written.classes)
+        if before:
+            was = before.get(id(line))
+            if was is not None and line.code:
+                if was[0] == found[0]:
+                    continue  # the same class figures: the same object as the baseline's
+                if text_of(line, *was) == text_of(line, *found):
+                    continue
+        kept = texts.get(id(line))  # the common case inline: this runs for every line
+        yield kept[1] if kept is not None and kept[0] == found[0] else text_of(line, *found)
+
+
+class _LineText:
+    """A line's JSON object from what its class gave (see _line_texts), kept in `written`.
+
+    Its start, the code, description and the runs of the line alone that come before any
+    other, is the same in every scenario: it is read back from the line's kept text."""
+
+    def __init__(self, written: Written, runs: list[Run], at: metrics.At) -> None:
+        self.written = written
+        self.runs = runs
+        self.at = at  # for the runs of the line alone, which do not depend on it
+        self.leading = next((n for n, (per, _, _) in enumerate(runs) if per != "line"), len(runs))
+
+    def __call__(self, line: Any, key: int, parts: list[str | list[tuple[str, Any, int]]]) -> str:
+        texts = self.written.texts
+        kept = texts.get(id(line))
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        if kept is not None:
+            pieces = [kept[1][: kept[2]]]
+        else:
             code = json_string(line.code) if line.code else "null"
-            head = heads[id(line)] = (
-                f'{{"hs": {code}, "description": {json_string(line.description)}'
+            pieces = [f'{{"hs": {code}, "description": {json_string(line.description)}']
+            pieces.extend(
+                self._line_run(line, fields) for _, _, fields in self.runs[: self.leading]
             )
-        pieces = [head]
-        for per, index, fields in runs:
-            if per == "value":
-                found = amounts[index].get(id(cls))
-                if found is None:
-                    found = amounts[index][id(cls)] = [
-                        (key, of(cls, at), _PLACES[unit]) for key, of, unit in fields
-                    ]
+        start = sum(map(len, pieces))
+        number = fmt.number
+        for (per, _, fields), part in zip(
+            self.runs[self.leading :], parts[self.leading :], strict=True
+        ):
+            if isinstance(part, str):
+                pieces.append(part)
+            elif per == "line":
+                pieces.append(self._line_run(line, fields))
+            else:
                 value = line.value
-                for key, amount, places in found:
+                for name, amount, places in part:
                     pieces.append(
-                        key + ("null" if amount is None else number(value * amount, places))
+                        name + ("null" if amount is None else number(value * amount, places))
                     )
-                continue
-            part = line if per == "line" else cls
-            text = caches[index].get(id(part))
-            if text is None:
-                text = caches[index][id(part)] = "".join(
-                    key + machine(unit)(of(part, at)) for key, of, unit in fields
-                )
-            pieces.append(text)
         pieces.append("}")
-        yield "".join(pieces)
+        text = "".join(pieces)
+        texts[id(line)] = (key, text, start)
+        return text
+
+    def _line_run(self, line: Any, fields: list[tuple[str, metrics.Get, str]]) -> str:
+        return "".join(name + machine(unit)(of(line, self.at)) for name, of, unit in fields)
+
+
+def _class_parts(
+    cls: Any, at: metrics.At, runs: list[Run], known: dict[tuple[Any, ...], int]
+) -> tuple[int, list[str | list[tuple[str, Any, int]]]]:
+    """What a class gives its lines' texts, run by run: a class run's text, a share run's
+    [(key, amount, places)], or [] for a line run; and a number for all that, the same for
+    classes that give the same (in any scenario)."""
+    parts: list[str | list[tuple[str, Any, int]]] = []
+    for per, _, fields in runs:
+        if per == "class":
+            parts.append("".join(key + machine(unit)(of(cls, at)) for key, of, unit in fields))
+        elif per == "value":
+            parts.append([(key, of(cls, at), _PLACES[unit]) for key, of, unit in fields])
+        else:
+            parts.append([])
+    shape = tuple(p if isinstance(p, str) else tuple(a for _, a, _ in p) for p in parts)
+    return known.setdefault(shape, len(known)), parts
 
 
 _PLACES = {"percent": fmt.RATE_PLACES, "pp": fmt.RATE_PLACES, "money": fmt.MONEY_PLACES}
 
 
-def study(result: StudyResult, path: str) -> dict[str, Any]:
-    """One file's results as plain data, ready for `chunks`; product lines are streamed."""
-    written: Written = {}  # lines and classes live as long as `result`: their ids hold
+LINES = ("all", "changed", "none")
+"""What `compare --lines` writes of the product lines: every line under every scenario; under
+a scenario other than the baseline, only the lines whose figures differ from the
+baseline's (and every unclassified line); or none."""
+
+
+def study(result: StudyResult, path: str, lines: str = "all") -> dict[str, Any]:
+    """One file's results as plain data, ready for `chunks`; product lines are streamed
+    (see LINES). With "changed", a file whose baseline is not shown lists every line."""
+    written = Written()
+    against = lines == "changed" and any(s.name == result.baseline for s in result.scenarios)
     [file_item] = metrics.FILE.items(result)
     scenarios = []
     for scenario in result.scenarios:
@@ -298,7 +376,11 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
                         for x in metrics.LAYER.under(at)
                     ],
                     "response": metric_fields(metrics.RESPONSE, response[0]) if response else None,
-                    "lines": Stream(_line_texts(at, written)),
+                    "lines": []
+                    if lines == "none"
+                    else Stream(
+                        _line_texts(at, written, _base(at, flow_item) if against else None)
+                    ),
                 }
             )
         scenarios.append(
@@ -344,6 +426,13 @@ def study(result: StudyResult, path: str) -> dict[str, Any]:
         **metric_fields(metrics.FILE, file_item),
         "scenarios": scenarios,
     }
+
+
+def _base(at: metrics.At, flow: metrics.Item) -> metrics.At | None:
+    """The flow under the baseline, for a scenario that is not the baseline."""
+    if at.scenario is None or at.scenario.name == at.study.baseline or metrics.FLOW.base is None:
+        return None
+    return metrics.At(at.study, at.study.base, metrics.FLOW.base(flow, at.study))
 
 
 def _markets(result: StudyResult, scenario: ScenarioResult) -> dict[str, Any]:
@@ -392,9 +481,11 @@ def envelope(kind: str, body_key: str, body: Any, **extra: Any) -> Iterator[str]
     yield "\n"
 
 
-def compare(results: Sequence[tuple[str, StudyResult]]) -> Iterator[str]:
-    """The JSON document for `tariffs compare`, as pieces of text (product lines streamed)."""
-    return envelope(FORMAT, "files", [study(result, path) for path, result in results])
+def compare(results: Sequence[tuple[str, StudyResult]], lines: str = "all") -> Iterator[str]:
+    """The JSON document for `tariffs compare`, as pieces of text (product lines streamed);
+    `lines` (see LINES) other than "all" is stated in the document."""
+    files = [study(result, path, lines) for path, result in results]
+    return envelope(FORMAT, "files", files, **({} if lines == "all" else {"lines": lines}))
 
 
 def timeline(path: str, result: TimelineResult) -> Iterator[str]:
