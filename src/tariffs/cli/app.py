@@ -5,10 +5,10 @@ modules (pydantic, yaml, rich, the calculation) are imported inside the commands
 `tariffs --help` stays fast.
 """
 
-from __future__ import annotations
-
 import enum
 import math
+from collections.abc import Callable, Iterable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
@@ -20,15 +20,11 @@ from tariffs import __version__
 from tariffs.cli import show
 from tariffs.cli.exits import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from tariffs.cli.streams import run
-from tariffs.domain import counted, quoted
+from tariffs.domain import Flow, Study, Tracker, counted, quoted
 from tariffs.render import COMPARE_SECTIONS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
-    from datetime import date
-
     from tariffs.calc.results import Outcome, StudyResult, Tolerance
-    from tariffs.domain import Flow, Study, Tracker
     from tariffs.input.files import FileReader, Inputs
     from tariffs.metrics import Flat
 
@@ -237,14 +233,14 @@ def complete_section(ctx: typer.Context, args: list[str], incomplete: str) -> li
 # --- shared helpers ---------------------------------------------------------------------
 
 
-def _inputs() -> Inputs:
+def _inputs() -> "Inputs":
     from tariffs.input.files import Inputs
 
     return Inputs()
 
 
 def _load_all(
-    files: list[Path], inputs: Inputs, models: dict[str, Any] | None = None
+    files: list[Path], inputs: "Inputs", models: dict[str, Any] | None = None
 ) -> list[tuple[str, Study]]:
     """Every file's study, each within the work limit; `models`, when given, receives the
     flow models the work estimate made for each path, for a command that computes them."""
@@ -673,7 +669,7 @@ def _timeline_flows(
     return chosen, tuple(key[:-2] for key in totals)
 
 
-def _tracker(path: Path, inputs: Inputs) -> Tracker:
+def _tracker(path: Path, inputs: "Inputs") -> Tracker:
     """The series of --against, or the end of the run with its problems (exit 1)."""
     from tariffs.input.problems import ScenarioError
     from tariffs.input.tracker import read_tracker
@@ -969,8 +965,8 @@ def check(
 
 
 def _check_against(
-    files: list[Path], expect: list[Path], inputs: Inputs
-) -> list[tuple[str, tuple[Outcome, ...]]]:
+    files: list[Path], expect: list[Path], inputs: "Inputs"
+) -> list[tuple[str, tuple["Outcome", ...]]]:
     """The outcomes of one scenario file's own expectations and of each file of
     expectations about it (`check --expect`), in the order given."""
     from tariffs.calc.expectations import check as evaluate
@@ -1007,7 +1003,7 @@ class _Side(NamedTuple):
 
     label: str
     study: Study | None
-    files: list[tuple[str, Flat]]
+    files: list[tuple[str, "Flat"]]
     lines: str = "all"  # a saved result's `--lines`
 
 
@@ -1015,7 +1011,7 @@ def _diff_fail(lines: Iterable[object]) -> NoReturn:
     show.fail(lines, EXIT_USAGE)  # diff(1): trouble is 2
 
 
-def _diff_side(label: str, text: str, read_file: FileReader, *, history: bool = False) -> _Side:
+def _diff_side(label: str, text: str, read_file: "FileReader", *, history: bool = False) -> _Side:
     """A scenario file (computed here) or a saved `tariffs compare --format json` result;
     `history`: a past version, read under today's rules as warnings where its meaning is not
     in doubt (see input.load)."""
@@ -1040,7 +1036,7 @@ def _diff_side(label: str, text: str, read_file: FileReader, *, history: bool = 
     return _Side(label, study, [(label, study_metrics(show.computed(label, run, study)))])
 
 
-def _read_side(path: Path, inputs: Inputs) -> _Side:
+def _read_side(path: Path, inputs: "Inputs") -> _Side:
     from tariffs.input.files import LinkRefused, folder_reader, followed, read_text
     from tariffs.input.problems import ScenarioError
 
@@ -1073,7 +1069,7 @@ TOLERANCE_UNITS = (
 )
 
 
-def _tolerance(values: list[str]) -> Tolerance:
+def _tolerance(values: list[str]) -> "Tolerance":
     from tariffs.calc.results import Tolerance
     from tariffs.input.literals import parse_money, parse_percent
 

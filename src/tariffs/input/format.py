@@ -5,8 +5,6 @@ names, cycles in `extends`, overlapping windows and the like) are checked afterw
 `tariffs.input.resolve`, which knows where in the file each value came from.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -220,7 +218,7 @@ SHARES_DOC = (
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Period(_Model):
