@@ -16,6 +16,10 @@ machine), and the command's largest peak memory. Child processes may write bytec
 (see measure.CHILD_ENV), as an installed package has them.
 
 The rows:
+- four stages of start-up, each the floor and more in one `python -c`: our command-line
+  modules imported; the scenario file's pydantic models declared (their module imported);
+  then built (pydantic's schema generated); geneva.yaml loaded. Where the models alone
+  take a command past a target, no change outside them can meet it;
 - `compare` of the shipped geneva.yaml (table and JSON), world-2025.yaml and world-2026.yaml,
   and `check` of every shipped file;
 - the importer's total over world-2026's 16 partners, day by day (`timeline --flow 'US:*'`);
@@ -100,11 +104,24 @@ def _month_day(day_of_year: int) -> str:
 
 
 class Row(NamedTuple):
-    """A command to time: its label, its arguments after `tariffs`, how many runs."""
+    """A command to time: its label, its arguments after `tariffs`, whether it is large.
+
+    A row with `code` runs `python -c "FLOOR; code"` instead: a stage of start-up."""
 
     label: str
     args: list[str]
     large: bool = False
+    code: str = ""
+
+
+# As the console script starts: its module, then `prepare` (no pydantic plugin search).
+_APP = "import tariffs.cli.app; from tariffs.cli.startup import prepare; prepare()"
+_DECLARED = f"{_APP}; from tariffs.input.format import ScenarioFile"
+_MODELS = f"{_DECLARED}; ScenarioFile.model_rebuild()"
+_LOADED = (
+    f"{_MODELS}; from pathlib import Path; from tariffs.input.load import load; "
+    "load(Path('scenarios/geneva.yaml'))"
+)
 
 
 def rows(folder: Path) -> list[Row]:
@@ -118,6 +135,10 @@ def rows(folder: Path) -> list[Row]:
         made[count] = str(generate(folder / str(count), count))
     gsim = generate_gsim(folder, 30)
     return [
+        Row("stage: floor + import tariffs.cli.app", [], code=_APP),
+        Row("stage: ... + the file's models declared", [], code=_DECLARED),
+        Row("stage: ... + the file's models built", [], code=_MODELS),
+        Row("stage: ... + geneva.yaml loaded", [], code=_LOADED),
         Row("tariffs --help", ["--help"]),
         Row("compare scenarios/geneva.yaml", ["compare", "scenarios/geneva.yaml"]),
         Row(
@@ -169,7 +190,8 @@ def main() -> None:
                 continue
             runs = args.large_runs if row.large else args.runs
             try:
-                found = paired([tariffs, *row.args], floor, runs)
+                command = [floor[0], "-c", f"{FLOOR}; {row.code}"] if row.code else None
+                found = paired(command or [tariffs, *row.args], floor, runs)
             except subprocess.CalledProcessError as exc:
                 print(f"{row.label:<46} failed with exit status {exc.returncode}")
                 continue
