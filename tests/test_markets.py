@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tariffs.calc import gsim
-from tariffs.calc.compare import compare
+from tariffs.calc import gsim, trade
+from tariffs.calc.compare import compare, scenario_result
+from tariffs.calc.scope import flow_models
 from tariffs.cli import app
 from tariffs.input.load import load, load_text
 from tariffs.input.problems import ScenarioError
@@ -353,3 +354,23 @@ def test_t0_from_the_flows_observed_at() -> None:
     text = text.replace(", observed_on: 2024-12-31", "")
     [market] = compare(load_text(text, "t0.yaml")).scenarios[1].markets
     assert [round(p.share_after, 4) for p in market.partners] == [D("9.5639"), D("90.4361")]
+
+
+@pytest.mark.parametrize(
+    "path", [GSIM, TWO, ROOT / "scenarios" / "world-2026.yaml"], ids=lambda p: p.stem
+)
+def test_scenarios_that_share_stretches_get_the_markets_each_would_alone(path: Path) -> None:
+    # compare solves a market once for a set of rates and hands the solution to every
+    # scenario that has those rates over some stretch (calc.market.Solutions); each
+    # scenario computed on its own, with nothing shared, must give the same figures.
+    study = load(path)
+    together = compare(study)
+    for result in together.scenarios:
+        alone = scenario_result(
+            study,
+            study.scenario(result.name),
+            flow_models(study),
+            study.on,
+            trade.constant_elasticity,
+        )
+        assert alone.markets == result.markets, result.name

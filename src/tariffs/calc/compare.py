@@ -205,13 +205,15 @@ def scenario_result(
     shared: dict[int, tuple[FlowLayers, FlowResult]] | None = None,
     remember: bool = False,
     observed: dict[str, Decimal] | None = None,
+    solved: market.Solutions | None = None,
 ) -> ScenarioResult:
     """Every flow of `study` under `scenario`, and (with `windows`) each window's effect.
 
     Scenarios that leave a flow alone share its layers, and so its result: `shared` holds
     the results made so far by their layers' id(), with the layers, since an id() is only
     unique while its object lives. `observed` holds the markets' observed rates T0 (see
-    calc.market.observed_rates), when the caller has made them.
+    calc.market.observed_rates), when the caller has made them, and `solved` the markets
+    solved so far under them (calc.market.Solutions).
     """
     shared = {} if shared is None else shared
     plan = plan_of(scenario)
@@ -227,7 +229,7 @@ def scenario_result(
     found: tuple[MarketResult, ...] = ()
     if study.markets:
         t0 = market.observed_rates(study, models) if observed is None else observed
-        found = market.markets(study, scenario.name, flows, t0)
+        found = market.markets(study, scenario.name, flows, t0, solved)
     return ScenarioResult(
         scenario.name,
         scenario.description,
@@ -316,6 +318,7 @@ def compare(
     shared: dict[int, tuple[FlowLayers, FlowResult]] = {}
     results: dict[str, ScenarioResult] = {}
     observed = market.observed_rates(study, models, remember=True) if study.markets else {}
+    solved = market.Solutions()
     for name in dict.fromkeys((*wanted, base_name)):
         results[name] = scenario_result(
             study,
@@ -327,6 +330,7 @@ def compare(
             shared=shared,
             remember=True,
             observed=observed,
+            solved=solved,
         )
     return StudyResult(
         title=study.title,

@@ -51,6 +51,19 @@ def observed_rates(
     return out
 
 
+class Solutions:
+    """The markets solved so far for one study and its observed rates, by their rates.
+
+    Scenarios that agree over a stretch (before they part, say) share its solution: the
+    inputs besides the rates (base imports, T0, elasticities) are the study's own, so the
+    rates decide the answer. Give one to `markets` for every scenario of one comparison.
+    """
+
+    def __init__(self) -> None:
+        self.ces: dict[tuple[str, tuple[Decimal, ...]], _Solved] = {}
+        self.gsim: dict[tuple[Decimal, ...], dict[str, _Solved]] = {}  # every gsim partner's
+
+
 class _Piece(NamedTuple):
     """A stretch [start, start + days) over which every partner's rate holds."""
 
@@ -220,19 +233,22 @@ def markets(
     scenario: str,
     flows: Sequence[FlowResult],
     observed: dict[str, Decimal],
+    solved: Solutions | None = None,
 ) -> tuple[MarketResult, ...]:
-    """Each market of the study under one scenario, from its flows' results."""
+    """Each market of the study under one scenario, from its flows' results; `solved`
+    keeps the solutions for the next scenario of the same study and `observed`."""
     if not study.markets:
         return ()
+    solved = Solutions() if solved is None else solved
     by_importer: dict[str, list[FlowResult]] = {}
     for found in flows:
         by_importer.setdefault(found.flow.importer, []).append(found)
     mine = [(m, by_importer[m.importer]) for m in study.markets]
     ces = [(m, f) for m, f in mine if m.model != "gsim"]
     linear = [(m, f) for m, f in mine if m.model == "gsim"]
-    out = {m.importer: _ces_market(m, f, observed) for m, f in ces}
+    out = {m.importer: _ces_market(m, f, observed, solved.ces) for m, f in ces}
     if linear:
-        out.update(_gsim_markets(scenario, linear, observed))
+        out.update(_gsim_markets(scenario, linear, observed, solved.gsim))
     return tuple(out[m.importer] for m in study.markets)
 
 
@@ -243,15 +259,24 @@ def _inputs(
 
 
 def _ces_market(
-    market: Market, found: Sequence[FlowResult], observed: dict[str, Decimal]
+    market: Market,
+    found: Sequence[FlowResult],
+    observed: dict[str, Decimal],
+    solved: dict[tuple[str, tuple[Decimal, ...]], _Solved],
 ) -> MarketResult:
     base, t0 = _inputs(found, observed)
     supply = [market.supply(f.flow.exporter) for f in found]
+
+    def at(rates: tuple[Decimal, ...]) -> _Solved:
+        key = (market.importer, rates)
+        if key not in solved:
+            solved[key] = _ces(market, base, t0, rates, supply)
+        return solved[key]
+
     sums = _Sums(len(found))
     for piece in _pieces(found):
-        solved = _ces(market, base, t0, piece.rates, supply)
-        sums.add(piece.days, base, solved.answer, piece.rates)
-    report = _ces(market, base, t0, [f.rate_on for f in found], supply)
+        sums.add(piece.days, base, at(piece.rates).answer, piece.rates)
+    report = at(tuple(f.rate_on for f in found))
     return _result(market, found, t0, sums, report)
 
 
@@ -259,6 +284,7 @@ def _gsim_markets(
     scenario: str,
     linear: Sequence[tuple[Market, Sequence[FlowResult]]],
     observed: dict[str, Decimal],
+    solved: dict[tuple[Decimal, ...], dict[str, _Solved]],
 ) -> dict[str, MarketResult]:
     world = _world([(m, [f.flow.exporter for f in found]) for m, found in linear])
     every = [f for _, found in linear for f in found]
@@ -266,27 +292,34 @@ def _gsim_markets(
     sums = {m.importer: _Sums(len(found)) for m, found in linear}
     warned: dict[str, dict[int, date]] = {m.importer: {} for m, _ in linear}
     offset: dict[str, int] = {}
-    at = 0
+    position = 0
     for market, found in linear:
-        offset[market.importer] = at
-        at += len(found)
+        offset[market.importer] = position
+        position += len(found)
+
+    def at(rates: tuple[Decimal, ...]) -> dict[str, _Solved]:
+        """Every gsim market at these rates (every partner's, in `every`'s order)."""
+        if rates not in solved:
+            trade = {
+                m.importer: (
+                    *inputs[m.importer],
+                    rates[offset[m.importer] : offset[m.importer] + len(found)],
+                )
+                for m, found in linear
+            }
+            solved[rates] = _gsim(world, trade)
+        return solved[rates]
+
     for piece in _pieces(every):
-        trade = {}
+        answers = at(piece.rates)
         for market, found in linear:
             first = offset[market.importer]
             rates = piece.rates[first : first + len(found)]
-            trade[market.importer] = (*inputs[market.importer], rates)
-        solved = _gsim(world, trade)
-        for market, _ in linear:
-            base, _t0, rates = trade[market.importer]
-            answer = solved[market.importer]
-            sums[market.importer].add(piece.days, base, answer.answer, rates)
+            answer = answers[market.importer]
+            sums[market.importer].add(piece.days, inputs[market.importer][0], answer.answer, rates)
             for k in answer.negative:
                 warned[market.importer].setdefault(k, piece.start)
-    report = _gsim(
-        world,
-        {m.importer: (*inputs[m.importer], [f.rate_on for f in found]) for m, found in linear},
-    )
+    report = at(tuple(f.rate_on for f in every))
     out = {}
     for market, found in linear:
         notes = tuple(
