@@ -383,18 +383,22 @@ def timelines(
 
 class RatesOn:
     """Flows' (import-weighted) rates on any day, under any scenario of a study: each
-    scenario's layers are made once, however many days are asked about."""
+    scenario's layers are made once, however many days are asked about. Given the models
+    a comparison used, it takes the layers the comparison kept on them (flow_layers'
+    `remember`)."""
 
-    def __init__(self, study: Study) -> None:
+    def __init__(self, study: Study, models: dict[str, FlowModel] | None = None) -> None:
         self.study = study
-        self.models = flow_models(study)
+        self.models = models or flow_models(study)
         self.layers: dict[str, dict[str, FlowLayers]] = {}
 
     def _layers(self, scenario: str) -> dict[str, FlowLayers]:
         found = self.layers.get(scenario)
         if found is None:
             plan = plan_of(self.study.scenario(scenario))
-            found = self.layers[scenario] = layers_by_flow(self.study, plan, self.models)
+            found = self.layers[scenario] = layers_by_flow(
+                self.study, plan, self.models, remember=True
+            )
         return found
 
     def __call__(self, scenario: str, flow: str, day: date) -> Decimal:

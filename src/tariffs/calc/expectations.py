@@ -9,6 +9,7 @@ from typing import Any
 
 from tariffs.calc.compare import MfnUnknown, RatesOn, compare
 from tariffs.calc.results import Outcome, StudyResult
+from tariffs.calc.scope import FlowModel, flow_models
 from tariffs.calc.stack import product_stack
 from tariffs.domain import Expectation, Study
 from tariffs.metrics import (
@@ -37,7 +38,12 @@ Index = dict[tuple[str, str, str, str], Item]
 """Items by (kind, scenario, flow key, item name)."""
 
 
-def check(study: Study, expectations: Iterable[Expectation] | None = None) -> tuple[Outcome, ...]:
+def check(
+    study: Study,
+    expectations: Iterable[Expectation] | None = None,
+    *,
+    models: dict[str, FlowModel] | None = None,
+) -> tuple[Outcome, ...]:
     """Evaluate expectations (the study's own by default) against its results, in order.
 
     Each names a metric of the registry in a context (tariffs.metrics.EXPECTED and
@@ -46,13 +52,15 @@ def check(study: Study, expectations: Iterable[Expectation] | None = None) -> tu
     report date is computed for that date. With `hs` and a rate, the product's own stack
     gives it (with `layer`, that measure's rate on the product); with `hs` otherwise, the
     line of that code. A metric with no value there (a flow's largest cliff without a
-    window) fails, with nothing got.
+    window) fails, with nothing got. `models` are the study's flow models when the caller
+    has made them; the results of every day share their layers.
     """
     wanted = tuple(study.expectations if expectations is None else expectations)
     if not wanted:
         return ()
-    result = compare(study)
-    rates = RatesOn(study)
+    models = models or flow_models(study)
+    result = compare(study, models=models)
+    rates = RatesOn(study, models)
     index = _index(result)
     on_days: dict[date, Index] = {result.on: index}  # results computed for other days
     outcomes = []
@@ -60,7 +68,7 @@ def check(study: Study, expectations: Iterable[Expectation] | None = None) -> tu
         kind, metric = EXPECTED[e.metric][e.context]
         on = (e.on or result.on) if dated(metric) or _product_rate(e) else None
         if on is not None and on not in on_days and kind not in BY_RATES and not _product_rate(e):
-            on_days[on] = _index(compare(study, on=on))  # a whole result for that day
+            on_days[on] = _index(compare(study, on=on, models=models))  # all of that day
         day_index = on_days.get(on, index) if on is not None else index
         note = ""
         try:

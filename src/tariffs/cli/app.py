@@ -944,13 +944,14 @@ def check(
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
     if expect:
         checked = _check_against(files, expect, inputs)
-    loaded = _load_all(files, inputs) if not expect or entries else []
+    models: dict[str, Any] = {}  # each file's flow models, made once for the work estimate
+    loaded = _load_all(files, inputs, models) if not expect or entries else []
     for path, study in loaded if not expect else ():
         for warning in study.warnings:
             show.say(warning)
         if not study.expectations and not entries:
             show.say(f"{path}: states no expectations (add an 'expect' list)")
-        checked.append((path, show.computed(path, evaluate, study)))
+        checked.append((path, show.computed(path, evaluate, study, models=models[path])))
     failed = any(not o.passed for _, outcomes in checked for o in outcomes)
     if entries:
         from tariffs.cli.entries import check_entry_files
@@ -983,13 +984,15 @@ def _check_against(
     except ScenarioError as exc:
         show.fail(str(p) for p in exc.problems)
     path = str(files[0])
-    too_much = _too_much_work(path, study)
+    models: dict[str, Any] = {}
+    too_much = _too_much_work(path, study, models)
     if too_much:
         show.fail(too_much)
     for warning in study.warnings:
         show.say(warning)
     every = [(path, study.expectations), *external]
-    outcomes = show.computed(path, evaluate, study, [e for _, found in every for e in found])
+    wanted = [e for _, found in every for e in found]
+    outcomes = show.computed(path, evaluate, study, wanted, models=models[path])
     out: list[tuple[str, tuple[Outcome, ...]]] = []
     for name, found in every:
         mine, outcomes = outcomes[: len(found)], outcomes[len(found) :]
