@@ -59,24 +59,35 @@ def check(
     if not wanted:
         return ()
     models = models or flow_models(study)
-    result = compare(study, models=models)
+    results = _Results(study, models)
     rates = RatesOn(study, models)
-    index = _index(result)
-    on_days: dict[date, Index] = {result.on: index}  # results computed for other days
     outcomes = []
     for e in wanted:
         kind, metric = EXPECTED[e.metric][e.context]
-        on = (e.on or result.on) if dated(metric) or _product_rate(e) else None
-        if on is not None and on not in on_days and kind not in BY_RATES and not _product_rate(e):
-            on_days[on] = _index(compare(study, on=on, models=models))  # all of that day
-        day_index = on_days.get(on, index) if on is not None else index
+        on = (e.on or study.on) if dated(metric) or _product_rate(e) else None
         note = ""
         try:
-            got = _got(study, result, (rates, day_index), e, (kind, metric, on))
+            got = _got(study, (rates, results), e, (kind, metric, on))
         except MfnUnknown as exc:  # a product's layer whose rule depends on its unknown MFN
             got, note = None, str(exc)
         outcomes.append(Outcome(e, got, got is not None and e.bound.accepts(got), on, note))
     return tuple(outcomes)
+
+
+class _Results:
+    """The study's whole results for a report day, each computed when an expectation first
+    needs it (a flow's rate on another day needs none: RatesOn gives it), and indexed."""
+
+    def __init__(self, study: Study, models: dict[str, FlowModel]) -> None:
+        self.study = study
+        self.models = models
+        self.found: dict[date, tuple[StudyResult, Index]] = {}
+
+    def on(self, day: date) -> tuple[StudyResult, Index]:
+        if day not in self.found:
+            result = compare(self.study, on=day, models=self.models)
+            self.found[day] = (result, _index(result))
+        return self.found[day]
 
 
 BY_RATES = (FLOW, LAYER, IMPORTER, IMPORTER_LAYER)
@@ -110,17 +121,17 @@ def _number(found: Any) -> Decimal | None:
 
 def _got(
     study: Study,
-    result: StudyResult,
-    lookups: tuple[RatesOn, Index],
+    lookups: tuple[RatesOn, _Results],
     e: Expectation,
     what: tuple[Kind, Metric, date | None],
 ) -> Decimal | None:
-    rates, index = lookups
+    rates, results = lookups
     kind, metric, on = what
-    other_day = on is not None and on != result.on
+    other_day = on is not None and on != study.on
     if _product_rate(e) and on is not None:
         return _product(study, e, on)
     if kind is WINDOW:
+        result, _ = results.on(study.on)
         items = [
             item
             for item in WINDOW.items(result)
@@ -135,6 +146,7 @@ def _got(
     name = {"layer": e.layer, "importer layer": e.layer, "line": e.hs}.get(e.context) or ""
     if kind is LINE:
         name = name.replace(".", "")
+    _, index = results.on(study.on if on is None else on)  # a whole result for that day
     item = index.get((kind.name, e.scenario, e.flow, name))
     return None if item is None else _number(value(metric, item))
 
