@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from tariffs.calc import gsim, trade
 from tariffs.calc.compare import compare, scenario_result
+from tariffs.calc.market import Solutions
 from tariffs.calc.scope import flow_models
 from tariffs.cli import app
 from tariffs.input.load import load, load_text
@@ -374,3 +375,20 @@ def test_scenarios_that_share_stretches_get_the_markets_each_would_alone(path: P
             trade.constant_elasticity,
         )
         assert alone.markets == result.markets, result.name
+
+
+def test_a_shared_solution_is_one_of_the_same_market() -> None:
+    # Solutions keys a solved market by all it depends on, not its rates alone: the same
+    # file with another substitution elasticity, or other base imports, asked through the
+    # same Solutions, must get its own figures, not the first study's.
+    study = load(TWO)
+    [us] = study.markets
+    other = study._replace(markets=(us._replace(substitution=D(3)),))
+    cn, row = study.flows
+    smaller = study._replace(flows=(cn._replace(value=D("100e9")), row))
+    solved = Solutions()
+    for each in (study, other, smaller):
+        models = flow_models(each)
+        args = (each, each.scenario("tariff"), models, each.on, trade.constant_elasticity)
+        assert scenario_result(*args, solved=solved).markets == scenario_result(*args).markets
+    assert len(solved.ces) == 3  # one a study: 30% all year, the report day's rates too

@@ -51,17 +51,20 @@ def observed_rates(
     return out
 
 
-class Solutions:
-    """The markets solved so far for one study and its observed rates, by their rates.
+Inputs = tuple[object, ...]
+"""What a market's solution depends on besides its rates: the markets (elasticities), their
+partners' flows, base imports and T0."""
 
-    Scenarios that agree over a stretch (before they part, say) share its solution: the
-    inputs besides the rates (base imports, T0, elasticities) are the study's own, so the
-    rates decide the answer. Give one to `markets` for every scenario of one comparison.
-    """
+
+class Solutions:
+    """The markets solved so far, by their inputs and rates.
+
+    Scenarios that agree over a stretch (before they part, say) share its solution. Give one
+    to `markets` for every scenario of one comparison."""
 
     def __init__(self) -> None:
-        self.ces: dict[tuple[str, tuple[Decimal, ...]], _Solved] = {}
-        self.gsim: dict[tuple[Decimal, ...], dict[str, _Solved]] = {}  # every gsim partner's
+        self.ces: dict[tuple[Inputs, tuple[Decimal, ...]], _Solved] = {}
+        self.gsim: dict[tuple[Inputs, tuple[Decimal, ...]], dict[str, _Solved]] = {}
 
 
 class _Piece(NamedTuple):
@@ -262,13 +265,14 @@ def _ces_market(
     market: Market,
     found: Sequence[FlowResult],
     observed: dict[str, Decimal],
-    solved: dict[tuple[str, tuple[Decimal, ...]], _Solved],
+    solved: dict[tuple[Inputs, tuple[Decimal, ...]], _Solved],
 ) -> MarketResult:
     base, t0 = _inputs(found, observed)
     supply = [market.supply(f.flow.exporter) for f in found]
+    inputs = (market, tuple(f.flow.key for f in found), tuple(base), tuple(t0))
 
     def at(rates: tuple[Decimal, ...]) -> _Solved:
-        key = (market.importer, rates)
+        key = (inputs, rates)
         if key not in solved:
             solved[key] = _ces(market, base, t0, rates, supply)
         return solved[key]
@@ -284,7 +288,7 @@ def _gsim_markets(
     scenario: str,
     linear: Sequence[tuple[Market, Sequence[FlowResult]]],
     observed: dict[str, Decimal],
-    solved: dict[tuple[Decimal, ...], dict[str, _Solved]],
+    solved: dict[tuple[Inputs, tuple[Decimal, ...]], dict[str, _Solved]],
 ) -> dict[str, MarketResult]:
     world = _world([(m, [f.flow.exporter for f in found]) for m, found in linear])
     every = [f for _, found in linear for f in found]
@@ -297,9 +301,16 @@ def _gsim_markets(
         offset[market.importer] = position
         position += len(found)
 
+    same = (
+        tuple(m for m, _ in linear),
+        tuple(f.flow.key for f in every),
+        tuple((tuple(b), tuple(t)) for b, t in inputs.values()),
+    )
+
     def at(rates: tuple[Decimal, ...]) -> dict[str, _Solved]:
         """Every gsim market at these rates (every partner's, in `every`'s order)."""
-        if rates not in solved:
+        key = (same, rates)
+        if key not in solved:
             trade = {
                 m.importer: (
                     *inputs[m.importer],
@@ -307,8 +318,8 @@ def _gsim_markets(
                 )
                 for m, found in linear
             }
-            solved[rates] = _gsim(world, trade)
-        return solved[rates]
+            solved[key] = _gsim(world, trade)
+        return solved[key]
 
     for piece in _pieces(every):
         answers = at(piece.rates)

@@ -25,6 +25,7 @@ from tariffs.render import COMPARE_SECTIONS
 
 if TYPE_CHECKING:
     from tariffs.calc.results import Outcome, StudyResult, Tolerance
+    from tariffs.calc.scope import FlowModel
     from tariffs.input.files import FileReader, Inputs
     from tariffs.metrics import Flat
 
@@ -239,11 +240,16 @@ def _inputs() -> "Inputs":
     return Inputs()
 
 
+Models = dict[int, dict[str, "FlowModel"]]
+"""The flow models the work estimate made, by id() of their study: a file named twice is
+loaded twice, and each study keeps its own (the studies live as long as the dict is used)."""
+
+
 def _load_all(
-    files: list[Path], inputs: "Inputs", models: dict[str, Any] | None = None
+    files: list[Path], inputs: "Inputs", models: Models | None = None
 ) -> list[tuple[str, Study]]:
     """Every file's study, each within the work limit; `models`, when given, receives the
-    flow models the work estimate made for each path, for a command that computes them."""
+    flow models the work estimate made for each study, for a command that computes them."""
     from tariffs.input.load import load
     from tariffs.input.problems import ScenarioError
 
@@ -262,7 +268,7 @@ def _load_all(
     return loaded
 
 
-def _too_much_work(path: str, study: Study, models: dict[str, Any] | None = None) -> list[str]:
+def _too_much_work(path: str, study: Study, models: Models | None = None) -> list[str]:
     """A problem if computing `study` would take more than MAX_WORK (see limits.py)."""
     from tariffs.calc.cost import TooMuchWork, check_work
     from tariffs.calc.scope import flow_models
@@ -270,7 +276,7 @@ def _too_much_work(path: str, study: Study, models: dict[str, Any] | None = None
 
     made = flow_models(study)
     if models is not None:
-        models[path] = made
+        models[id(study)] = made
     try:
         check_work(study, MAX_WORK, made)
     except TooMuchWork as exc:
@@ -452,14 +458,14 @@ def compare(
     inputs = _inputs()
     report_on = _parse_on(on)
     results: list[tuple[str, StudyResult]] = []
-    models: dict[str, Any] = {}
+    models: Models = {}
     for path, study in _load_all(files, inputs, models):
         names = [s.name for s in study.scenarios]
         _check_names("scenario", "--scenario", scenario or [], names, path)
         _check_names("scenario", "--baseline", [baseline] if baseline else [], names, path)
         only = tuple(dict.fromkeys(scenario or ()))  # each named scenario once, in order
         result = show.computed(
-            path, run, study, on=report_on, baseline=baseline, only=only, models=models[path]
+            path, run, study, on=report_on, baseline=baseline, only=only, models=models[id(study)]
         )
         results.append((path, result))
         for found in result.scenarios:  # the linear market model out of its range
@@ -944,14 +950,14 @@ def check(
     checked: list[tuple[str, tuple[Outcome, ...]]] = []
     if expect:
         checked = _check_against(files, expect, inputs)
-    models: dict[str, Any] = {}  # each file's flow models, made once for the work estimate
+    models: Models = {}  # each study's flow models, made once for the work estimate
     loaded = _load_all(files, inputs, models) if not expect or entries else []
     for path, study in loaded if not expect else ():
         for warning in study.warnings:
             show.say(warning)
         if not study.expectations and not entries:
             show.say(f"{path}: states no expectations (add an 'expect' list)")
-        checked.append((path, show.computed(path, evaluate, study, models=models[path])))
+        checked.append((path, show.computed(path, evaluate, study, models=models[id(study)])))
     failed = any(not o.passed for _, outcomes in checked for o in outcomes)
     if entries:
         from tariffs.cli.entries import check_entry_files
@@ -984,7 +990,7 @@ def _check_against(
     except ScenarioError as exc:
         show.fail(str(p) for p in exc.problems)
     path = str(files[0])
-    models: dict[str, Any] = {}
+    models: Models = {}
     too_much = _too_much_work(path, study, models)
     if too_much:
         show.fail(too_much)
@@ -992,7 +998,7 @@ def _check_against(
         show.say(warning)
     every = [(path, study.expectations), *external]
     wanted = [e for _, found in every for e in found]
-    outcomes = show.computed(path, evaluate, study, wanted, models=models[path])
+    outcomes = show.computed(path, evaluate, study, wanted, models=models[id(study)])
     out: list[tuple[str, tuple[Outcome, ...]]] = []
     for name, found in every:
         mine, outcomes = outcomes[: len(found)], outcomes[len(found) :]
