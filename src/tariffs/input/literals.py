@@ -349,16 +349,21 @@ def hs_digits(code: str) -> str:
 MIN_ELASTICITY = Decimal(-20)
 
 
-def parse_elasticity(value: object) -> Decimal:
-    """An import demand elasticity: a plain number from -20 to 0, such as -1.5."""
+def _decimal(value: object, what: str, example: str) -> Decimal:
+    """A plain number (an int, a Decimal or text), perhaps infinite or NaN."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        raise ValueError(f"expected an elasticity such as -1.5, got {described(value)}")
+        raise ValueError(f"expected {what} such as {example}, got {described(value)}")
     try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
+        return Decimal(value.strip() if isinstance(value, str) else value)
     except ArithmeticError:
         raise ValueError(
-            f"{quoted(value)} is not a number; write an elasticity such as -1.5"
+            f"{quoted(value)} is not a number; write {what} such as {example}"
         ) from None
+
+
+def parse_elasticity(value: object) -> Decimal:
+    """An import demand elasticity: a plain number from -20 to 0, such as -1.5."""
+    number = _decimal(value, "an elasticity", "-1.5")
     if not number.is_finite() or number > 0 or number < MIN_ELASTICITY:
         raise ValueError(
             f"an import demand elasticity is a number from -20 to 0 (imports fall as prices "
@@ -379,14 +384,8 @@ INFINITE = "infinite"
 
 
 def _number(value: object, what: str, example: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        raise ValueError(f"expected {what} such as {example}, got {described(value)}")
-    try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
-    except ArithmeticError:
-        raise ValueError(
-            f"{quoted(value)} is not a number; write {what} such as {example}"
-        ) from None
+    """A finite number of a market's, its problems said in the terms of `what`."""
+    number = _decimal(value, what, example)
     if not number.is_finite():
         raise ValueError(f"{what} is a finite number such as {example}, got {quoted(value)}")
     return number
